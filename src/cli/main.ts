@@ -1,0 +1,135 @@
+/**
+ * `g3doc-review check`: reviews a git range (or a whole tree) of a local
+ * checkout with the same engine the GitHub App uses.
+ * Exit status: 0 no error reported, 1 an error reported, 2 bad usage / bad
+ * config / unknown revision / not a repository.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { review } from "../core/engine.js";
+import { ConfigError, loadConfig } from "../config/load.js";
+import { checkRuleIds } from "../core/rules/ids.js";
+import { GitChangeSet } from "./changeset-git.js";
+import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
+import { FORMATTERS } from "./formatters/index.js";
+
+export const CONFIG_PATH = ".github/g3doc-review.yml";
+
+export const USAGE = `Usage:
+  g3doc-review check [--repo DIR] (--base REV [--head REV] | --all [--head REV])
+                     [--config FILE] [--format text|json|sarif|rdjson|github]
+
+  --repo DIR     the git checkout to review (default: the current folder)
+  --base REV     review the change from the merge base of REV and --head to --head
+  --head REV     the revision under review (default: HEAD)
+  --all          audit every doc at --head instead of a change
+  --config FILE  config file (default: ${CONFIG_PATH} at --head, if present)
+  --format F     text (default), json, sarif, rdjson or github
+
+Exit status: 0 when no error is reported, 1 when one is, 2 on bad usage,
+a bad config, an unknown revision or a folder that is not a git repository.
+`;
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+}
+
+export interface CheckArgs {
+  repo: string;
+  base?: string;
+  head: string;
+  all: boolean;
+  config?: string;
+  format: string;
+}
+
+export function parseCheckArgs(argv: string[], cwd: string): CheckArgs {
+  const args: CheckArgs = { repo: cwd, head: "HEAD", all: false, format: "text" };
+  const need = (i: number, flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf("=");
+    const [flag, inline] = a.startsWith("--") && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    const value = () => (inline !== undefined ? inline : need(i++, flag));
+    switch (flag) {
+      case "--repo":
+        args.repo = resolve(cwd, value());
+        break;
+      case "--base":
+        args.base = value();
+        break;
+      case "--head":
+        args.head = value();
+        break;
+      case "--all":
+        args.all = true;
+        break;
+      case "--config":
+        args.config = resolve(cwd, value());
+        break;
+      case "--format":
+        args.format = value();
+        break;
+      default:
+        throw new UsageError(`unknown option "${a}"`);
+    }
+  }
+  if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
+  if (!args.all && !args.base) throw new UsageError("give --base REV to review a change, or --all to audit every doc");
+  if (!FORMATTERS[args.format]) throw new UsageError(`unknown format "${args.format}"; use one of ${Object.keys(FORMATTERS).join(", ")}`);
+  return args;
+}
+
+export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
+  const root = await repoRoot(args.repo);
+  const head = await resolveRev(root, args.head);
+  const base = args.base ? await mergeBase(root, await resolveRev(root, args.base), head) : null;
+  const cs = await GitChangeSet.create(root, base, head);
+
+  let configText: string | null = null;
+  let source = CONFIG_PATH;
+  if (args.config) {
+    source = args.config;
+    try {
+      configText = await readFile(args.config, "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read config ${args.config} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  } else {
+    const c = (await cs.read([CONFIG_PATH], "head")).get(CONFIG_PATH);
+    if (c?.kind === "text") configText = c.text;
+    else if (c?.kind === "binary") throw new ConfigError(`${CONFIG_PATH}: not UTF-8 text`);
+  }
+  const config = loadConfig(configText, source);
+  checkRuleIds(config, source);
+
+  const result = await review(cs, config, { mode: args.all ? "all" : "change" });
+  io.stdout(FORMATTERS[args.format]({ base, head, findings: result.findings, notes: result.notes }));
+  return result.findings.some((f) => f.severity === "error") ? 1 : 0;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "--help" || command === "-h" || command === "help") {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (command !== "check") throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+    return await runCheck(parseCheckArgs(rest, io.cwd), io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.stderr(`g3doc-review: ${e.message}\n`);
+      if (e instanceof UsageError && /no command|unknown command|unknown option|needs a value|give /.test(e.message)) io.stderr(`Run "g3doc-review --help" for usage.\n`);
+      return 2;
+    }
+    io.stderr(`g3doc-review: internal error: ${(e as Error).message}\nPlease report this with the command you ran.\n`);
+    return 3;
+  }
+}

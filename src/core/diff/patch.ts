@@ -1,0 +1,59 @@
+/**
+ * Diff awareness, in one place: which head-side lines a change added or
+ * modified, and which head-side lines GitHub can anchor a review comment to
+ * (the RIGHT side of each hunk).
+ */
+import parseDiff from "parse-diff";
+
+export interface Hunk {
+  /** First and last head-side line of the hunk (inclusive). */
+  start: number;
+  end: number;
+}
+
+export interface FileDiff {
+  /** Head-side lines the change added or modified. */
+  added: Set<number>;
+  /** Hunks on the head side; a comment may sit on any line of one. */
+  hunks: Hunk[];
+  /** No patch was available: every line counts as changed, and no line can take a comment. */
+  wholeFile: boolean;
+}
+
+export function parsePatch(patch: string | null): FileDiff {
+  if (patch === null) return { added: new Set(), hunks: [], wholeFile: true };
+  const text = patch.replace(/\r\n?/g, "\n");
+  const added = new Set<number>();
+  const hunks: Hunk[] = [];
+  // parse-diff needs a file header; GitHub's `patch` field has hunks only.
+  const input = /^(diff |--- )/m.test(text.slice(0, 500)) ? text : `--- a/x\n+++ b/x\n${text}`;
+  for (const file of parseDiff(input)) {
+    for (const chunk of file.chunks) {
+      const start = chunk.newStart;
+      let end = chunk.newStart + chunk.newLines - 1;
+      for (const change of chunk.changes) {
+        if (change.type === "add") {
+          added.add(change.ln);
+          if (change.ln > end) end = change.ln;
+        }
+      }
+      if (chunk.newLines > 0) hunks.push({ start, end });
+    }
+  }
+  hunks.sort((a, b) => a.start - b.start);
+  return { added, hunks, wholeFile: false };
+}
+
+/** Whether any line of line..endLine was added or modified. */
+export function touches(diff: FileDiff | undefined, line: number, endLine: number): boolean {
+  if (!diff) return false;
+  if (diff.wholeFile) return true;
+  for (let l = line; l <= endLine; l++) if (diff.added.has(l)) return true;
+  return false;
+}
+
+/** The hunk that holds every line of line..endLine, if one does. */
+export function hunkHolding(diff: FileDiff | undefined, line: number, endLine: number): Hunk | undefined {
+  if (!diff || diff.wholeFile) return undefined;
+  return diff.hunks.find((h) => h.start <= line && endLine <= h.end);
+}

@@ -1,0 +1,40 @@
+import { describe, test, expect } from "@jest/globals";
+import { parsePatch, touches, hunkHolding } from "../../src/core/diff/patch.js";
+
+describe("parsePatch", () => {
+  const patch = "@@ -1,3 +1,4 @@\n a\n-b\n+B\n+c\n d\n@@ -10,0 +12,1 @@\n+z\n";
+
+  test("added and modified head lines", () => {
+    const d = parsePatch(patch);
+    expect([...d.added].sort((a, b) => a - b)).toEqual([2, 3, 12]);
+    expect(d.hunks).toEqual([
+      { start: 1, end: 4 },
+      { start: 12, end: 12 },
+    ]);
+    expect(d.wholeFile).toBe(false);
+  });
+
+  test("CRLF patches give the same lines", () => {
+    expect([...parsePatch(patch.replace(/\n/g, "\r\n")).added].sort((a, b) => a - b)).toEqual([2, 3, 12]);
+  });
+
+  test("a missing patch means every line changed and no line can take a comment", () => {
+    const d = parsePatch(null);
+    expect(d.wholeFile).toBe(true);
+    expect(touches(d, 500, 500)).toBe(true);
+    expect(hunkHolding(d, 1, 1)).toBeUndefined();
+  });
+
+  test("touches and hunkHolding", () => {
+    const d = parsePatch(patch);
+    expect(touches(d, 4, 4)).toBe(false);
+    expect(touches(d, 3, 5)).toBe(true);
+    expect(hunkHolding(d, 1, 4)).toEqual({ start: 1, end: 4 });
+    expect(hunkHolding(d, 4, 12)).toBeUndefined();
+  });
+
+  test("a full git diff with header parses too", () => {
+    const full = "diff --git a/x.md b/x.md\nindex 1..2 100644\n--- a/x.md\n+++ b/x.md\n" + patch;
+    expect([...parsePatch(full).added].sort((a, b) => a - b)).toEqual([2, 3, 12]);
+  });
+});
