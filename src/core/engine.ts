@@ -11,8 +11,8 @@ import type { Finding, Severity } from "./finding.js";
 import { compareFindings } from "./finding.js";
 import type { Config } from "../config/defaults.js";
 import { parseDoc, type Doc } from "./markdown/parse.js";
-import { anchorSet } from "./markdown/slug.js";
-import { collectReferences } from "./markdown/refs.js";
+import { anchorSet, anchorsOf } from "./markdown/slug.js";
+import { referencesOf } from "./markdown/refs.js";
 import { resolveLocal, foldersOf } from "./markdown/paths.js";
 import { docMatcher } from "./docs-scope.js";
 import { parsePatch, type FileDiff } from "./diff/patch.js";
@@ -115,7 +115,7 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
   // 2. Docs linked from them (for cross-doc anchors), at head.
   const linked = new Set<string>();
   for (const doc of docs.values()) {
-    for (const ref of collectReferences(doc.tree)) {
+    for (const ref of referencesOf(doc)) {
       if (ref.kind !== "link") continue;
       const t = resolveLocal(doc.path, ref.url);
       if (t && t.fragment !== undefined && t.path !== doc.path && t.path.endsWith(".md") && headPaths.has(t.path)) linked.add(t.path);
@@ -139,7 +139,7 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
     let lostAnchors = false;
     for (const [p, before] of baseAnchors) {
       const now = docs.get(p);
-      const after = now ? anchorSet(now.tree) : new Set<string>();
+      const after = now ? anchorsOf(now) : new Set<string>();
       for (const a of before) if (!after.has(a)) lostAnchors = true;
     }
     if (change.deleted.size > 0 || change.renamed.size > 0 || lostAnchors) {

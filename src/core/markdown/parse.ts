@@ -23,6 +23,16 @@ export interface Doc {
   tree: Root;
   /** The vfile that rules report their messages to. */
   file: VFile;
+  /** Per-doc memo for derived data (references, anchors), so rules share one computation. */
+  memo: Map<string, unknown>;
+}
+
+/** Computes derived data of a doc once and shares it between rules. */
+export function memo<T>(doc: Doc, key: string, compute: (doc: Doc) => T): T {
+  if (doc.memo.has(key)) return doc.memo.get(key) as T;
+  const value = compute(doc);
+  doc.memo.set(key, value);
+  return value;
 }
 
 let processor: Processor<Root> | undefined;
@@ -60,7 +70,7 @@ export function parseDoc(path: string, text: string): Doc {
   const file = new VFile({ path, value: text });
   const tree = getProcessor().parse(file) as Root;
   applyHeadingIds(tree);
-  return { path, text, lines: splitLines(text), tree, file };
+  return { path, text, lines: splitLines(text), tree, file, memo: new Map() };
 }
 
 /** Parse only (no g3doc post-processing): the yardstick the benchmark compares the engine with. */

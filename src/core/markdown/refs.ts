@@ -5,6 +5,7 @@
 import type { Definition, Root } from "mdast";
 import { visit } from "unist-util-visit";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
+import { memo, type Doc } from "./parse.js";
 
 export type RefKind = "image" | "link";
 
@@ -69,4 +70,9 @@ export function collectReferences(tree: Root): Reference[] {
   }
   out.sort((a, b) => a.line - b.line || a.column - b.column);
   return out;
+}
+
+/** The references of a doc, computed once per doc. */
+export function referencesOf(doc: Doc): Reference[] {
+  return memo(doc, "references", (d) => collectReferences(d.tree));
 }

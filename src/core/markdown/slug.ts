@@ -7,7 +7,7 @@ import GithubSlugger from "github-slugger";
 import type { Heading, Root } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { visit, SKIP } from "unist-util-visit";
-import { headingId } from "./parse.js";
+import { headingId, memo, type Doc } from "./parse.js";
 
 /** kramdown's auto id: see kramdown's `generate_id` (basic, non-transliterated form). */
 export function kramdownSlug(text: string): string {
@@ -57,4 +57,9 @@ export function anchorSet(tree: Root): Set<string> {
     for (const m of node.value.matchAll(/\b(?:name|id)\s*=\s*["']([^"']+)["']/g)) set.add(m[1]);
   });
   return set;
+}
+
+/** The anchors of a doc, computed once per doc. */
+export function anchorsOf(doc: Doc): Set<string> {
+  return memo(doc, "anchors", (d) => anchorSet(d.tree));
 }

@@ -2,9 +2,9 @@ import { lintRule } from "unified-lint-rule";
 import remarkLintMaximumLineLength from "remark-lint-maximum-line-length";
 import { VFile } from "vfile";
 import type { Root } from "mdast";
-import type { RuleModule, ReviewContext } from "./types.js";
-import { report } from "./report.js";
-import { docsUrl } from "./docs-url.js";
+import type { RuleModule, ReviewContext } from "../types.js";
+import { report } from "../report.js";
+import { docsUrl } from "../docs-url.js";
 
 const ID = "line-length";
 

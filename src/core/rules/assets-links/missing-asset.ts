@@ -1,12 +1,12 @@
 import { lintRule } from "unified-lint-rule";
 import type { Root } from "mdast";
 import type { VFile } from "vfile";
-import type { RuleModule, ReviewContext } from "./types.js";
-import { docOf } from "./types.js";
-import { report } from "./report.js";
-import { docsUrl } from "./docs-url.js";
-import { collectReferences } from "../markdown/refs.js";
-import { resolveLocal } from "../markdown/paths.js";
+import type { RuleModule, ReviewContext } from "../types.js";
+import { docOf } from "../types.js";
+import { report } from "../report.js";
+import { docsUrl } from "../docs-url.js";
+import { referencesOf } from "../../markdown/refs.js";
+import { resolveLocal } from "../../markdown/paths.js";
 import { posix } from "node:path";
 
 const ID = "missing-asset";
@@ -36,7 +36,7 @@ export const missingAsset: RuleModule = {
   },
   plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile, ctx: ReviewContext) => {
     const doc = docOf(file);
-    for (const ref of collectReferences(tree)) {
+    for (const ref of referencesOf(doc)) {
       const target = resolveLocal(doc.path, ref.url);
       if (!target || target.absolute || target.path === "" || target.path === doc.path) continue;
       if (ref.kind === "link" && !isAssetPath(target.path)) continue;
