@@ -33,7 +33,7 @@ export function unifiedDiff(a: string, b: string): string {
       k++;
       continue;
     }
-    let start = Math.max(0, k - CONTEXT);
+    const start = Math.max(0, k - CONTEXT);
     let end = k;
     // Extend the hunk while changes are within 2*CONTEXT of each other.
     let last = k;
@@ -56,7 +56,6 @@ export function unifiedDiff(a: string, b: string): string {
     out.push(`@@ -${oldLines === 0 ? oldStart : oldStart + 1},${oldLines} +${newLines === 0 ? newStart : newStart + 1},${newLines} @@`);
     for (const o of hunk) out.push(o.t + o.s);
     k = end;
-    start = end;
   }
   return out.length ? out.join("\n") + "\n" : "";
 }
