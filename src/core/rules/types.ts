@@ -20,6 +20,16 @@ export interface RuleDocs {
   bad: string;
   /** The same snippet, fixed. */
   good: string;
+  /**
+   * For rules that need more than one doc (files in the tree, BUILD rules):
+   * the doc path and the files around the bad and the good example. Without
+   * it, `bad` and `good` are checked as a lone doc `g3doc/doc.md`.
+   */
+  example?: {
+    path: string;
+    bad: { doc: string; files: Record<string, string> };
+    good: { doc: string; files: Record<string, string> };
+  };
 }
 
 export interface RuleModule {

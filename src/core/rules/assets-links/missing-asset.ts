@@ -31,8 +31,13 @@ export const missingAsset: RuleModule = {
     summary: "An image or other local file the doc shows that does not exist at head.",
     description:
       "The doc references an image (`![alt](x.png)`, `![alt][ref]`, `<img src>`) that is not in the repository at the head of the change: it was deleted, renamed, or never added. Add the file in the same change, or fix the path. When the change renamed the file, the suggestion points at the new name.",
-    bad: "![Threat model](security.png \"Threat model.\")   <!-- security.png is not in the change -->",
-    good: "![Threat model](security.png \"Threat model.\")   <!-- and security.png is added next to the doc -->",
+    bad: '![Threat model](security.png "Threat model.")   (security.png is not in the change)',
+    good: '![Threat model](security.png "Threat model.")   (security.png is added next to the doc)',
+    example: {
+      path: "g3doc/architecture_guide/security.md",
+      bad: { doc: '# Security\n\n![Threat model](security.png "Threat model.")\n', files: {} },
+      good: { doc: '# Security\n\n![Threat model](security.png "Threat model.")\n', files: { "g3doc/architecture_guide/security.png": "PNG" } },
+    },
   },
   plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile, ctx: ReviewContext) => {
     const doc = docOf(file);
