@@ -1,0 +1,162 @@
+import { lintRule } from "unified-lint-rule";
+import type { ListItem, Nodes, Root } from "mdast";
+import type { VFile } from "vfile";
+import type { RuleModule } from "../types.js";
+import { docOf } from "../types.js";
+import { report } from "../report.js";
+import { docsUrl } from "../docs-url.js";
+import type { Doc } from "../../markdown/parse.js";
+import { walk } from "./util.js";
+
+const ID = "list-marker";
+
+/** The columns from a marker's start to its item's text, in house style: `*   `, `1.  `, `10. `. */
+export const CONTENT_OFFSET = 4;
+
+interface Item {
+  node: ListItem;
+  parent: Item | null;
+  first: number;
+  last: number;
+  /** 1-based column of the marker. */
+  col: number;
+  marker: string;
+  pad: number;
+  expected: number;
+  /** Spaces to add after the marker (negative: to remove), and to every continuation line. */
+  delta: number;
+  /** 1-based column where the item's text starts. */
+  contentCol: number;
+  reported: boolean;
+  /** The suggestion can be computed mechanically. */
+  fixable: boolean;
+}
+
+const leadingWs = (s: string) => /^[ \t]*/.exec(s)![0];
+const isBlank = (s: string) => s.trim() === "";
+
+function collect(doc: Doc): Item[] {
+  const items: Item[] = [];
+  const byNode = new Map<ListItem, Item>();
+  walk(doc.tree, (node: Nodes, ancestors) => {
+    if (node.type !== "listItem" || !node.position) return;
+    const p = node.position;
+    const full = doc.lines[p.start.line - 1] ?? "";
+    const from = p.start.column - 1;
+    const m = /^([*+-]|\d{1,9}[.)])/.exec(full.slice(from));
+    let parent: Item | null = null;
+    for (let i = ancestors.length - 1; i >= 0 && !parent; i--) {
+      const a = ancestors[i];
+      if (a.type === "listItem") parent = byNode.get(a) ?? null;
+    }
+    if (!m) return;
+    const marker = m[1];
+    const padText = leadingWs(full.slice(from + marker.length));
+    // An item whose text starts on a later line has no padding to check.
+    if (from + marker.length + padText.length >= full.length) return;
+    const pad = padText.length;
+    const expected = Math.max(1, CONTENT_OFFSET - marker.length);
+    const inQuote = ancestors.some((a) => a.type === "blockquote");
+    const markerAtLineStart = /^ *$/.test(full.slice(0, from));
+    const item: Item = {
+      node,
+      parent,
+      first: p.start.line,
+      last: p.end.line,
+      col: p.start.column,
+      marker,
+      pad,
+      expected,
+      delta: expected - pad,
+      contentCol: p.start.column + marker.length + pad,
+      reported: pad !== expected,
+      fixable: false,
+    };
+    // Mechanical only with spaces (no tabs), no quote markers in the way, and text that is not indented code (5+ spaces).
+    item.fixable =
+      item.reported &&
+      !inQuote &&
+      markerAtLineStart &&
+      !padText.includes("\t") &&
+      pad <= CONTENT_OFFSET &&
+      doc.lines.slice(item.first - 1, item.last).every((l) => isBlank(l) || !leadingWs(l).includes("\t"));
+    items.push(item);
+    byNode.set(node, item);
+  });
+  return items;
+}
+
+/** The nearest ancestor whose fix also rewrites this item's lines. */
+function coveringRoot(item: Item): Item | null {
+  let root: Item | null = null;
+  for (let a = item.parent; a; a = a.parent) if (a.fixable) root = a;
+  return root;
+}
+
+/** The lines of `root`, with its marker padded and every fixed item inside it shifted to match. */
+function rewrite(doc: Doc, root: Item, fixed: Item[]): string | null {
+  const out: string[] = [];
+  for (let line = root.first; line <= root.last; line++) {
+    const text = doc.lines[line - 1] ?? "";
+    if (isBlank(text)) {
+      out.push(text);
+      continue;
+    }
+    const ws = leadingWs(text).length;
+    let shift = 0;
+    let markerOf: Item | undefined;
+    for (const j of fixed) {
+      if (j.first === line) markerOf = j;
+      else if (j.first < line && line <= j.last && ws >= j.contentCol - 1) shift += j.delta;
+    }
+    if (ws + shift < 0) return null;
+    let rest = text.slice(ws);
+    if (markerOf) {
+      if (markerOf.col - 1 !== ws) return null;
+      rest = markerOf.marker + " ".repeat(markerOf.expected) + rest.slice(markerOf.marker.length + markerOf.pad);
+    }
+    out.push(" ".repeat(ws + shift) + rest);
+  }
+  return out.join("\n");
+}
+
+function example(marker: string, expected: number): string {
+  return `\`${marker}${" ".repeat(expected)}item\``;
+}
+
+/** List markers padded to 4 columns (`*   item`, `1.  item`), the house style of gVisor's docs. */
+export const listMarker: RuleModule = {
+  id: ID,
+  severity: "notice",
+  fixable: true,
+  docs: {
+    summary: "A list item whose text does not start 4 columns after its marker (`*   item`, `1.  item`).",
+    description:
+      "Google's Markdown style indents list content by 4 spaces, for bulleted and numbered lists alike: `*` and `-` are followed by 3 spaces, `1.` by 2, `10.` by 1. Wrapped lines and nested lists then sit at a multiple of 4, which keeps nesting unambiguous. gVisor's docs follow it everywhere. The suggestion re-indents the item's wrapped lines, nested lists and code blocks by the same amount.",
+    bad: "* Item with\n  a second line.\n\n1. First step.",
+    good: "*   Item with\n    a second line.\n\n1.  First step.",
+  },
+  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile) => {
+    const doc = docOf(file);
+    const items = collect(doc);
+    const suggestions = new Map<Item, string | null>();
+    for (const item of items) {
+      if (!item.fixable || coveringRoot(item)) continue;
+      const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
+      suggestions.set(item, rewrite(doc, item, fixed));
+    }
+    for (const item of items) {
+      if (!item.reported) continue;
+      const spaces = (n: number) => `${n} space${n === 1 ? "" : "s"}`;
+      let message = `Pad the list marker to 4 columns, ${example(item.marker, item.expected)} (${spaces(item.expected)} after \`${item.marker}\`, not ${spaces(item.pad)}): gVisor's docs indent list text by 4 so wrapped lines and nested lists line up.`;
+      const root = item.fixable ? coveringRoot(item) : null;
+      if (root && suggestions.get(root)) message += ` The suggestion on line ${root.first} fixes this item too.`;
+      report(file, message, {
+        line: item.first,
+        endLine: suggestions.get(item) ? item.last : item.first,
+        column: item.col,
+        suggestion: suggestions.get(item) ?? null,
+      });
+    }
+  }) as RuleModule["plugin"],
+};

@@ -1,0 +1,73 @@
+/** Small helpers the style rules share: which lines are code, source slices, fenced or not. */
+import type { Code, Nodes, Root } from "mdast";
+import { visit } from "unist-util-visit";
+import { memo, type Doc } from "../../markdown/parse.js";
+
+/** Line numbers (1-based) covered by code blocks, fences included. */
+export function codeLines(doc: Doc): ReadonlySet<number> {
+  return memo(doc, "style:codeLines", (d) => {
+    const lines = new Set<number>();
+    visit(d.tree, "code", (node: Code) => {
+      const p = node.position;
+      if (!p) return;
+      for (let l = p.start.line; l <= p.end.line; l++) lines.add(l);
+    });
+    return lines;
+  });
+}
+
+/** The source text of a node. */
+export function sourceOf(doc: Doc, node: Nodes): string {
+  const p = node.position;
+  if (!p || p.start.offset === undefined || p.end.offset === undefined) return "";
+  return doc.text.slice(p.start.offset, p.end.offset);
+}
+
+/** Whether a code node is fenced (``` or ~~~) rather than indented. */
+export function isFenced(doc: Doc, node: Code): boolean {
+  return /^(`{3,}|~{3,})/.test(sourceOf(doc, node));
+}
+
+/** Offset of the start of each line in `text` (line 1 at index 0). */
+export function lineStarts(doc: Doc): number[] {
+  return memo(doc, "style:lineStarts", (d) => {
+    const starts = [0];
+    const t = d.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    return starts;
+  });
+}
+
+/** 1-based line and column of an offset. */
+export function pointAt(doc: Doc, offset: number): { line: number; column: number } {
+  const starts = lineStarts(doc);
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+
+/** The nodes of the tree with their ancestors, in document order. */
+export function walk(tree: Root, fn: (node: Nodes, ancestors: readonly Nodes[]) => void | "skip"): void {
+  const stack: Nodes[] = [];
+  const go = (node: Nodes) => {
+    if (fn(node, stack) === "skip") return;
+    if ("children" in node) {
+      stack.push(node);
+      for (const child of node.children as Nodes[]) go(child);
+      stack.pop();
+    }
+  };
+  go(tree);
+}
