@@ -1,5 +1,5 @@
 import { describe, test, expect } from "@jest/globals";
-import { lintDoc, lintChange } from "../helpers/lint.js";
+import { lintDoc, lintChange } from "../../helpers/lint.js";
 
 const DOC = "# Title\n\n![Diagram](diagram.png \"A diagram.\")\n";
 

@@ -1,0 +1,181 @@
+import { lintRule } from "unified-lint-rule";
+import type { Root } from "mdast";
+import type { VFile } from "vfile";
+import { posix } from "node:path";
+import type { RuleModule, ReviewContext } from "../types.js";
+import { docOf } from "../types.js";
+import { report } from "../report.js";
+import { docsUrl } from "../docs-url.js";
+import { referencesOf, type Reference } from "../../markdown/refs.js";
+import { resolveLocal, escapesRoot } from "../../markdown/paths.js";
+import type { Doc } from "../../markdown/parse.js";
+import { isAssetPath, relativeFrom } from "./missing-asset.js";
+import { replaceDestination, writtenPath } from "./link-edit.js";
+
+const ID = "broken-link";
+
+const isMd = (p: string) => /\.md$/i.test(p);
+
+/** How a writer would point at `target` from `docPath`, keeping a trailing slash for folders. */
+function linkTo(docPath: string, target: string, folder: boolean): string {
+  const rel = target === posix.dirname(docPath) ? "." : relativeFrom(docPath, target);
+  return folder ? `${rel}/` : rel;
+}
+
+/** When the change moved or deleted a whole folder: the folder it moved to (or null when deleted), else undefined. */
+function folderFate(ctx: ReviewContext, folder: string): { movedTo: string | null } | undefined {
+  const prefix = `${folder}/`;
+  const targets = new Set<string>();
+  for (const [from, to] of ctx.change.renamed) {
+    if (!from.startsWith(prefix)) continue;
+    const rest = from.slice(prefix.length);
+    if (to.endsWith(`/${rest}`)) targets.add(to.slice(0, to.length - rest.length - 1));
+    else targets.add("");
+  }
+  if (targets.size === 1) {
+    const [to] = [...targets];
+    if (to !== "" && ctx.dirExists(to)) return { movedTo: to };
+  }
+  for (const p of ctx.change.deleted) if (p.startsWith(prefix)) return { movedTo: null };
+  return undefined;
+}
+
+/** The doc's path before this change renamed it, if it did. */
+function previousPathOf(ctx: ReviewContext, docPath: string): string | undefined {
+  for (const [from, to] of ctx.change.renamed) if (to === docPath) return from;
+  return undefined;
+}
+
+/** A head path that differs from `path` only in letter case (GitHub and the site are case-sensitive). */
+function caseVariant(ctx: ReviewContext, path: string): string | undefined {
+  const lower = path.toLowerCase();
+  for (const p of ctx.headPaths) if (p.toLowerCase() === lower && p !== path) return p;
+  return undefined;
+}
+
+/**
+ * For a link that is not a file or folder (`../debugging/`, `debugging`): the
+ * doc it most likely means, read as relative to the doc's folder or to the
+ * doc's page (gvisor.dev serves `a/b.md` as `.../a/b/`, so `../x/` from there
+ * is `a/x`).
+ */
+function mdCandidate(ctx: ReviewContext, docPath: string, path: string, written: string): string | undefined {
+  const candidates = [`${path}.md`];
+  const asPage = resolveLocal(docPath.replace(/\.md$/i, "/index.md"), written);
+  if (asPage && !escapesRoot(asPage.path)) candidates.push(`${asPage.path}.md`);
+  return candidates.find((c) => ctx.fileExists(c));
+}
+
+interface Verdict {
+  why: string;
+  /** New destination path (replacing the written path), when one is known. */
+  replacement?: string;
+  causedByChange?: boolean;
+}
+
+function judge(ctx: ReviewContext, doc: Doc, ref: Reference, path: string, absolute: boolean): Verdict | null {
+  const written = writtenPath(ref.url);
+  const folderish = written.endsWith("/") || !isMd(path);
+  const renamedTo = ctx.change.renamed.get(path);
+  if (renamedTo) {
+    const rel = absolute ? `/${renamedTo}` : linkTo(doc.path, renamedTo, false);
+    return { why: `this change renamed it to \`${renamedTo}\`; point the link at \`${rel}\``, replacement: rel, causedByChange: true };
+  }
+  if (ctx.change.deleted.has(path)) {
+    return { why: "this change deleted it; restore it, or remove or retarget the link", causedByChange: true };
+  }
+  if (!isMd(path)) {
+    const fate = folderFate(ctx, path);
+    if (fate?.movedTo) {
+      const rel = absolute ? `/${fate.movedTo}/` : linkTo(doc.path, fate.movedTo, true);
+      return { why: `this change moved the folder to \`${fate.movedTo}\`; point the link at \`${rel}\``, replacement: rel, causedByChange: true };
+    }
+    if (fate) return { why: "this change deleted the folder; restore it, or remove or retarget the link", causedByChange: true };
+  }
+  const previous = previousPathOf(ctx, doc.path);
+  if (previous && !absolute) {
+    const before = resolveLocal(previous, ref.url);
+    if (before && !escapesRoot(before.path) && (ctx.fileExists(before.path) || ctx.dirExists(before.path))) {
+      const rel = linkTo(doc.path, before.path, folderish && ctx.dirExists(before.path));
+      return {
+        why: `this change moved the doc from \`${previous}\`, so the relative link no longer reaches \`${before.path}\`; point it at \`${rel}\``,
+        replacement: rel,
+        causedByChange: true,
+      };
+    }
+  }
+  const notAdded = ctx.change.mode === "change" ? " and this change does not add it" : "";
+  if (isMd(path)) {
+    const variant = caseVariant(ctx, path);
+    if (variant) {
+      const rel = absolute ? `/${variant}` : linkTo(doc.path, variant, false);
+      return { why: `it is not in the repository${notAdded}, but \`${variant}\` is (paths are case-sensitive); point the link at \`${rel}\``, replacement: rel };
+    }
+    return { why: `it is not in the repository${notAdded}; fix the path, or add the doc` };
+  }
+  // Neither a file nor a folder, no extension: a site permalink written as a relative link.
+  if (absolute || ctx.publishing !== undefined) return null;
+  const candidate = mdCandidate(ctx, doc.path, path, written);
+  const rel = candidate ? linkTo(doc.path, candidate, false) : undefined;
+  const hint = rel
+    ? `link the source doc \`${rel}\` instead, which works on both`
+    : "link the source `.md` (or an absolute `https://gvisor.dev/...` URL) instead, or fix the path";
+  return {
+    why: `it is neither a file nor a folder in the repository (a site permalink written as a relative link works on gvisor.dev but is a 404 on GitHub); ${hint}`,
+    replacement: rel,
+  };
+}
+
+export const brokenLink: RuleModule = {
+  id: ID,
+  severity: "error",
+  fixable: true,
+  docs: {
+    summary: "A relative link to a doc, file or folder that does not exist at head.",
+    description:
+      "The doc links (inline, through a reference definition, or with HTML `<a href>`) to a path in the repository that is not there at the head of the change: the change deleted or renamed it, or it never existed. `.md` links are resolved against the repository tree, relative to the doc (`/path` starts at the repository root); links to folders are fine when the folder exists. URLs with a scheme (`https:`, `mailto:`) are never fetched. Extensionless links that are neither a file nor a folder (`../debugging/`) are site permalinks: without a BUILD model they are reported here, since they are a 404 on GitHub; link the `.md` instead. When the change renamed the target, the suggestion points at the new name.",
+    bad: "See the [debugging guide](debugging.md).   (debugging.md was renamed to debug.md)",
+    good: "See the [debugging guide](debug.md).",
+    example: {
+      path: "g3doc/user_guide/install.md",
+      bad: { doc: "# Installation\n\nSee the [debugging guide](debugging.md).\n", files: { "g3doc/user_guide/debug.md": "# Debugging\n" } },
+      good: { doc: "# Installation\n\nSee the [debugging guide](debug.md).\n", files: { "g3doc/user_guide/debug.md": "# Debugging\n" } },
+    },
+  },
+  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile, ctx: ReviewContext) => {
+    const doc = docOf(file);
+    for (const ref of referencesOf(doc)) {
+      if (ref.kind !== "link") continue;
+      const target = resolveLocal(doc.path, ref.url);
+      if (!target || target.path === doc.path) continue;
+      const written = writtenPath(ref.url);
+      if (escapesRoot(target.path)) {
+        report(file, `Broken link: \`${written}\` climbs above the repository root (it resolves to \`${target.path}\`); remove a \`../\`, or use an absolute \`https://\` URL for a page outside this repository.`, {
+          line: ref.line,
+          column: ref.column,
+        });
+        continue;
+      }
+      if (isAssetPath(target.path)) continue; // missing-asset's business.
+      if (ctx.fileExists(target.path) || ctx.dirExists(target.path)) continue;
+      const verdict = judge(ctx, doc, ref, target.path, target.absolute);
+      if (!verdict) continue;
+      let suggestion: string | null = null;
+      let endLine: number | undefined;
+      if (verdict.replacement !== undefined) {
+        const edit = replaceDestination(doc, ref, written, verdict.replacement);
+        if (edit) {
+          suggestion = edit.text;
+          endLine = edit.endLine;
+        }
+      }
+      report(file, `Broken link to \`${target.path}\`: ${verdict.why}.`, {
+        line: ref.line,
+        column: ref.column,
+        endLine,
+        suggestion,
+        causedByChange: verdict.causedByChange,
+      });
+    }
+  }) as RuleModule["plugin"],
+};

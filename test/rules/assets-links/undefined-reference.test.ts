@@ -1,0 +1,96 @@
+import { describe, test, expect } from "@jest/globals";
+import { lintDoc, lintChange } from "../../helpers/lint.js";
+import { undefinedReference } from "../../../src/core/rules/assets-links/undefined-reference.js";
+
+const RULE = "undefined-reference";
+const lint = (md: string) => lintDoc(md, { rule: RULE, extra: { "g3doc/architecture_guide/security.md": "# S\n" } });
+
+describe("undefined-reference", () => {
+  test("the docs' bad example is reported and the good one is not", async () => {
+    const bad = await lint(`# T\n\n${undefinedReference.docs.bad}\n`);
+    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([[3, 10, "error", null]]);
+    expect(await lint(`# T\n\n${undefinedReference.docs.good}\n`)).toEqual([]);
+  });
+
+  test("full, collapsed and shortcut references without a definition are reported where they start", async () => {
+    const md = "# T\n\nA [full link][nope], a [collapsed][] one\nand a [shortcut] one.\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.column])).toEqual([
+      [3, 3],
+      [3, 24],
+      [4, 7],
+    ]);
+  });
+
+  test("the message names the label and says how to fix it", async () => {
+    const [f] = await lint("# T\n\nRead the [guide][Install Guide].\n");
+    expect(f.message).toContain("`[Install Guide]`");
+    expect(f.message).toContain("[Install Guide]: url");
+    expect(f.message).toContain("fix the label");
+    expect(f.message).not.toContain("Unexpected reference");
+  });
+
+  test("a label that differs from a definition only in punctuation points at it", async () => {
+    const [f] = await lint("# T\n\nSee [gke-sandbox].\n\n[GKE Sandbox]: https://example.com\n\nUse [GKE Sandbox].\n");
+    expect(f.message).toContain("A definition `[GKE Sandbox]` exists");
+  });
+
+  test("defined references are fine, whatever the case and spacing of the label", async () => {
+    const md = "# T\n\n[Full][GKE  sandbox], [gke sandbox][], [GKE Sandbox], ![img][logo].\n\n[gke sandbox]: https://example.com\n[logo]: logo.png\n";
+    expect(await lint(md)).toEqual([]);
+  });
+
+  test("[TOC] is a directive, not a reference", async () => {
+    expect(await lint("# T\n\n[TOC]\n\n## A\n")).toEqual([]);
+  });
+
+  test("footnotes with a definition are not reported; a footnote without one is", async () => {
+    expect(await lint("# T\n\nA claim.[^1] Another.[^cite-abi]\n\n[^1]: A note.\n[^cite-abi]: Another note.\n")).toEqual([]);
+    const f = await lint("# T\n\nA claim.[^nope]\n");
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toContain("Undefined footnote `[^nope]`");
+  });
+
+  test("GitHub alerts are not references", async () => {
+    const md = "# T\n\n> [!NOTE]\n> Useful.\n\n> [!WARNING] **EXPERIMENTAL:** The APIs.\n\n> [!important] Run as root.\n";
+    expect(await lint(md)).toEqual([]);
+  });
+
+  test("an alert marker outside a quote is still reported", async () => {
+    expect(await lint("# T\n\nText [!NOTE] here.\n")).toHaveLength(1);
+  });
+
+  test("task boxes are not references", async () => {
+    const md = "# T\n\n* [ ] todo\n* [x] done\n* [X]\n* [ ]\n1. [x] numbered\n\n> * [ ] quoted\n";
+    expect(await lint(md)).toEqual([]);
+  });
+
+  test("empty brackets are not references", async () => {
+    expect(await lint("# T\n\nAn array [] and [ ] and `[x]`.\n")).toEqual([]);
+  });
+
+  test("text in code is not reported", async () => {
+    expect(await lint("# T\n\n```go\nx := a[i][j]\n```\n\nUse `arr[idx]` or `[label]`.\n\n    indented [code]\n")).toEqual([]);
+  });
+
+  test("escaped brackets are text", async () => {
+    expect(await lint("# T\n\nThis is \\[not a link\\].\n")).toEqual([]);
+  });
+
+  test("editorial brackets in a quotation are not references", async () => {
+    const md = '# T\n\nThey wrote: "[The] RMAPI currently does not have ABI stability".\n\nIt [sic] was and [...] more.\n';
+    expect(await lint(md)).toEqual([]);
+  });
+
+  test("references inside headings, tables and link text are checked", async () => {
+    const md = "# T\n\n## About [nope]\n\n| a | b |\n| - | - |\n| [cell] | x |\n";
+    expect((await lint(md)).map((f) => f.line)).toEqual([3, 7]);
+  });
+
+  test("in a change, a reference the change adds is reported; an older one on an untouched line is not", async () => {
+    const base = "# T\n\nOld [one].\n\nText.\n";
+    const head = "# T\n\nOld [one].\n\nText with [two].\n";
+    const r = await lintChange({ "g3doc/doc.md": base }, { "g3doc/doc.md": head }, { rule: RULE });
+    expect(r.findings.map((f) => [f.line, f.column])).toEqual([[5, 11]]);
+  });
+});

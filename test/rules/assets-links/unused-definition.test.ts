@@ -1,0 +1,56 @@
+import { describe, test, expect } from "@jest/globals";
+import { lintDoc, lintChange } from "../../helpers/lint.js";
+import { unusedDefinition } from "../../../src/core/rules/assets-links/unused-definition.js";
+
+const RULE = "unused-definition";
+const lint = (md: string) => lintDoc(md, { rule: RULE, extra: { "g3doc/install.md": "# I\n" } });
+
+describe("unused-definition", () => {
+  test("the docs' bad example is reported with a suggestion that deletes the line; the good one is not", async () => {
+    const bad = await lint(`# T\n\n${unusedDefinition.docs.bad}\n`);
+    expect(bad.map((f) => [f.line, f.endLine, f.column, f.severity, f.suggestion])).toEqual([[5, 5, 1, "notice", ""]]);
+    expect(bad[0].message).toContain("`[install guide]`");
+    expect(await lint(`# T\n\n${unusedDefinition.docs.good}\n`)).toEqual([]);
+  });
+
+  test("definitions used by full, collapsed, shortcut and image references are fine", async () => {
+    const md = "# T\n\n[a][one], [two][], [Three], ![logo][four].\n\n[one]: https://a\n[TWO]: https://b\n[three]: https://c\n[four]: logo.png\n";
+    expect(await lintDoc(md, { rule: RULE, extra: { "g3doc/logo.png": Buffer.from([1, 0]) } })).toEqual([]);
+  });
+
+  test("each unused definition is reported on its line, keeping the label as written", async () => {
+    const md = "# T\n\nText [used].\n\n[used]: https://a\n[GKE Sandbox]: https://cloud.google.com/x\n[Spectre]: https://b\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.suggestion])).toEqual([
+      [6, ""],
+      [7, ""],
+    ]);
+    expect(f[0].message).toContain("`[GKE Sandbox]`");
+  });
+
+  test("a definition with its title on the next line is deleted as a whole", async () => {
+    const f = await lint('# T\n\nText.\n\n[x]: https://example.com\n    "A title"\n');
+    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[5, 6, ""]]);
+  });
+
+  test("a definition inside a quote or list item gets no suggestion (deleting the line would take the marker)", async () => {
+    const f = await lint("# T\n\n> Quote.\n>\n> [x]: https://example.com\n");
+    expect(f.map((x) => [x.line, x.column, x.suggestion])).toEqual([[5, 3, null]]);
+  });
+
+  test("footnote definitions are out of scope", async () => {
+    expect(await lint("# T\n\nText.\n\n[^unused]: A note nobody cites.\n")).toEqual([]);
+  });
+
+  test("definitions in code are not definitions", async () => {
+    expect(await lint("# T\n\n```md\n[x]: https://example.com\n```\n")).toEqual([]);
+  });
+
+  test("in a change, a definition on an untouched line is not reported (the rule does not see the base doc)", async () => {
+    const base = "# T\n\nSee [x].\n\n[x]: https://example.com\n";
+    const head = "# T\n\nSee nothing.\n\n[x]: https://example.com\n";
+    const r = await lintChange({ "g3doc/doc.md": base }, { "g3doc/doc.md": head }, { rule: RULE });
+    expect(r.allFindings.filter((f) => f.rule === RULE).map((f) => f.line)).toEqual([5]);
+    expect(r.findings).toEqual([]);
+  });
+});
