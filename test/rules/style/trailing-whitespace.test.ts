@@ -1,0 +1,48 @@
+import { describe, test, expect } from "@jest/globals";
+import { lintDoc } from "../../helpers/lint.js";
+
+const RULE = "trailing-whitespace";
+const lint = (md: string) => lintDoc(md, { rule: RULE });
+
+describe("trailing-whitespace", () => {
+  test("trailing spaces are reported, the suggestion strips them", async () => {
+    const f = await lint("# T\n\nText.   \n");
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ line: 3, column: 6, severity: "warning", suggestion: "Text." });
+  });
+
+  test("a clean doc is fine", async () => {
+    expect(await lint("# T\n\nFirst line,\\\nsecond line.\n")).toEqual([]);
+  });
+
+  test("tabs count, and so do lines in code blocks", async () => {
+    const f = await lint("# T\n\nText.\t\n\n```shell\necho hi  \n```\n");
+    expect(f.map((x) => [x.line, x.column, x.suggestion])).toEqual([
+      [3, 6, "Text."],
+      [6, 8, "echo hi"],
+    ]);
+  });
+
+  test("a two-space hard break inside a paragraph: suggest a backslash", async () => {
+    const f = await lint("# T\n\nFirst line,  \nsecond line.\n");
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ line: 3, column: 12, suggestion: "First line,\\" });
+    expect(f[0].message).toContain("backslash");
+  });
+
+  test("spaces on a paragraph's last line are not a break: just strip them", async () => {
+    const f = await lint("# T\n\nLast line.  \n\nNext.\n");
+    expect(f[0]).toMatchObject({ line: 3, suggestion: "Last line." });
+    expect(f[0].message).not.toContain("backslash");
+  });
+
+  test("a hard break in a list item keeps the item's text", async () => {
+    const f = await lint("# T\n\n*   One,  \n    two.\n");
+    expect(f[0]).toMatchObject({ line: 4 - 1, suggestion: "*   One,\\" });
+  });
+
+  test("a blank line with spaces becomes empty", async () => {
+    const f = await lint("# T\n   \nText.\n");
+    expect(f[0]).toMatchObject({ line: 2, column: 1, suggestion: "" });
+  });
+});
