@@ -57,3 +57,14 @@ export function hunkHolding(diff: FileDiff | undefined, line: number, endLine: n
   if (!diff || diff.wholeFile) return undefined;
   return diff.hunks.find((h) => h.start <= line && endLine <= h.end);
 }
+
+/** Whether GitHub accepts a review comment on head-side line `line` (the line lies inside a hunk). */
+export function isCommentable(diff: FileDiff | undefined, line: number): boolean {
+  return hunkHolding(diff, line, line) !== undefined;
+}
+
+/** The first line of line..endLine that a review comment can sit on, if any. */
+export function firstCommentableLine(diff: FileDiff | undefined, line: number, endLine: number): number | undefined {
+  for (let l = line; l <= endLine; l++) if (isCommentable(diff, l)) return l;
+  return undefined;
+}
