@@ -20,6 +20,8 @@ import { applyDiffFilter } from "./diff/filter.js";
 import { RULES, ruleById } from "./rules/index.js";
 import type { ChangeInfo, ReviewContext } from "./rules/types.js";
 import type { FindingFields } from "./rules/report.js";
+import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
+import { BUILD_FILE_RULES } from "./rules/publishing/index.js";
 
 export type ReviewMode = "change" | "all";
 
@@ -84,6 +86,9 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
     }
   }
 
+  // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
+  const publishing = await loadPublishing(cs, headList, config, change, isDoc);
+
   // 1. The docs under review.
   const reviewPaths =
     mode === "all"
@@ -121,6 +126,7 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       if (t && t.fragment !== undefined && t.path !== doc.path && t.path.endsWith(".md") && headPaths.has(t.path)) linked.add(t.path);
     }
   }
+  if (publishing) for (const p of docsLinkedThroughPages(publishing, docs.values(), headPaths, (d) => headDirs.has(d))) if (!docs.has(p)) linked.add(p);
   const extraDocs = new Map<string, Doc>();
 
   // 3. What the change removed that other docs may still point at.
@@ -142,7 +148,7 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       const after = now ? anchorsOf(now) : new Set<string>();
       for (const a of before) if (!after.has(a)) lostAnchors = true;
     }
-    if (change.deleted.size > 0 || change.renamed.size > 0 || lostAnchors) {
+    if (change.deleted.size > 0 || change.renamed.size > 0 || lostAnchors || (publishing?.lostPages.size ?? 0) > 0) {
       const others = headList.filter((p) => isDoc(p) && !docs.has(p));
       await readDocs(others, extraDocs);
       impactDocs.push(...[...extraDocs.keys()].sort());
@@ -158,6 +164,7 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
     dirExists: (p) => headDirs.has(p),
     docAt: (p) => docs.get(p) ?? extraDocs.get(p),
     baseAnchorsOf: (p) => baseAnchors.get(p),
+    publishing,
   };
 
   // 4. Run the rules.
@@ -199,8 +206,10 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
     doc.file.messages.length = 0;
   };
   for (const doc of docs.values()) runOn(doc, () => true);
-  const IMPACT_RULES = new Set(["missing-asset", "broken-link", "broken-anchor"]);
+  const IMPACT_RULES = new Set(["missing-asset", "broken-link", "broken-anchor", "permalink-link"]);
   for (const p of impactDocs) runOn(extraDocs.get(p)!, (id) => IMPACT_RULES.has(id));
+  // BUILD files: findings on their lines go through the diff filter like a doc's.
+  if (publishing) for (const b of publishing.builds.values()) runOn(b.doc, (id) => BUILD_FILE_RULES.has(id));
 
   all.sort(compareFindings);
   const findings = applyDiffFilter(all, diffs, mode, new Set(impactDocs));

@@ -10,6 +10,7 @@ import type { VFile } from "vfile";
 import type { Severity } from "../finding.js";
 import type { Config } from "../../config/defaults.js";
 import type { Doc } from "../markdown/parse.js";
+import type { Publishing } from "../g3doc/model.js";
 
 export interface RuleDocs {
   /** One line: what the rule reports. */
@@ -65,8 +66,8 @@ export interface ReviewContext {
   docAt(path: string): Doc | undefined;
   /** Anchors of a doc at base, for docs the change modified (to tell a broken anchor the change caused). */
   baseAnchorsOf(path: string): ReadonlySet<string> | undefined;
-  /** The publishing model (BUILD doc() rules), when the repository has one. */
-  publishing?: unknown;
+  /** The publishing model (BUILD doc() rules), when the repository has one (see core/g3doc/model.ts). */
+  publishing?: Publishing;
 }
 
 /** The doc a rule is looking at. */

@@ -1,0 +1,150 @@
+/**
+ * Loading the publishing model for a review: the BUILD files that govern the
+ * docs (the nearest BUILD above each doc, read in one batch), the registry
+ * (`website/BUILD`), and in change mode the base side of the BUILD files the
+ * change touched, to know which pages the change made disappear.
+ *
+ * A repository whose docs have no BUILD file with a doc rule gets no model
+ * (`undefined`), and so none of the publishing checks.
+ */
+import { posix } from "node:path";
+import { VFile } from "vfile";
+import type { Root } from "mdast";
+import type { ChangeSet } from "../changeset.js";
+import type { Config } from "../../config/defaults.js";
+import type { ChangeInfo } from "../rules/types.js";
+import { splitLines, type Doc } from "../markdown/parse.js";
+import { referencesOf } from "../markdown/refs.js";
+import { buildModel, packageFolderOf, pageKey, type DocRule, type LostPage, type Publishing } from "./model.js";
+import { siteLinkOf } from "./site.js";
+
+/** A BUILD file as a doc-like object: no Markdown tree, but lines and a vfile to report on. */
+export function buildFileDoc(path: string, text: string): Doc {
+  const tree: Root = { type: "root", children: [] };
+  return { path, text, lines: splitLines(text), tree, file: new VFile({ path, value: text }), memo: new Map() };
+}
+
+const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));
+
+/** The BUILD file of a folder (BUILD.bazel wins over BUILD, as in Bazel). */
+function buildFileIn(folder: string, names: string[], paths: ReadonlySet<string>): string | undefined {
+  const candidates = names.map((n) => (folder === "" ? n : `${folder}/${n}`)).filter((p) => paths.has(p));
+  return candidates.find((p) => p.endsWith(".bazel")) ?? candidates[0];
+}
+
+export async function loadPublishing(
+  cs: ChangeSet,
+  headList: readonly string[],
+  config: Config,
+  change: ChangeInfo,
+  isDoc: (path: string) => boolean,
+): Promise<Publishing | undefined> {
+  const names = config.build.files;
+  const headPaths = new Set(headList);
+  const buildPaths = new Set(headList.filter((p) => names.includes(posix.basename(p))));
+  if (buildPaths.size === 0) return undefined;
+  const buildFolders = new Set([...buildPaths].map(dirOf));
+
+  // The packages of the docs at head.
+  const toRead = new Set<string>();
+  for (const p of headList) {
+    if (!isDoc(p)) continue;
+    const pkg = packageFolderOf(p, buildFolders);
+    if (pkg === null) continue;
+    const b = buildFileIn(pkg, names, buildPaths);
+    if (b) toRead.add(b);
+  }
+  if (toRead.size === 0) return undefined;
+  const registryPath = config.build.registry && headPaths.has(config.build.registry) ? config.build.registry : null;
+  if (registryPath) toRead.add(registryPath);
+
+  const contents = await cs.read([...toRead].sort(), "head");
+  const texts = new Map<string, string>();
+  for (const [p, c] of contents) if (c.kind === "text") texts.set(p, c.text);
+
+  const model = buildModel({
+    builds: texts,
+    headPaths,
+    buildPaths,
+    kinds: config.build.kinds,
+    registryPath,
+    registryRule: config.build.registryRule,
+    knownPages: config.build.knownPages,
+    makeDoc: buildFileDoc,
+  });
+  const matters = [...model.builds.values()].some((b) => b.path !== registryPath && (b.rules.length > 0 || (b.error !== undefined && b.mentionsKind)));
+  if (!matters) return undefined;
+
+  if (change.mode === "change") await findLostPages(cs, model, headPaths, buildPaths, config, change, registryPath);
+  return model;
+}
+
+/** Pages that existed before the change and do not after it. */
+async function findLostPages(
+  cs: ChangeSet,
+  model: Publishing,
+  headPaths: ReadonlySet<string>,
+  buildPaths: ReadonlySet<string>,
+  config: Config,
+  change: ChangeInfo,
+  registryPath: string | null,
+): Promise<void> {
+  const names = config.build.files;
+  const changed = cs.files.filter((f) => names.includes(posix.basename(f.path)) && f.status !== "added" && f.path !== registryPath);
+  const before: DocRule[] = model.rules.filter((r) => !changed.some((f) => f.path === r.build));
+  if (changed.length > 0) {
+    const basePaths = changed.map((f) => f.previousPath ?? f.path);
+    const base = await cs.read(basePaths, "base");
+    const baseTexts = new Map<string, string>();
+    for (const [p, c] of base) if (c.kind === "text") baseTexts.set(p, c.text);
+    const baseModel = buildModel({
+      builds: baseTexts,
+      headPaths,
+      buildPaths,
+      kinds: config.build.kinds,
+      registryPath: null,
+      registryRule: config.build.registryRule,
+      knownPages: [],
+      makeDoc: buildFileDoc,
+    });
+    before.push(...baseModel.rules);
+  }
+  const headByLabel = new Map(model.rules.map((r) => [r.label, r]));
+  for (const r of before) {
+    if (!r.permalink || !r.src) continue;
+    const key = pageKey(r.permalink.value);
+    if (model.pages.has(key) || model.lostPages.has(key) || model.isKnownPage(key)) continue;
+    const srcPath = r.src.path;
+    const sameFile = changed.every((f) => f.path !== r.build);
+    // An unchanged rule whose doc is missing at head lost its page only if this change removed the doc.
+    if (sameFile && !change.deleted.has(srcPath) && !change.renamed.has(srcPath)) continue;
+    const lost: LostPage = { permalink: key, rule: r, reason: "" };
+    const now = headByLabel.get(r.label);
+    if (change.deleted.has(srcPath)) lost.reason = `this change deleted its doc \`${srcPath}\``;
+    else if (change.renamed.has(srcPath)) {
+      const to = change.renamed.get(srcPath)!;
+      const page = [...model.pages.values()].find((p) => p.doc === to);
+      lost.reason = page ? `this change renamed its doc to \`${to}\`, published at \`${page.permalink}\`` : `this change renamed its doc to \`${to}\`, which no doc() rule publishes`;
+      if (page) lost.newPermalink = page.permalink;
+    } else if (now && now.permalink && pageKey(now.permalink.value) !== key) {
+      lost.reason = `this change moved \`${r.label}\` to \`${now.permalink.value}\``;
+      lost.newPermalink = now.permalink.value;
+    } else if (!now) lost.reason = `this change removed the doc() rule \`${r.label}\``;
+    else lost.reason = `its doc \`${srcPath}\` is not in the repository any more`;
+    model.lostPages.set(key, lost);
+  }
+}
+
+/** Docs that the given docs link to through a page URL with a `#fragment` (read so their anchors can be checked). */
+export function docsLinkedThroughPages(pub: Publishing, docs: Iterable<Doc>, headPaths: ReadonlySet<string>, dirExists: (p: string) => boolean): string[] {
+  const out = new Set<string>();
+  const exists = { fileExists: (p: string) => headPaths.has(p), dirExists };
+  for (const doc of docs) {
+    for (const ref of referencesOf(doc)) {
+      if (ref.kind !== "link" || !ref.url.includes("#")) continue;
+      const link = siteLinkOf(pub, doc.path, ref.url, exists);
+      if (link?.page && link.fragment && link.page.doc !== doc.path && headPaths.has(link.page.doc)) out.add(link.page.doc);
+    }
+  }
+  return [...out].sort();
+}

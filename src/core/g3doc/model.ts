@@ -1,0 +1,396 @@
+/**
+ * The publishing model: which `doc()` rule publishes each doc, with what
+ * `data` and permalink, which permalinks the site has, and which rules the
+ * site's `docs()` rule registers. Built from BUILD files by `load.ts`; read
+ * by the publishing rules through `ctx.publishing`.
+ */
+import { posix } from "node:path";
+import picomatch from "picomatch";
+import type { Doc } from "../markdown/parse.js";
+import { parseBuild, stringsOf, type Arg, type Call, type SyntaxProblem, type Value } from "./starlark.js";
+
+export interface Located<T> {
+  value: T;
+  line: number;
+  column: number;
+}
+
+/** One entry of `data` (or the `src`): what it names in the repository. */
+export interface DataEntry {
+  label: string;
+  line: number;
+  column: number;
+  /** Repository path of the file it names (for `file` and `missing`). */
+  path: string;
+  /** `file`: exists at head; `missing`: names no file and no target; `target`: a rule of a package; `foreign`: another package or repository that was not read. */
+  kind: "file" | "missing" | "target" | "foreign";
+}
+
+export interface GlobPart {
+  include: string[];
+  exclude: string[];
+  line: number;
+  column: number;
+  /** Repository paths it matches at head. */
+  matches: string[];
+}
+
+export interface RuleData {
+  entries: DataEntry[];
+  globs: GlobPart[];
+  /** False when part of `data` could not be evaluated (a variable, a target): the files are then not known exactly. */
+  known: boolean;
+  /** Every file `data` names at head (entries that exist, and glob matches). */
+  files: Set<string>;
+  /** Line of `data =`, when present. */
+  line?: number;
+}
+
+export interface DocRule {
+  kind: string;
+  /** `//g3doc/architecture_guide:security`. */
+  label: string;
+  /** Package folder (`g3doc/architecture_guide`, `""` for the root). */
+  pkg: string;
+  /** Path of the BUILD file. */
+  build: string;
+  line: number;
+  endLine: number;
+  name: Located<string>;
+  /** The `src` entry (undefined when absent or not literal). */
+  src?: DataEntry;
+  srcKnown: boolean;
+  data: RuleData;
+  permalink?: Located<string>;
+  permalinkKnown: boolean;
+  category?: Located<string>;
+  subcategory?: Located<string>;
+  weight?: Located<Value>;
+  includeInMenu?: Located<boolean>;
+  /** Raw keyword arguments. */
+  attrs: Map<string, Arg>;
+}
+
+export interface BuildFile {
+  path: string;
+  pkg: string;
+  /** The file as a doc-like object, so findings can be reported on its lines. */
+  doc: Doc;
+  error?: SyntaxProblem;
+  /** True when the file mentions a doc rule kind (used to decide whether a file that cannot be read matters). */
+  mentionsKind: boolean;
+  rules: DocRule[];
+  /** Names of every target the file declares (`name = "..."` of any call). */
+  names: Set<string>;
+  /** The doc rules of this package are not all known (a syntax error, a computed name or src, a doc() call inside an expression). */
+  incomplete: boolean;
+}
+
+export interface SitePage {
+  permalink: string;
+  rule: DocRule;
+  /** The doc the page renders. */
+  doc: string;
+}
+
+/** A page the change made disappear (change mode only). */
+export interface LostPage {
+  permalink: string;
+  rule: DocRule;
+  /** Why it is gone, for a message: "this change deleted its doc `x.md`". */
+  reason: string;
+  /** Where it went, when the change moved it. */
+  newPermalink?: string;
+}
+
+export interface Registry {
+  path: string;
+  /** Canonical labels listed in the deps of the registering rule. */
+  labels: Set<string>;
+  /** False when the deps could not be read completely. */
+  complete: boolean;
+  line: number;
+}
+
+export interface Publishing {
+  builds: Map<string, BuildFile>;
+  rules: DocRule[];
+  /** The rule whose `src` is that doc. */
+  ruleOfDoc(docPath: string): DocRule | undefined;
+  /** The BUILD file of the package a file belongs to (nearest BUILD up the folders), if it was read. */
+  packageOf(path: string): BuildFile | undefined;
+  /** Pages by permalink (with a final `/`). */
+  pages: Map<string, SitePage>;
+  /** Pages the change removed, by permalink. */
+  lostPages: Map<string, LostPage>;
+  /** First path segments of every permalink (`docs`, `community`...): absolute links under them are checked. */
+  prefixes: Set<string>;
+  /** Generated pages from `build.knownPages`. */
+  isKnownPage(permalink: string): boolean;
+  registry: Registry | null;
+  /** False when some package could not be read completely: unknown pages are then not reported. */
+  complete: boolean;
+}
+
+/** `/a/b` and `/a/b/` name the same page. */
+export function pageKey(permalink: string): string {
+  return permalink.endsWith("/") ? permalink : `${permalink}/`;
+}
+
+/** Canonical label: `//pkg:name`. Relative labels are resolved against `pkg`. Null for external repositories. */
+export function canonicalLabel(label: string, pkg: string): string | null {
+  let l = label.trim();
+  if (l.startsWith("@")) {
+    const m = /^@@?([^/]*)\/\/(.*)$/.exec(l);
+    if (!m || m[1] !== "") return null;
+    l = `//${m[2]}`;
+  }
+  if (l.startsWith("//")) {
+    const body = l.slice(2);
+    const colon = body.indexOf(":");
+    if (colon < 0) return `//${body}:${posix.basename(body)}`;
+    return `//${body}`;
+  }
+  const name = l.startsWith(":") ? l.slice(1) : l;
+  return `//${pkg}:${name}`;
+}
+
+function splitLabel(label: string): { pkg: string; name: string } {
+  const body = label.slice(2);
+  const colon = body.indexOf(":");
+  return { pkg: body.slice(0, colon), name: body.slice(colon + 1) };
+}
+
+const joinPkg = (pkg: string, name: string) => (pkg === "" ? name : `${pkg}/${name}`);
+
+export interface ModelInput {
+  /** BUILD files read at head: path -> text. */
+  builds: Map<string, string>;
+  headPaths: ReadonlySet<string>;
+  /** Every BUILD file path at head (to know package boundaries). */
+  buildPaths: ReadonlySet<string>;
+  kinds: string[];
+  registryPath: string | null;
+  registryRule: string;
+  knownPages: string[];
+  makeDoc(path: string, text: string): Doc;
+}
+
+/** The package folder of a file: the nearest folder above it with a BUILD file. */
+export function packageFolderOf(path: string, buildFolders: ReadonlySet<string>): string | null {
+  let dir = posix.dirname(path);
+  if (dir === ".") dir = "";
+  for (;;) {
+    if (buildFolders.has(dir)) return dir;
+    if (dir === "") return null;
+    const up = posix.dirname(dir);
+    dir = up === "." ? "" : up;
+  }
+}
+
+function kindMentioned(text: string, kinds: string[]): boolean {
+  return kinds.some((k) => new RegExp(`(^|[^\\w.])${k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\(`, "m").test(text));
+}
+
+interface ParsedFile {
+  path: string;
+  pkg: string;
+  calls: Call[];
+  nested: Set<string>;
+  error?: SyntaxProblem;
+  text: string;
+}
+
+/** Files of a package at head (not those of its subpackages), relative to the package folder. */
+function packageFiles(pkg: string, headPaths: ReadonlySet<string>, buildFolders: ReadonlySet<string>): string[] {
+  const prefix = pkg === "" ? "" : `${pkg}/`;
+  const out: string[] = [];
+  for (const p of headPaths) {
+    if (!p.startsWith(prefix)) continue;
+    if (packageFolderOf(p, buildFolders) !== pkg) continue;
+    out.push(p.slice(prefix.length));
+  }
+  return out.sort();
+}
+
+export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & { lostPages: Map<string, LostPage> } {
+  const buildFolders = new Set<string>();
+  for (const b of input.buildPaths) buildFolders.add(posix.dirname(b) === "." ? "" : posix.dirname(b));
+  const parsed = new Map<string, ParsedFile>();
+  for (const [path, text] of input.builds) {
+    const pkg = posix.dirname(path) === "." ? "" : posix.dirname(path);
+    const r = parseBuild(text);
+    parsed.set(path, { path, pkg, calls: r.calls, nested: r.nestedCalls, error: r.error, text });
+  }
+  const namesOf = (pkg: string): Set<string> | null => {
+    for (const f of parsed.values()) if (f.pkg === pkg) return new Set(f.calls.map((c) => stringsOf(c.kwargs.get("name")?.value)?.[0]?.v).filter((x): x is string => !!x));
+    return null;
+  };
+  const filesCache = new Map<string, string[]>();
+  const filesOf = (pkg: string) => {
+    let f = filesCache.get(pkg);
+    if (!f) filesCache.set(pkg, (f = packageFiles(pkg, input.headPaths, buildFolders)));
+    return f;
+  };
+
+  /** What one label of `src`/`data` names. */
+  const entryOf = (label: string, line: number, column: number, pkg: string): DataEntry => {
+    const canon = canonicalLabel(label, pkg);
+    if (canon === null) return { label, line, column, path: label, kind: "foreign" };
+    const { pkg: p, name } = splitLabel(canon);
+    const path = joinPkg(p, name);
+    if (input.headPaths.has(path)) return { label, line, column, path, kind: "file" };
+    const names = namesOf(p);
+    if (names === null) return { label, line, column, path, kind: "foreign" };
+    if (names.has(name)) return { label, line, column, path, kind: "target" };
+    return { label, line, column, path, kind: "missing" };
+  };
+
+  const dataOf = (v: Value, pkg: string): RuleData => {
+    const data: RuleData = { entries: [], globs: [], known: true, files: new Set(), line: v.line };
+    const walk = (x: Value) => {
+      if (x.t === "list") {
+        for (const it of x.items) {
+          if (it.t === "str") data.entries.push(entryOf(it.v, it.line, it.column, pkg));
+          else data.known = false;
+        }
+      } else if (x.t === "sum") x.parts.forEach(walk);
+      else if (x.t === "glob") {
+        const include = stringsOf(x.include);
+        const exclude = x.exclude ? stringsOf(x.exclude) : [];
+        if (include === null || exclude === null) {
+          data.known = false;
+          return;
+        }
+        const inc = picomatch(include.map((s) => s.v));
+        const exc = exclude.length > 0 ? picomatch(exclude.map((s) => s.v)) : () => false;
+        const matches = filesOf(pkg)
+          .filter((f) => inc(f) && !exc(f) && posix.basename(f) !== "BUILD" && posix.basename(f) !== "BUILD.bazel")
+          .map((f) => joinPkg(pkg, f));
+        data.globs.push({ include: include.map((s) => s.v), exclude: exclude.map((s) => s.v), line: x.line, column: x.column, matches });
+      } else data.known = false;
+    };
+    walk(v);
+    for (const e of data.entries) {
+      if (e.kind === "file") data.files.add(e.path);
+      else if (e.kind !== "missing") data.known = false;
+    }
+    for (const g of data.globs) for (const m of g.matches) data.files.add(m);
+    return data;
+  };
+
+  const builds = new Map<string, BuildFile>();
+  const rules: DocRule[] = [];
+  let registry: Registry | null = null;
+  for (const f of parsed.values()) {
+    const kinds = new Set(input.kinds);
+    const file: BuildFile = {
+      path: f.path,
+      pkg: f.pkg,
+      doc: input.makeDoc(f.path, f.text),
+      error: f.error,
+      mentionsKind: kindMentioned(f.text, input.kinds),
+      rules: [],
+      names: new Set(),
+      incomplete: f.error !== undefined || [...f.nested].some((n) => kinds.has(n)),
+    };
+    for (const call of f.calls) {
+      const name = call.kwargs.get("name");
+      const nameValue = name?.value.t === "str" ? name.value.v : null;
+      if (nameValue !== null) file.names.add(nameValue);
+      if (f.path === input.registryPath && call.kind === input.registryRule && (nameValue === "docs" || registry === null)) {
+        const deps = call.kwargs.get("deps");
+        const labels = new Set<string>();
+        let complete = deps !== undefined;
+        const walk = (x: Value) => {
+          if (x.t === "list") {
+            for (const it of x.items) {
+              const c = it.t === "str" ? canonicalLabel(it.v, f.pkg) : null;
+              if (c) labels.add(c);
+              else complete = false;
+            }
+          } else if (x.t === "sum") x.parts.forEach(walk);
+          else complete = false;
+        };
+        if (deps) walk(deps.value);
+        registry = { path: f.path, labels, complete, line: call.line };
+      }
+      if (!kinds.has(call.kind)) continue;
+      if (nameValue === null || !name) {
+        // A computed name: the rule cannot be known, nor which doc it publishes.
+        file.incomplete = true;
+        continue;
+      }
+      const src = call.kwargs.get("src");
+      const srcKnown = src === undefined || src.value.t === "str";
+      if (!srcKnown) file.incomplete = true;
+      const str = (key: string): Located<string> | undefined => {
+        const a = call.kwargs.get(key);
+        return a && a.value.t === "str" ? { value: a.value.v, line: a.line, column: a.column } : undefined;
+      };
+      const permalinkArg = call.kwargs.get("permalink");
+      const dataArg = call.kwargs.get("data");
+      const inMenu = call.kwargs.get("include_in_menu");
+      const weight = call.kwargs.get("weight");
+      const rule: DocRule = {
+        kind: call.kind,
+        label: `//${f.pkg}:${nameValue}`,
+        pkg: f.pkg,
+        build: f.path,
+        line: call.line,
+        endLine: call.endLine,
+        name: { value: nameValue, line: name.line, column: name.column },
+        src: src && src.value.t === "str" ? entryOf(src.value.v, src.value.line, src.value.column, f.pkg) : undefined,
+        srcKnown,
+        data: dataArg ? dataOf(dataArg.value, f.pkg) : { entries: [], globs: [], known: true, files: new Set() },
+        permalink: str("permalink"),
+        permalinkKnown: permalinkArg === undefined || permalinkArg.value.t === "str",
+        category: str("category"),
+        subcategory: str("subcategory"),
+        weight: weight ? { value: weight.value, line: weight.line, column: weight.column } : undefined,
+        includeInMenu: inMenu && inMenu.value.t === "bool" ? { value: inMenu.value.v, line: inMenu.line, column: inMenu.column } : undefined,
+        attrs: call.kwargs,
+      };
+      if (!rule.permalinkKnown) file.incomplete = true;
+      file.rules.push(rule);
+      rules.push(rule);
+    }
+    builds.set(f.path, file);
+  }
+
+  const byDoc = new Map<string, DocRule>();
+  for (const r of rules) if (r.src && r.src.kind === "file" && !byDoc.has(r.src.path)) byDoc.set(r.src.path, r);
+  const pages = new Map<string, SitePage>();
+  const prefixes = new Set<string>();
+  for (const r of rules) {
+    if (!r.permalink) continue;
+    const seg = r.permalink.value.split("/").filter(Boolean)[0];
+    if (seg) prefixes.add(seg);
+    if (!r.src || r.src.kind !== "file") continue;
+    const key = pageKey(r.permalink.value);
+    if (!pages.has(key)) pages.set(key, { permalink: key, rule: r, doc: r.src.path });
+  }
+  const known = input.knownPages.length > 0 ? picomatch(input.knownPages) : () => false;
+  for (const g of input.knownPages) {
+    const seg = g.split("/").filter(Boolean)[0];
+    if (seg && !/[*?[{]/.test(seg)) prefixes.add(seg);
+  }
+  const packageOf = (path: string) => {
+    const pkg = packageFolderOf(path, buildFolders);
+    if (pkg === null) return undefined;
+    for (const b of builds.values()) if (b.pkg === pkg) return b;
+    return undefined;
+  };
+  return {
+    builds,
+    rules,
+    ruleOfDoc: (p) => byDoc.get(p),
+    packageOf,
+    pages,
+    lostPages: new Map(),
+    prefixes,
+    isKnownPage: (p) => known(p) || known(pageKey(p)),
+    registry,
+    complete: [...builds.values()].every((b) => !b.incomplete || !b.mentionsKind),
+  };
+}
