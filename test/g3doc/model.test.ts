@@ -107,7 +107,7 @@ describe("the publishing model", () => {
 
   test("a BUILD file that cannot be read, or a computed name or src, makes its package incomplete", async () => {
     const broken = await load({ "g3doc/a.md": "# A\n", "g3doc/BUILD": 'doc(\n    name = "a"\n    src = "a.md",\n)\n' });
-    expect(broken.pub!.builds.get("g3doc/BUILD")).toMatchObject({ incomplete: true, mentionsKind: true, error: { line: 3 } });
+    expect(broken.pub!.builds.get("g3doc/BUILD")).toMatchObject({ incomplete: true, mentionsKind: true, error: { line: 2 } });
     expect(broken.pub!.complete).toBe(false);
     const computed = await load({ "g3doc/a.md": "# A\n", "g3doc/BUILD": 'NAME = "a"\n\ndoc(\n    name = NAME,\n    src = NAME + ".md",\n    permalink = "/a/",\n)\n\ndoc(\n    name = "b",\n    src = SRC,\n    permalink = "/b/",\n)\n' });
     expect(computed.pub!.rules.map((r) => r.label)).toEqual(["//g3doc:b"]);
@@ -128,7 +128,7 @@ describe("no noise", () => {
     const f = await lintDoc(DOC, { extra: { "g3doc/img/d.png": "png", "g3doc/BUILD": 'doc(\n    name = "doc",\n    src = "doc.md"\n    permalink = "/docs/doc/",\n)\n' } });
     const pub = f.filter((x) => PUB_RULES.includes(x.rule));
     expect(pub).toHaveLength(1);
-    expect(pub[0]).toMatchObject({ rule: "build-syntax", path: "g3doc/BUILD", line: 4, column: 5, severity: "error" });
+    expect(pub[0]).toMatchObject({ rule: "build-syntax", path: "g3doc/BUILD", line: 3, column: 11, severity: "error" });
     expect(pub[0].message).toContain("missing comma");
   });
 

@@ -92,7 +92,7 @@ lines""", d = "tab\\there")\n`);
   });
 
   test.each([
-    ['doc(\n    name = "a",\n    src = "a.md"\n    permalink = "/a/",\n)\n', 4, "missing comma"],
+    ['doc(\n    name = "a",\n    src = "a.md"\n    permalink = "/a/",\n)\n', 3, "missing comma"],
     ['doc(\n    name = "a",\n    src = "a" ".md",\n)\n', 3, "no implicit concatenation"],
     ['doc(\n    name = "a",\n    data = [\n        "x.png",\n)\n', 5, "does not match"],
     ['doc(\n    name = "a,\n)\n', 2, "unterminated string"],

@@ -205,8 +205,10 @@ function checkJuxtaposition(tokens: Token[]): void {
     const cur = tokens[k];
     if (prev.t === "nl" || cur.t === "nl") continue;
     if (endsOperand(prev) && isOperand(cur)) {
-      const what = prev.t === "str" && cur.t === "str" ? "two strings side by side (Starlark has no implicit concatenation: use `+`)" : `a missing comma before \`${cur.t === "str" ? JSON.stringify(cur.v) : cur.v}\``;
-      throw new StarlarkError(what, cur.line, cur.column);
+      const shown = (t: Token) => (t.t === "str" ? JSON.stringify(t.v) : t.v);
+      // Reported where the comma or `+` belongs: after the first value.
+      if (prev.t === "str" && cur.t === "str") throw new StarlarkError(`two strings side by side, ${shown(prev)} and ${shown(cur)} (Starlark has no implicit concatenation: use \`+\`)`, prev.endLine, prev.column);
+      throw new StarlarkError(`a missing comma after \`${shown(prev)}\`, before \`${shown(cur)}\``, prev.endLine, prev.column);
     }
   }
 }
