@@ -136,7 +136,7 @@ export const permalinkLink: RuleModule = {
         let line: string | null = doc.lines[n.ref.line - 1] ?? null;
         for (const o of notices) {
           if (o.ref.line !== n.ref.line || !o.rel || line === null) continue;
-          const lineDoc = { ...doc, lines: [line] };
+          const lineDoc: Doc = { ...doc, lines: [line] };
           line = withDestination(lineDoc, 1, o.ref.url.trim(), o.rel) ?? line;
         }
         suggestion = line !== null && line !== doc.lines[n.ref.line - 1] ? line : null;

@@ -81,6 +81,7 @@ export const unpublishedDoc: RuleModule = {
       const reg = pub.registry ? ` and list \`"${label}",\` in the deps of \`${ctx.config.build.registryRule}(name = "docs")\` in \`${pub.registry.path}\`` : "";
       message = `\`${doc.path}\` has no doc() rule, so it is not on the website. Add one to ${where}${reg}:\n\n\`\`\`\n${snippet}\n\`\`\``;
     }
-    report(file, message, { line: 1, severity: ok && !oldRule ? "notice" : undefined });
+    // A pure rename has no changed line: the finding is still the change's.
+    report(file, message, { line: 1, severity: ok && !oldRule ? "notice" : undefined, causedByChange: ctx.change.mode === "change" });
   }) as RuleModule["plugin"],
 };
