@@ -34,3 +34,12 @@ describe("code-fence-language", () => {
     expect(await lint("# T\n\n*   Item\n\n    More text.\n")).toEqual([]);
   });
 });
+
+describe("code-fence-language: an indented table header", () => {
+  test("says the table is lost, not that a fence is missing", async () => {
+    const md = "# T\n\n           | Standard | Autopilot\n---------- | -------- | ---------\nDocker v27 | 1.29.0   | 1.33.2\n";
+    const f = await lintDoc(md, { rule: "code-fence-language" });
+    expect(f.map((x) => [x.line, x.column])).toEqual([[3, 1]]);
+    expect(f[0].message).toContain("table");
+  });
+});

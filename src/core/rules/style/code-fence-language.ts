@@ -10,6 +10,9 @@ import { isFenced } from "./util.js";
 
 const ID = "code-fence-language";
 
+/** A GFM table delimiter row (`--- | ---`, `|:--|--:|`). */
+const DELIMITER_ROW = /^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/;
+
 /** Fenced code blocks without a language, and indented code blocks. */
 export const codeFenceLanguage: RuleModule = {
   id: ID,
@@ -28,10 +31,11 @@ export const codeFenceLanguage: RuleModule = {
       const p = node.position;
       if (!p) return;
       if (!isFenced(doc, node)) {
-        report(file, "Use a fenced code block with a language (```` ```shell ````, ```` ```text ````...) instead of an indented one.", {
-          line: p.start.line,
-          column: p.start.column,
-        });
+        const next = doc.lines[p.end.line] ?? "";
+        const message = DELIMITER_ROW.test(next) && node.value.includes("|")
+          ? "This table's header row is indented by 4 or more spaces, so Markdown shows it as a code block and the table is lost; start the row at the margin (an empty first cell can be written `| | A | B`)."
+          : "Use a fenced code block with a language (```` ```shell ````, ```` ```text ````...) instead of an indented one.";
+        report(file, message, { line: p.start.line, column: p.start.column });
         return;
       }
       if (node.lang) return;
