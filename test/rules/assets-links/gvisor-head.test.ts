@@ -125,6 +125,11 @@ describeCorpus("link rules on gVisor's g3doc/ at HEAD", () => {
     expect(of(full, "broken-link").map(at).sort()).toEqual([...PERMALINK_STYLE].sort());
   });
 
+  test("with the BUILD model (the default), permalink-style links are left to the publishing rules", async () => {
+    const withModel = await review(new MemoryChangeSet(null, fullTree()), resolveConfig({}), { mode: "all" });
+    expect(of(withModel, "broken-link")).toEqual([]);
+  });
+
   test("0 broken anchors: every fragment to a doc matches a heading, {#id} anchors included", () => {
     expect(of(g3doc, "broken-anchor").map((f) => `${at(f)} ${f.message}`)).toEqual([]);
     expect(of(full, "broken-anchor")).toEqual([]);
