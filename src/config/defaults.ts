@@ -74,7 +74,22 @@ export function defaultConfig(): Config {
       registryRule: "docs",
       unpublishedOk: ["g3doc/proposals/**"],
       categories: ["Project", "User Guide", "SDK/API Reference", "Architecture Guide", "Compatibility"],
-      knownPages: ["/docs/user_guide/compatibility/*/", "/docs/user_guide/compatibility/*/*/", "/blog/", "/blog/**", "/community/", "/roadmap/", "/"],
+      // Pages no doc() rule under the doc folders describes: the generated syscall tables
+      // (//website:syscallmd), the blog, the home page, and the doc() rules of the root BUILD
+      // (CONTRIBUTING.md, SECURITY.md, GOVERNANCE.md, CODE_OF_CONDUCT.md).
+      knownPages: [
+        "/docs/user_guide/compatibility/*/",
+        "/docs/user_guide/compatibility/*/*/",
+        "/blog/",
+        "/blog/**",
+        "/community/",
+        "/roadmap/",
+        "/",
+        "/contributing/",
+        "/security/",
+        "/community/governance/",
+        "/community/code_of_conduct/",
+      ],
     },
   };
 }

@@ -113,6 +113,7 @@ describe("unregistered-doc", () => {
     const extra = { "g3doc/BUILD": build, "g3doc/b.md": "# B\n" };
     expect(await lintDoc("# A\n", { rule: "unregistered-doc", path: "g3doc/a.md", extra })).toEqual([]);
     expect(await lintDoc("# A\n", { rule: "unregistered-doc", path: "g3doc/a.md", extra: { ...extra, "website/BUILD": 'docs(name = "docs", deps = DOCS + ["//g3doc:a"])\n' } })).toEqual([]);
+    expect(await lintDoc("# A\n", { rule: "unregistered-doc", path: "g3doc/a.md", extra: { ...extra, "website/BUILD": website([]) }, config: { build: { registry: null } } })).toEqual([]);
     const f = await lintDoc("# A\n", { rule: "unregistered-doc", path: "g3doc/a.md", extra: { ...extra, "site/BUILD.bazel": website(["//g3doc:a", "//g3doc:b"]), "website/BUILD": website([]) }, config: { build: { registry: "site/BUILD.bazel" } } });
     expect(f).toEqual([]);
   });

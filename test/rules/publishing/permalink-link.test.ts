@@ -46,7 +46,7 @@ describe("permalink-link", () => {
   });
 
   test("not reported: absolute links to known pages (with or without the final slash), other site paths, files, folders, external URLs", async () => {
-    const md = "# C\n\n[a](/docs/user_guide/install/) [b](/docs/user_guide/install) [c](/blog/2023/06/20/post/) [d](/users) [e](/performance/x.csv)\n[f](debugging.md) [g](../tutorials) [h](https://gvisor.dev/docs/nowhere/) [i](#top) [j](mailto:a@b.c)\n";
+    const md = "# C\n\n[a](/docs/user_guide/install/) [b](/docs/user_guide/install) [c](/blog/2023/06/20/post/) [d](/users) [e](/performance/x.csv)\n[f](debugging.md) [g](../tutorials) [h](https://gvisor.dev/docs/nowhere/) [i](#top) [j](mailto:a@b.c)\n[k](/community/governance/) [l](/docs/user_guide/compatibility/linux/arm64/)\n";
     expect(await lint(md)).toEqual([]);
   });
 
