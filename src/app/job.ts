@@ -1,0 +1,251 @@
+/**
+ * One review job: config, pull request, change set, engine, review, check
+ * run. The whole job sits in try/finally: whatever happens (GitHub errors,
+ * engine errors, a bad config, a newer push), the check run ends completed.
+ */
+import { posix } from "node:path";
+import { review } from "../core/engine.js";
+import { docMatcher } from "../core/docs-scope.js";
+import type { Finding } from "../core/finding.js";
+import { ConfigError, resolveConfig, validateUserConfig } from "../config/load.js";
+import type { Config } from "../config/defaults.js";
+import { checkRuleIds } from "../core/rules/ids.js";
+import { GitHubChangeSet, type PullInfo } from "./changeset-github.js";
+import { describeError, type Octokit } from "./octokit.js";
+import { findPull } from "./pulls.js";
+import { prefetchFor } from "./prefetch.js";
+import { SupersededError } from "./queue.js";
+import { CheckRun, annotationsFor, conclusionFor, countsText, renderSummary, titleFor } from "./publish/check-run.js";
+import { planReview, type NotCommented, type PlannedComment } from "./publish/comments.js";
+import { postReview } from "./publish/review.js";
+import { ThreadLister, resolveThreads } from "./publish/threads.js";
+import { codeSpan, escapeMarkdown } from "./publish/escape.js";
+
+export const CONFIG_FILE = "g3doc-review.yml";
+export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+
+export interface ReviewRequest {
+  owner: string;
+  repo: string;
+  /** The commit to review (the check run goes on it). */
+  headSha: string;
+  /** The pull request, when the event carried it. */
+  pull?: PullInfo;
+  /** Its number, when known without the rest. */
+  pullNumber?: number;
+  /** The event that asked, e.g. "pull_request.synchronize". */
+  trigger: string;
+}
+
+export interface Logger {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export interface JobDeps {
+  octokit: Octokit;
+  log: Logger;
+  /** Reads the repository's config (Probot's `context.config`). */
+  readConfig(): Promise<unknown>;
+  /** Blobs per GraphQL query. */
+  chunkSize?: number;
+}
+
+export interface JobOutcome {
+  status: "reviewed" | "no-docs" | "skipped-draft" | "no-pull" | "invalid-config" | "cancelled" | "failed";
+  conclusion?: string;
+  checkRunId?: number;
+  comments?: number;
+  resolved?: number;
+  error?: string;
+}
+
+function step(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason ?? new Error("aborted");
+}
+
+/** Reads and validates the config; a ConfigError names the key at fault. */
+export async function loadRepoConfig(readConfig: () => Promise<unknown>): Promise<Config> {
+  let raw: unknown;
+  try {
+    raw = await readConfig();
+  } catch (err) {
+    // A GitHub error is the job's failure; anything else is the file (YAML syntax, a bad _extends).
+    if (typeof (err as { status?: unknown }).status === "number") throw err;
+    throw new ConfigError(`${CONFIG_PATH}: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const config = resolveConfig(validateUserConfig(raw, CONFIG_PATH));
+  checkRuleIds(config, CONFIG_PATH);
+  return config;
+}
+
+/** Whether the change can matter to the docs at all. */
+export function touchesDocs(cs: { files: { path: string; status: string }[] }, config: Config): boolean {
+  const isDoc = docMatcher(config);
+  const buildNames = new Set(config.build.files);
+  return cs.files.some((f) => isDoc(f.path) || f.status === "removed" || f.status === "renamed" || buildNames.has(posix.basename(f.path)));
+}
+
+function reviewBody(findings: Finding[], posted: number, inSummary: number, checkUrl: string | undefined): string {
+  const where = checkUrl ? `[check run](${checkUrl})` : "check run";
+  const lines = [`**g3doc-review** found ${countsText(findings)} in the docs this pull request changes.`];
+  if (posted > 0) lines.push(`${posted} ${posted === 1 ? "is a comment" : "are comments"} below.`);
+  if (inSummary > 0) lines.push(`${inSummary} more ${inSummary === 1 ? "is" : "are"} listed in the ${where} summary (outside the diff, over the comment limit, or refused by GitHub).`);
+  return lines.join(" ");
+}
+
+export async function runReview(req: ReviewRequest, deps: JobDeps, signal: AbortSignal): Promise<JobOutcome> {
+  const { octokit, log } = deps;
+  const check = new CheckRun(octokit, req.owner, req.repo, req.headSha);
+  let outcome: JobOutcome = { status: "failed" };
+  let failure: unknown;
+  try {
+    step(signal);
+    let config: Config;
+    try {
+      config = await loadRepoConfig(deps.readConfig);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      const summary = [
+        `The config file ${codeSpan(CONFIG_PATH)} is not valid, so nothing was reviewed.`,
+        "",
+        `> ${escapeMarkdown(err.message)}`,
+        "",
+        "Fix the file on the default branch, then re-run this check.",
+      ].join("\n");
+      await check.complete("failure", `Invalid config: ${err.message.replace(/^[^:]*:(\d+:)?\s*/, "")}`.slice(0, 200), summary);
+      return (outcome = { status: "invalid-config", conclusion: "failure", checkRunId: check.id, error: err.message });
+    }
+
+    step(signal);
+    const pull = req.pull ?? (await findPull(octokit, req.owner, req.repo, req.headSha, req.pullNumber));
+    if (!pull) {
+      await check.complete("neutral", "No open pull request", `No open pull request has ${codeSpan(req.headSha.slice(0, 7))} as its head, so there is nothing to review.`);
+      return (outcome = { status: "no-pull", conclusion: "neutral", checkRunId: check.id });
+    }
+    if (pull.draft && !config.review.drafts) {
+      log.info({ pull: pull.number }, "draft pull request: not reviewed (review.drafts is off)");
+      return (outcome = { status: "skipped-draft" });
+    }
+
+    step(signal);
+    await check.start();
+    const isDoc = docMatcher(config);
+    const threads = new ThreadLister(octokit, pull);
+    const cs = await GitHubChangeSet.load(octokit, pull, {
+      isDoc,
+      piggyback: threads.piggyback(),
+      prefetch: prefetchFor(config),
+      signal,
+      chunkSize: deps.chunkSize,
+    });
+    step(signal);
+    if (!touchesDocs(cs, config)) {
+      const summary = `This pull request changes no file under ${config.paths.map((p) => codeSpan(p)).join(", ")}, so there was nothing to review.${
+        cs.notes.length ? `\n\n${cs.notes.map((n) => `- ${escapeMarkdown(n)}`).join("\n")}` : ""
+      }`;
+      await check.complete("success", "No g3doc changes", summary);
+      return (outcome = { status: "no-docs", conclusion: "success", checkRunId: check.id });
+    }
+
+    const result = await review(cs, config, { mode: "change" });
+    step(signal);
+    const existing = await threads.list(signal);
+    const listed = new Set(cs.files.map((f) => f.path));
+    const plan = planReview(result.findings, result.diffs, existing, {
+      maxComments: config.review.maxComments,
+      reviewed: (p) => !cs.filesTruncated || listed.has(p),
+    });
+    step(signal);
+
+    const inSummary = (rejected: PlannedComment[]) => plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).length + rejected.length;
+    const refused: NotCommented[] = [];
+    let reviewUrl: string | undefined;
+    let posted = 0;
+    if (plan.comments.length > 0) {
+      const fresh = [...plan.comments.map((c) => c.finding), ...plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).map((n) => n.finding)];
+      const event = config.review.requestChanges && fresh.some((f) => f.severity === "error") ? "REQUEST_CHANGES" : "COMMENT";
+      const res = await postReview(
+        octokit,
+        pull,
+        { body: reviewBody(result.findings, plan.comments.length, inSummary([]), check.htmlUrl), event, comments: plan.comments },
+        { bodyFor: (rejected) => reviewBody(result.findings, plan.comments.length - rejected.length, inSummary(rejected), check.htmlUrl) },
+      );
+      posted = res.posted.length;
+      reviewUrl = res.url;
+      for (const c of res.rejected) refused.push({ finding: c.finding, reason: "GitHub refused the comment" });
+      if (res.rejected.length > 0) log.warn({ rejected: res.rejected.map((c) => `${c.path}:${c.line}`) }, "GitHub refused some review comments");
+    }
+
+    let resolved = 0;
+    const notes = [...result.notes, ...cs.notes];
+    if (plan.stale.length > 0) {
+      try {
+        resolved = await resolveThreads(octokit, plan.stale, pull.headSha);
+      } catch (err) {
+        log.warn({ err }, "could not resolve fixed threads");
+        notes.push(`Threads of fixed findings could not be resolved: ${describeError(err)}`);
+      }
+    }
+
+    const summary = renderSummary({
+      findings: result.findings,
+      headSha: pull.headSha,
+      docs: result.docs,
+      notCommented: [...refused, ...plan.notCommented],
+      alreadyCommented: plan.alreadyCommented.length,
+      commented: posted,
+      resolved,
+      notes,
+      reviewUrl,
+    });
+    const conclusion = conclusionFor(result.findings, config.review.failOn);
+    await check.complete(conclusion, titleFor(result.findings, result.docs.length), summary, annotationsFor(result.findings));
+    outcome = { status: "reviewed", conclusion, checkRunId: check.id, comments: posted, resolved };
+    return outcome;
+  } catch (err) {
+    failure = err;
+    throw err;
+  } finally {
+    if (!check.completed) {
+      const superseded = failure instanceof SupersededError ? failure : signal.reason instanceof SupersededError && signal.aborted ? signal.reason : undefined;
+      try {
+        if (superseded) {
+          await check.complete(
+            "cancelled",
+            `Superseded by ${superseded.by.slice(0, 7)}`,
+            `A newer commit (${codeSpan(superseded.by)}) started a new review of this pull request, so this one stopped.`,
+          );
+          outcome = { status: "cancelled", conclusion: "cancelled", checkRunId: check.id };
+        } else if (outcome.status !== "skipped-draft") {
+          const what = describeError(failure);
+          await check.complete(
+            "failure",
+            "g3doc-review could not finish",
+            `The review stopped before it was done, so its result is unknown:\n\n> ${escapeMarkdown(what)}\n\nRe-run this check to try again.`,
+          );
+          outcome = { status: "failed", conclusion: "failure", checkRunId: check.id, error: what };
+        }
+      } catch (err) {
+        log.error({ err }, "could not complete the check run");
+      }
+    }
+  }
+}
+
+/** Runs a job and never throws: what happened is in the outcome (and the check run). */
+export async function runReviewSafely(req: ReviewRequest, deps: JobDeps, signal: AbortSignal): Promise<JobOutcome> {
+  try {
+    const outcome = await runReview(req, deps, signal);
+    deps.log.info({ ...outcome, sha: req.headSha, trigger: req.trigger }, "review done");
+    return outcome;
+  } catch (err) {
+    if (err instanceof SupersededError) {
+      deps.log.info({ sha: req.headSha, by: err.by }, "review superseded");
+      return { status: "cancelled" };
+    }
+    deps.log.error({ err, sha: req.headSha }, "review failed");
+    return { status: "failed", error: describeError(err) };
+  }
+}

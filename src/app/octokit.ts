@@ -1,0 +1,118 @@
+/**
+ * The GitHub client the app uses, and a bounded retry layer on top of it.
+ *
+ * Probot's Octokit carries plugin-retry (5xx, three tries) and
+ * plugin-throttling, but Probot's own throttle options only log a secondary
+ * rate limit and do not retry it. The hook below makes both cases explicit
+ * and bounded in time: a 5xx or a rate-limit answer is retried a few times
+ * with backoff (honouring `retry-after`), and a wait longer than `maxWaitMs`
+ * gives up, so a job always ends (and completes its check run) in bounded
+ * time. It turns plugin-retry off for the requests it wraps, so the two
+ * layers never multiply.
+ */
+import type { ProbotOctokit } from "probot";
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** First backoff for a 5xx; doubles each retry. */
+  baseDelayMs: number;
+  /** Longest single wait; a rate limit asking for more gives up at once. */
+  maxWaitMs: number;
+  /** How to wait (tests pass a recorder). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 1000, maxWaitMs: 60_000 };
+
+interface RequestErrorLike {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+}
+
+interface RequestOptionsLike {
+  method?: string;
+  url?: string;
+  query?: string;
+  request?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+const header = (err: RequestErrorLike, name: string): string | undefined => {
+  const v = err.response?.headers?.[name];
+  return v === undefined ? undefined : String(v);
+};
+
+/** True for a GitHub rate-limit answer (primary or secondary). */
+export function isRateLimit(err: RequestErrorLike): boolean {
+  if (err.status !== 403 && err.status !== 429) return false;
+  if (err.status === 429) return true;
+  if (header(err, "retry-after") !== undefined) return true;
+  if (header(err, "x-ratelimit-remaining") === "0") return true;
+  const data = err.response?.data as { message?: string } | undefined;
+  return /rate limit/i.test(`${err.message ?? ""} ${data?.message ?? ""}`);
+}
+
+/** Whether repeating the request after a 5xx could do a write twice. */
+function writesContent(options: RequestOptionsLike): boolean {
+  const method = (options.method ?? "GET").toUpperCase();
+  if (options.url === "/graphql") return /^\s*mutation\b/.test(String(options.query ?? ""));
+  // A review posted twice is visible noise; every other write the app makes is safe to repeat.
+  return method === "POST" && /\/reviews$/.test(options.url ?? "");
+}
+
+/** Milliseconds to wait before retry `attempt` (0-based), or null to give up. */
+export function retryDelay(err: RequestErrorLike, attempt: number, options: RequestOptionsLike, retry: RetryOptions, now = Date.now()): number | null {
+  if (attempt >= retry.retries) return null;
+  if (isRateLimit(err)) {
+    const after = header(err, "retry-after");
+    const reset = header(err, "x-ratelimit-reset");
+    let wait: number;
+    if (after !== undefined && /^\d+$/.test(after)) wait = Number(after) * 1000;
+    else if (header(err, "x-ratelimit-remaining") === "0" && reset !== undefined && /^\d+$/.test(reset)) wait = Math.max(0, Number(reset) * 1000 - now);
+    else wait = Math.max(60_000, retry.baseDelayMs * 2 ** attempt); // GitHub: wait at least a minute when no header says how long
+    return wait <= retry.maxWaitMs ? wait : null;
+  }
+  if (err.status !== undefined && err.status >= 500 && !writesContent(options)) {
+    return Math.min(retry.maxWaitMs, retry.baseDelayMs * 2 ** attempt);
+  }
+  return null;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Adds the bounded retry layer to one client. Returns the same client. */
+export function withRetries<T extends { hook: Octokit["hook"] }>(octokit: T, retry: RetryOptions = DEFAULT_RETRY): T {
+  const sleep = retry.sleep ?? defaultSleep;
+  octokit.hook.wrap("request", async (request: (o: any) => any, options: any) => {
+    const opts = options as RequestOptionsLike;
+    // plugin-retry reads `request.retries`; 0 leaves retrying to this layer.
+    const inner = { ...opts, request: { ...(opts.request ?? {}), retries: 0 } };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(inner);
+      } catch (err) {
+        const wait = retryDelay(err as RequestErrorLike, attempt, opts, retry);
+        if (wait === null) throw err;
+        await sleep(wait);
+      }
+    }
+  });
+  return octokit;
+}
+
+/** A short description of a failed GitHub request, for a check run summary. */
+export function describeError(err: unknown): string {
+  const e = err as RequestErrorLike & { request?: { method?: string; url?: string }; name?: string };
+  if (e && typeof e.status === "number") {
+    const where = e.request?.method && e.request?.url ? ` (${e.request.method} ${e.request.url.replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")})` : "";
+    const kind = isRateLimit(e) ? "GitHub rate limit" : `GitHub answered ${e.status}`;
+    const msg = (e.message ?? "").split("\n")[0].slice(0, 300);
+    return `${kind}${where}: ${msg}`;
+  }
+  if (err instanceof Error) return `${err.name === "Error" ? "" : `${err.name}: `}${err.message.split("\n")[0].slice(0, 300)}`;
+  return String(err);
+}

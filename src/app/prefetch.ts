@@ -1,0 +1,42 @@
+/**
+ * Guessing what the engine will read, so that one GraphQL query can carry it
+ * all: the engine reads in rounds (BUILD files, changed docs, the base side,
+ * docs they link to), each round depending on the one before.
+ */
+import { posix } from "node:path";
+import type { ChangedFile, Side } from "../core/changeset.js";
+import type { Config } from "../config/defaults.js";
+import { docMatcher } from "../core/docs-scope.js";
+
+const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));
+
+export function prefetchFor(config: Config) {
+  const isDoc = docMatcher(config);
+  const buildNames = config.build.files;
+  return (headPaths: readonly string[], files: readonly ChangedFile[]): { side: Side; path: string }[] => {
+    const out: { side: Side; path: string }[] = [];
+    const head = (path: string) => out.push({ side: "head", path });
+    const base = (path: string) => out.push({ side: "base", path });
+    const isBuild = (p: string) => buildNames.includes(posix.basename(p));
+    const live = files.filter((f) => f.status !== "removed");
+    // 1. The changed docs and BUILD files, both sides.
+    for (const f of live) if (isDoc(f.path) || isBuild(f.path)) head(f.path);
+    for (const f of files) if ((f.status === "modified" || f.status === "renamed") && (isDoc(f.path) || isBuild(f.path))) base(f.previousPath ?? f.path);
+    // 2. The BUILD files above the changed docs, and the registry.
+    const present = new Set(headPaths);
+    for (const f of live.filter((x) => isDoc(x.path))) {
+      for (let dir = dirOf(f.path); ; dir = dirOf(dir)) {
+        for (const n of buildNames) {
+          const p = dir === "" ? n : `${dir}/${n}`;
+          if (present.has(p)) head(p);
+        }
+        if (dir === "") break;
+      }
+    }
+    if (config.build.registry) head(config.build.registry);
+    // 3. The other docs next to the changed docs (links and published siblings are mostly local).
+    const folders = new Set(live.filter((x) => isDoc(x.path)).map((x) => dirOf(x.path)));
+    for (const p of headPaths) if (isDoc(p) && folders.has(dirOf(p))) head(p);
+    return out;
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The `g3doc-review` check run: created in progress when a job starts,
+ * always completed (with the findings, or with what went wrong), with every
+ * finding as an annotation, 50 per request.
+ */
+import type { Finding, Severity } from "../../core/finding.js";
+import { SEVERITY_RANK } from "../../core/finding.js";
+import type { Octokit } from "../octokit.js";
+import { codeSpan, escapeMarkdown, fencedBlock } from "./escape.js";
+import type { NotCommented } from "./comments.js";
+
+export const CHECK_NAME = "g3doc-review";
+export const SUMMARY_LIMIT = 65535;
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+export type Conclusion = "success" | "failure" | "neutral" | "cancelled" | "action_required" | "skipped" | "timed_out";
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  annotation_level: "notice" | "warning" | "failure";
+  title: string;
+  message: string;
+  raw_details?: string;
+}
+
+const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failure", warning: "warning", notice: "notice" };
+
+export function annotationsFor(findings: Finding[]): Annotation[] {
+  return findings.map((f) => {
+    const a: Annotation = {
+      path: f.path,
+      start_line: f.line,
+      end_line: Math.max(f.line, f.endLine),
+      annotation_level: LEVEL[f.severity],
+      title: `${f.rule} (${f.severity})`.slice(0, 255),
+      message: f.message.slice(0, 60000),
+    };
+    if (f.endLine === f.line && f.column > 0) a.start_column = f.column;
+    if (f.suggestion !== null) a.raw_details = `Suggested replacement for line${f.endLine > f.line ? `s ${f.line}-${f.endLine}` : ` ${f.line}`}:\n${f.suggestion}`.slice(0, 60000);
+    return a;
+  });
+}
+
+/** failure when a finding is at or above `failOn`; with `never`, neutral when errors remain. */
+export function conclusionFor(findings: Finding[], failOn: Severity | "never"): Conclusion {
+  if (failOn === "never") return findings.some((f) => f.severity === "error") ? "neutral" : "success";
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? "failure" : "success";
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function countsText(findings: Finding[]): string {
+  const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  const parts = [plural(n("error"), "error"), plural(n("warning"), "warning"), plural(n("notice"), "notice")];
+  return parts.join(", ");
+}
+
+export function titleFor(findings: Finding[], docs: number): string {
+  if (findings.length === 0) return `No problems in ${plural(docs, "changed doc")}`;
+  return `${countsText(findings)} in ${plural(new Set(findings.map((f) => f.path)).size, "file")}`;
+}
+
+export interface SummaryInput {
+  findings: Finding[];
+  headSha: string;
+  docs: string[];
+  notCommented: NotCommented[];
+  alreadyCommented: number;
+  commented: number;
+  resolved: number;
+  notes: string[];
+  reviewUrl?: string;
+}
+
+const MAX_TABLE_ROWS = 100;
+
+/** The check summary, at most 65,535 characters. */
+export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): string {
+  const { findings } = input;
+  const head: string[] = [];
+  head.push(
+    findings.length === 0
+      ? `g3doc-review found no problems in ${plural(input.docs.length, "changed doc")} at ${input.headSha.slice(0, 7)}.`
+      : `g3doc-review found ${countsText(findings)} in the docs this pull request changes (at ${input.headSha.slice(0, 7)}).`,
+  );
+  const said: string[] = [];
+  if (input.commented > 0) said.push(`${plural(input.commented, "new review comment")}${input.reviewUrl ? ` ([review](${input.reviewUrl}))` : ""}`);
+  if (input.alreadyCommented > 0) said.push(`${plural(input.alreadyCommented, "finding")} already commented on earlier`);
+  if (input.resolved > 0) said.push(`${plural(input.resolved, "fixed thread")} resolved`);
+  if (said.length > 0) head.push("", `This run: ${said.join("; ")}.`);
+
+  if (findings.length > 0) {
+    const rules = new Map<string, Record<Severity, number>>();
+    for (const f of findings) {
+      const r = rules.get(f.rule) ?? { error: 0, warning: 0, notice: 0 };
+      r[f.severity]++;
+      rules.set(f.rule, r);
+    }
+    head.push("", "| Rule | Errors | Warnings | Notices |", "| --- | ---: | ---: | ---: |");
+    for (const [rule, c] of [...rules].sort((a, b) => (a[0] < b[0] ? -1 : 1))) head.push(`| ${codeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`);
+
+    const files = new Map<string, Finding[]>();
+    for (const f of findings) files.set(f.path, [...(files.get(f.path) ?? []), f]);
+    head.push("", "| File | Findings | Lines |", "| --- | ---: | --- |");
+    const rows = [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (const [path, fs] of rows.slice(0, MAX_TABLE_ROWS)) {
+      const lines = [...new Set(fs.map((f) => f.line))].sort((a, b) => a - b);
+      const shown = lines.slice(0, 12).join(", ") + (lines.length > 12 ? ", …" : "");
+      head.push(`| ${codeSpan(path).replace(/\|/g, "\\|")} | ${fs.length} | ${shown} |`);
+    }
+    if (rows.length > MAX_TABLE_ROWS) head.push(`| …and ${plural(rows.length - MAX_TABLE_ROWS, "more file")} | | |`);
+  }
+
+  const items: string[] = [];
+  const outside = input.notCommented.filter((n) => !n.commentedWithoutSuggestion);
+  if (input.notCommented.length > 0) {
+    items.push("", `### Not shown as review comments (${outside.length})`, "");
+    for (const n of input.notCommented) {
+      const f = n.finding;
+      let item = `- ${codeSpan(`${f.path}:${f.line}`)} **${f.severity}** ${codeSpan(f.rule)}: ${escapeMarkdown(f.message)} _(${n.reason})_`;
+      if (f.suggestion !== null) item += `\n\n  Suggested replacement:\n\n${fencedBlock(f.suggestion).replace(/^/gm, "  ")}\n`;
+      items.push(item);
+    }
+  }
+  if (input.notes.length > 0) {
+    items.push("", "### Notes", "");
+    for (const n of input.notes) items.push(`- ${escapeMarkdown(n)}`);
+  }
+
+  const headText = head.join("\n");
+  let out = headText;
+  for (let i = 0; i < items.length; i++) {
+    const next = `${out}\n${items[i]}`;
+    const tail = `\n\n_…${plural(items.length - i, "more line")} left out: the summary is limited to ${limit.toLocaleString("en-US")} characters. Every finding is still an annotation._`;
+    if (next.length + tail.length > limit) {
+      out = `${out}${tail}`;
+      break;
+    }
+    out = next;
+  }
+  return out.length > limit ? out.slice(0, limit) : out;
+}
+
+/** One check run on the head commit. */
+export class CheckRun {
+  id: number | undefined;
+  htmlUrl: string | undefined;
+  completed = false;
+
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly owner: string,
+    private readonly repo: string,
+    readonly headSha: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const { data } = await this.octokit.rest.checks.create({
+      owner: this.owner,
+      repo: this.repo,
+      name: CHECK_NAME,
+      head_sha: this.headSha,
+      status: "in_progress",
+      started_at: new Date().toISOString(),
+      output: { title: "Reviewing the changed docs", summary: "g3doc-review is reading the change." },
+    });
+    this.id = data.id;
+    this.htmlUrl = data.html_url ?? undefined;
+  }
+
+  /** Completes the run; annotations past the first 50 follow in further updates. */
+  async complete(conclusion: Conclusion, title: string, summary: string, annotations: Annotation[] = []): Promise<void> {
+    const output = { title: title.slice(0, 1000), summary: summary.slice(0, SUMMARY_LIMIT) };
+    const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);
+    const completion = {
+      status: "completed" as const,
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: first.length > 0 ? { ...output, annotations: first } : output,
+    };
+    if (this.id === undefined) {
+      const { data } = await this.octokit.rest.checks.create({ owner: this.owner, repo: this.repo, name: CHECK_NAME, head_sha: this.headSha, ...completion });
+      this.id = data.id;
+    } else {
+      await this.octokit.rest.checks.update({ owner: this.owner, repo: this.repo, check_run_id: this.id, ...completion });
+    }
+    this.completed = true;
+    for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await this.octokit.rest.checks.update({
+        owner: this.owner,
+        repo: this.repo,
+        check_run_id: this.id,
+        output: { ...output, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
+      });
+    }
+  }
+}

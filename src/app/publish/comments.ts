@@ -1,0 +1,133 @@
+/**
+ * Which findings become review comments, and where: every anchor is checked
+ * against the parsed patch before anything is posted (GitHub rejects a whole
+ * review for one line outside the diff). Findings already commented on are
+ * not posted again; threads whose finding is gone are picked for resolving.
+ */
+import type { Finding } from "../../core/finding.js";
+import { fingerprint, SEVERITY_RANK } from "../../core/finding.js";
+import type { FileDiff } from "../../core/diff/patch.js";
+import { hunkHolding, firstCommentableLine } from "../../core/diff/patch.js";
+import { escapeMarkdown, fencedBlock, codeSpan } from "./escape.js";
+import { fingerprintMarker, type ReviewThread } from "./threads.js";
+
+export interface PlannedComment {
+  finding: Finding;
+  fingerprint: string;
+  path: string;
+  line: number;
+  startLine?: number;
+  /** The comment carries the finding's suggestion as a suggested change. */
+  withSuggestion: boolean;
+  body: string;
+}
+
+export interface NotCommented {
+  finding: Finding;
+  reason: string;
+  /** The finding has a comment, but its suggested change could not go with it. */
+  commentedWithoutSuggestion?: boolean;
+}
+
+export interface ReviewPlan {
+  /** New comments, at most `maxComments`. */
+  comments: PlannedComment[];
+  /** Findings that already have a comment from an earlier run. */
+  alreadyCommented: Finding[];
+  /** Findings reported only in the check summary, with why. */
+  notCommented: NotCommented[];
+  /** Open threads of the app whose finding is gone. */
+  stale: ReviewThread[];
+}
+
+export type Anchor = { line: number; startLine?: number; withSuggestion: boolean; note?: string } | { reason: string };
+
+/** Where a finding can be commented on, from the file's diff. */
+export function anchorFor(f: Finding, diff: FileDiff | undefined): Anchor {
+  if (!diff) return { reason: "the file is not in the pull request's diff" };
+  if (diff.wholeFile) return { reason: "GitHub gave no diff for this file (binary or too large), so no line can take a comment" };
+  if (f.suggestion !== null && hunkHolding(diff, f.line, f.endLine)) {
+    return f.endLine > f.line ? { startLine: f.line, line: f.endLine, withSuggestion: true } : { line: f.line, withSuggestion: true };
+  }
+  const first = firstCommentableLine(diff, f.line, f.endLine);
+  if (first === undefined) {
+    const where = f.endLine > f.line ? `lines ${f.line}-${f.endLine} are` : `line ${f.line} is`;
+    return { reason: `${where} outside the pull request's diff` };
+  }
+  if (f.suggestion !== null) {
+    return { line: first, withSuggestion: false, note: "The suggested change spans lines outside this pull request's diff, so it is in the check run summary instead." };
+  }
+  // A multi-line finding without a suggestion: mark its whole range when one hunk holds it.
+  if (f.endLine > f.line && hunkHolding(diff, f.line, f.endLine)) return { startLine: f.line, line: f.endLine, withSuggestion: false };
+  return { line: first, withSuggestion: false };
+}
+
+export function commentBody(f: Finding, fp: string, withSuggestion: boolean, note?: string): string {
+  const parts = [`**${f.severity}** ${codeSpan(f.rule)}: ${escapeMarkdown(f.message)}`];
+  if (withSuggestion && f.suggestion !== null) parts.push(fencedBlock(f.suggestion, "suggestion"));
+  if (note) parts.push(`_${note}_`);
+  parts.push(fingerprintMarker(fp));
+  return parts.join("\n\n");
+}
+
+/** Most severe first, then by place, so the comment budget goes to what matters. */
+function byImportance(a: Finding, b: Finding): number {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line);
+}
+
+export interface PlanOptions {
+  maxComments: number;
+  /** Whether a path's findings are known (false for files past GitHub's listing limit). */
+  reviewed?: (path: string) => boolean;
+}
+
+export function planReview(findings: Finding[], diffs: ReadonlyMap<string, FileDiff>, threads: ReviewThread[], options: PlanOptions): ReviewPlan {
+  const existing = new Map<string, number>();
+  for (const t of threads) existing.set(t.fingerprint, (existing.get(t.fingerprint) ?? 0) + 1);
+  const current = new Map<string, number>();
+
+  const plan: ReviewPlan = { comments: [], alreadyCommented: [], notCommented: [], stale: [] };
+  for (const f of [...findings].sort(byImportance)) {
+    const fp = fingerprint(f);
+    current.set(fp, (current.get(fp) ?? 0) + 1);
+    const left = existing.get(fp) ?? 0;
+    if (left > 0) {
+      existing.set(fp, left - 1);
+      plan.alreadyCommented.push(f);
+      continue;
+    }
+    const anchor = anchorFor(f, diffs.get(f.path));
+    if ("reason" in anchor) {
+      plan.notCommented.push({ finding: f, reason: anchor.reason });
+      continue;
+    }
+    if (plan.comments.length >= options.maxComments) {
+      plan.notCommented.push({ finding: f, reason: `over the limit of ${options.maxComments} comments per review` });
+      continue;
+    }
+    plan.comments.push({
+      finding: f,
+      fingerprint: fp,
+      path: f.path,
+      line: anchor.line,
+      ...(anchor.startLine !== undefined ? { startLine: anchor.startLine } : {}),
+      withSuggestion: anchor.withSuggestion,
+      body: commentBody(f, fp, anchor.withSuggestion, anchor.note),
+    });
+    if (!anchor.withSuggestion && f.suggestion !== null) plan.notCommented.push({ finding: f, reason: "its suggested change spans lines outside the diff", commentedWithoutSuggestion: true });
+  }
+
+  // Threads beyond the number of findings that still carry their fingerprint are stale.
+  const reviewed = options.reviewed ?? (() => true);
+  const keep = new Map(current);
+  const candidates = [...threads].sort((a, b) => Number(a.isResolved) - Number(b.isResolved));
+  for (const t of candidates) {
+    const n = keep.get(t.fingerprint) ?? 0;
+    if (n > 0) {
+      keep.set(t.fingerprint, n - 1);
+      continue;
+    }
+    if (!t.isResolved && !t.othersReplied && reviewed(t.path)) plan.stale.push(t);
+  }
+  return plan;
+}

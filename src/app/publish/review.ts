@@ -1,0 +1,113 @@
+/**
+ * Posting the one review of a run. GitHub rejects a whole review (422) when
+ * one comment is out of place, and the error does not say which: the bad
+ * comments are then found by halving, with pending (draft) reviews that only
+ * the app sees and deletes at once, and the review is posted without them.
+ * The review itself is never lost: the last resort is the body alone.
+ */
+import type { Octokit } from "../octokit.js";
+import type { PullInfo } from "../changeset-github.js";
+import type { PlannedComment } from "./comments.js";
+
+export const BODY_LIMIT = 65536;
+
+export interface ReviewToPost {
+  body: string;
+  event: "COMMENT" | "REQUEST_CHANGES";
+  comments: PlannedComment[];
+}
+
+export interface PostedReview {
+  id?: number;
+  url?: string;
+  posted: PlannedComment[];
+  /** Comments GitHub refused (they go to the check summary). */
+  rejected: PlannedComment[];
+  /** Requests spent finding the refused comments. */
+  probes: number;
+}
+
+function apiComment(c: PlannedComment) {
+  const body = c.body.length > BODY_LIMIT ? c.body.slice(0, BODY_LIMIT - 20) + "\n\n(truncated)" : c.body;
+  return c.startLine !== undefined && c.startLine < c.line
+    ? { path: c.path, body, line: c.line, side: "RIGHT", start_line: c.startLine, start_side: "RIGHT" }
+    : { path: c.path, body, line: c.line, side: "RIGHT" };
+}
+
+const is422 = (err: unknown) => (err as { status?: number })?.status === 422;
+
+export async function postReview(
+  octokit: Octokit,
+  pull: PullInfo,
+  review: ReviewToPost,
+  options: { maxProbes?: number; bodyFor?: (rejected: PlannedComment[]) => string } = {},
+): Promise<PostedReview> {
+  const maxProbes = options.maxProbes ?? 12;
+  const base = { owner: pull.owner, repo: pull.repo, pull_number: pull.number, commit_id: pull.headSha };
+  const create = (comments: PlannedComment[], event: ReviewToPost["event"] | undefined, body: string) =>
+    octokit.rest.pulls.createReview({
+      ...base,
+      body: body.length > BODY_LIMIT ? body.slice(0, BODY_LIMIT - 20) + "\n\n(truncated)" : body,
+      ...(event ? { event } : {}),
+      comments: comments.map(apiComment) as any,
+    });
+
+  let probes = 0;
+  try {
+    const { data } = await create(review.comments, review.event, review.body);
+    return { id: data.id, url: data.html_url, posted: review.comments, rejected: [], probes };
+  } catch (err) {
+    if (!is422(err)) throw err;
+  }
+
+  // A draft review with these comments: accepted (then deleted) or refused.
+  const accepts = async (comments: PlannedComment[]): Promise<boolean> => {
+    probes++;
+    try {
+      const { data } = await create(comments, undefined, "");
+      probes++;
+      await octokit.rest.pulls.deletePendingReview({ ...base, review_id: data.id });
+      return true;
+    } catch (err) {
+      if (is422(err)) return false;
+      throw err;
+    }
+  };
+  const bad = new Set<PlannedComment>();
+  const search = async (set: PlannedComment[], knownBad: boolean): Promise<void> => {
+    if (set.length === 0) return;
+    if (!knownBad) {
+      if (probes >= maxProbes) {
+        set.forEach((c) => bad.add(c));
+        return;
+      }
+      if (await accepts(set)) return;
+    }
+    if (set.length === 1) {
+      bad.add(set[0]);
+      return;
+    }
+    const mid = Math.ceil(set.length / 2);
+    await search(set.slice(0, mid), false);
+    await search(set.slice(mid), false);
+  };
+  await search(review.comments, true);
+
+  const good = review.comments.filter((c) => !bad.has(c));
+  const attempts: [PlannedComment[], ReviewToPost["event"]][] = [];
+  if (good.length < review.comments.length) attempts.push([good, review.event]);
+  if (good.length > 0) attempts.push([[], review.event]);
+  if (review.event !== "COMMENT") attempts.push([[], "COMMENT"]);
+  let lastErr: unknown = new Error("GitHub refused the review");
+  for (const [comments, event] of attempts) {
+    const rejected = review.comments.filter((c) => !comments.includes(c));
+    try {
+      const { data } = await create(comments, event, options.bodyFor ? options.bodyFor(rejected) : review.body);
+      return { id: data.id, url: data.html_url, posted: comments, rejected, probes };
+    } catch (err) {
+      if (!is422(err)) throw err;
+      lastErr = err;
+    }
+  }
+  throw lastErr;
+}
