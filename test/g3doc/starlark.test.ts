@@ -1,5 +1,5 @@
 import { describe, test, expect } from "@jest/globals";
-import { parseBuild, stringsOf } from "../../src/core/g3doc/starlark.js";
+import { parseBuild, stringsOf, type Value } from "../../src/core/g3doc/starlark.js";
 
 const SECURITY = `load("//website:defs.bzl", "doc")
 
@@ -55,7 +55,7 @@ describe("parseBuild", () => {
     expect(a.t).toBe("sum");
     if (a.t !== "sum") return;
     expect(a.parts[1]).toMatchObject({ t: "glob", include: { t: "list" }, exclude: { t: "list" } });
-    expect(stringsOf((a.parts[1] as { exclude: never }).exclude)).toEqual([{ v: "logo.png", line: 1, column: 72 }]);
+    expect(stringsOf((a.parts[1] as Extract<Value, { t: "glob" }>).exclude)).toEqual([{ v: "logo.png", line: 1, column: 72 }]);
     expect(r.calls[1].kwargs.get("data")!.value).toMatchObject({ t: "glob", include: { t: "list" }, exclude: null });
   });
 

@@ -44,7 +44,7 @@ export const unregisteredDoc: RuleModule = {
       if (registry.labels.has(rule.label)) continue;
       report(
         file,
-        `\`${rule.label}\` is not in the deps of \`${ctx.config.build.registryRule}(name = "docs")\` in \`${registry.path}\`, so gvisor.dev does not build its page${rule.permalink ? ` \`${rule.permalink.value}\`` : ""}: add \`"${rule.label}",\` to those deps.`,
+        `\`${rule.label}\` is not in the deps of \`${ctx.config.build.registryRule}(name = "docs")\` in \`${registry.path}\`, so the website does not build its page${rule.permalink ? ` \`${rule.permalink.value}\`` : ""}: add \`"${rule.label}",\` to those deps.`,
         { line: rule.name.line, column: rule.name.column },
       );
     }
