@@ -198,7 +198,7 @@ export class GitHubChangeSet implements ChangeSet {
     }
     if (wanted.length > 0) {
       const fetched = this.fetchBlobs(wanted);
-      wanted.forEach((w, i) => this.cache.set(`${w.sha}:${w.path}`, fetched.then((r) => r[i])));
+      this.remember(wanted, fetched);
       // A failure must reach the caller, and not stay cached for a later read.
       await fetched.catch((err) => {
         for (const w of wanted) this.cache.delete(`${w.sha}:${w.path}`);
@@ -231,6 +231,15 @@ export class GitHubChangeSet implements ChangeSet {
     }
     const room = Math.max(0, this.chunkSize - wanted.length);
     return out.slice(0, room);
+  }
+
+  /** Caches each item's share of a batch (marked handled: the caller awaits the batch itself). */
+  private remember(items: { sha: string; path: string }[], batch: Promise<FileContent[]>): void {
+    items.forEach((w, i) => {
+      const one = batch.then((r) => r[i]);
+      one.catch(() => undefined);
+      this.cache.set(`${w.sha}:${w.path}`, one);
+    });
   }
 
   /** Head paths when the listing is complete (so an unlisted path is known to be missing). */
@@ -293,8 +302,11 @@ export class GitHubChangeSet implements ChangeSet {
     const wanted = paths.filter((p) => !this.cache.has(`${this.head}:${p}`)).map((path) => ({ sha: this.head, path }));
     if (wanted.length > 0) {
       const fetched = this.fetchBlobs(wanted);
-      wanted.forEach((w, i) => this.cache.set(`${w.sha}:${w.path}`, fetched.then((r) => r[i])));
-      await fetched;
+      this.remember(wanted, fetched);
+      await fetched.catch((err) => {
+        for (const w of wanted) this.cache.delete(`${w.sha}:${w.path}`);
+        throw err;
+      });
     }
     const out = new Map<string, FileContent>();
     for (const p of paths) out.set(p, await this.cache.get(`${this.head}:${p}`)!);

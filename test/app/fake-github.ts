@@ -268,7 +268,7 @@ export class FakeGitHub {
       number: p.number,
       state: p.state,
       draft: p.draft ?? false,
-      changed_files: this.listFiles(p).length,
+      changed_files: this.commits.has(p.base) && this.commits.has(p.head) ? this.listFiles(p).length : 0,
       head: { sha: p.head, ref: "changes", repo: headRepo },
       base: { sha: p.base, ref: "master", repo },
     };

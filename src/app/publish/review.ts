@@ -66,7 +66,7 @@ export async function postReview(
     try {
       const { data } = await create(comments, undefined, "");
       probes++;
-      await octokit.rest.pulls.deletePendingReview({ ...base, review_id: data.id });
+      await octokit.rest.pulls.deletePendingReview({ owner: pull.owner, repo: pull.repo, pull_number: pull.number, review_id: data.id });
       return true;
     } catch (err) {
       if (is422(err)) return false;

@@ -1,0 +1,349 @@
+import { describe, test, expect, afterEach } from "@jest/globals";
+import { setup, teardown, violations, seedTrees, pullRequestPayload, example, BASE_SHA, HEAD_SHA, HEAD2_SHA, type Harness } from "./harness.js";
+import type { Files } from "./fake-github.js";
+
+afterEach(teardown);
+
+const doc = (title: string, lines: string[]) => `# ${title}\n\n${lines.join("\n\n")}\n`;
+
+/** A pull request from `base` to `head` files, opened. */
+async function openPull(h: Harness, base: Files, head: Files, opts: { draft?: boolean; action?: string; payload?: (p: any) => void } = {}): Promise<void> {
+  h.fake.addCommit(BASE_SHA, base);
+  h.fake.addCommit(HEAD_SHA, head);
+  h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA, draft: opts.draft });
+  const payload = pullRequestPayload(opts.action ?? "opened", { draft: opts.draft });
+  opts.payload?.(payload);
+  await h.receive("pull_request", payload);
+}
+
+describe("request budget", () => {
+  test("the seed review costs 6 API requests (plus the token and the config lookups)", async () => {
+    const h = await setup();
+    const { base, head } = seedTrees(false);
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    expect(h.fake.shapes()).toEqual([
+      "POST /repos/{o}/{r}/check-runs",
+      "GET /repos/{o}/{r}/pulls/2/files",
+      `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`,
+      "POST /graphql",
+      "POST /repos/{o}/{r}/pulls/2/reviews",
+      "PATCH /repos/{o}/{r}/check-runs/1000",
+    ]);
+    // Counted apart: one token request and context.config's two lookups (repo, then the org's .github repo).
+    expect(h.fake.log.length - h.fake.apiRequests().length).toBe(3);
+  });
+
+  test("a pull request of 100 changed files (30 docs) costs 6 API requests", async () => {
+    const h = await setup();
+    const base: Files = { "README.md": "# r\n" };
+    const head: Files = { "README.md": "# r\n" };
+    for (let i = 0; i < 30; i++) {
+      base[`g3doc/guide/doc${i}.md`] = doc(`Doc ${i}`, ["Text."]);
+      head[`g3doc/guide/doc${i}.md`] = doc(`Doc ${i}`, ["Text.", `Now with user space ${i}.`]);
+    }
+    for (let i = 0; i < 70; i++) head[`src/file${i}.go`] = `package x // ${i}\n`;
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    expect(h.fake.listFiles(h.fake.pulls.get(2)!)).toHaveLength(100);
+    expect(h.fake.apiRequests()).toHaveLength(6);
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.reviews[0].comments).toHaveLength(30);
+  });
+});
+
+describe("a large pull request", () => {
+  test("250 changed files (3 pages) and 120 findings: 3 annotation requests, 30 comments, the rest in the summary", async () => {
+    const h = await setup();
+    const base: Files = {};
+    const head: Files = {};
+    for (let i = 0; i < 40; i++) {
+      head[`g3doc/many/doc${String(i).padStart(2, "0")}.md`] = doc(`Doc ${i}`, ["One user space here.", "Two user space here.", "Three user space here."]);
+    }
+    for (let i = 0; i < 210; i++) head[`src/pkg${i}/main.go`] = `package main // ${i}\n`;
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+
+    const pages = h.fake.log.filter((r) => /\/pulls\/2\/files$/.test(r.path));
+    expect(pages.map((r) => r.query.page ?? "1")).toEqual(["1", "2", "3"]);
+    const run = h.fake.checkRuns[0];
+    expect(run.annotations).toHaveLength(120);
+    const patches = h.fake.log.filter((r) => r.method === "PATCH");
+    expect(patches.map((r) => r.body.output.annotations?.length)).toEqual([50, 50, 20]);
+    expect(patches[0].body).toMatchObject({ status: "completed", conclusion: "success" }); // warnings only; failOn: error
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.reviews[0].comments).toHaveLength(30);
+    expect(h.fake.reviews[0].body).toMatch(/30 are comments below\. 90 more are listed in the \[check run\]\(https:\/\/github\.com\/.*\/runs\/1000\) summary/);
+    expect(run.output!.summary).toContain("### Not shown as review comments (90)");
+    expect(run.output!.summary.match(/over the limit of 30 comments per review/g)).toHaveLength(90);
+    expect(run.output!.summary.length).toBeLessThanOrEqual(65535);
+    expect(h.fake.apiRequests()).toHaveLength(10); // check, 3 pages, tree, graphql, review, 3 check updates
+  });
+
+  test("GitHub's 3,000-file cap is said in the summary", async () => {
+    const h = await setup();
+    const { base, head } = seedTrees(true);
+    await openPull(h, base, head, { payload: (p) => (p.pull_request.changed_files = 3500) });
+    const summary = h.fake.checkRuns[0].output!.summary;
+    expect(summary).toMatch(/GitHub lists at most 3,000 changed files .* this one changes 3,500/);
+  });
+});
+
+describe("pushes, re-runs and redeliveries", () => {
+  const base: Files = { "g3doc/a.md": doc("A", ["Intro."]) };
+  const head1: Files = { "g3doc/a.md": doc("A", ["Intro.", "Fix me: user space.", "Keep me: user space.", "Talk about: user space."]) };
+  const head2: Files = { "g3doc/a.md": doc("A", ["Intro.", "Fix me: userspace.", "Keep me: user space.", "Talk about: userspace."]) };
+
+  test("a second push that fixes one finding: its thread gets a reply and is resolved; nothing is re-posted; a thread a person replied in is left alone", async () => {
+    const h = await setup();
+    await openPull(h, base, head1);
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.threads).toHaveLength(3);
+    const talk = h.fake.threads.find((t) => t.comments[0].body.includes("user space") && t.line === 9)!;
+    talk.comments.push({ id: "PRRC_h", databaseId: 1, body: "Why, though?", author: { login: "octocat", __typename: "User" } });
+
+    h.fake.addCommit(HEAD2_SHA, head2);
+    h.fake.pulls.get(2)!.head = HEAD2_SHA;
+    h.fake.log.length = 0;
+    await h.receive("pull_request", pullRequestPayload("synchronize", { head: HEAD2_SHA }));
+    expect(violations()).toEqual([]);
+
+    expect(h.fake.reviews).toHaveLength(1); // nothing new to say
+    const fixed = h.fake.threads.find((t) => t.line === 5)!;
+    const kept = h.fake.threads.find((t) => t.line === 7)!;
+    expect(fixed.isResolved).toBe(true);
+    expect(fixed.comments.at(-1)!.body).toBe(`Fixed in ${HEAD2_SHA.slice(0, 7)}.`);
+    expect(kept.isResolved).toBe(false);
+    expect(kept.comments).toHaveLength(1);
+    expect(talk.isResolved).toBe(false);
+    expect(talk.comments).toHaveLength(2);
+    const run = h.fake.checkRuns.at(-1)!;
+    expect(run).toMatchObject({ head_sha: HEAD2_SHA, conclusion: "success" });
+    expect(run.output!.summary).toContain("1 finding already commented on earlier; 1 fixed thread resolved");
+    // One mutation carried the reply and the resolution.
+    expect(h.fake.shapes().filter((s) => s === "POST /graphql")).toHaveLength(2);
+  });
+
+  test("a redelivered webhook (same delivery id) posts nothing twice; a re-run of the same commit re-posts nothing", async () => {
+    const h = await setup();
+    h.fake.addCommit(BASE_SHA, base);
+    h.fake.addCommit(HEAD_SHA, head1);
+    h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
+    const payload = pullRequestPayload("opened");
+    await h.receive("pull_request", payload, "delivery-1");
+    const after1 = h.fake.log.length;
+    await h.receive("pull_request", payload, "delivery-1");
+    expect(h.fake.log.length).toBe(after1);
+    expect(h.fake.checkRuns).toHaveLength(1);
+    expect(h.fake.reviews).toHaveLength(1);
+
+    const rerun = example("check_suite", "rerequested");
+    rerun.check_suite.head_sha = HEAD_SHA;
+    rerun.check_suite.pull_requests[0].head.sha = HEAD_SHA;
+    await h.receive("check_suite", rerun, "delivery-2");
+    expect(violations()).toEqual([]);
+    expect(h.fake.checkRuns).toHaveLength(2);
+    expect(h.fake.checkRuns[1]).toMatchObject({ conclusion: "success", status: "completed" });
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.threads.every((t) => !t.isResolved)).toBe(true);
+  });
+
+  test("a newer push cancels the older job: its check run ends cancelled, naming the newer commit", async () => {
+    const h = await setup();
+    h.fake.latencyMs = 40;
+    h.fake.addCommit(BASE_SHA, base);
+    h.fake.addCommit(HEAD_SHA, head1);
+    h.fake.addCommit(HEAD2_SHA, head2);
+    h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
+    await h.probot.receive({ id: "p1", name: "pull_request", payload: pullRequestPayload("opened") });
+    while (h.fake.checkRuns.length === 0) await new Promise((r) => setTimeout(r, 10));
+    h.fake.pulls.get(2)!.head = HEAD2_SHA;
+    await h.probot.receive({ id: "p2", name: "pull_request", payload: pullRequestPayload("synchronize", { head: HEAD2_SHA }) });
+    await h.queue.onIdle();
+    expect(violations()).toEqual([]);
+    const [older, newer] = h.fake.checkRuns;
+    expect(older).toMatchObject({ head_sha: HEAD_SHA, status: "completed", conclusion: "cancelled" });
+    expect(older.output!.title).toBe(`Superseded by ${HEAD2_SHA.slice(0, 7)}`);
+    expect(older.output!.summary).toContain(HEAD2_SHA);
+    expect(newer).toMatchObject({ head_sha: HEAD2_SHA, status: "completed" });
+    expect(h.fake.reviews.every((r) => r.commit_id === HEAD2_SHA)).toBe(true);
+  });
+});
+
+describe("GitHub refusing things", () => {
+  const base: Files = { "g3doc/a.md": doc("A", ["Intro."]) };
+  const head: Files = { "g3doc/a.md": doc("A", ["Intro.", "One user space.", "Two user space.", "Three user space.", "Four user space."]) };
+
+  test("a 422 for one comment: the review is posted without it, and it is kept in the summary", async () => {
+    const h = await setup();
+    h.fake.rejectComment = (c) => c.line === 7;
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.reviews[0].comments.map((c) => c.line).sort()).toEqual([11, 5, 9]);
+    expect(h.fake.pending.size).toBe(0); // every probe was deleted
+    expect(h.fake.reviews[0].body).toContain("1 more is listed");
+    const summary = h.fake.checkRuns[0].output!.summary;
+    expect(summary).toMatch(/`g3doc\/a\.md:7`.*GitHub refused the comment/);
+    expect(h.fake.checkRuns[0].annotations).toHaveLength(4);
+  });
+
+  test("a 500 and a secondary rate limit during the run are retried with bounded waits; the check completes", async () => {
+    const h = await setup();
+    h.fake.fail(/^GET .*\/git\/trees\//, 500);
+    h.fake.fail(/^POST \/graphql$/, 403, { headers: { "retry-after": "2" }, body: { message: "You have exceeded a secondary rate limit." } });
+    h.fake.fail(/^PATCH .*\/check-runs\//, 502);
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    expect(h.sleeps).toEqual([5, 2000, 5]);
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(h.fake.reviews[0].comments).toHaveLength(4);
+  });
+
+  test("errors that do not go away: the check run is still completed, with what went wrong", async () => {
+    const h = await setup();
+    h.fake.fail(/^POST \/graphql$/, 403, { headers: { "retry-after": "600" }, body: { message: "You have exceeded a secondary rate limit." } });
+    await openPull(h, base, head);
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(h.fake.checkRuns[0].output!.summary).toMatch(/GitHub rate limit \(POST \/graphql\)/);
+    expect(h.fake.reviews).toHaveLength(0);
+
+    teardown();
+    const h2 = await setup();
+    h2.fake.fail(/^GET .*\/pulls\/2\/files$/, 500, { times: 10 });
+    await openPull(h2, base, head);
+    expect(h2.sleeps).toEqual([5, 10, 20]);
+    expect(h2.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(h2.fake.checkRuns[0].output!.summary).toMatch(/GitHub answered 500 \(GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files\)/);
+  });
+
+  test("with Probot's own plugin-retry on, a 500 is retried once per our layer, not multiplied", async () => {
+    const h = await setup({ probotOctokit: (o: any) => ({ ...o, retry: { enabled: true, retryAfterBaseValue: 1 }, throttle: { ...o?.throttle, enabled: false } }) });
+    h.fake.fail(/^GET .*\/git\/trees\//, 500);
+    await openPull(h, base, head);
+    expect(h.fake.log.filter((r) => r.path.includes("/git/trees/"))).toHaveLength(2);
+    expect(h.fake.checkRuns[0]).toMatchObject({ conclusion: "success" });
+  });
+});
+
+describe("config", () => {
+  const base: Files = { "g3doc/a.md": doc("A", ["Intro."]) };
+  const head: Files = { "g3doc/a.md": doc("A", ["Intro.", "One user space."]) };
+
+  test.each([
+    ["an unknown key", "review:\n  maxComment: 5\n", /maxComment/],
+    ["a bad value", "review:\n  failOn: sometimes\n", /review\.failOn must be one of/],
+    ["an unknown rule", "rules:\n  no-such-rule: error\n", /rules\.no-such-rule: no rule has this id/],
+  ])("%s: the check run fails with a message naming the key, and nothing else is posted", async (_name, yml, message) => {
+    const h = await setup();
+    h.fake.config = yml;
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    expect(h.fake.checkRuns).toHaveLength(1);
+    const run = h.fake.checkRuns[0];
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(run.output!.summary).toMatch(message);
+    expect(run.output!.summary).toContain(".github/g3doc-review.yml");
+    expect(h.fake.reviews).toHaveLength(0);
+    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs"]);
+  });
+
+  test("config settings apply: failOn warning fails on warnings, maxComments caps comments, requestChanges", async () => {
+    const h = await setup();
+    h.fake.config = "review:\n  failOn: warning\n  maxComments: 0\n";
+    await openPull(h, base, head);
+    expect(h.fake.checkRuns[0]).toMatchObject({ conclusion: "failure" });
+    expect(h.fake.reviews).toHaveLength(0); // nothing could be a comment: no review
+
+    teardown();
+    const h2 = await setup();
+    h2.fake.config = "review:\n  requestChanges: true\nrules:\n  terminology: error\n";
+    await openPull(h2, base, head);
+    expect(h2.fake.reviews[0].event).toBe("REQUEST_CHANGES");
+  });
+});
+
+describe("which events review what", () => {
+  test("a draft is skipped unless review.drafts; ready_for_review reviews it", async () => {
+    const { base, head } = seedTrees(false);
+    const h = await setup();
+    await openPull(h, base, head, { draft: true });
+    expect(h.fake.checkRuns).toHaveLength(0);
+    expect(h.fake.apiRequests()).toHaveLength(0);
+
+    h.fake.pulls.get(2)!.draft = false;
+    await h.receive("pull_request", pullRequestPayload("ready_for_review"));
+    expect(h.fake.checkRuns).toHaveLength(1);
+
+    teardown();
+    const h2 = await setup();
+    h2.fake.config = "review:\n  drafts: true\n";
+    await openPull(h2, base, head, { draft: true });
+    expect(h2.fake.checkRuns[0]).toMatchObject({ conclusion: "failure" });
+  });
+
+  test("a pull request with no doc change still gets a successful check run", async () => {
+    const h = await setup();
+    await openPull(h, { "src/a.go": "package a\n" }, { "src/a.go": "package b\n" });
+    expect(violations()).toEqual([]);
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "No g3doc changes" } });
+    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs", "GET /repos/{o}/{r}/pulls/2/files", "PATCH /repos/{o}/{r}/check-runs/1000"]);
+  });
+
+  test("edited: only a changed base branch starts a review", async () => {
+    const { base, head } = seedTrees(false);
+    const h = await setup();
+    await openPull(h, base, head, { action: "edited", payload: (p) => (p.changes = { title: { from: "Old" } }) });
+    expect(h.fake.checkRuns).toHaveLength(0);
+    await h.receive("pull_request", { ...pullRequestPayload("edited"), changes: { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } } });
+    expect(h.fake.checkRuns).toHaveLength(1);
+  });
+
+  test("check_run.rerequested for a fork pull request (empty pull_requests): found by head SHA", async () => {
+    const { base, head } = seedTrees(false);
+    const h = await setup();
+    const payload = example("check_run", "rerequested");
+    h.fake.owner = payload.repository.owner.login;
+    h.fake.repo = payload.repository.name;
+    h.fake.repoId = payload.repository.id;
+    h.fake.addCommit(BASE_SHA, base);
+    h.fake.addCommit(HEAD_SHA, head);
+    h.fake.addPull({ number: 7, base: BASE_SHA, head: HEAD_SHA, headRepo: "forker/hello-world" });
+    h.fake.addPull({ number: 8, base: BASE_SHA, head: "9".repeat(40) });
+    payload.check_run.head_sha = HEAD_SHA;
+    payload.check_run.name = "g3doc-review";
+    expect(payload.check_run.pull_requests).toEqual([]);
+    await h.receive("check_run", payload);
+    expect(violations()).toEqual([]);
+    expect(h.fake.shapes().slice(0, 3)).toEqual([`GET /repos/{o}/{r}/commits/${HEAD_SHA}/pulls`, "GET /repos/{o}/{r}/pulls", "POST /repos/{o}/{r}/check-runs"]);
+    expect(h.fake.checkRuns[0]).toMatchObject({ head_sha: HEAD_SHA, conclusion: "failure" });
+    expect(h.fake.reviews[0].comments.some((c) => c.line === 89)).toBe(true);
+  });
+
+  test("a check run of another name is not ours to re-run", async () => {
+    const h = await setup();
+    const payload = example("check_run", "rerequested");
+    await h.receive("check_run", payload);
+    expect(h.fake.log).toHaveLength(0);
+  });
+});
+
+describe("reading the tree", () => {
+  test("a truncated tree listing never gives a false missing asset; a real one is still found", async () => {
+    const h = await setup();
+    h.fake.treeTruncated = true;
+    const withImage = seedTrees(true);
+    await openPull(h, withImage.base, withImage.head);
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    expect(run.annotations.filter((a) => a.title.startsWith("missing-asset"))).toEqual([]);
+    expect(run.output!.summary).toContain("too large for GitHub to list");
+
+    teardown();
+    const h2 = await setup();
+    h2.fake.treeTruncated = true;
+    const without = seedTrees(false);
+    await openPull(h2, without.base, without.head);
+    expect(h2.fake.checkRuns[0].annotations.filter((a) => a.title.startsWith("missing-asset") && a.start_line === 89)).toHaveLength(1);
+  });
+});
