@@ -1,0 +1,212 @@
+import { describe, test, expect } from "@jest/globals";
+import type { Finding } from "../../src/core/finding.js";
+import { fingerprint } from "../../src/core/finding.js";
+import { parsePatch, isCommentable, firstCommentableLine } from "../../src/core/diff/patch.js";
+import { escapeMarkdown, fencedBlock, codeSpan } from "../../src/app/publish/escape.js";
+import { anchorFor, planReview, commentBody } from "../../src/app/publish/comments.js";
+import { renderSummary, conclusionFor, annotationsFor, titleFor } from "../../src/app/publish/check-run.js";
+import { appThreads, fingerprintIn, fingerprintMarker } from "../../src/app/publish/threads.js";
+import { mapStatus, toChangedFile } from "../../src/app/changeset-github.js";
+import { retryDelay, isRateLimit, DEFAULT_RETRY } from "../../src/app/octokit.js";
+import { InProcessQueue, SupersededError, QueueFullError } from "../../src/app/queue.js";
+import { LruDeliveryLog } from "../../src/app/deliveries.js";
+import { fromPullRequest, fromRerequest, jobKey } from "../../src/app/events.js";
+import { pullRequestPayload, example } from "./harness.js";
+
+const finding = (over: Partial<Finding> = {}): Finding => ({
+  path: "g3doc/a.md",
+  line: 5,
+  endLine: 5,
+  column: 1,
+  rule: "terminology",
+  severity: "warning",
+  message: "Use “userspace”.",
+  suggestion: null,
+  changed: true,
+  lineText: "text",
+  ...over,
+});
+
+// Head lines 3-8 and 20-21 are in hunks.
+const diff = parsePatch("@@ -3,4 +3,6 @@\n a\n+b\n+c\n d\n e\n f\n@@ -18,0 +20,2 @@\n+y\n+z\n");
+
+describe("escaping quoted text", () => {
+  test("mentions, HTML and issue references are neutralised outside code spans", () => {
+    const out = escapeMarkdown("ping @octocat about #123 and GH-7 <img src=x onerror=alert(1)> `@keep <b> #1`");
+    expect(out).toBe("ping @\u200boctocat about #\u200b123 and GH-\u200b7 &lt;img src=x onerror=alert(1)&gt; `@keep <b> #1`");
+    expect(out).not.toMatch(/@octocat|<img/);
+  });
+  test("an unclosed backtick does not hide the rest from escaping", () => {
+    expect(escapeMarkdown("a ` b @x")).toBe("a ` b @\u200bx");
+  });
+  test("suggestion fences are longer than any backtick run inside", () => {
+    expect(fencedBlock("plain", "suggestion")).toBe("```suggestion\nplain\n```");
+    const inner = "```shell\nls\n```";
+    expect(fencedBlock(inner, "suggestion")).toBe("````suggestion\n```shell\nls\n```\n````");
+    expect(fencedBlock("", "suggestion")).toBe("```suggestion\n```");
+    expect(codeSpan("a`b")).toBe("``a`b``");
+  });
+  test("a comment quotes the message escaped, the suggestion verbatim, and carries the fingerprint", () => {
+    const f = finding({ message: "Link text `@x` by @someone <b>", suggestion: "Hi @someone <b>" });
+    const body = commentBody(f, fingerprint(f), true);
+    expect(body).toContain("by @\u200bsomeone &lt;b&gt;");
+    expect(body).toContain("```suggestion\nHi @someone <b>\n```");
+    expect(fingerprintIn(body)).toBe(fingerprint(f));
+  });
+});
+
+describe("anchoring comments inside the diff", () => {
+  test("commentable lines come from the hunks", () => {
+    expect(isCommentable(diff, 3)).toBe(true);
+    expect(isCommentable(diff, 9)).toBe(false);
+    expect(firstCommentableLine(diff, 9, 21)).toBe(20);
+  });
+  test("a multi-line suggestion inside one hunk: start_line..line", () => {
+    expect(anchorFor(finding({ line: 4, endLine: 6, suggestion: "x" }), diff)).toEqual({ startLine: 4, line: 6, withSuggestion: true });
+  });
+  test("a single-line suggestion has no start line", () => {
+    expect(anchorFor(finding({ line: 4, endLine: 4, suggestion: "x" }), diff)).toEqual({ line: 4, withSuggestion: true });
+  });
+  test("a suggestion across two hunks becomes a plain comment on its first commentable line", () => {
+    const a = anchorFor(finding({ line: 7, endLine: 20, suggestion: "x" }), diff);
+    expect(a).toMatchObject({ line: 7, withSuggestion: false });
+    expect(a).not.toHaveProperty("startLine");
+  });
+  test("outside every hunk, or without a patch: summary only", () => {
+    expect(anchorFor(finding({ line: 12, endLine: 12 }), diff)).toEqual({ reason: "line 12 is outside the pull request's diff" });
+    expect(anchorFor(finding(), parsePatch(null))).toMatchObject({ reason: expect.stringContaining("no diff") });
+    expect(anchorFor(finding(), undefined)).toMatchObject({ reason: expect.stringContaining("not in the pull request") });
+  });
+  test("planning: errors first, the comment cap, known fingerprints skipped, stale threads picked", () => {
+    const fs = [finding({ line: 3 }), finding({ line: 4, severity: "error", rule: "missing-asset", lineText: "img" }), finding({ line: 5, lineText: "other" }), finding({ line: 12 })];
+    const known = { id: "T1", path: "g3doc/a.md", isResolved: false, fingerprint: fingerprint(fs[2]), othersReplied: false };
+    const gone = { id: "T2", path: "g3doc/a.md", isResolved: false, fingerprint: "0123456789abcdef", othersReplied: false };
+    const goneButTalkedTo = { ...gone, id: "T3", othersReplied: true };
+    const goneAlreadyResolved = { ...gone, id: "T4", isResolved: true };
+    const plan = planReview(fs, new Map([["g3doc/a.md", diff]]), [known, gone, goneButTalkedTo, goneAlreadyResolved], { maxComments: 1 });
+    expect(plan.comments.map((c) => c.finding.rule)).toEqual(["missing-asset"]);
+    expect(plan.alreadyCommented).toEqual([fs[2]]);
+    expect(plan.notCommented.map((n) => [n.finding.line, n.reason])).toEqual([
+      [3, "over the limit of 1 comments per review"],
+      [12, "line 12 is outside the pull request's diff"],
+    ]);
+    expect(plan.stale.map((t) => t.id)).toEqual(["T2"]);
+  });
+  test("threads are the app's only when a bot wrote the marked first comment; any other author counts as a person replying", () => {
+    const fp = "0123456789abcdef";
+    const bot = { login: "g3doc-review", __typename: "Bot" };
+    const threads = appThreads([
+      { id: "a", isResolved: false, path: "p", comments: { totalCount: 1, nodes: [{ body: fingerprintMarker(fp), author: bot }] } },
+      { id: "b", isResolved: false, path: "p", comments: { totalCount: 2, nodes: [{ body: fingerprintMarker(fp), author: bot }, { body: "no", author: { login: "me", __typename: "User" } }] } },
+      { id: "c", isResolved: false, path: "p", comments: { totalCount: 1, nodes: [{ body: fingerprintMarker(fp), author: { login: "me", __typename: "User" } }] } },
+      { id: "d", isResolved: false, path: "p", comments: { totalCount: 30, nodes: [{ body: fingerprintMarker(fp), author: bot }] } },
+    ]);
+    expect(threads.map((t) => [t.id, t.othersReplied])).toEqual([
+      ["a", false],
+      ["b", true],
+      ["d", true],
+    ]);
+  });
+});
+
+describe("the check run", () => {
+  test("conclusions follow review.failOn", () => {
+    const w = [finding({ severity: "warning" })];
+    const e = [finding({ severity: "error" })];
+    expect(conclusionFor(w, "error")).toBe("success");
+    expect(conclusionFor(e, "error")).toBe("failure");
+    expect(conclusionFor(w, "warning")).toBe("failure");
+    expect(conclusionFor(e, "never")).toBe("neutral");
+    expect(conclusionFor([], "never")).toBe("success");
+  });
+  test("annotations: levels, columns only on one line, suggestions in raw_details", () => {
+    const [a, b] = annotationsFor([finding({ severity: "error", column: 3, suggestion: "x" }), finding({ line: 2, endLine: 4 })]);
+    expect(a).toMatchObject({ annotation_level: "failure", start_line: 5, end_line: 5, start_column: 3, raw_details: "Suggested replacement for line 5:\nx" });
+    expect(b).toMatchObject({ annotation_level: "warning", start_line: 2, end_line: 4 });
+    expect(b).not.toHaveProperty("start_column");
+  });
+  test("the summary stays under 65,535 characters and says what it left out", () => {
+    const many = Array.from({ length: 3000 }, (_, i) => finding({ path: `g3doc/d${i}.md`, line: i + 1, message: "m".repeat(200) }));
+    const summary = renderSummary({ findings: many, headSha: "abcdef0123", docs: [], notCommented: many.map((f) => ({ finding: f, reason: "outside" })), alreadyCommented: 0, commented: 0, resolved: 0, notes: [] });
+    expect(summary.length).toBeLessThanOrEqual(65535);
+    expect(summary).toMatch(/more lines? left out: the summary is limited to 65,535 characters/);
+    expect(summary).toContain("| …and 2900 more files | | |");
+    expect(titleFor(many, 3000)).toBe("0 errors, 3000 warnings, 0 notices in 3000 files");
+  });
+});
+
+describe("reading GitHub's file list", () => {
+  test("statuses map onto the change set's", () => {
+    expect(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"].map(mapStatus)).toEqual(["added", "removed", "modified", "renamed", "added", "modified", "modified"]);
+  });
+  test("a missing patch means a binary or huge diff, unless nothing changed", () => {
+    expect(toChangedFile({ filename: "a.png", status: "added", changes: 0 }).patch).toBe("");
+    expect(toChangedFile({ filename: "a.md", status: "modified", changes: 5000 }).patch).toBeNull();
+    expect(toChangedFile({ filename: "b.md", previous_filename: "a.md", status: "renamed", changes: 0 })).toEqual({ path: "b.md", previousPath: "a.md", status: "renamed", patch: "" });
+  });
+});
+
+describe("retries", () => {
+  const err = (status: number, headers: Record<string, string> = {}, message = "x") => ({ status, message, response: { headers, data: { message } } });
+  const opts = { method: "GET", url: "/repos/{owner}/{repo}/pulls/{pull_number}/files" };
+  test("5xx: exponential backoff, bounded tries; a posted review is not repeated", () => {
+    expect([0, 1, 2, 3].map((a) => retryDelay(err(502), a, opts, DEFAULT_RETRY))).toEqual([1000, 2000, 4000, null]);
+    expect(retryDelay(err(500), 0, { method: "POST", url: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews" }, DEFAULT_RETRY)).toBeNull();
+    expect(retryDelay(err(500), 0, { method: "POST", url: "/graphql", query: "mutation { x }" }, DEFAULT_RETRY)).toBeNull();
+    expect(retryDelay(err(404), 0, opts, DEFAULT_RETRY)).toBeNull();
+  });
+  test("rate limits: retry-after, reset time, or give up when the wait is too long", () => {
+    expect(isRateLimit(err(403, {}, "You have exceeded a secondary rate limit"))).toBe(true);
+    expect(isRateLimit(err(403, {}, "Resource not accessible by integration"))).toBe(false);
+    expect(retryDelay(err(403, { "retry-after": "3" }), 0, opts, DEFAULT_RETRY)).toBe(3000);
+    expect(retryDelay(err(429, { "retry-after": "120" }), 0, opts, DEFAULT_RETRY)).toBeNull();
+    expect(retryDelay(err(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010" }), 0, opts, DEFAULT_RETRY, 1_000_000)).toBe(10_000);
+  });
+});
+
+describe("the queue and the delivery log", () => {
+  test("bounded concurrency; a newer job of the same key aborts the running one and replaces a waiting one", async () => {
+    const q = new InProcessQueue({ concurrency: 1, maxWaiting: 2 });
+    const events: string[] = [];
+    const gate: { open?: () => void } = {};
+    q.enqueue("pr#1", {
+      label: "sha1",
+      run: (signal) =>
+        new Promise<void>((resolve) => {
+          gate.open = resolve;
+          signal.addEventListener("abort", () => {
+            events.push(`aborted:${(signal.reason as SupersededError).by}`);
+            resolve();
+          });
+        }),
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    q.enqueue("pr#2", { label: "x", run: async () => void events.push("pr2") });
+    q.enqueue("pr#1", { label: "sha2", run: async () => void events.push("sha2") });
+    q.enqueue("pr#1", { label: "sha3", run: async () => void events.push("sha3") });
+    expect(() => q.enqueue("pr#3", { label: "y", run: async () => {} })).toThrow(QueueFullError);
+    await q.onIdle();
+    expect(events).toEqual(["aborted:sha2", "pr2", "sha3"]);
+  });
+  test("the delivery log remembers ids, least recently seen out first", () => {
+    const log = new LruDeliveryLog(2);
+    expect([log.seen("a"), log.seen("b"), log.seen("a"), log.seen("c"), log.seen("b"), log.seen("a")]).toEqual([false, false, true, false, false, false]);
+  });
+});
+
+describe("events", () => {
+  test("pull_request actions and the base-branch edit", () => {
+    expect(fromPullRequest(pullRequestPayload("opened"))).toMatchObject({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, trigger: "pull_request.opened" });
+    expect(fromPullRequest({ ...pullRequestPayload("edited"), changes: { title: { from: "x" } } })).toBeUndefined();
+    expect(fromPullRequest({ ...pullRequestPayload("edited"), changes: { base: { ref: { from: "x" } } } })).toBeDefined();
+  });
+  test("re-runs: our check only, and not for a pull request that has moved on", () => {
+    const suite = example("check_suite", "rerequested");
+    const pulls = suite.check_suite.pull_requests;
+    expect(fromRerequest(suite, "check_suite", suite.check_suite.head_sha, pulls)).toMatchObject({ pullNumber: 2 });
+    expect(fromRerequest(suite, "check_suite", "0".repeat(40), pulls)).toBeUndefined();
+    expect(fromRerequest(suite, "check_run", suite.check_suite.head_sha, pulls, "other-check")).toBeUndefined();
+    const forkRun = fromRerequest(suite, "check_run", "f".repeat(40), [], "g3doc-review")!;
+    expect(jobKey(forkRun)).toBe(`Codertocat/Hello-World@${"f".repeat(40)}`);
+  });
+});
