@@ -10,7 +10,7 @@ import type { ChangeSet, FileContent } from "./changeset.js";
 import type { Finding, Severity } from "./finding.js";
 import { compareFindings } from "./finding.js";
 import type { Config } from "../config/defaults.js";
-import { parseDoc, type Doc } from "./markdown/parse.js";
+import { parseDoc, nestingProblem, type Doc } from "./markdown/parse.js";
 import { anchorSet, anchorsOf } from "./markdown/slug.js";
 import { referencesOf } from "./markdown/refs.js";
 import { resolveLocal, foldersOf } from "./markdown/paths.js";
@@ -95,8 +95,23 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       ? headList.filter(isDoc).sort()
       : cs.files.filter((f) => f.status !== "removed" && isDoc(f.path)).map((f) => f.path).sort();
 
+  /** Parses a doc, or notes why it is skipped: nesting too deep to parse in linear time, or a parser failure. */
+  const safeParse = (p: string, text: string, note = true): Doc | null => {
+    const problem = nestingProblem(text);
+    if (problem) {
+      if (note) notes.push(`${p}: skipped, ${problem}.`);
+      return null;
+    }
+    try {
+      return parseDoc(p, text);
+    } catch (err) {
+      if (note) notes.push(`${p}: skipped, it could not be parsed (${(err as Error).message}).`);
+      return null;
+    }
+  };
+
   const docs = new Map<string, Doc>();
-  const readDocs = async (paths: string[], into: Map<string, Doc>) => {
+  const readDocs = async (paths: string[], into: Map<string, Doc>, keep?: (text: string) => boolean) => {
     const wanted = paths.filter((p) => !into.has(p) && !docs.has(p));
     if (wanted.length === 0) return;
     const contents = await cs.read(wanted, "head");
@@ -112,7 +127,9 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
         notes.push(`${p}: skipped, ${(bytes / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit for one doc.`);
         continue;
       }
-      into.set(p, parseDoc(p, c.text));
+      if (keep && !keep(c.text)) continue;
+      const doc = safeParse(p, c.text);
+      if (doc) into.set(p, doc);
     }
   };
   await readDocs(reviewPaths, docs);
@@ -139,18 +156,36 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       const base = await cs.read(basePaths, "base");
       for (const f of modifiedDocs) {
         const text = textOf(base.get(f.previousPath ?? f.path));
-        if (text !== null && byteLength(text) <= maxBytes) baseAnchors.set(f.path, anchorSet(parseDoc(f.path, text).tree));
+        const before = text !== null && byteLength(text) <= maxBytes && !nestingProblem(text) ? safeParse(f.path, text, false) : null;
+        if (before) baseAnchors.set(f.path, anchorSet(before.tree));
       }
     }
-    let lostAnchors = false;
+    // Words a doc must contain to possibly point at what the change removed:
+    // the names of deleted or renamed files, lost heading anchors, lost pages.
+    // Docs without any of them are read but not parsed.
+    const needles = new Set<string>();
     for (const [p, before] of baseAnchors) {
       const now = docs.get(p);
       const after = now ? anchorsOf(now) : new Set<string>();
-      for (const a of before) if (!after.has(a)) lostAnchors = true;
+      for (const a of before) if (!after.has(a)) needles.add(`#${a}`.toLowerCase());
     }
-    if (change.deleted.size > 0 || change.renamed.size > 0 || lostAnchors || (publishing?.lostPages.size ?? 0) > 0) {
+    for (const p of [...change.deleted, ...change.renamed.keys()]) {
+      const base = p.slice(p.lastIndexOf("/") + 1).toLowerCase();
+      needles.add(base);
+      if (base.endsWith(".md")) needles.add(base.slice(0, -3));
+    }
+    for (const page of publishing?.lostPages.keys() ?? []) {
+      const last = page.replace(/\/$/, "").split("/").pop();
+      if (last) needles.add(last.toLowerCase());
+    }
+    if (needles.size > 0) {
       const others = headList.filter((p) => isDoc(p) && !docs.has(p));
-      await readDocs(others, extraDocs);
+      const mentions = (text: string) => {
+        const lower = text.toLowerCase();
+        for (const n of needles) if (lower.includes(n)) return true;
+        return false;
+      };
+      await readDocs(others, extraDocs, mentions);
       impactDocs.push(...[...extraDocs.keys()].sort());
     }
   }
