@@ -2,6 +2,9 @@
 import type { Finding } from "../../core/finding.js";
 import { formatText } from "./text.js";
 import { formatJson } from "./json.js";
+import { formatSarif } from "./sarif.js";
+import { formatRdjson } from "./rdjson.js";
+import { formatGithub } from "./github.js";
 
 export interface ReportInput {
   base: string | null;
@@ -15,4 +18,7 @@ export type Formatter = (r: ReportInput) => string;
 export const FORMATTERS: Record<string, Formatter> = {
   text: formatText,
   json: formatJson,
+  sarif: formatSarif,
+  rdjson: formatRdjson,
+  github: formatGithub,
 };

@@ -73,6 +73,81 @@ export function parseDoc(path: string, text: string): Doc {
   return { path, text, lines: splitLines(text), tree, file, memo: new Map() };
 }
 
+/**
+ * Limits on nesting that the parser handles in time linear in the input.
+ * micromark's time grows with the square of these (10,000 nested `>` also
+ * overflow the stack in tree walks); real docs stay far below them.
+ */
+export const NESTING_LIMITS = { containers: 100, brackets: 256, delimiterRun: 400 };
+
+const isSpace = (c: number) => c === 32 || c === 9;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Why a text is too deeply nested to parse safely, or null. One linear scan:
+ * block quotes and list items opened on one line (plus the indentation before
+ * a marker, which nests lists across lines), `[` left open in a paragraph,
+ * and runs of `*` or `_`.
+ */
+export function nestingProblem(text: string, limits = NESTING_LIMITS): string | null {
+  let brackets = 0;
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // Container prefix of the line.
+    let containers = 0;
+    let indent = 0;
+    let blank = true;
+    for (;;) {
+      while (i < n && isSpace(text.charCodeAt(i))) {
+        if (containers === 0) indent += text.charCodeAt(i) === 9 ? 4 : 1;
+        i++;
+      }
+      const c = text.charCodeAt(i);
+      let next = i;
+      if (c === 62 /* > */) next = i + 1;
+      else if ((c === 45 || c === 42 || c === 43) /* - * + */ && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) next = i + 1;
+      else if (isDigit(c)) {
+        let j = i;
+        while (j < n && j - i < 9 && isDigit(text.charCodeAt(j))) j++;
+        const d = text.charCodeAt(j);
+        if ((d === 46 || d === 41) /* . ) */ && (j + 1 >= n || isSpace(text.charCodeAt(j + 1)))) next = j + 1;
+      }
+      if (next === i) break;
+      containers++;
+      i = next;
+    }
+    if (containers > 0) containers += Math.floor(indent / 2);
+    if (containers > limits.containers) return `line ${line} nests block quotes or lists ${containers} deep (the limit is ${limits.containers})`;
+    // The rest of the line.
+    let run = 0;
+    let runChar = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) break;
+      if (!isSpace(c)) blank = false;
+      if (c === 42 || c === 95) {
+        run = c === runChar ? run + 1 : 1;
+        runChar = c;
+        if (run > limits.delimiterRun) return `line ${line} has a run of more than ${limits.delimiterRun} "${String.fromCharCode(c)}" (emphasis markers)`;
+        continue;
+      }
+      run = 0;
+      runChar = 0;
+      if (c === 92 /* \ */) i++;
+      else if (c === 91 /* [ */) {
+        if (++brackets > limits.brackets) return `line ${line} opens more than ${limits.brackets} nested "[" in one paragraph`;
+      } else if (c === 93 /* ] */ && brackets > 0) brackets--;
+    }
+    if (blank) brackets = 0;
+    if (i < n && text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10) i++;
+    i++;
+    line++;
+  }
+  return null;
+}
+
 /** Parse only (no g3doc post-processing): the yardstick the benchmark compares the engine with. */
 export function parseOnly(text: string): Root {
   return getProcessor().parse(text) as Root;
