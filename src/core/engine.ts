@@ -156,7 +156,7 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       const base = await cs.read(basePaths, "base");
       for (const f of modifiedDocs) {
         const text = textOf(base.get(f.previousPath ?? f.path));
-        const before = text !== null && byteLength(text) <= maxBytes && !nestingProblem(text) ? safeParse(f.path, text, false) : null;
+        const before = text !== null && byteLength(text) <= maxBytes ? safeParse(f.path, text, false) : null;
         if (before) baseAnchors.set(f.path, anchorSet(before.tree));
       }
     }
