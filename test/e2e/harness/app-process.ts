@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { get as httpGet } from "node:http";
 import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -132,13 +133,18 @@ export class AppProcess {
   }
 
   /** True when GET /ping answers 200 PONG. */
-  async ping(timeoutMs = 2000): Promise<boolean> {
-    try {
-      const res = await fetch(`${this.url}/ping`, { signal: AbortSignal.timeout(timeoutMs) });
-      return res.status === 200 && (await res.text()).trim() === "PONG";
-    } catch {
-      return false;
-    }
+  ping(timeoutMs = 2000): Promise<boolean> {
+    // node:http without keep-alive: no pooled socket outlives the check.
+    return new Promise((resolve) => {
+      const req = httpGet(`${this.url}/ping`, { agent: false, timeout: timeoutMs }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString("utf8")));
+        res.on("end", () => resolve(res.statusCode === 200 && text.trim() === "PONG"));
+        res.on("error", () => resolve(false));
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(false));
+    });
   }
 
   /** The node process that runs Probot (a descendant of npm). */

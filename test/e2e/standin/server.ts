@@ -331,6 +331,20 @@ export class Standin {
     }
 
     const isWrite = api === "graphql" ? /^\s*mutation\b/.test(String(body?.query ?? "")) : method !== "GET" && method !== "HEAD";
+    // Named before any fault, so faulted requests count for their operation and repository.
+    if (api === "graphql") {
+      rec.operation = isWrite ? "graphql:mutation" : "graphql:query";
+      const v = body?.variables ?? {};
+      const r = typeof v.owner === "string" && typeof (v.name ?? v.repo) === "string" ? this.repo(v.owner, v.name ?? v.repo) : undefined;
+      if (r) rec.repo = `${r.owner}/${r.name}`;
+    } else if (api === "rest") {
+      const m = this.openapi.match(method, path);
+      if (m) {
+        rec.operation = m.operationId;
+        const r = m.params.owner && m.params.repo ? this.repo(m.params.owner, m.params.repo) : undefined;
+        if (r) rec.repo = `${r.owner}/${r.name}`;
+      }
+    }
     const fault = api === "none" ? null : this.faults.next(isWrite);
     if (fault) {
       rec.fault = fault.kind;
@@ -361,7 +375,7 @@ export class Standin {
       rec.error = err.message;
       reply = { status: err.status, body: { message: err.message, ...(err.errors ? { errors: err.errors } : {}), documentation_url: err.docs, status: String(err.status) } };
     }
-    rec.repo = [...ctx.touched][0];
+    rec.repo = [...ctx.touched][0] ?? rec.repo;
     if (fault) {
       await this.sendFault(res, fault, rec, t0, reply);
       return;
