@@ -114,6 +114,10 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   return result.findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, " ").trim();
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -125,11 +129,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await runCheck(parseCheckArgs(rest, io.cwd), io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
-      io.stderr(`g3doc-review: ${e.message}\n`);
-      if (e instanceof UsageError && /no command|unknown command|unknown option|needs a value|give /.test(e.message)) io.stderr(`Run "g3doc-review --help" for usage.\n`);
+      // One line, so that CI logs and scripts show the whole reason.
+      const hint = e instanceof UsageError && /no command|unknown command|unknown option|needs a value|give /.test(e.message) ? ` (run "g3doc-review --help" for usage)` : "";
+      io.stderr(`g3doc-review: ${oneLine(e.message)}${hint}\n`);
       return 2;
     }
-    io.stderr(`g3doc-review: internal error: ${(e as Error).message}\nPlease report this with the command you ran.\n`);
+    io.stderr(`g3doc-review: internal error: ${oneLine((e as Error).message)}; please report this with the command you ran\n`);
     return 3;
   }
 }
