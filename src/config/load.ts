@@ -58,7 +58,7 @@ export function parseConfigText(text: string, source: string): UserConfig {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line;
+    const line = e.linePos?.[0]?.line ?? (e.pos ? lineCounter.linePos(e.pos[0]).line : undefined);
     throw new ConfigError(`${source}${line ? `:${line}` : ""}: not valid YAML (${e.message.split("\n")[0]})`);
   }
   const value = doc.toJS();
@@ -67,14 +67,14 @@ export function parseConfigText(text: string, source: string): UserConfig {
   }
   return validateUserConfig(value, source, (path) => {
     for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      // For an unknown key the key node itself has the position.
+      // The key's line first (an unknown key's value may start lines below it), then the value's.
       if (n === path.length && n > 0) {
-        const parent = doc.getIn(path.slice(0, n - 1), true) as { items?: { key: unknown }[] } | undefined;
-        const pair = parent?.items?.find((it) => isNode(it.key) && String((it.key as { value?: unknown }).value) === path[n - 1]);
+        const parent = doc.getIn(path.slice(0, n - 1), true) as { items?: { key?: unknown }[] } | undefined;
+        const pair = parent?.items?.find((it) => isNode(it?.key) && String((it.key as { value?: unknown }).value) === path[n - 1]);
         if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
       }
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
     }
     return undefined;
   });
