@@ -5,6 +5,8 @@ import type { Root } from "mdast";
 import type { RuleModule, ReviewContext } from "../types.js";
 import { report } from "../report.js";
 import { docsUrl } from "../docs-url.js";
+import { docOf } from "../types.js";
+import { paragraphAt, refillOf } from "../../fix/paragraphs.js";
 
 const ID = "line-length";
 
@@ -16,7 +18,7 @@ const ID = "line-length";
 export const lineLength: RuleModule = {
   id: ID,
   severity: "warning",
-  fixable: false,
+  fixable: true,
   docs: {
     summary: "Lines of prose longer than the limit (80 columns by default).",
     description:
@@ -29,13 +31,28 @@ export const lineLength: RuleModule = {
     const scratch = new VFile({ path: file.path, value: file.value });
     const run = (remarkLintMaximumLineLength as any).call(undefined, limit);
     run(tree, scratch, () => {});
+    const doc = docOf(file);
+    const paragraphsDone = new Set<number>();
     for (const m of scratch.messages) {
       const line = m.line ?? 1;
       const length = Array.from(String(file.value).split(/\r?\n/)[line - 1] ?? "").length;
-      report(file, `This line is ${length} characters long; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer).`, {
-        line,
-        column: limit + 1,
-      });
+      const message = `This line is ${length} characters long; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer).`;
+      // A long line of a paragraph: one finding per paragraph, with the paragraph rewrapped as the suggestion.
+      const para = doc ? paragraphAt(doc, line) : undefined;
+      const rewrapped = para && !paragraphsDone.has(para.start) ? refillOf(doc, para, limit) : null;
+      if (para && paragraphsDone.has(para.start)) continue;
+      if (para && rewrapped) {
+        paragraphsDone.add(para.start);
+        const where = line === para.start ? "" : ` (line ${line})`;
+        report(file, `This paragraph has a line ${length} characters long${where}; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer). The suggestion rewraps the paragraph.`, {
+          line: para.start,
+          endLine: para.end,
+          column: limit + 1,
+          suggestion: rewrapped.join("\n"),
+        });
+        continue;
+      }
+      report(file, message, { line, column: limit + 1 });
     }
   }) as RuleModule["plugin"],
 };

@@ -1,0 +1,217 @@
+/**
+ * Fixing docs: the one function `g3doc-review fix` and the fix benchmark use.
+ *
+ * A pass reviews the change (or every doc), takes the rules' suggestions and
+ * the house formatting pass (`format.ts`) over the lines the change touched
+ * (every line with mode "all"), merges overlapping ones (`merge.ts`), drops
+ * any that would touch a code block, a table, an HTML block or an
+ * `<!-- mdformat off -->` region, and applies the rest. Passes repeat until
+ * nothing changes, so running it again on its own output changes nothing.
+ */
+import type { Nodes, Table } from "mdast";
+import { toString } from "mdast-util-to-string";
+import type { ChangeSet, ChangedFile, FileContent, Side } from "../changeset.js";
+import type { Config } from "../../config/defaults.js";
+import type { Finding } from "../finding.js";
+import { review, type ReviewMode } from "../engine.js";
+import { parseDoc, type Doc } from "../markdown/parse.js";
+import { touches } from "../diff/patch.js";
+import { RULES } from "../rules/index.js";
+import { FORMAT_RULES, formatFindings, withFinalNewline } from "./format.js";
+import { mergeSuggestions, applySuggestions, type MergedSuggestion } from "./merge.js";
+import { protectedRanges, mdformatOffRanges, overlapsProtected } from "./regions.js";
+import { unifiedDiff } from "./line-diff.js";
+
+export interface FixOptions {
+  mode: ReviewMode;
+  /** Ids of the rules whose fixes to apply (default: every rule that is on). */
+  rules?: readonly string[];
+  /** Most review-and-fix passes (default 5). */
+  maxPasses?: number;
+}
+
+export interface FileFix {
+  path: string;
+  before: string;
+  after: string;
+  /** Findings fixed, over all passes. */
+  fixes: number;
+  /** Findings fixed, by rule. */
+  byRule: Record<string, number>;
+}
+
+export interface FixResult {
+  /** Docs that changed. */
+  files: FileFix[];
+  /** Things the user should know (skipped docs, fixes left out). */
+  notes: string[];
+}
+
+/** Rule ids `fix` knows: every rule, plus the house formatter's jobs. */
+export function fixRuleIds(): string[] {
+  return [...new Set([...RULES.map((r) => r.id), ...FORMAT_RULES])].sort();
+}
+
+/** What protected content a doc holds: code, tables, HTML blocks, front matter (a fix must leave it as it was). */
+export function protectedSignature(doc: Doc): string {
+  const parts: string[] = [];
+  const visit = (node: Nodes, flow: boolean) => {
+    if (node.type === "code") parts.push(`code\u0001${node.lang ?? ""}\u0001${node.meta ?? ""}\u0001${node.value}`);
+    else if (node.type === "table") parts.push(`table\u0001${(node as Table).align?.join(",") ?? ""}\u0001${(node as Table).children.map((r) => r.children.map((c) => toString(c)).join("\u0002")).join("\u0003")}`);
+    else if (node.type === "html" && flow) parts.push(`html\u0001${node.value}`);
+    else if (node.type === "yaml") parts.push(`yaml\u0001${node.value}`);
+    if ("children" in node && node.type !== "table") {
+      const childFlow = node.type === "root" || node.type === "blockquote" || node.type === "listItem" || node.type === "footnoteDefinition" || node.type === "list";
+      for (const c of node.children as Nodes[]) visit(c, childFlow);
+    }
+  };
+  visit(doc.tree, true);
+  const off = mdformatOffRanges(doc.lines).map((r) => doc.lines.slice(r.start - 1, r.end).join("\n"));
+  return [...parts, ...off.map((t) => `off\u0001${t}`)].join("\u0004");
+}
+
+/** Findings whose fix may not run: a plain replacement over protected lines, or anything in an mdformat-off region. */
+function allowed(doc: Doc, f: Finding): boolean {
+  if (overlapsProtected(mdformatOffRanges(doc.lines), f.line, f.endLine)) return false;
+  // Padding a list marker moves the item's code blocks with it (their content stays); others may not touch them.
+  if (f.rule !== "list-marker" && overlapsProtected(protectedRanges(doc), f.line, f.endLine)) return false;
+  return true;
+}
+
+/** Whether applying a merged suggestion keeps every protected block as it was. */
+function keepsProtected(doc: Doc, text: string, m: MergedSuggestion): boolean {
+  const after = parseDoc(doc.path, applySuggestions(text, [m]));
+  return protectedSignature(after) === protectedSignature(doc);
+}
+
+/** A change set whose head has some docs replaced (the fixed text) and their patches recomputed. */
+class FixedChangeSet implements ChangeSet {
+  readonly files: ChangedFile[];
+  readonly base: string | null;
+  readonly head: string;
+  readonly filesTruncated?: boolean;
+
+  constructor(
+    private readonly inner: ChangeSet,
+    private readonly texts: ReadonlyMap<string, string>,
+    patches: ReadonlyMap<string, string>,
+  ) {
+    this.base = inner.base;
+    this.head = inner.head;
+    this.filesTruncated = inner.filesTruncated;
+    this.files = inner.files.map((f) => (patches.has(f.path) ? { ...f, patch: patches.get(f.path)! } : f));
+  }
+
+  listPaths(side: Side): Promise<string[]> {
+    return this.inner.listPaths(side);
+  }
+
+  async read(paths: readonly string[], side: Side): Promise<Map<string, FileContent>> {
+    if (side === "base") return this.inner.read(paths, side);
+    const rest = paths.filter((p) => !this.texts.has(p));
+    const out = rest.length ? await this.inner.read(rest, side) : new Map<string, FileContent>();
+    for (const p of paths) if (this.texts.has(p)) out.set(p, { kind: "text", text: this.texts.get(p)! });
+    return new Map(paths.map((p) => [p, out.get(p) ?? { kind: "missing" }]));
+  }
+}
+
+/** Reviews a change (or every doc) and applies the fixes; writes nothing. */
+export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): Promise<FixResult> {
+  const mode = opts.mode;
+  const chosen = opts.rules && opts.rules.length > 0 ? new Set(opts.rules) : null;
+  const isOn = (id: string) => config.rules[id] !== "off" && (chosen ? chosen.has(id) : true);
+  const formatRules = new Set(FORMAT_RULES.filter(isOn));
+  const limit = config.lineLength;
+
+  const originals = new Map<string, string>();
+  const texts = new Map<string, string>();
+  const counts = new Map<string, Record<string, number>>();
+  const notes: string[] = [];
+  const baseTexts = new Map<string, string>();
+  let current: ChangeSet = cs;
+
+  for (let pass = 0; pass < (opts.maxPasses ?? 5); pass++) {
+    const r = await review(current, config, { mode });
+    if (pass === 0) notes.push(...r.notes);
+    const heads = await current.read(r.docs, "head");
+    let changed = false;
+    for (const path of r.docs) {
+      const c = heads.get(path);
+      if (!c || c.kind !== "text") continue;
+      const text = c.text;
+      if (!originals.has(path)) originals.set(path, text);
+      const doc = parseDoc(path, text);
+      const diff = r.diffs.get(path);
+      const wanted = mode === "all" ? () => true : (s: number, e: number) => touches(diff, s, e);
+      const candidates = [
+        ...r.findings.filter((f) => f.path === path && f.suggestion !== null && isOn(f.rule)),
+        ...formatFindings(doc, { limit, rules: formatRules, wanted }),
+      ].filter((f) => allowed(doc, f));
+      const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
+      const safe = suggestions.filter((m) => keepsProtected(doc, text, m));
+      if (pass === 0 && safe.length < suggestions.length) notes.push(`${path}: ${suggestions.length - safe.length} fix(es) left out because they would change a code block, a table or an HTML block.`);
+      let next = applySuggestions(text, safe);
+      const lastLine = doc.lines.length - (text.endsWith("\n") ? 1 : 0);
+      if (formatRules.has("final-newline") && (mode === "all" || touches(diff, lastLine, lastLine))) next = withFinalNewline(next);
+      if (next === text) continue;
+      if (dropped.length > 0 && pass === (opts.maxPasses ?? 5) - 1) notes.push(`${path}: ${dropped.length} fix(es) overlapped others and were left for another run.`);
+      const byRule = counts.get(path) ?? {};
+      for (const m of safe) for (const f of m.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+      if (next !== applySuggestions(text, safe)) byRule["final-newline"] = (byRule["final-newline"] ?? 0) + 1;
+      counts.set(path, byRule);
+      texts.set(path, next);
+      changed = true;
+    }
+    if (!changed) break;
+    // The next pass reviews the fixed text against the same base.
+    const patches = new Map<string, string>();
+    if (mode === "change") {
+      const need = cs.files.filter((f) => texts.has(f.path) && f.status !== "removed" && !baseTexts.has(f.path));
+      if (need.length > 0) {
+        const base = await cs.read(
+          need.map((f) => f.previousPath ?? f.path),
+          "base",
+        );
+        for (const f of need) {
+          const b = base.get(f.previousPath ?? f.path);
+          baseTexts.set(f.path, f.status === "added" || !b || b.kind !== "text" ? "" : b.text);
+        }
+      }
+      for (const f of cs.files) if (texts.has(f.path) && baseTexts.has(f.path)) patches.set(f.path, unifiedDiff(baseTexts.get(f.path)!, texts.get(f.path)!, f.path, 0) || "");
+    }
+    current = new FixedChangeSet(cs, texts, patches);
+  }
+
+  const files: FileFix[] = [];
+  for (const [path, after] of [...texts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const before = originals.get(path)!;
+    if (before === after) continue;
+    const byRule = counts.get(path) ?? {};
+    files.push({ path, before, after, fixes: Object.values(byRule).reduce((a, b) => a + b, 0), byRule });
+  }
+  return { files, notes };
+}
+
+/** An audit-mode change set over texts held in memory (for fixing one doc without a repository). */
+export class TextChangeSet implements ChangeSet {
+  readonly base = null;
+  readonly head = "text";
+  readonly files: ChangedFile[] = [];
+
+  constructor(private readonly tree: ReadonlyMap<string, string>) {}
+
+  async listPaths(): Promise<string[]> {
+    return [...this.tree.keys()].sort();
+  }
+
+  async read(paths: readonly string[], side: Side): Promise<Map<string, FileContent>> {
+    return new Map(paths.map((p) => [p, side === "head" && this.tree.has(p) ? { kind: "text", text: this.tree.get(p)! } : { kind: "missing" }]));
+  }
+}
+
+/** Fixes one doc held in memory, as `g3doc-review fix --all` would. */
+export async function fixText(path: string, text: string, config: Config, rules?: readonly string[]): Promise<{ text: string; fixes: number; notes: string[] }> {
+  const r = await fixDocs(new TextChangeSet(new Map([[path, text]])), config, { mode: "all", rules });
+  const f = r.files.find((x) => x.path === path);
+  return { text: f ? f.after : text, fixes: f ? f.fixes : 0, notes: r.notes };
+}

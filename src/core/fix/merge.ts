@@ -1,0 +1,287 @@
+/**
+ * Merging the suggestions of one file so that no two touch the same line
+ * (GitHub cannot apply two suggestions on one line, and a fix applied on top
+ * of another must see the other's result).
+ *
+ * Suggestions whose line ranges overlap become one suggestion over the union
+ * of their ranges. Its text is what applying each fix in turn gives:
+ * 1. line-local fixes (trailing whitespace, terminology, any rule's plain
+ *    replacement), as character edits of the original text; one that collides
+ *    with an earlier one is dropped (it comes back on the next review);
+ * 2. `list-marker`: the list items that start in its range are padded again
+ *    on the edited text;
+ * 3. `line-length`: the paragraphs in its range are rewrapped again on the
+ *    edited text (so a term fixed inside a paragraph is wrapped with it).
+ */
+import type { Finding } from "../finding.js";
+import { parseDoc, splitLines } from "../markdown/parse.js";
+import { paragraphsOf, refillOf } from "./paragraphs.js";
+import { listItemsOf, padOf, itemProtected } from "./list-marker.js";
+
+export interface MergeOptions {
+  /** The line limit the rewrap fills to. */
+  limit: number;
+}
+
+export interface MergedSuggestion {
+  /** Lines line..endLine of the original text are replaced by `suggestion`. */
+  line: number;
+  endLine: number;
+  /** Replacement text (lines joined with "\n", no final newline). */
+  suggestion: string;
+  /** The findings whose fixes it holds, in the order they were applied. */
+  findings: Finding[];
+}
+
+export interface MergeResult {
+  suggestions: MergedSuggestion[];
+  /** Findings whose suggestion could not be combined with an overlapping one (left for the next round). */
+  dropped: Finding[];
+}
+
+/** Rules whose fix is recomputed on the edited text rather than replayed, in the order they run. */
+const RECOMPUTED = ["list-marker", "line-length"] as const;
+const RECOMPUTED_SET = new Set<string>(RECOMPUTED);
+
+interface Edit {
+  from: number;
+  to: number;
+  insert: string;
+}
+
+/** Offsets of the start of each line in `s` (index 0 is line 1), plus one past the end. */
+function lineStarts(s: string): number[] {
+  const out = [0];
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) out.push(i + 1);
+  out.push(s.length + 1);
+  return out;
+}
+
+function lineCount(s: string): number {
+  return splitLines(s).length;
+}
+
+/** The smallest character edit that turns lines line..endLine of `s` into `text`. */
+function editOf(s: string, starts: number[], line: number, endLine: number, text: string): Edit | null {
+  if (line < 1 || endLine < line || endLine > starts.length - 2) return null;
+  const from = starts[line - 1];
+  const to = starts[endLine] - 1;
+  const orig = s.slice(from, to);
+  let p = 0;
+  while (p < orig.length && p < text.length && orig[p] === text[p]) p++;
+  let q = 0;
+  while (q < orig.length - p && q < text.length - p && orig[orig.length - 1 - q] === text[text.length - 1 - q]) q++;
+  return { from: from + p, to: to - q, insert: text.slice(p, text.length - q) };
+}
+
+function applyEdits(s: string, edits: Edit[]): string {
+  let out = s;
+  for (const e of [...edits].sort((a, b) => b.from - a.from || b.to - a.to)) out = out.slice(0, e.from) + e.insert + out.slice(e.to);
+  return out;
+}
+
+function collides(a: Edit, b: Edit): boolean {
+  if (a.from === a.to && b.from === b.to) return a.from === b.from;
+  return a.from < b.to && b.from < a.to || (a.from === a.to && b.from < a.from && a.from < b.to) || (b.from === b.to && a.from < b.from && b.from < a.to);
+}
+
+/** Replaces lines start..end (1-based) of `s` with `lines`. */
+function replaceLines(s: string, start: number, end: number, lines: string[]): string {
+  const all = s.split("\n");
+  all.splice(start - 1, end - start + 1, ...lines);
+  return all.join("\n");
+}
+
+/** Pads, again, the list items that start in start..end of `s`. */
+export function repadRange(s: string, path: string, start: number, end: number): string {
+  let cur = s;
+  for (let guard = 0; guard < 1000; guard++) {
+    const doc = parseDoc(path, cur);
+    const items = listItemsOf(doc)
+      .filter((it) => it.start >= start && it.start <= end && !itemProtected(doc, it))
+      .sort((a, b) => a.start - b.start || a.markerOffset - b.markerOffset);
+    let done = true;
+    for (const it of items) {
+      const padded = padOf(doc, it);
+      if (!padded) continue;
+      cur = replaceLines(cur, it.start, it.end, padded);
+      done = false;
+      break;
+    }
+    if (done) break;
+  }
+  return cur;
+}
+
+/** Rewraps, again, the paragraphs that meet start..end of `s`. */
+export function rewrapRange(s: string, path: string, start: number, end: number, limit: number): string {
+  const doc = parseDoc(path, s);
+  let cur = s;
+  const paras = paragraphsOf(doc)
+    .filter((p) => p.start <= end && start <= p.end)
+    .sort((a, b) => b.start - a.start);
+  for (const p of paras) {
+    const lines = refillOf(doc, p, limit);
+    if (lines) cur = replaceLines(cur, p.start, p.end, lines);
+  }
+  return cur;
+}
+
+interface Cluster {
+  findings: Finding[];
+  line: number;
+  endLine: number;
+}
+
+/** Applies the fixes of a group of findings to `s` in turn; returns the new text and the findings left out. */
+function applyGroup(s: string, path: string, group: Finding[], opts: MergeOptions): { text: string; dropped: Finding[]; applied: Finding[] } {
+  const starts = lineStarts(s);
+  const edits: Edit[] = [];
+  const dropped: Finding[] = [];
+  const applied: Finding[] = [];
+  for (const f of group) {
+    if (RECOMPUTED_SET.has(f.rule)) continue;
+    const e = editOf(s, starts, f.line, f.endLine, f.suggestion ?? "");
+    if (!e) {
+      dropped.push(f);
+      continue;
+    }
+    if (e.from === e.to && e.insert === "") {
+      applied.push(f);
+      continue;
+    }
+    if (edits.some((x) => x.from === e.from && x.to === e.to && x.insert === e.insert)) {
+      applied.push(f);
+      continue;
+    }
+    if (edits.some((x) => collides(x, e))) {
+      dropped.push(f);
+      continue;
+    }
+    edits.push(e);
+    applied.push(f);
+  }
+  let text = applyEdits(s, edits);
+  // Where line `l` of `s` is now.
+  const mapLine = (l: number) => {
+    const at = starts[Math.min(l, starts.length - 1) - 1];
+    let delta = 0;
+    for (const e of edits) {
+      if (e.to <= at && !(e.from === e.to && e.from === at)) delta += (e.insert.match(/\n/g)?.length ?? 0) - (s.slice(e.from, e.to).match(/\n/g)?.length ?? 0);
+    }
+    return l + delta;
+  };
+  for (const rule of RECOMPUTED) {
+    for (const f of group) {
+      if (f.rule !== rule) continue;
+      const a = mapLine(f.line);
+      const b = mapLine(f.endLine + 1) - 1;
+      text = rule === "list-marker" ? repadRange(text, path, a, b) : rewrapRange(text, path, a, b, opts.limit);
+      applied.push(f);
+    }
+  }
+  return { text, dropped, applied };
+}
+
+/** The suggestion that turns `s` into `t`, covering at least lines line..endLine of `s`. */
+function suggestionBetween(s: string, t: string, line: number, endLine: number): { line: number; endLine: number; suggestion: string } | null {
+  if (s === t) return null;
+  const a = s.split("\n");
+  const b = t.split("\n");
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const start = Math.min(line, head + 1);
+  const end = Math.max(endLine, a.length - tail);
+  const newEnd = end + (b.length - a.length);
+  return { line: start, endLine: end, suggestion: b.slice(start - 1, newEnd).join("\n") };
+}
+
+/**
+ * Merges the suggestions of one file's findings (`text` is the file at head).
+ * Findings without a suggestion are ignored. The result never has two
+ * suggestions on the same line.
+ */
+export function mergeSuggestions(text: string, path: string, findings: readonly Finding[], opts: MergeOptions): MergeResult {
+  const s = text.replace(/\r\n?/g, "\n");
+  const total = lineCount(s);
+  const withFix = findings
+    .filter((f) => f.path === path && f.suggestion !== null && f.suggestion !== undefined && f.line >= 1 && f.endLine <= total)
+    .sort((x, y) => x.line - y.line || x.endLine - y.endLine);
+  // Overlapping ranges form clusters.
+  let clusters: Cluster[] = [];
+  for (const f of withFix) {
+    const last = clusters[clusters.length - 1];
+    if (last && f.line <= last.endLine) {
+      last.findings.push(f);
+      last.endLine = Math.max(last.endLine, f.endLine);
+    } else {
+      clusters.push({ findings: [f], line: f.line, endLine: f.endLine });
+    }
+  }
+  const dropped: Finding[] = [];
+  for (let round = 0; round < 20; round++) {
+    const results: (MergedSuggestion | null)[] = clusters.map((c) => {
+      if (c.findings.length === 1) {
+        const f = c.findings[0];
+        return { line: f.line, endLine: f.endLine, suggestion: f.suggestion!, findings: [f] };
+      }
+      const g = applyGroup(s, path, c.findings, opts);
+      const sug = suggestionBetween(s, g.text, c.line, c.endLine);
+      c.findings = c.findings.filter((f) => !g.dropped.includes(f));
+      for (const f of g.dropped) if (!dropped.includes(f)) dropped.push(f);
+      if (!sug) return null;
+      return { ...sug, findings: c.findings };
+    });
+    // A recomputed fix may reach past its cluster: merge clusters that now overlap and redo them.
+    const spans = clusters.map((c, i) => ({ c, r: results[i] }));
+    let merged = false;
+    const next: Cluster[] = [];
+    for (const { c, r } of spans) {
+      const line = r ? Math.min(r.line, c.line) : c.line;
+      const endLine = r ? Math.max(r.endLine, c.endLine) : c.endLine;
+      const last = next[next.length - 1];
+      if (last && line <= last.endLine) {
+        last.findings.push(...c.findings);
+        last.endLine = Math.max(last.endLine, endLine);
+        merged = true;
+      } else {
+        next.push({ findings: [...c.findings], line, endLine });
+      }
+    }
+    if (!merged) return { suggestions: results.filter((r): r is MergedSuggestion => r !== null), dropped };
+    clusters = next;
+  }
+  return { suggestions: [], dropped: withFix };
+}
+
+/**
+ * The findings of one file with merged suggestions: in each group of
+ * overlapping suggestions, the first finding carries the merged suggestion
+ * (its line..endLine set to the suggestion's range) and the others carry
+ * none. Findings without a suggestion pass through unchanged.
+ */
+export function mergeFindings(text: string, path: string, findings: readonly Finding[], opts: MergeOptions): Finding[] {
+  const { suggestions } = mergeSuggestions(text, path, findings, opts);
+  const carrier = new Map<Finding, MergedSuggestion>();
+  const held = new Set<Finding>();
+  for (const m of suggestions) {
+    carrier.set(m.findings[0], m);
+    for (const f of m.findings) held.add(f);
+  }
+  return findings.map((f) => {
+    if (f.path !== path || f.suggestion === null || f.suggestion === undefined) return f;
+    const m = carrier.get(f);
+    if (m) return { ...f, line: m.line, endLine: m.endLine, suggestion: m.suggestion };
+    return { ...f, suggestion: null };
+  });
+}
+
+/** Applies non-overlapping suggestions to a text (the file at head); returns the new text. */
+export function applySuggestions(text: string, suggestions: readonly Pick<MergedSuggestion, "line" | "endLine" | "suggestion">[]): string {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  let s = text.replace(/\r\n?/g, "\n");
+  for (const m of [...suggestions].sort((a, b) => b.line - a.line)) s = replaceLines(s, m.line, m.endLine, m.suggestion.split("\n"));
+  return eol === "\n" ? s : s.replace(/\n/g, eol);
+}

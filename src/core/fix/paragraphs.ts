@@ -1,0 +1,113 @@
+/**
+ * The paragraphs of a doc as the rewrap sees them: their lines, where their
+ * text starts, and the prefix their lines take (list indentation, `> `).
+ */
+import type { Nodes } from "mdast";
+import { memo, type Doc } from "../markdown/parse.js";
+import { rewrapParagraph, isWrapped, textWidth, type RewrapOptions } from "./rewrap.js";
+import { protectedRanges, overlapsProtected } from "./regions.js";
+
+export interface ParagraphLayout {
+  /** First and last line, 1-based. */
+  start: number;
+  end: number;
+  /** Offset of the text in the first line. */
+  contentStart: number;
+  /** What the first line starts with after a rewrap. */
+  firstPrefix: string;
+  /** What the other lines start with after a rewrap. */
+  indent: string;
+  /** Columns for the text of the other lines, when not the limit minus the indent (footnotes). */
+  restWidthDelta?: number;
+}
+
+const LIST_MARKER = /^([-*+]|\d{1,9}[.)])([ ]*)/;
+
+/** The prefix the lines inside a container take, or null when it cannot be told (tabs). */
+function containerIndent(doc: Doc, node: Nodes): string | null {
+  const p = node.position;
+  if (!p) return null;
+  const line = doc.lines[p.start.line - 1] ?? "";
+  const col = p.start.column - 1;
+  let end: number;
+  if (node.type === "listItem") {
+    const m = LIST_MARKER.exec(line.slice(col));
+    if (!m) return null;
+    const spaces = m[2].length;
+    const rest = line.slice(col + m[0].length);
+    end = col + m[1].length + (spaces >= 1 && spaces <= 4 && rest !== "" ? spaces : 1);
+  } else if (node.type === "blockquote") {
+    end = col + 1 + (line[col + 1] === " " ? 1 : 0);
+  } else if (node.type === "footnoteDefinition") {
+    const before = line.slice(0, col);
+    if (/\t/.test(before)) return null;
+    return before.replace(/[^> ]/g, " ") + "    ";
+  } else {
+    return "";
+  }
+  const prefix = line.slice(0, end).padEnd(end, " ");
+  if (/\t/.test(prefix)) return null;
+  return prefix.replace(/[^> ]/g, " ");
+}
+
+const CONTAINERS = new Set(["listItem", "blockquote", "footnoteDefinition"]);
+
+function computeParagraphs(doc: Doc): ParagraphLayout[] {
+  const out: ParagraphLayout[] = [];
+  const prot = protectedRanges(doc);
+  const walk = (node: Nodes, container: Nodes | undefined) => {
+    if (node.type === "paragraph") {
+      const p = node.position;
+      if (!p || overlapsProtected(prot, p.start.line, p.end.line)) return;
+      const first = doc.lines[p.start.line - 1] ?? "";
+      const contentStart = p.start.column - 1;
+      const before = first.slice(0, contentStart);
+      if (/\t/.test(before)) return;
+      const indent = container ? containerIndent(doc, container) : "";
+      if (indent === null) return;
+      const sharesLine = container?.position && container.position.start.line === p.start.line;
+      const layout: ParagraphLayout = { start: p.start.line, end: p.end.line, contentStart, firstPrefix: sharesLine ? before : indent, indent };
+      // The formatter wraps a footnote's text to the width left after its label, on every line.
+      if (sharesLine && container?.type === "footnoteDefinition") layout.restWidthDelta = textWidth(before) - textWidth(indent);
+      out.push(layout);
+      return;
+    }
+    if (node.type === "table" || node.type === "code" || node.type === "html" || node.type === "heading") return;
+    if ("children" in node) {
+      const next = CONTAINERS.has(node.type) ? node : container;
+      for (const c of node.children as Nodes[]) walk(c, next);
+    }
+  };
+  walk(doc.tree, undefined);
+  return out;
+}
+
+/** Every paragraph of a doc outside protected regions (computed once per doc). */
+export function paragraphsOf(doc: Doc): ParagraphLayout[] {
+  return memo(doc, "fix:paragraphs", computeParagraphs);
+}
+
+/** The paragraph that holds a line, if any. */
+export function paragraphAt(doc: Doc, line: number): ParagraphLayout | undefined {
+  return paragraphsOf(doc).find((p) => p.start <= line && line <= p.end);
+}
+
+export function rewrapOptions(p: ParagraphLayout, limit: number): RewrapOptions {
+  const o: RewrapOptions = { limit, contentStart: p.contentStart, firstPrefix: p.firstPrefix, indent: p.indent };
+  if (p.restWidthDelta) o.restWidth = Math.max(1, limit - textWidth(p.indent) - p.restWidthDelta);
+  return o;
+}
+
+/** The rewrapped lines of a paragraph, or null when they would not change. */
+export function rewrapOf(doc: Doc, p: ParagraphLayout, limit: number): string[] | null {
+  const lines = doc.lines.slice(p.start - 1, p.end);
+  const out = rewrapParagraph(lines, rewrapOptions(p, limit));
+  return out.length === lines.length && out.every((l, i) => l === lines[i]) ? null : out;
+}
+
+/** Like `rewrapOf`, but null also when the paragraph is already laid out as the maintainers' formatter would. */
+export function refillOf(doc: Doc, p: ParagraphLayout, limit: number): string[] | null {
+  const lines = doc.lines.slice(p.start - 1, p.end);
+  if (isWrapped(lines, rewrapOptions(p, limit))) return null;
+  return rewrapOf(doc, p, limit);
+}

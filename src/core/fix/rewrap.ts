@@ -1,0 +1,271 @@
+/**
+ * Rewrapping a paragraph the way gVisor's maintainers' formatter does:
+ * greedy fill to the line limit, words separated by single spaces, the
+ * container prefix (list indentation, `> `) kept on every line.
+ *
+ * Differences from the formatter, on purpose:
+ * - link text, link destinations, code spans, images, HTML tags and
+ *   autolinks are unbreakable (the formatter breaks inside code spans);
+ * - a line never starts with something that would change the Markdown
+ *   meaning (`#`, `>`, a list marker, a fence, a setext/table underline,
+ *   an HTML block opener): the last word of the line before is moved down
+ *   instead.
+ * Hard line breaks (`\` or two spaces at the end of a line) stay where they
+ * are: each part between them is wrapped on its own.
+ */
+import type { Nodes, Root } from "mdast";
+import { parseOnly } from "../markdown/parse.js";
+
+export interface RewrapOptions {
+  /** The line limit, in characters (code points). */
+  limit: number;
+  /** Offset in `lines[0]` where the paragraph text starts; derived from the line when absent. */
+  contentStart?: number;
+  /** What the first line starts with (default: `lines[0]` up to `contentStart`). */
+  firstPrefix?: string;
+  /** What the other lines start with (default: derived from the first line's prefix). */
+  indent?: string;
+  /** Columns for the text of the other lines (default: `limit` minus the width of `indent`). */
+  restWidth?: number;
+  /**
+   * Break where the maintainers' formatter also breaks: inside code spans,
+   * and inside the text of a link whose text alone is wider than the limit.
+   * Only used to recognise text that formatter already wrapped.
+   */
+  formatterBreaks?: boolean;
+}
+
+/** Inline nodes whose source must stay on one line. */
+const ATOMIC = new Set(["link", "linkReference", "image", "imageReference", "inlineCode", "html", "footnoteReference"]);
+
+/** Container markers at the start of a paragraph's first line (`> `, `*   `, `1.  `, `[^1]: `). */
+const CONTAINER_PREFIX = /^(?:[ ]*(?:>[ ]?|(?:[-*+]|\d{1,9}[.)])(?:[ ]{1,4}|$)|\[\^[^\]\s]+\]:[ ]*))+/;
+
+/** A line that, as a paragraph continuation line, would start another block or end the paragraph. */
+const DANGEROUS_LINE: RegExp[] = [
+  /^#{1,6}(?:[ \t]|$)/, // ATX heading
+  /^>/, // block quote
+  /^[-+*](?:[ \t]|$)/, // bullet list item
+  /^\d{1,9}[.)](?:[ \t]|$)/, // ordered list item
+  /^(?:`{3,}|~{3,})/, // code fence
+  /^[-*_=:|+ \t]+$/, // setext underline, thematic break, table delimiter row
+  /^<(?![a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*>)(?![^\s@<>]+@[^\s<>]+>)/, // HTML block opener (autolinks are fine)
+  /^\[\^[^\]]*\]:/, // footnote definition
+  /^\{:/, // kramdown attribute list
+];
+
+export function isDangerousLine(text: string): boolean {
+  return DANGEROUS_LINE.some((re) => re.test(text));
+}
+
+/** Width of a string as the formatter counts it: code points. */
+export function textWidth(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
+  return n;
+}
+
+/** The prefix continuation lines get from a first-line prefix: markers become spaces, `>` stays, a footnote label becomes four spaces. */
+export function indentFromPrefix(prefix: string): string {
+  return prefix.replace(/\[\^[^\]\s]+\]:[ ]*/, "    ").replace(/[^> ]/g, " ");
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Fake definitions so that `[text][ref]` and `[ref]` parse as references (and stay unbreakable) without the doc's definitions. */
+function definitionsFor(content: string): string {
+  const labels = new Set<string>();
+  for (const m of content.matchAll(/\[([^[\]]{1,500})\]/g)) {
+    const label = m[1].replace(/\s+/g, " ").trim();
+    if (label && !label.startsWith("^") && !/\\$/.test(label)) labels.add(label);
+  }
+  return [...labels].map((l) => `[${l}]: #`).join("\n");
+}
+
+interface Parsed {
+  atomic: Span[];
+  breaks: Span[];
+}
+
+/** Parses paragraph text on its own; null when it is not exactly one paragraph. */
+function parseParagraph(content: string, limit: number, formatterBreaks: boolean): Parsed | null {
+  const defs = definitionsFor(content);
+  const tree: Root = parseOnly(defs ? `${content}\n\n${defs}\n` : content);
+  const [first, ...rest] = tree.children;
+  if (!first || first.type !== "paragraph" || rest.some((n) => n.type !== "definition")) return null;
+  if (first.position?.start.offset !== 0 || (first.position?.end.offset ?? 0) < content.trimEnd().length) return null;
+  const atomic: Span[] = [];
+  const breaks: Span[] = [];
+  const walk = (node: Nodes) => {
+    const s = node.position?.start.offset;
+    const e = node.position?.end.offset;
+    if (node.type === "break" && s !== undefined && e !== undefined) {
+      breaks.push({ start: s, end: e });
+      return;
+    }
+    if (formatterBreaks && node.type === "inlineCode") return;
+    if (formatterBreaks && (node.type === "link" || node.type === "linkReference") && node.children.length > 0 && s !== undefined && e !== undefined) {
+      const last = node.children[node.children.length - 1].position?.end.offset;
+      if (last !== undefined && textWidth(content.slice(s, last + 1).replace(/\s+/g, " ")) > limit) {
+        // Only the `](url)` / `][ref]` tail stays whole.
+        atomic.push({ start: last, end: e });
+        for (const c of node.children as Nodes[]) walk(c);
+        return;
+      }
+    }
+    if (ATOMIC.has(node.type) && s !== undefined && e !== undefined) {
+      atomic.push({ start: s, end: e });
+      return;
+    }
+    if ("children" in node) for (const c of node.children as Nodes[]) walk(c);
+  };
+  walk(first);
+  return { atomic, breaks };
+}
+
+/** Splits `content[start, end)` into words; whitespace inside an unbreakable span is kept (a line ending becomes a space). */
+function wordsOf(content: string, start: number, end: number, atomic: Span[]): string[] {
+  const words: string[] = [];
+  let cur = "";
+  let a = 0;
+  while (a < atomic.length && atomic[a].end <= start) a++;
+  for (let i = start; i < end; ) {
+    const span = a < atomic.length && atomic[a].start <= i ? atomic[a] : undefined;
+    if (span) {
+      const piece = content.slice(i, Math.min(span.end, end));
+      cur += /^`/.test(content.slice(span.start, span.start + 1)) ? piece.replace(/\n/g, " ") : piece.replace(/[ \t]*\n[ \t]*/g, " ");
+      i = span.end;
+      a++;
+      continue;
+    }
+    const ch = content[i];
+    if (ch === " " || ch === "\t" || ch === "\n") {
+      if (cur) words.push(cur);
+      cur = "";
+    } else {
+      cur += ch;
+    }
+    i++;
+  }
+  if (cur) words.push(cur);
+  return words;
+}
+
+/**
+ * Greedy fill of `words` into lines of at most `first`/`rest` columns. A break
+ * before word i is not allowed when i is in `forbidden`; the break then moves
+ * back a word (or, when no break is possible, the line runs long).
+ */
+function fill(words: string[], first: number, rest: number, forbidden: Set<number>): number[] {
+  const starts = [0];
+  let s = 0;
+  let width = words.length ? textWidth(words[0]) : 0;
+  for (let j = 1; j < words.length; ) {
+    const limit = starts.length === 1 ? first : rest;
+    const w = textWidth(words[j]);
+    if (width + 1 + w <= limit) {
+      width += 1 + w;
+      j++;
+      continue;
+    }
+    let b = j;
+    while (b > s + 1 && forbidden.has(b)) b--;
+    if (forbidden.has(b)) {
+      width += 1 + w;
+      j++;
+      continue;
+    }
+    starts.push(b);
+    s = b;
+    width = textWidth(words[b]);
+    j = b + 1;
+  }
+  return starts;
+}
+
+/** Fills words into line texts (without prefixes), never starting a line with something dangerous. */
+function fillSafely(words: string[], first: number, rest: number): string[] {
+  const forbidden = new Set<number>();
+  for (let round = 0; round <= words.length; round++) {
+    const starts = fill(words, first, rest, forbidden);
+    let changed = false;
+    for (let k = 1; k < starts.length; k++) {
+      const end = k + 1 < starts.length ? starts[k + 1] : words.length;
+      const text = words.slice(starts[k], end).join(" ");
+      if (isDangerousLine(text) || /\\$/.test(words[starts[k] - 1])) {
+        forbidden.add(starts[k]);
+        changed = true;
+      }
+    }
+    if (!changed) return starts.map((st, k) => words.slice(st, k + 1 < starts.length ? starts[k + 1] : words.length).join(" "));
+  }
+  return [words.join(" ")];
+}
+
+/** Where the paragraph text starts on its first line, from the line alone (container markers only). */
+export function derivedContentStart(line: string): number {
+  const m = CONTAINER_PREFIX.exec(line);
+  if (m) return m[0].length;
+  return /^[ >]*/.exec(line)![0].length;
+}
+
+/**
+ * Rewraps the source lines of one paragraph. Returns the lines unchanged when
+ * the text cannot be rewrapped safely (tabs in the prefix, text that does not
+ * parse back as one paragraph).
+ */
+export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): string[] {
+  if (lines.length === 0) return [];
+  const contentStart = opts.contentStart ?? derivedContentStart(lines[0]);
+  const rawPrefix = lines[0].slice(0, contentStart);
+  const firstPrefix = opts.firstPrefix ?? rawPrefix;
+  const indent = opts.indent ?? (CONTAINER_PREFIX.test(rawPrefix) ? indentFromPrefix(rawPrefix) : rawPrefix);
+  if (/\t/.test(firstPrefix + indent)) return [...lines];
+  // The paragraph text: the first line after its prefix, the others without
+  // their container prefix (`>` markers and indentation).
+  const parts = [lines[0].slice(contentStart)];
+  for (let i = 1; i < lines.length; i++) parts.push(lines[i].replace(/^[ \t>]*/, ""));
+  const content = parts.join("\n");
+  if (content.trim() === "") return [...lines];
+  const parsed = parseParagraph(content, opts.limit, opts.formatterBreaks === true);
+  if (!parsed) return [...lines];
+
+  const out: string[] = [];
+  const firstWidth = Math.max(1, opts.limit - textWidth(firstPrefix));
+  const restWidth = Math.max(1, opts.restWidth ?? opts.limit - textWidth(indent));
+  let segStart = 0;
+  const segments: { start: number; end: number; marker: string }[] = [];
+  for (const b of parsed.breaks) {
+    const marker = content.slice(b.start, b.end).replace(/\n[\s\S]*$/, "");
+    segments.push({ start: segStart, end: b.start, marker });
+    segStart = b.end;
+  }
+  segments.push({ start: segStart, end: content.length, marker: "" });
+  for (const seg of segments) {
+    const words = wordsOf(content, seg.start, seg.end, parsed.atomic);
+    if (words.length === 0) return [...lines];
+    const texts = fillSafely(words, out.length === 0 ? firstWidth : restWidth, restWidth);
+    texts[texts.length - 1] += seg.marker;
+    for (const t of texts) out.push((out.length === 0 ? firstPrefix : indent) + t);
+  }
+  return out;
+}
+
+/**
+ * Whether a paragraph is already laid out as the formatter would: our fill,
+ * or the formatter's own (which breaks inside code spans, and inside link
+ * text wider than the limit; a shorter link it moves to a line of its own).
+ */
+export function isWrapped(lines: readonly string[], opts: RewrapOptions): boolean {
+  const lazy = opts.indent?.replace(/>[ ]?/g, "");
+  const same = (a: readonly string[]) =>
+    a.length === lines.length && a.every((l, i) => l === lines[i] || (i > 0 && lazy !== undefined && opts.indent !== undefined && lines[i] === lazy + l.slice(opts.indent.length)));
+  if (same(rewrapParagraph(lines, opts))) return true;
+  return same(rewrapParagraph(lines, { ...opts, formatterBreaks: true }));
+}
