@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
 import nock from "nock";
+import { afterAll } from "@jest/globals";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp, type AppOptions } from "../../src/app/app.js";
 import { InProcessQueue } from "../../src/app/queue.js";
@@ -78,6 +79,7 @@ export interface Harness {
 }
 
 export async function setup(options: { app?: AppOptions; probotOctokit?: (o: any) => any } = {}): Promise<Harness> {
+  if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   openApiViolations.length = 0;
   const fake = new FakeGitHub();
@@ -119,6 +121,19 @@ export function teardown(): void {
   nock.cleanAll();
   nock.enableNetConnect();
 }
+
+/**
+ * Un-patches fetch and http at the end of a test file: each test file loads its
+ * own nock, and a patch left behind by a finished file breaks the next file
+ * that runs in the same jest worker.
+ */
+export function releaseNock(): void {
+  nock.cleanAll();
+  nock.restore();
+}
+
+// Every test file that loads this module (and so nock) lets go of the patches when it ends.
+afterAll(releaseNock);
 
 /** No request the app sent violated GitHub's OpenAPI description (or the GraphQL check). */
 export function violations(): string[] {

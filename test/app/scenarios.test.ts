@@ -1,6 +1,8 @@
-import { describe, test, expect, afterEach } from "@jest/globals";
-import { setup, teardown, violations, seedTrees, pullRequestPayload, example, BASE_SHA, HEAD_SHA, HEAD2_SHA, type Harness } from "./harness.js";
+import { describe, test, expect, afterEach, afterAll } from "@jest/globals";
+import { setup, teardown, violations, seedTrees, pullRequestPayload, example, BASE_SHA, HEAD_SHA, HEAD2_SHA, type Harness, releaseNock } from "./harness.js";
 import type { Files } from "./fake-github.js";
+
+afterAll(releaseNock);
 
 afterEach(teardown);
 
@@ -345,5 +347,17 @@ describe("reading the tree", () => {
     const without = seedTrees(false);
     await openPull(h2, without.base, without.head);
     expect(h2.fake.checkRuns[0].annotations.filter((a) => a.title.startsWith("missing-asset") && a.start_line === 89)).toHaveLength(1);
+  });
+});
+
+describe("errors that are not GitHub's", () => {
+  test("data the adapter cannot use still ends in a completed check run that says what went wrong", async () => {
+    const h = await setup();
+    h.fake.fail(/^POST \/graphql$/, 200, { body: { data: { repository: null } } });
+    const { base, head } = seedTrees(false);
+    await openPull(h, base, head);
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "g3doc-review could not finish" } });
+    expect(h.fake.checkRuns[0].output!.summary).toMatch(/TypeError/);
+    expect(h.outcomes[0]).toMatchObject({ status: "failed" });
   });
 });

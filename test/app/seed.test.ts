@@ -1,5 +1,7 @@
-import { describe, test, expect, afterEach } from "@jest/globals";
-import { setup, teardown, violations, seedTrees, pullRequestPayload, BASE_SHA, HEAD_SHA, type Harness } from "./harness.js";
+import { describe, test, expect, afterEach, afterAll } from "@jest/globals";
+import { setup, teardown, violations, seedTrees, pullRequestPayload, BASE_SHA, HEAD_SHA, type Harness, releaseNock } from "./harness.js";
+
+afterAll(releaseNock);
 
 async function seedPull(withImage: boolean, opts: { fork?: boolean } = {}): Promise<Harness> {
   const h = await setup();

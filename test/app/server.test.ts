@@ -1,4 +1,4 @@
-import { describe, test, expect, afterEach, beforeAll } from "@jest/globals";
+import { describe, test, expect, afterEach, beforeAll, afterAll } from "@jest/globals";
 import http from "node:http";
 import { createHmac } from "node:crypto";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
@@ -10,8 +10,10 @@ import { createApp } from "../../src/app/app.js";
 import { InProcessQueue } from "../../src/app/queue.js";
 import { openApiValidatorPlugin } from "../helpers/github-openapi.js";
 import { FakeGitHub } from "./fake-github.js";
-import { privateKey, pullRequestPayload, seedTrees, teardown, violations, BASE_SHA, HEAD_SHA } from "./harness.js";
+import { privateKey, pullRequestPayload, seedTrees, teardown, violations, BASE_SHA, HEAD_SHA, releaseNock } from "./harness.js";
 import nock from "nock";
+
+afterAll(releaseNock);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SECRET = "s3cret";
@@ -51,6 +53,7 @@ describe("the webhook over HTTP (in process)", () => {
   });
 
   async function start(): Promise<{ port: number; fake: FakeGitHub; queue: InProcessQueue }> {
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect("127.0.0.1");
     const fake = new FakeGitHub();
@@ -130,7 +133,7 @@ describe("the server as a user starts it (npm start, built lib/)", () => {
       stdio: "ignore",
     });
     let ping: { status: number; text: string } | undefined;
-    for (let i = 0; i < 100 && !ping; i++) {
+    for (let i = 0; i < 200 && !ping; i++) {
       await new Promise((r) => setTimeout(r, 200));
       ping = await httpRequest(port, "GET", "/ping").catch(() => undefined);
     }
