@@ -12,6 +12,7 @@ import { checkRuleIds } from "../core/rules/ids.js";
 import { GitChangeSet } from "./changeset-git.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import { FORMATTERS } from "./formatters/index.js";
+import { FIX_USAGE, parseFixArgs, runFix } from "./fix.js";
 
 export const CONFIG_PATH = ".github/g3doc-review.yml";
 
@@ -26,6 +27,7 @@ export const USAGE = `Usage:
   --config FILE  config file (default: ${CONFIG_PATH} at --head, if present)
   --format F     text (default), json, sarif, rdjson or github
 
+${FIX_USAGE}
 Exit status: 0 when no error is reported, 1 when one is, 2 on bad usage,
 a bad config, an unknown revision or a folder that is not a git repository.
 `;
@@ -125,6 +127,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stdout(USAGE);
       return 0;
     }
+    if (command === "fix") return await runFix(parseFixArgs(rest, io.cwd), io);
     if (command !== "check") throw new UsageError(command ? `unknown command "${command}"` : "no command given");
     return await runCheck(parseCheckArgs(rest, io.cwd), io);
   } catch (e) {

@@ -156,7 +156,16 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
       if (next === text) continue;
       if (dropped.length > 0 && pass === (opts.maxPasses ?? 5) - 1) notes.push(`${path}: ${dropped.length} fix(es) overlapped others and were left for another run.`);
       const byRule = counts.get(path) ?? {};
-      for (const m of safe) for (const f of m.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+      // A rule's finding and the formatter's for the same lines are one fix.
+      const seen = new Set<string>();
+      for (const m of safe) {
+        for (const f of m.findings) {
+          const key = `${f.rule}:${f.line}:${f.endLine}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+        }
+      }
       if (next !== applySuggestions(text, safe)) byRule["final-newline"] = (byRule["final-newline"] ?? 0) + 1;
       counts.set(path, byRule);
       texts.set(path, next);

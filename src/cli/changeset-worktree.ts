@@ -1,0 +1,117 @@
+/**
+ * The working-tree adapter of the change set: head is the files on disk
+ * (tracked and untracked, as `git status` sees them), base is a revision read
+ * with git. The patch of a file is `git diff REV -- path` against the working
+ * tree; an untracked file is all added lines.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
+import { GitChangeSet, decodeContent } from "./changeset-git.js";
+import { gitText } from "./git.js";
+
+export const WORKTREE = "WORKTREE";
+
+function statusOf(code: string): ChangedFile["status"] {
+  switch (code[0]) {
+    case "A":
+      return "added";
+    case "D":
+      return "removed";
+    case "R":
+      return "renamed";
+    default:
+      return "modified";
+  }
+}
+
+/** A patch that adds every line of `text`. */
+export function addedPatch(text: string): string {
+  const lines = text === "" ? [] : text.replace(/\r?\n$/, "").split(/\r?\n/);
+  if (lines.length === 0) return "";
+  return `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join("\n")}\n`;
+}
+
+/** Files git tracks in the working tree plus untracked ones it does not ignore. */
+async function worktreePaths(root: string): Promise<{ tracked: string[]; untracked: string[] }> {
+  const tracked = (await gitText(root, ["ls-files", "-z", "--cached"])).split("\0").filter(Boolean);
+  const deleted = new Set((await gitText(root, ["ls-files", "-z", "--deleted"])).split("\0").filter(Boolean));
+  const untracked = (await gitText(root, ["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
+  return { tracked: [...new Set(tracked)].filter((p) => !deleted.has(p)), untracked };
+}
+
+async function readDisk(root: string, path: string): Promise<FileContent> {
+  try {
+    return decodeContent(await readFile(join(root, path)));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR") return { kind: "missing" };
+    throw e;
+  }
+}
+
+export class WorktreeChangeSet implements ChangeSet {
+  readonly head = WORKTREE;
+  private readonly git: GitChangeSet | null;
+
+  private constructor(
+    private readonly root: string,
+    readonly base: string | null,
+    readonly files: ChangedFile[],
+    private readonly headPaths: string[],
+  ) {
+    this.git = base ? new GitChangeSet(root, base, base, []) : null;
+  }
+
+  /** The change from `base` (a commit SHA) to the working tree; with no base, an audit of the working tree. */
+  static async create(root: string, base: string | null): Promise<WorktreeChangeSet> {
+    const { tracked, untracked } = await worktreePaths(root);
+    const headPaths = [...new Set([...tracked, ...untracked])].sort();
+    const files: ChangedFile[] = [];
+    if (base) {
+      const raw = await gitText(root, ["diff", "--name-status", "-z", "-M", "--no-color", base, "--"]);
+      const tokens = raw.split("\0");
+      for (let i = 0; i < tokens.length - 1; ) {
+        const code = tokens[i++];
+        if (!code) continue;
+        if (code[0] === "R" || code[0] === "C") {
+          const from = tokens[i++];
+          const to = tokens[i++];
+          files.push(code[0] === "R" ? { status: "renamed", path: to, previousPath: from, patch: null } : { status: "added", path: to, patch: null });
+        } else {
+          files.push({ status: statusOf(code), path: tokens[i++], patch: null });
+        }
+      }
+      for (const f of files) {
+        if (f.status === "removed") continue;
+        const args = ["diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", base, "--"];
+        const p = await gitText(root, f.previousPath ? [...args, f.previousPath, f.path] : [...args, f.path]);
+        if (/^Binary files /m.test(p)) f.patch = null;
+        else f.patch = /^@@ /m.test(p) ? p.slice(p.search(/^@@ /m)) : "";
+      }
+      const known = new Set(files.map((f) => f.path));
+      for (const p of untracked) {
+        if (known.has(p)) continue;
+        const c = await readDisk(root, p);
+        files.push({ status: "added", path: p, patch: c.kind === "text" ? addedPatch(c.text) : null });
+      }
+      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    return new WorktreeChangeSet(root, base, files, headPaths);
+  }
+
+  async listPaths(side: Side): Promise<string[]> {
+    if (side === "head") return this.headPaths;
+    return this.git ? this.git.listPaths("base") : [];
+  }
+
+  async read(paths: readonly string[], side: Side): Promise<Map<string, FileContent>> {
+    if (side === "base") {
+      if (!this.git) return new Map(paths.map((p) => [p, { kind: "missing" }]));
+      return this.git.read(paths, "base");
+    }
+    const out = new Map<string, FileContent>();
+    for (const p of paths) out.set(p, /[\n\r]/.test(p) || p.split("/").includes("..") ? { kind: "missing" } : await readDisk(this.root, p));
+    return out;
+  }
+}
