@@ -141,14 +141,10 @@ export function lineMatch(tip: string, merged: string, ours: string): number {
   if (added.size + removed.size === 0) return 1;
   // Lines of `merged` that `ours` has in the same place.
   const kept = new Set<number>();
-  let oi = 0;
   mi = 0;
   for (const op of diffLines(o, m)) {
-    if (op.t === " ") {
-      kept.add(mi++);
-      oi++;
-    } else if (op.t === "+") mi++;
-    else oi++;
+    if (op.t === " ") kept.add(mi++);
+    else if (op.t === "+") mi++;
   }
   // Lines of `tip` that `ours` removed too.
   const gone = new Set<number>();
