@@ -60,6 +60,13 @@ function installExitHook(): void {
   process.on("exit", () => {
     for (const a of running) a.killNow();
   });
+  // A signal ends the process without "exit" handlers: stop the apps first.
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(sig, () => {
+      for (const a of running) a.killNow();
+      process.exit(128 + (sig === "SIGINT" ? 2 : sig === "SIGTERM" ? 15 : 1));
+    });
+  }
 }
 
 export class AppProcess {
