@@ -300,6 +300,10 @@ export class GitHubChangeSet implements ChangeSet {
   /** Reads head files without the tree shortcut (used while the tree is being completed). */
   private async readUnchecked(paths: string[]): Promise<Map<string, FileContent>> {
     const wanted = paths.filter((p) => !this.cache.has(`${this.head}:${p}`)).map((path) => ({ sha: this.head, path }));
+    if (!this.prefetched) {
+      this.prefetched = true;
+      wanted.push(...(await this.prefetchList(wanted)));
+    }
     if (wanted.length > 0) {
       const fetched = this.fetchBlobs(wanted);
       this.remember(wanted, fetched);

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
 import nock from "nock";
-import { afterAll } from "@jest/globals";
+import { afterAll, expect } from "@jest/globals";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp, type AppOptions } from "../../src/app/app.js";
 import { InProcessQueue } from "../../src/app/queue.js";
@@ -78,12 +78,15 @@ export interface Harness {
   sleeps: number[];
 }
 
+const live: FakeGitHub[] = [];
+
 export async function setup(options: { app?: AppOptions; probotOctokit?: (o: any) => any } = {}): Promise<Harness> {
   if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   openApiViolations.length = 0;
   const fake = new FakeGitHub();
   fake.install();
+  live.push(fake);
   const queue = new InProcessQueue({ concurrency: 2 });
   const outcomes: JobOutcome[] = [];
   const sleeps: number[] = [];
@@ -118,6 +121,12 @@ export async function setup(options: { app?: AppOptions; probotOctokit?: (o: any
 }
 
 export function teardown(): void {
+  // G3DOC_PRINT_REQUESTS=1 prints what each scenario asked of GitHub (for docs/app.md and reports).
+  if (process.env.G3DOC_PRINT_REQUESTS === "1") {
+    const name = expect.getState().currentTestName;
+    for (const f of live) process.stdout.write(`\n[requests] ${name}: ${f.apiRequests().length} API (+${f.log.length - f.apiRequests().length} token/config)\n  ${f.shapes().join("\n  ")}\n`);
+  }
+  live.length = 0;
   nock.cleanAll();
   nock.enableNetConnect();
 }

@@ -10,6 +10,7 @@ import { mapStatus, toChangedFile } from "../../src/app/changeset-github.js";
 import { retryDelay, isRateLimit, DEFAULT_RETRY } from "../../src/app/octokit.js";
 import { InProcessQueue, SupersededError, QueueFullError } from "../../src/app/queue.js";
 import { LruDeliveryLog } from "../../src/app/deliveries.js";
+import { postReview } from "../../src/app/publish/review.js";
 import { fromPullRequest, fromRerequest, jobKey } from "../../src/app/events.js";
 import { pullRequestPayload, example } from "./harness.js";
 
@@ -208,5 +209,73 @@ describe("events", () => {
     expect(fromRerequest(suite, "check_run", suite.check_suite.head_sha, pulls, "other-check")).toBeUndefined();
     const forkRun = fromRerequest(suite, "check_run", "f".repeat(40), [], "g3doc-review")!;
     expect(jobKey(forkRun)).toBe(`Codertocat/Hello-World@${"f".repeat(40)}`);
+  });
+});
+
+describe("posting the review", () => {
+  const pull = { owner: "o", repo: "r", number: 2, headSha: "h".repeat(40), baseSha: "b".repeat(40), draft: false };
+  const planned = (line: number, startLine?: number) => ({
+    finding: finding({ line: startLine ?? line, endLine: line, suggestion: "x" }),
+    fingerprint: "f",
+    path: "g3doc/a.md",
+    line,
+    ...(startLine !== undefined ? { startLine } : {}),
+    withSuggestion: true,
+    body: "b",
+  });
+  test("multi-line comments carry start_line/start_side, single-line ones do not", async () => {
+    const sent: any[] = [];
+    const octokit: any = { rest: { pulls: { createReview: async (p: any) => (sent.push(p), { data: { id: 1, html_url: "u" } }) } } };
+    const res = await postReview(octokit, pull, { body: "B", event: "COMMENT", comments: [planned(6, 4), planned(8)] });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ owner: "o", repo: "r", pull_number: 2, commit_id: pull.headSha, event: "COMMENT", body: "B" });
+    expect(sent[0].comments).toEqual([
+      { path: "g3doc/a.md", body: "b", line: 6, side: "RIGHT", start_line: 4, start_side: "RIGHT" },
+      { path: "g3doc/a.md", body: "b", line: 8, side: "RIGHT" },
+    ]);
+    expect(res).toMatchObject({ id: 1, rejected: [], probes: 0 });
+  });
+  test("a 422 that names no comment: the bad ones are found by halving with draft reviews, then one review is posted", async () => {
+    const submitted: any[] = [];
+    let deleted = 0;
+    const bad = new Set([3, 6]);
+    const octokit: any = {
+      rest: {
+        pulls: {
+          createReview: async (p: any) => {
+            if (p.comments.some((c: any) => bad.has(c.line))) throw Object.assign(new Error("Unprocessable Entity"), { status: 422 });
+            if (p.event) submitted.push(p);
+            return { data: { id: 9, html_url: "u" } };
+          },
+          deletePendingReview: async () => void deleted++,
+        },
+      },
+    };
+    const comments = [1, 2, 3, 4, 5, 6, 7, 8].map((l) => planned(l));
+    const res = await postReview(octokit, pull, { body: "B", event: "COMMENT", comments }, { bodyFor: (r) => `refused ${r.length}` });
+    expect(res.rejected.map((c) => c.line)).toEqual([3, 6]);
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0].comments.map((c: any) => c.line)).toEqual([1, 2, 4, 5, 7, 8]);
+    expect(submitted[0].body).toBe("refused 2");
+    expect(deleted).toBeGreaterThan(0);
+  });
+  test("when every fallback is refused with comments, the body alone is posted", async () => {
+    const submitted: any[] = [];
+    const octokit: any = {
+      rest: {
+        pulls: {
+          createReview: async (p: any) => {
+            if (p.comments.length > 0) throw Object.assign(new Error("x"), { status: 422 });
+            submitted.push(p);
+            return { data: { id: 9 } };
+          },
+          deletePendingReview: async () => undefined,
+        },
+      },
+    };
+    const res = await postReview(octokit, pull, { body: "B", event: "REQUEST_CHANGES", comments: [planned(1), planned(2)] }, { maxProbes: 1 });
+    expect(res.posted).toEqual([]);
+    expect(res.rejected).toHaveLength(2);
+    expect(submitted).toEqual([expect.objectContaining({ event: "REQUEST_CHANGES", comments: [] })]);
   });
 });

@@ -23,7 +23,7 @@ export interface PostedReview {
   posted: PlannedComment[];
   /** Comments GitHub refused (they go to the check summary). */
   rejected: PlannedComment[];
-  /** Requests spent finding the refused comments. */
+  /** Draft reviews created to find the refused comments (each accepted one is also deleted). */
   probes: number;
 }
 
@@ -42,7 +42,7 @@ export async function postReview(
   review: ReviewToPost,
   options: { maxProbes?: number; bodyFor?: (rejected: PlannedComment[]) => string } = {},
 ): Promise<PostedReview> {
-  const maxProbes = options.maxProbes ?? 12;
+  const maxProbes = options.maxProbes ?? 16;
   const base = { owner: pull.owner, repo: pull.repo, pull_number: pull.number, commit_id: pull.headSha };
   const create = (comments: PlannedComment[], event: ReviewToPost["event"] | undefined, body: string) =>
     octokit.rest.pulls.createReview({
@@ -65,7 +65,6 @@ export async function postReview(
     probes++;
     try {
       const { data } = await create(comments, undefined, "");
-      probes++;
       await octokit.rest.pulls.deletePendingReview({ owner: pull.owner, repo: pull.repo, pull_number: pull.number, review_id: data.id });
       return true;
     } catch (err) {
