@@ -93,6 +93,8 @@ export interface ReplayReport {
     options: Omit<ReplayOptions, "log">;
     deliveries: number;
     requests_per_delivery: { p50: number; max: number };
+    /** Acknowledgement of the first deliveries, sent all at once (one per pull request in flight). */
+    ack_first_burst_ms: { n: number; p50: number; p99: number };
     requests_per_pr_small: { p50: number; max: number; prs: number };
     requests_by_operation: Record<string, number>;
     shared_requests: { token: number; org_config: number };
@@ -387,6 +389,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   const small = prs.filter((p) => p.files <= 100);
   const perDelivery = prs.map((p) => p.requests / Math.max(1, p.deliveries.length));
   const violations = standin.violations;
+  const burst = prs.slice(0, concurrency).map((p) => p.deliveries[0]?.ackMs).filter((x): x is number => x !== undefined);
   const report: ReplayReport = {
     prs: prs.length,
     requests_total: reqs.length,
@@ -404,6 +407,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       options: { ...o, log: undefined } as Omit<ReplayOptions, "log">,
       deliveries: deliveries.length,
       requests_per_delivery: { p50: round(percentile(perDelivery, 50)), max: round(Math.max(0, ...perDelivery)) },
+      ack_first_burst_ms: { n: burst.length, p50: round(percentile(burst, 50)), p99: round(percentile(burst, 99)) },
       requests_per_pr_small: { p50: percentile(small.map((p) => p.requests), 50), max: Math.max(0, ...small.map((p) => p.requests)), prs: small.length },
       requests_by_operation: byOp,
       shared_requests: { token: tokens, org_config: orgConfig },
@@ -451,6 +455,7 @@ export function formatReport(r: ReplayReport, maxRows = 400): string {
     ["requests per PR (<=100 files) p50 / max", `${r.details.requests_per_pr_small.p50} / ${r.details.requests_per_pr_small.max}`],
     ["requests per delivery p50 / max", `${r.details.requests_per_delivery.p50} / ${r.details.requests_per_delivery.max}`],
     ["webhook ack ms p50 / p99", `${r.ack_ms.p50} / ${r.ack_ms.p99}`],
+    ["webhook ack ms, first burst: n / p50 / p99", `${r.details.ack_first_burst_ms.n} / ${r.details.ack_first_burst_ms.p50} / ${r.details.ack_first_burst_ms.p99}`],
     ["review ms p50 / p95", `${r.review_ms.p50} / ${r.review_ms.p95}`],
     ["findings / comments / reviews", `${r.findings_total} / ${r.comments_total} / ${r.details.reviews_total}`],
     ["duplicate comments (same fp / reposted)", `${r.duplicate_comments} (${r.details.duplicates_same_fingerprint} / ${r.details.reposted_after_same_head_sync})`],
