@@ -34,16 +34,22 @@ describe("heading-style", () => {
     expect(f[0]).toMatchObject({ line: 3, column: 1, suggestion: "## Configure" });
   });
 
-  test("a #tag line inside a paragraph, and in a list item", async () => {
-    const f = await lint("# T\n\nSome text\n###Next\n\n*   #Item\n");
+  test("in a list item, and with a single # before a capital", async () => {
+    const f = await lint("# T\n\n*   ##Item\n\n#Install\n");
     expect(f.map((x) => [x.line, x.column, x.suggestion])).toEqual([
-      [4, 1, "### Next"],
-      [6, 5, "*   # Item"],
+      [3, 5, "*   ## Item"],
+      [5, 1, "# Install"],
     ]);
   });
 
-  test("issue numbers and code are not headings", async () => {
-    expect(await lint("# T\n\n#1234 fixed it.\n\n```shell\n#!/bin/sh\n##x\n```\n\n`##x`\n")).toEqual([]);
+  test("issue numbers, tags, channels, wrapped lines and code are not headings", async () => {
+    const md = "# T\n\n#1234 fixed it.\n\n*   #gvisor-users on Slack\n\nAsk in the\n#sig-node channel.\n\nSome text\n##Next\n\n```shell\n#!/bin/sh\n##x\n```\n\n`##x`\n";
+    expect(await lint(md)).toEqual([]);
+  });
+
+  test("YAML front matter is not a setext heading", async () => {
+    expect(await lint("---\ntitle: Install\ndescription: How to install.\n---\n\n# Install\n")).toEqual([]);
+    expect(await lintDoc("---\ntitle: Install\n---\n\n# Install\n", { rule: "single-h1" })).toEqual([]);
   });
 
   test("closing #s are reported, the suggestion drops them", async () => {

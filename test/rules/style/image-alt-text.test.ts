@@ -49,6 +49,10 @@ describe("image-alt-text", () => {
     expect(f[0].message).toContain("no `alt` attribute");
   });
 
+  test("an <img> in an HTML comment is not shown", async () => {
+    expect(await lint("# T\n\n<!-- <img src=\"a.png\"> -->\n")).toEqual([]);
+  });
+
   test("images in code are not images", async () => {
     expect(await lint("# T\n\n```md\n![](a.png)\n```\n\n`<img src=a.png>`\n")).toEqual([]);
   });

@@ -9,8 +9,10 @@ describe("line-length", () => {
   test("long prose is reported at column 81", async () => {
     const f = await lint(`# T\n\n${LONG}\n`);
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ line: 3, column: 81, severity: "warning", suggestion: null });
+    expect(f[0]).toMatchObject({ line: 3, column: 81, severity: "warning" });
     expect(f[0].message).toContain(`${LONG.length} characters`);
+    // The paragraph, rewrapped.
+    expect(f[0].suggestion).toBe("This sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.");
   });
 
   test("wrapped prose is fine; code, tables, headings and definitions are exempt", async () => {

@@ -82,6 +82,17 @@ describe("list-marker", () => {
     ]);
   });
 
+  test("when shifting would change what a lazy line means, no suggestion", async () => {
+    // "    *   Child" is a lazy continuation of the paragraph (not a nested list); with `*   ` it would become one.
+    const f = await lint(doc("*    Over-padded", "    *   Child", "*   Next"));
+    expect(f.map((x) => [x.line, x.suggestion])).toEqual([[3, null]]);
+  });
+
+  test("lines of spaces inside a code block move with it", async () => {
+    const f = await lint(doc("* Code:", "", "  ```go", "  a()", "      ", "  b()", "  ```"));
+    expect(f[0].suggestion).toBe("*   Code:\n\n    ```go\n    a()\n        \n    b()\n    ```");
+  });
+
   test("an item whose text starts on the next line is not reported", async () => {
     expect(await lint(doc("*", "    Text on the next line."))).toEqual([]);
   });

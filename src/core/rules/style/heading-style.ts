@@ -6,12 +6,17 @@ import type { RuleModule } from "../types.js";
 import { docOf } from "../types.js";
 import { report } from "../report.js";
 import { docsUrl } from "../docs-url.js";
+import { inFrontMatter } from "./util.js";
 
 const ID = "heading-style";
 
 const ID_SUFFIX = /[ \t]*\{#[^\s{}]+\}[ \t]*$/;
-/** A line that was meant as an ATX heading but has no space after the `#`s (`##Title`). */
-const NO_SPACE = /^( {0,3})(#{1,6})(?=[^#\s\d!])/;
+/**
+ * A line that was meant as an ATX heading but has no space after the `#`s:
+ * `##Title`, or `#Title` with a capital (a lowercase `#word` is a tag or a
+ * chat channel).
+ */
+const NO_SPACE = /^( {0,3})(#{2,6}(?=[^#\s\d!])|#(?=\p{Lu}))/u;
 
 /**
  * ATX headings only (`## Title`, not a `---` underline), a space after the
@@ -32,7 +37,7 @@ export const headingStyle: RuleModule = {
     const doc = docOf(file);
     visit(tree, "heading", (node: Heading, _i, parent) => {
       const p = node.position;
-      if (!p || p.start.offset === undefined) return;
+      if (!p || p.start.offset === undefined || inFrontMatter(doc, node)) return;
       const atx = doc.text[p.start.offset] === "#";
       if (!atx) {
         const hashes = "#".repeat(node.depth);
@@ -69,25 +74,21 @@ export const headingStyle: RuleModule = {
         suggestion: full.slice(0, from) + closing[1] + idPart,
       });
     });
-    visit(tree, "paragraph", (node: Paragraph, _i, parent) => {
+    // A heading is one line: only a one-line paragraph can be a heading that lacks its space.
+    visit(tree, "paragraph", (node: Paragraph) => {
       const p = node.position;
-      if (!p) return;
-      for (let line = p.start.line; line <= p.end.line; line++) {
-        const full = doc.lines[line - 1] ?? "";
-        // The first line from the paragraph's column; later lines only for top-level paragraphs (no container prefixes).
-        let from: number;
-        if (line === p.start.line) from = p.start.column - 1;
-        else if (parent?.type === "root") from = 0;
-        else break;
-        const m = NO_SPACE.exec(full.slice(from));
-        if (!m) continue;
-        const at = from + m[1].length + m[2].length;
-        report(file, `Put a space after \`${m[2]}\`: without it this line is text, not a heading.`, {
-          line,
-          column: from + m[1].length + 1,
-          suggestion: `${full.slice(0, at)} ${full.slice(at)}`,
-        });
-      }
+      if (!p || p.end.line !== p.start.line || inFrontMatter(doc, node)) return;
+      const line = p.start.line;
+      const full = doc.lines[line - 1] ?? "";
+      const from = p.start.column - 1;
+      const m = NO_SPACE.exec(full.slice(from));
+      if (!m) return;
+      const at = from + m[1].length + m[2].length;
+      report(file, `Put a space after \`${m[2]}\`: without it this line is text, not a heading.`, {
+        line,
+        column: from + m[1].length + 1,
+        suggestion: `${full.slice(0, at)} ${full.slice(at)}`,
+      });
     });
   }) as RuleModule["plugin"],
 };

@@ -68,7 +68,8 @@ export const imageAltText: RuleModule = {
         const problem = altProblem((node as Image | ImageReference).alt, url);
         if (problem) report(file, say(problem), { line: p.start.line, column: p.start.column });
       } else if (node.type === "html" && p.start.offset !== undefined) {
-        const value = (node as Html).value;
+        // Comments are not rendered: blank them out, keeping offsets.
+        const value = (node as Html).value.replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, " "));
         for (const m of value.matchAll(IMG_TAG)) {
           const tag = m[0];
           const alt = ATTR("alt").exec(tag);

@@ -5,8 +5,8 @@ import type { RuleModule } from "../types.js";
 import { docOf } from "../types.js";
 import { report } from "../report.js";
 import { docsUrl } from "../docs-url.js";
-import type { Doc } from "../../markdown/parse.js";
-import { walk } from "./util.js";
+import { parseDoc, type Doc } from "../../markdown/parse.js";
+import { inFrontMatter, walk } from "./util.js";
 
 const ID = "list-marker";
 
@@ -39,7 +39,7 @@ function collect(doc: Doc): Item[] {
   const items: Item[] = [];
   const byNode = new Map<ListItem, Item>();
   walk(doc.tree, (node: Nodes, ancestors) => {
-    if (node.type !== "listItem" || !node.position) return;
+    if (node.type !== "listItem" || !node.position || inFrontMatter(doc, node)) return;
     const p = node.position;
     const full = doc.lines[p.start.line - 1] ?? "";
     const from = p.start.column - 1;
@@ -98,11 +98,12 @@ function rewrite(doc: Doc, root: Item, fixed: Item[]): string | null {
   const out: string[] = [];
   for (let line = root.first; line <= root.last; line++) {
     const text = doc.lines[line - 1] ?? "";
-    if (isBlank(text)) {
+    const ws = leadingWs(text).length;
+    // Empty lines stay empty; a line of spaces inside the item (in a code block, say) moves like the others.
+    if (text === "" || (isBlank(text) && ws < root.contentCol - 1)) {
       out.push(text);
       continue;
     }
-    const ws = leadingWs(text).length;
     let shift = 0;
     let markerOf: Item | undefined;
     for (const j of fixed) {
@@ -110,6 +111,10 @@ function rewrite(doc: Doc, root: Item, fixed: Item[]): string | null {
       else if (j.first < line && line <= j.last && ws >= j.contentCol - 1) shift += j.delta;
     }
     if (ws + shift < 0) return null;
+    if (isBlank(text)) {
+      out.push(" ".repeat(ws + shift));
+      continue;
+    }
     let rest = text.slice(ws);
     if (markerOf) {
       if (markerOf.col - 1 !== ws) return null;
@@ -118,6 +123,33 @@ function rewrite(doc: Doc, root: Item, fixed: Item[]): string | null {
     out.push(" ".repeat(ws + shift) + rest);
   }
   return out.join("\n");
+}
+
+/** The tree without positions. */
+function shape(node: unknown): string {
+  return JSON.stringify(node, (key, value) => (key === "position" ? undefined : value));
+}
+
+function applied(doc: Doc, edits: [Item, string][]): string {
+  const lines = [...doc.lines];
+  for (const [item, text] of [...edits].sort((a, b) => b[0].first - a[0].first)) {
+    lines.splice(item.first - 1, item.last - item.first + 1, ...text.split("\n"));
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Keeps only suggestions that leave the document as it was, bar the
+ * indentation: re-parses with them applied (all at once, then one by one
+ * when that differs). Lazy continuation lines are what can change meaning.
+ */
+function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
+  const edits = [...suggestions].filter((e): e is [Item, string] => e[1] !== null);
+  if (edits.length === 0) return;
+  const before = shape(parseDoc(doc.path, doc.text.replace(/\r\n?/g, "\n")).tree);
+  const same = (es: [Item, string][]) => shape(parseDoc(doc.path, applied(doc, es)).tree) === before;
+  if (same(edits)) return;
+  for (const e of edits) if (!same([e])) suggestions.set(e[0], null);
 }
 
 function example(marker: string, expected: number): string {
@@ -145,6 +177,7 @@ export const listMarker: RuleModule = {
       const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
       suggestions.set(item, rewrite(doc, item, fixed));
     }
+    dropUnsafe(doc, suggestions);
     for (const item of items) {
       if (!item.reported) continue;
       const spaces = (n: number) => `${n} space${n === 1 ? "" : "s"}`;

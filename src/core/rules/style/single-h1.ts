@@ -6,6 +6,8 @@ import { toString } from "mdast-util-to-string";
 import type { RuleModule } from "../types.js";
 import { report } from "../report.js";
 import { docsUrl } from "../docs-url.js";
+import { docOf } from "../types.js";
+import { inFrontMatter } from "./util.js";
 
 const ID = "single-h1";
 
@@ -26,9 +28,10 @@ export const singleH1: RuleModule = {
     good: "# Install\n\nText.\n\n## Configure\n\nText.",
   },
   plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile) => {
+    const doc = docOf(file);
     const headings: Heading[] = [];
     visit(tree, "heading", (node: Heading) => {
-      if (node.position) headings.push(node);
+      if (node.position && !inFrontMatter(doc, node)) headings.push(node);
     });
     const h1s = headings.filter((h) => h.depth === 1);
     if (h1s.length === 0) {

@@ -9,7 +9,7 @@ import { docsUrl } from "../docs-url.js";
 import { DEFAULT_TERMS, type Term } from "../../../config/defaults.js";
 import { headingId, type Doc } from "../../markdown/parse.js";
 import { headingAnchors } from "../../markdown/slug.js";
-import { lineStarts, pointAt, walk } from "./util.js";
+import { inFrontMatter, lineStarts, pointAt, walk } from "./util.js";
 
 const ID = "terminology";
 
@@ -84,6 +84,7 @@ function proseTextNodes(doc: Doc, ctx: ReviewContext): Text[] {
     return newHeadings.has(h);
   };
   walk(doc.tree, (node: Nodes) => {
+    if (node.type !== "root" && inFrontMatter(doc, node)) return "skip";
     switch (node.type) {
       case "code":
       case "inlineCode":

@@ -71,3 +71,25 @@ export function walk(tree: Root, fn: (node: Nodes, ancestors: readonly Nodes[]) 
   };
   go(tree);
 }
+
+/**
+ * The last line of YAML front matter (`---` on line 1 up to the next `---` or
+ * `...`), or 0 when the doc has none. remark-parse does not know front matter,
+ * so it reads it as a rule and a setext heading; rules skip those lines.
+ */
+export function frontMatterEnd(doc: Doc): number {
+  return memo(doc, "style:frontMatterEnd", (d) => {
+    if ((d.lines[0] ?? "").trimEnd() !== "---") return 0;
+    for (let i = 1; i < d.lines.length; i++) {
+      const l = d.lines[i].trimEnd();
+      if (l === "---" || l === "...") return i + 1;
+    }
+    return 0;
+  });
+}
+
+/** Whether a node starts inside the front matter. */
+export function inFrontMatter(doc: Doc, node: Nodes): boolean {
+  const end = frontMatterEnd(doc);
+  return end > 0 && (node.position?.start.line ?? Infinity) <= end;
+}
