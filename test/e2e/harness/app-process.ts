@@ -206,8 +206,10 @@ export class AppProcess {
       return;
     }
     const t = setTimeout(() => this.killNow(), graceMs);
-    await Promise.race([done, sleep(graceMs + 2000)]);
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise<void>((r) => (bound = setTimeout(r, graceMs + 2000)))]);
     clearTimeout(t);
+    clearTimeout(bound);
     this.killNow();
   }
 
