@@ -102,9 +102,15 @@ function parseParagraph(content: string, limit: number, formatterBreaks: boolean
   if (first.position?.start.offset !== 0 || (first.position?.end.offset ?? 0) < content.trimEnd().length) return null;
   const atomic: Span[] = [];
   const breaks: Span[] = [];
+  let unsafe = false;
   const walk = (node: Nodes) => {
     const s = node.position?.start.offset;
     const e = node.position?.end.offset;
+    if (node.type === "inlineCode" && s !== undefined && e !== undefined) {
+      // A code span that opens or closes at a line break: joining the lines changes its text for some parsers.
+      const inner = /^(`+)([\s\S]*)\1$/.exec(content.slice(s, e))?.[2] ?? "";
+      if (/^[ \t]*\n|\n[ \t]*$/.test(inner)) unsafe = true;
+    }
     if (node.type === "break" && s !== undefined && e !== undefined) {
       breaks.push({ start: s, end: e });
       return;
@@ -126,7 +132,7 @@ function parseParagraph(content: string, limit: number, formatterBreaks: boolean
     if ("children" in node) for (const c of node.children as Nodes[]) walk(c);
   };
   walk(first);
-  return { atomic, breaks };
+  return unsafe ? null : { atomic, breaks };
 }
 
 /** Splits `content[start, end)` into words; whitespace inside an unbreakable span is kept (a line ending becomes a space). */
@@ -195,10 +201,18 @@ function fillSafely(words: string[], first: number, rest: number): string[] {
   for (let round = 0; round <= words.length; round++) {
     const starts = fill(words, first, rest, forbidden);
     let changed = false;
-    for (let k = 1; k < starts.length; k++) {
+    for (let k = 0; k < starts.length; k++) {
       const end = k + 1 < starts.length ? starts[k + 1] : words.length;
       const text = words.slice(starts[k], end).join(" ");
-      if (isDangerousLine(text) || /\\$/.test(words[starts[k] - 1])) {
+      if (k === 0) {
+        // The first line keeps its first word, but alone it may read differently (`---` is a thematic break).
+        if (end < words.length && isDangerousLine(text) && !forbidden.has(end)) {
+          forbidden.add(end);
+          changed = true;
+        }
+        continue;
+      }
+      if ((isDangerousLine(text) || /\\$/.test(words[starts[k] - 1])) && !forbidden.has(starts[k])) {
         forbidden.add(starts[k]);
         changed = true;
       }
