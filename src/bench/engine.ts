@@ -1,0 +1,233 @@
+/**
+ * `npm run bench:engine`: the engine's cost against the parser's.
+ *
+ * For each corpus: files, bytes, the time of the engine's `review` in audit
+ * mode over an in-memory change set of the docs, the time of `parseOnly`
+ * over the same docs, their ratio, and MB/s of the engine. Both are measured
+ * in the same run, warm (one warm-up pass each), wall and CPU time.
+ *
+ *   node lib/bench/engine.js [--only gvisor|large|repeated] [--limit-mb N] [--json FILE]
+ *
+ * Corpora (read from ../shared at run time; a corpus is skipped, with a
+ * message, when its data is absent):
+ *   gvisor    the .md files of gVisor's g3doc tree;
+ *   large     the markdown-large tarball, unpacked into a temporary folder;
+ *   repeated  the gVisor tree repeated under distinct folders to at least 20 MB.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { review } from "../core/engine.js";
+import { parseOnly } from "../core/markdown/parse.js";
+import { resolveConfig } from "../config/load.js";
+import { AuditChangeSet } from "./memory-changeset.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SHARED = resolve(here, "..", "..", "..", "shared");
+const GVISOR_G3DOC = join(SHARED, "corpus", "gvisor", "g3doc-head", "g3doc");
+const LARGE_TARBALL = join(SHARED, "corpus", "markdown-large", "markdown-large.tar.xz");
+const REPEATED_MB = 20;
+
+interface Corpus {
+  name: string;
+  docs: Map<string, string>;
+  otherPaths: string[];
+  cleanup?: () => void;
+}
+
+export interface Row {
+  name: string;
+  files: number;
+  bytes: number;
+  engine_ms: number;
+  parse_ms: number;
+  ratio: number;
+  mb_per_s: number;
+  engine_cpu_ms: number;
+  parse_cpu_ms: number;
+  ratio_cpu: number;
+  findings: number;
+  notes: number;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+/** The files under `dir` as repository paths under `prefix`: .md files read, the rest only listed. */
+function loadTree(dir: string, prefix: string, limitBytes: number): { docs: Map<string, string>; otherPaths: string[] } {
+  const docs = new Map<string, string>();
+  const otherPaths: string[] = [];
+  let bytes = 0;
+  for (const file of walk(dir).sort()) {
+    const path = `${prefix}/${relative(dir, file).split(sep).join("/")}`;
+    if (!file.endsWith(".md")) {
+      otherPaths.push(path);
+      continue;
+    }
+    if (bytes >= limitBytes) continue;
+    const text = readFileSync(file, "utf8");
+    docs.set(path, text);
+    bytes += Buffer.byteLength(text);
+  }
+  return { docs, otherPaths };
+}
+
+function gvisor(limitBytes: number): Corpus | string {
+  if (!existsSync(GVISOR_G3DOC)) return `${GVISOR_G3DOC} is absent`;
+  return { name: "gvisor", ...loadTree(GVISOR_G3DOC, "g3doc", limitBytes) };
+}
+
+function large(limitBytes: number): Corpus | string {
+  if (!existsSync(LARGE_TARBALL)) return `${LARGE_TARBALL} is absent`;
+  const dir = mkdtempSync(join(tmpdir(), "g3doc-review-bench-"));
+  execFileSync("tar", ["-xJf", LARGE_TARBALL, "-C", dir]);
+  // Under g3doc/, so that the default config reviews every file.
+  return { name: "large", ...loadTree(dir, "g3doc/large", limitBytes), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function repeated(limitBytes: number): Corpus | string {
+  if (!existsSync(GVISOR_G3DOC)) return `${GVISOR_G3DOC} is absent`;
+  const target = Math.min(limitBytes, REPEATED_MB * 1048576);
+  const docs = new Map<string, string>();
+  const otherPaths: string[] = [];
+  let bytes = 0;
+  for (let copy = 0; bytes < target; copy++) {
+    // Copy 0 is the tree itself; the others sit in folders of their own, links intact.
+    const t = loadTree(GVISOR_G3DOC, copy === 0 ? "g3doc" : `g3doc/copy-${copy}`, Infinity);
+    for (const [p, text] of t.docs) {
+      docs.set(p, text);
+      bytes += Buffer.byteLength(text);
+    }
+    otherPaths.push(...t.otherPaths);
+  }
+  return { name: "repeated", docs, otherPaths };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+function timed<T>(fn: () => T): { value: T; ms: number; cpuMs: number } {
+  gc();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = fn();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { value, ms, cpuMs: (c.user + c.system) / 1000 };
+}
+
+async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+  gc();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { value, ms, cpuMs: (c.user + c.system) / 1000 };
+}
+
+export async function measure(c: Corpus): Promise<Row> {
+  const texts = [...c.docs.values()];
+  const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  const config = resolveConfig({});
+  const parseAll = () => {
+    for (const t of texts) parseOnly(t);
+  };
+  const engine = () => review(new AuditChangeSet(c.docs, c.otherPaths), config, { mode: "all" });
+  // Warm-up: one pass of each.
+  parseAll();
+  await engine();
+  const p = timed(parseAll);
+  const e = await timedAsync(engine);
+  const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+  return {
+    name: c.name,
+    files: c.docs.size,
+    bytes,
+    engine_ms: round(e.ms, 1),
+    parse_ms: round(p.ms, 1),
+    ratio: round(e.ms / p.ms),
+    mb_per_s: round(bytes / 1048576 / (e.ms / 1000), 3),
+    engine_cpu_ms: round(e.cpuMs, 1),
+    parse_cpu_ms: round(p.cpuMs, 1),
+    ratio_cpu: round(e.cpuMs / p.cpuMs),
+    findings: e.value.findings.length,
+    notes: e.value.notes.length,
+  };
+}
+
+function table(rows: Row[]): string {
+  const head = ["corpus", "files", "MB", "engine ms", "parse ms", "ratio", "MB/s", "engine cpu", "parse cpu", "ratio cpu", "findings"];
+  const body = rows.map((r) => [r.name, String(r.files), (r.bytes / 1048576).toFixed(2), r.engine_ms.toFixed(0), r.parse_ms.toFixed(0), r.ratio.toFixed(2), r.mb_per_s.toFixed(3), r.engine_cpu_ms.toFixed(0), r.parse_cpu_ms.toFixed(0), r.ratio_cpu.toFixed(2), String(r.findings)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+export function parseArgs(argv: string[]): { only?: string; limitMb: number; json?: string } {
+  const out: { only?: string; limitMb: number; json?: string } = { limitMb: Infinity };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--only") {
+      out.only = value();
+      if (!["gvisor", "large", "repeated"].includes(out.only)) throw new Error(`--only takes gvisor, large or repeated, not "${out.only}"`);
+    } else if (flag === "--limit-mb") {
+      out.limitMb = Number(value());
+      if (!(out.limitMb > 0)) throw new Error("--limit-mb takes a positive number of MB");
+    } else if (flag === "--json") out.json = value();
+    else throw new Error(`unknown option "${argv[i]}"; use --only gvisor|large|repeated, --limit-mb N, --json FILE`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench:engine: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const limitBytes = args.limitMb * 1048576;
+  const makers: [string, (limit: number) => Corpus | string][] = [
+    ["gvisor", gvisor],
+    ["large", large],
+    ["repeated", repeated],
+  ];
+  const rows: Row[] = [];
+  for (const [name, make] of makers) {
+    if (args.only && args.only !== name) continue;
+    const c = make(limitBytes);
+    if (typeof c === "string") {
+      process.stdout.write(`skipping ${name}: ${c} (the corpus lives in ../shared)\n`);
+      continue;
+    }
+    try {
+      process.stdout.write(`measuring ${name}: ${c.docs.size} files...\n`);
+      rows.push(await measure(c));
+    } finally {
+      c.cleanup?.();
+    }
+  }
+  process.stdout.write(`\n${table(rows)}\n\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB${Number.isFinite(args.limitMb) ? `; limited to ${args.limitMb} MB per corpus` : ""}\n`);
+  if (args.json) {
+    writeFileSync(args.json, JSON.stringify({ corpora: rows, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }, null, 2) + "\n");
+    process.stdout.write(`wrote ${args.json}\n`);
+  }
+}
+
+await main();
