@@ -28,14 +28,14 @@ function sarifValidator() {
   delete schema.id;
   delete schema.$schema;
   // One of its patterns (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`) is not valid with the `u` flag.
-  return new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(schema);
+  return new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile<any>(schema);
 }
 
 /** reviewdog's DiagnosticResult schema (test/fixtures/reviewdog, see SOURCE.md there). */
 function rdjsonValidator() {
   const schema = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "reviewdog", "DiagnosticResult.json"), "utf8"));
   delete schema.$schema;
-  return new Ajv({ strict: false, allErrors: true }).compile(schema);
+  return new Ajv({ strict: false, allErrors: true }).compile<any>(schema);
 }
 
 let seed: string;
