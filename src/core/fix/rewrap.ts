@@ -58,6 +58,17 @@ export function isDangerousLine(text: string): boolean {
   return DANGEROUS_LINE.some((re) => re.test(text));
 }
 
+/**
+ * The first line of a paragraph keeps its first word, so only what depends on
+ * the line ending matters there: a line of punctuation alone (thematic break)
+ * or a lone HTML tag (an HTML block).
+ */
+const DANGEROUS_FIRST_LINE: RegExp[] = [/^[-*_=:|+ \t]+$/, /^<\/?[a-zA-Z][^<>]*>[ \t]*$/];
+
+export function isDangerousFirstLine(text: string): boolean {
+  return DANGEROUS_FIRST_LINE.some((re) => re.test(text));
+}
+
 /** Width of a string as the formatter counts it: code points. */
 export function textWidth(s: string): number {
   let n = 0;
@@ -206,7 +217,7 @@ function fillSafely(words: string[], first: number, rest: number): string[] {
       const text = words.slice(starts[k], end).join(" ");
       if (k === 0) {
         // The first line keeps its first word, but alone it may read differently (`---` is a thematic break).
-        if (end < words.length && isDangerousLine(text) && !forbidden.has(end)) {
+        if (end < words.length && isDangerousFirstLine(text) && !forbidden.has(end)) {
           forbidden.add(end);
           changed = true;
         }
