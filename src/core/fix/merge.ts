@@ -80,9 +80,9 @@ function applyEdits(s: string, edits: Edit[]): string {
   return out;
 }
 
+/** Edits that overlap or touch (two fixes of one word) cannot both be applied blindly. */
 function collides(a: Edit, b: Edit): boolean {
-  if (a.from === a.to && b.from === b.to) return a.from === b.from;
-  return a.from < b.to && b.from < a.to || (a.from === a.to && b.from < a.from && a.from < b.to) || (b.from === b.to && a.from < b.from && b.from < a.to);
+  return a.from <= b.to && b.from <= a.to;
 }
 
 /** Replaces lines start..end (1-based) of `s` with `lines`. */
