@@ -8,7 +8,7 @@
  */
 import type { ChangeSet, FileContent } from "./changeset.js";
 import type { Finding, Severity } from "./finding.js";
-import { compareFindings } from "./finding.js";
+import { compareFindings, numberOccurrences } from "./finding.js";
 import type { Config } from "../config/defaults.js";
 import { parseDoc, nestingProblem, type Doc } from "./markdown/parse.js";
 import { anchorSet, anchorsOf } from "./markdown/slug.js";
@@ -247,6 +247,7 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
   if (publishing) for (const b of publishing.builds.values()) runOn(b.doc, (id) => BUILD_FILE_RULES.has(id));
 
   all.sort(compareFindings);
+  numberOccurrences(all);
   const findings = applyDiffFilter(all, diffs, mode, new Set(impactDocs));
   return { findings, allFindings: all, docs: [...docs.keys()].sort(), impactDocs, diffs, notes };
 }

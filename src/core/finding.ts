@@ -20,11 +20,17 @@ export interface Finding {
   causedByChange?: boolean;
   /** The text of line `line` at head, used for fingerprints (not printed). */
   lineText?: string;
+  /**
+   * How many findings before this one in the same file share its rule, line
+   * text and message (0 for the first): identical lines (e.g. several bare
+   * ``` fences) then still get distinct fingerprints.
+   */
+  occurrence?: number;
 }
 
 /** The stable identity of a finding across pushes: rule, path and the content of its line. */
-export function fingerprint(f: Pick<Finding, "rule" | "path" | "lineText" | "message">): string {
-  const basis = `${f.rule}\u0000${f.path}\u0000${(f.lineText ?? "").trim()}\u0000${f.message}`;
+export function fingerprint(f: Pick<Finding, "rule" | "path" | "lineText" | "message" | "occurrence">): string {
+  const basis = `${f.rule}\u0000${f.path}\u0000${(f.lineText ?? "").trim()}\u0000${f.message}${f.occurrence ? `\u0000${f.occurrence}` : ""}`;
   // FNV-1a 64-bit, as hex: short, stable, no crypto needed.
   let h = 0xcbf29ce484222325n;
   const prime = 0x100000001b3n;
@@ -37,4 +43,15 @@ export function fingerprint(f: Pick<Finding, "rule" | "path" | "lineText" | "mes
 
 export function compareFindings(a: Finding, b: Finding): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/** Numbers findings that would otherwise share a fingerprint, in file order (findings must be sorted). */
+export function numberOccurrences(findings: Finding[]): void {
+  const seen = new Map<string, number>();
+  for (const f of findings) {
+    const key = `${f.rule}\u0000${f.path}\u0000${(f.lineText ?? "").trim()}\u0000${f.message}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    if (n > 0) f.occurrence = n;
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, test, expect } from "@jest/globals";
 import { parsePatch, touches, hunkHolding } from "../../src/core/diff/patch.js";
+import { fingerprint, numberOccurrences, type Finding } from "../../src/core/finding.js";
 
 describe("parsePatch", () => {
   const patch = "@@ -1,3 +1,4 @@\n a\n-b\n+B\n+c\n d\n@@ -10,0 +12,1 @@\n+z\n";
@@ -36,5 +37,25 @@ describe("parsePatch", () => {
   test("a full git diff with header parses too", () => {
     const full = "diff --git a/x.md b/x.md\nindex 1..2 100644\n--- a/x.md\n+++ b/x.md\n" + patch;
     expect([...parsePatch(full).added].sort((a, b) => a - b)).toEqual([2, 3, 12]);
+  });
+});
+
+describe("fingerprints", () => {
+  const f = (line: number, lineText: string): Finding => ({ path: "g3doc/a.md", line, endLine: line, column: 1, rule: "code-fence-language", severity: "notice", message: "m", suggestion: null, changed: true, lineText });
+
+  test("identical lines in one file get distinct fingerprints, stable in file order", () => {
+    const list = [f(3, "```"), f(9, "```"), f(20, "```"), f(25, "other")];
+    numberOccurrences(list);
+    const fps = list.map(fingerprint);
+    expect(new Set(fps).size).toBe(4);
+    const again = [f(4, "```"), f(12, "```"), f(21, "```"), f(30, "other")];
+    numberOccurrences(again);
+    expect(again.map(fingerprint)).toEqual(fps);
+  });
+
+  test("the first occurrence keeps the plain fingerprint (rule, path, line text, message)", () => {
+    const one = [f(3, "```")];
+    numberOccurrences(one);
+    expect(fingerprint(one[0])).toBe(fingerprint({ rule: "code-fence-language", path: "g3doc/a.md", lineText: "```", message: "m" }));
   });
 });
