@@ -21,11 +21,13 @@ export interface RetryOptions {
   baseDelayMs: number;
   /** Longest single wait; a rate limit asking for more gives up at once. */
   maxWaitMs: number;
+  /** One attempt may take this long before it is abandoned (and retried when that is safe). */
+  timeoutMs?: number;
   /** How to wait (tests pass a recorder). */
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 1000, maxWaitMs: 60_000 };
+export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 1000, maxWaitMs: 60_000, timeoutMs: 30_000 };
 
 interface RequestErrorLike {
   status?: number;
@@ -89,11 +91,13 @@ export function withRetries<T extends { hook: Octokit["hook"] }>(octokit: T, ret
   const sleep = retry.sleep ?? defaultSleep;
   octokit.hook.wrap("request", async (request: (o: any) => any, options: any) => {
     const opts = options as RequestOptionsLike;
-    // plugin-retry reads `request.retries`; 0 leaves retrying to this layer.
-    const inner = { ...opts, request: { ...(opts.request ?? {}), retries: 0 } };
     for (let attempt = 0; ; attempt++) {
+      // The hook chain hands every layer the same options object, so settings go in place:
+      // plugin-retry reads `request.retries` (0 leaves retrying to this layer), fetch gets the timeout.
+      const timeout = retry.timeoutMs ? { signal: AbortSignal.timeout(retry.timeoutMs) } : {};
+      options.request = { ...(opts.request ?? {}), retries: 0, ...timeout };
       try {
-        return await request(inner);
+        return await request(options);
       } catch (err) {
         const wait = retryDelay(err as RequestErrorLike, attempt, opts, retry);
         if (wait === null) throw err;

@@ -64,6 +64,8 @@ export interface Fault {
   body?: unknown;
   headers?: Record<string, string>;
   times: number;
+  /** Answer only after this long. */
+  delayMs?: number;
 }
 
 export interface LoggedRequest {
@@ -116,8 +118,8 @@ export class FakeGitHub {
     this.pulls.set(p.number, { state: "open", ...p });
   }
 
-  fail(match: RegExp, status: number, opts: { body?: unknown; headers?: Record<string, string>; times?: number } = {}): void {
-    this.faults.push({ match, status, body: opts.body ?? { message: `fake ${status}` }, headers: opts.headers, times: opts.times ?? 1 });
+  fail(match: RegExp, status: number, opts: { body?: unknown; headers?: Record<string, string>; times?: number; delayMs?: number } = {}): void {
+    this.faults.push({ match, status, body: opts.body ?? { message: `fake ${status}` }, headers: opts.headers, times: opts.times ?? 1, delayMs: opts.delayMs });
   }
 
   /** Requests to the API, without the installation token request. */
@@ -172,6 +174,7 @@ export class FakeGitHub {
     const fault = this.faults.find((f) => f.times > 0 && f.match.test(`${method} ${path}`));
     if (fault) {
       fault.times--;
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       entry.status = fault.status;
       return [fault.status, fault.body, fault.headers ?? {}];
     }

@@ -7,7 +7,8 @@ import { anchorFor, planReview, commentBody } from "../../src/app/publish/commen
 import { renderSummary, conclusionFor, annotationsFor, titleFor } from "../../src/app/publish/check-run.js";
 import { appThreads, fingerprintIn, fingerprintMarker } from "../../src/app/publish/threads.js";
 import { mapStatus, toChangedFile } from "../../src/app/changeset-github.js";
-import { retryDelay, isRateLimit, DEFAULT_RETRY } from "../../src/app/octokit.js";
+import { retryDelay, isRateLimit, DEFAULT_RETRY, withRetries } from "../../src/app/octokit.js";
+import { ProbotOctokit } from "probot";
 import { InProcessQueue, SupersededError, QueueFullError } from "../../src/app/queue.js";
 import { LruDeliveryLog } from "../../src/app/deliveries.js";
 import { postReview } from "../../src/app/publish/review.js";
@@ -162,6 +163,27 @@ describe("retries", () => {
     expect(retryDelay(err(403, { "retry-after": "3" }), 0, opts, DEFAULT_RETRY)).toBe(3000);
     expect(retryDelay(err(429, { "retry-after": "120" }), 0, opts, DEFAULT_RETRY)).toBeNull();
     expect(retryDelay(err(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010" }), 0, opts, DEFAULT_RETRY, 1_000_000)).toBe(10_000);
+  });
+});
+
+describe("request timeouts", () => {
+  test("an answer that hangs is cut off and the request retried", async () => {
+    let calls = 0;
+    // A fetch that answers the second call at once and leaves the first hanging until aborted.
+    const fetch = (_url: string, init: { signal?: AbortSignal }) => {
+      calls++;
+      if (calls > 1) return Promise.resolve(new Response(JSON.stringify({ sha: "s", tree: [], truncated: false }), { status: 200, headers: { "content-type": "application/json" } }));
+      return new Promise<Response>((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+    };
+    const octokit = withRetries(
+      new ProbotOctokit({ auth: "t", request: { fetch }, retry: { enabled: false }, throttle: { enabled: false } } as any) as any,
+      { retries: 2, baseDelayMs: 1, maxWaitMs: 100, timeoutMs: 100, sleep: async () => undefined },
+    );
+    const t0 = Date.now();
+    const { data } = await octokit.rest.git.getTree({ owner: "o", repo: "r", tree_sha: "s", recursive: "1" });
+    expect(data.sha).toBe("s");
+    expect(calls).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
 
