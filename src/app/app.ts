@@ -4,7 +4,7 @@
  */
 import type { Probot, Context } from "probot";
 import { InProcessQueue, type JobQueue } from "./queue.js";
-import { LruDeliveryLog, type DeliveryLog } from "./deliveries.js";
+import { LruDeliveryLog, LruReviewMemo, type DeliveryLog, type ReviewMemo } from "./deliveries.js";
 import { CONFIG_FILE, runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
 import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./events.js";
 import { DEFAULT_RETRY, withRetries, type Octokit, type RetryOptions } from "./octokit.js";
@@ -12,6 +12,8 @@ import { DEFAULT_RETRY, withRetries, type Octokit, type RetryOptions } from "./o
 export interface AppOptions {
   queue?: JobQueue;
   deliveries?: DeliveryLog;
+  /** Reviews done in this process (a repeated pull_request event for the same head and base is skipped). */
+  memo?: ReviewMemo;
   retry?: Partial<RetryOptions>;
   /** Blobs per GraphQL query. */
   chunkSize?: number;
@@ -35,6 +37,7 @@ export function createApp(options: AppOptions = {}) {
       });
     const deliveries = options.deliveries ?? new LruDeliveryLog();
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+    const memo = options.memo ?? new LruReviewMemo();
 
     const schedule = (context: Context, req: ReviewRequest | undefined): void => {
       if (!req) return;
@@ -42,19 +45,49 @@ export function createApp(options: AppOptions = {}) {
         context.log.info({ delivery: context.id }, "delivery already taken in; not reviewing twice");
         return;
       }
-      const octokit = withRetries(context.octokit as unknown as Octokit, retry);
-      queue.enqueue(jobKey(req), {
+      const key = jobKey(req);
+      const reviewKey = `${req.headSha}..${req.pull?.baseSha ?? "?"}`;
+      // A pull_request event for a head and base reviewed already: nothing new to say. Re-runs asked for by a person always run.
+      if (req.pull && req.trigger.startsWith("pull_request.") && memo.done(key, reviewKey)) {
+        context.log.info({ key, sha: req.headSha, base: req.pull.baseSha, trigger: req.trigger }, "this head and base were reviewed already; not reviewing again");
+        return;
+      }
+      // Re-runs asked for by a person are not identical events: they never make one skipped.
+      const memoKey = req.pull && req.trigger.startsWith("pull_request.") ? reviewKey : `rerun:${req.headSha}`;
+      memo.started(key, memoKey);
+      const installationId = (context.payload as { installation?: { id?: number } }).installation?.id;
+      const enqueue = (job: Parameters<JobQueue["enqueue"]>[1]) => {
+        try {
+          queue.enqueue(key, job);
+        } catch (err) {
+          memo.finished(key, memoKey, false);
+          throw err;
+        }
+      };
+      enqueue({
         label: req.headSha,
         run: async (signal) => {
+          // A client of the installation's own: Probot's context.octokit shares one write throttle
+          // ("no-id") across all installations; app.auth(id) gives each installation its own.
+          let base = context.octokit as unknown as Octokit;
+          if (installationId !== undefined) {
+            try {
+              base = (await app.auth(installationId)) as unknown as Octokit;
+            } catch (err) {
+              context.log.warn({ err }, "could not make an installation client; using the event's");
+            }
+          }
+          const octokit = withRetries(base, retry);
           const outcome = await runReviewSafely(
             req,
-            { octokit, log: context.log, readConfig: () => context.config(CONFIG_FILE), chunkSize: options.chunkSize },
+            { octokit, log: context.log, readConfig: () => context.config(CONFIG_FILE), chunkSize: options.chunkSize, jobKey: key },
             signal,
           );
+          memo.finished(key, memoKey, outcome.status === "reviewed" || outcome.status === "no-docs");
           options.onOutcome?.(outcome, req);
         },
       });
-      context.log.info({ key: jobKey(req), sha: req.headSha, trigger: req.trigger, queued: queue.size }, "review queued");
+      context.log.info({ key, sha: req.headSha, trigger: req.trigger, queued: queue.size }, "review queued");
     };
 
     app.on(

@@ -33,12 +33,52 @@ export interface PullInfo {
   headRepo?: string;
 }
 
-/** Extra fields to send with the first GraphQL query (inside `repository { }`). */
+/** Extra fields to send with the first GraphQL query (inside `repository { }`, and at the top level). */
 export interface PiggybackQuery {
   variableDefs: string;
   variables: Record<string, unknown>;
   fields: string;
-  onData(repository: Record<string, unknown>): void;
+  /** Top-level fields (next to `repository`); they may use `$owner`. */
+  rootFields?: string;
+  onData(repository: Record<string, unknown>, root: Record<string, unknown>): void;
+  /** GraphQL errors that still leave the data usable (e.g. a repository that does not exist). */
+  tolerate?: (error: { path?: (string | number)[]; type?: string; message?: string }) => boolean;
+}
+
+/** Two piggyback queries as one. */
+export function combinePiggyback(a: PiggybackQuery, b: PiggybackQuery): PiggybackQuery {
+  return {
+    variableDefs: [a.variableDefs, b.variableDefs].filter(Boolean).join(", "),
+    variables: { ...a.variables, ...b.variables },
+    fields: `${a.fields}\n    ${b.fields}`,
+    rootFields: [a.rootFields, b.rootFields].filter(Boolean).join("\n  "),
+    onData(repository, root) {
+      a.onData(repository, root);
+      b.onData(repository, root);
+    },
+    tolerate: (e) => (a.tolerate?.(e) ?? false) || (b.tolerate?.(e) ?? false),
+  };
+}
+
+/** A GraphQL query whose errors the piggyback tolerates come back as their partial data. */
+async function tolerantGraphql<T>(octokit: Octokit, query: string, vars: Record<string, unknown>, extra: PiggybackQuery | undefined): Promise<T> {
+  try {
+    return await octokit.graphql<T>(query, vars);
+  } catch (err) {
+    const e = err as { name?: string; data?: unknown; errors?: { path?: (string | number)[]; type?: string; message?: string }[] };
+    if (e.name === "GraphqlResponseError" && e.data && extra?.tolerate && Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => extra.tolerate!(x))) {
+      return e.data as T;
+    }
+    throw err;
+  }
+}
+
+/** Sends a piggyback query on its own (when no content query carried it). */
+export async function sendPiggyback(octokit: Octokit, owner: string, name: string, p: PiggybackQuery): Promise<void> {
+  const defs = ["$owner: String!", "$name: String!", p.variableDefs].filter(Boolean).join(", ");
+  const query = `query(${defs}) {\n  repository(owner: $owner, name: $name) {\n    ${p.fields}\n  }\n  ${p.rootFields ?? ""}\n}`;
+  const data = await tolerantGraphql<Record<string, unknown>>(octokit, query, { owner, name, ...p.variables }, p);
+  p.onData((data.repository ?? {}) as Record<string, unknown>, data);
 }
 
 export interface GitHubChangeSetOptions {
@@ -337,9 +377,9 @@ export class GitHubChangeSet implements ChangeSet {
         Object.assign(vars, extra.variables);
         fields.push(extra.fields);
       }
-      const query = `query(${defs.join(", ")}) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }\n}`;
-      const data = await this.octokit.graphql<{ repository: Record<string, BlobNode | null> }>(query, vars);
-      if (extra) extra.onData(data.repository as Record<string, unknown>);
+      const query = `query(${defs.join(", ")}) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }${extra?.rootFields ? `\n  ${extra.rootFields}` : ""}\n}`;
+      const data = await tolerantGraphql<{ repository: Record<string, BlobNode | null> }>(this.octokit, query, vars, extra);
+      if (extra) extra.onData(data.repository as Record<string, unknown>, data as unknown as Record<string, unknown>);
       for (let j = 0; j < chunk.length; j++) {
         const c = blobContent(data.repository[`f${j}`]);
         out.push(c === "fetch-raw" ? await this.fetchRaw(chunk[j], data.repository[`f${j}`]!) : c);

@@ -7,22 +7,22 @@ import { posix } from "node:path";
 import { review } from "../core/engine.js";
 import { docMatcher } from "../core/docs-scope.js";
 import type { Finding } from "../core/finding.js";
-import { ConfigError, resolveConfig, validateUserConfig } from "../config/load.js";
+import { ConfigError } from "../config/load.js";
 import type { Config } from "../config/defaults.js";
 import { checkRuleIds } from "../core/rules/ids.js";
-import { GitHubChangeSet, type PullInfo } from "./changeset-github.js";
+import { GitHubChangeSet, combinePiggyback, sendPiggyback, type PullInfo } from "./changeset-github.js";
+import { ConfigReader, CONFIG_FILE, CONFIG_PATH, guessConfig, viaContextConfig } from "./config.js";
 import { describeError, type Octokit } from "./octokit.js";
 import { findPull } from "./pulls.js";
 import { prefetchFor } from "./prefetch.js";
 import { SupersededError } from "./queue.js";
 import { CheckRun, annotationsFor, conclusionFor, countsText, renderSummary, titleFor } from "./publish/check-run.js";
-import { planReview, type NotCommented, type PlannedComment } from "./publish/comments.js";
+import { mergeOverlapping, planReview, type NotCommented, type PlannedComment } from "./publish/comments.js";
 import { postReview } from "./publish/review.js";
 import { ThreadLister, resolveThreads } from "./publish/threads.js";
 import { codeSpan, escapeMarkdown } from "./publish/escape.js";
 
-export const CONFIG_FILE = "g3doc-review.yml";
-export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+export { CONFIG_FILE, CONFIG_PATH };
 
 export interface ReviewRequest {
   owner: string;
@@ -46,8 +46,10 @@ export interface Logger {
 export interface JobDeps {
   octokit: Octokit;
   log: Logger;
-  /** Reads the repository's config (Probot's `context.config`). */
+  /** Probot's `context.config`: read only for a config file that uses `_extends` (the job reads the file itself). */
   readConfig(): Promise<unknown>;
+  /** Names the job's check run (`external_id`). */
+  jobKey?: string;
   /** Blobs per GraphQL query. */
   chunkSize?: number;
 }
@@ -67,15 +69,7 @@ function step(signal: AbortSignal): void {
 
 /** Reads and validates the config; a ConfigError names the key at fault. */
 export async function loadRepoConfig(readConfig: () => Promise<unknown>): Promise<Config> {
-  let raw: unknown;
-  try {
-    raw = await readConfig();
-  } catch (err) {
-    // A GitHub error is the job's failure; anything else is the file (YAML syntax, a bad _extends).
-    if (typeof (err as { status?: unknown }).status === "number") throw err;
-    throw new ConfigError(`${CONFIG_PATH}: ${(err as Error).message.split("\n")[0]}`);
-  }
-  const config = resolveConfig(validateUserConfig(raw, CONFIG_PATH));
+  const config = await viaContextConfig(readConfig);
   checkRuleIds(config, CONFIG_PATH);
   return config;
 }
@@ -97,16 +91,14 @@ function reviewBody(findings: Finding[], posted: number, inSummary: number, chec
 
 export async function runReview(req: ReviewRequest, deps: JobDeps, signal: AbortSignal): Promise<JobOutcome> {
   const { octokit, log } = deps;
-  const check = new CheckRun(octokit, req.owner, req.repo, req.headSha);
+  const externalId = `${deps.jobKey ?? `${req.owner}/${req.repo}`}@${req.headSha}:${Math.random().toString(36).slice(2, 10)}`;
+  const check = new CheckRun(octokit, req.owner, req.repo, req.headSha, externalId);
   let outcome: JobOutcome = { status: "failed" };
   let failure: unknown;
   try {
     step(signal);
-    let config: Config;
-    try {
-      config = await loadRepoConfig(deps.readConfig);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
+    const configs = new ConfigReader(octokit, req.owner, req.repo);
+    const invalidConfig = async (err: ConfigError): Promise<JobOutcome> => {
       const summary = [
         `The config file ${codeSpan(CONFIG_PATH)} is not valid, so nothing was reviewed.`,
         "",
@@ -115,31 +107,58 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
         "Fix the file on the default branch, then re-run this check.",
       ].join("\n");
       await check.complete("failure", `Invalid config: ${err.message.replace(/^[^:]*:(\d+:)?\s*/, "")}`.slice(0, 200), summary);
-      return (outcome = { status: "invalid-config", conclusion: "failure", checkRunId: check.id, error: err.message });
-    }
+      return { status: "invalid-config", conclusion: "failure", checkRunId: check.id, error: err.message };
+    };
+    const loadConfig = async (): Promise<Config | JobOutcome> => {
+      try {
+        return await configs.load(deps.readConfig);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        return invalidConfig(err);
+      }
+    };
+    const isOutcome = (x: Config | JobOutcome): x is JobOutcome => "status" in x;
 
-    step(signal);
     const pull = req.pull ?? (await findPull(octokit, req.owner, req.repo, req.headSha, req.pullNumber));
     if (!pull) {
       await check.complete("neutral", "No open pull request", `No open pull request has ${codeSpan(req.headSha.slice(0, 7))} as its head, so there is nothing to review.`);
       return (outcome = { status: "no-pull", conclusion: "neutral", checkRunId: check.id });
     }
-    if (pull.draft && !config.review.drafts) {
-      log.info({ pull: pull.number }, "draft pull request: not reviewed (review.drafts is off)");
-      return (outcome = { status: "skipped-draft" });
+    let config: Config | undefined;
+    if (pull.draft) {
+      // Whether to review a draft is the config's to say: one small query for it alone.
+      const loaded = await loadConfig();
+      if (isOutcome(loaded)) return (outcome = loaded);
+      config = loaded;
+      if (!config.review.drafts) {
+        log.info({ pull: pull.number }, "draft pull request: not reviewed (review.drafts is off)");
+        return (outcome = { status: "skipped-draft" });
+      }
     }
 
     step(signal);
     await check.start();
-    const isDoc = docMatcher(config);
+    const guess = guessConfig();
+    let isDoc = docMatcher(config ?? guess);
     const threads = new ThreadLister(octokit, pull);
     const cs = await GitHubChangeSet.load(octokit, pull, {
-      isDoc,
-      piggyback: threads.piggyback(),
-      prefetch: prefetchFor(config),
+      isDoc: (p) => isDoc(p),
+      // The config rides along with the first content query (built before the config is known).
+      piggyback: config ? threads.piggyback() : combinePiggyback(threads.piggyback(), configs.piggyback()),
+      prefetch: prefetchFor(config ?? guess),
       signal,
       chunkSize: deps.chunkSize,
     });
+    step(signal);
+    if (!config) {
+      if (touchesDocs(cs, guess)) await cs.read([], "head");
+      const unsent = cs.takePiggyback();
+      if (unsent) await sendPiggyback(octokit, pull.owner, pull.repo, unsent);
+      const loaded = await loadConfig();
+      if (isOutcome(loaded)) return (outcome = loaded);
+      config = loaded;
+      isDoc = docMatcher(config);
+    }
     step(signal);
     if (!touchesDocs(cs, config)) {
       const summary = `This pull request changes no file under ${config.paths.map((p) => codeSpan(p)).join(", ")}, so there was nothing to review.${
@@ -153,8 +172,14 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
     step(signal);
     const existing = await threads.list(signal);
     const listed = new Set(cs.files.map((f) => f.path));
-    const plan = planReview(result.findings, result.diffs, existing, {
+    // Overlapping suggestions of a file become one (GitHub applies each over its own lines); the texts are cached.
+    const suggested = [...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path))];
+    const texts = new Map<string, string>();
+    for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map()) if (c.kind === "text") texts.set(path, c.text);
+    const merged = mergeOverlapping(result.findings, texts, config.lineLength);
+    const plan = planReview(merged.findings, result.diffs, existing, {
       maxComments: config.review.maxComments,
+      riders: merged.riders,
       reviewed: (p) => !cs.filesTruncated || listed.has(p),
     });
     step(signal);

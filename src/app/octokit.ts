@@ -62,8 +62,9 @@ export function isRateLimit(err: RequestErrorLike): boolean {
 function writesContent(options: RequestOptionsLike): boolean {
   const method = (options.method ?? "GET").toUpperCase();
   if (options.url === "/graphql") return /^\s*mutation\b/.test(String(options.query ?? ""));
-  // A review posted twice is visible noise; every other write the app makes is safe to repeat.
-  return method === "POST" && /\/reviews$/.test(options.url ?? "");
+  // A review posted twice is visible noise; a check run created twice stays in progress (CheckRun looks it up
+  // instead); every other write the app makes is safe to repeat.
+  return method === "POST" && /\/(reviews|check-runs)$/.test(options.url ?? "");
 }
 
 /** Milliseconds to wait before retry `attempt` (0-based), or null to give up. */

@@ -24,6 +24,7 @@ export interface FakePull {
 
 export interface CheckRunState {
   id: number;
+  external_id?: string;
   head_sha: string;
   name: string;
   status: string;
@@ -66,6 +67,8 @@ export interface Fault {
   times: number;
   /** Answer only after this long. */
   delayMs?: number;
+  /** Do the request, then answer with the fault (the answer is lost, the write is not). */
+  after?: boolean;
 }
 
 export interface LoggedRequest {
@@ -91,6 +94,8 @@ export class FakeGitHub {
   readonly commits = new Map<string, Files>();
   readonly pulls = new Map<number, FakePull>();
   config: string | null = null;
+  /** The owner's `.github` repository's config; null: no such repository. */
+  orgConfig: string | null = null;
   readonly checkRuns: CheckRunState[] = [];
   readonly reviews: ReviewState[] = [];
   readonly pending = new Map<number, ReviewState>();
@@ -118,8 +123,8 @@ export class FakeGitHub {
     this.pulls.set(p.number, { state: "open", ...p });
   }
 
-  fail(match: RegExp, status: number, opts: { body?: unknown; headers?: Record<string, string>; times?: number; delayMs?: number } = {}): void {
-    this.faults.push({ match, status, body: opts.body ?? { message: `fake ${status}` }, headers: opts.headers, times: opts.times ?? 1, delayMs: opts.delayMs });
+  fail(match: RegExp, status: number, opts: { body?: unknown; headers?: Record<string, string>; times?: number; delayMs?: number; after?: boolean } = {}): void {
+    this.faults.push({ match, status, body: opts.body ?? { message: `fake ${status}` }, headers: opts.headers, times: opts.times ?? 1, delayMs: opts.delayMs, after: opts.after });
   }
 
   /** Requests to the API, without the installation token request. */
@@ -175,6 +180,7 @@ export class FakeGitHub {
     if (fault) {
       fault.times--;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault.after) this.route(method, path, query, parsed);
       entry.status = fault.status;
       return [fault.status, fault.body, fault.headers ?? {}];
     }
@@ -195,9 +201,13 @@ export class FakeGitHub {
     }
     if (method === "POST" && path === "/graphql") return this.graphql(body);
     if (method === "POST" && path === `${R}/check-runs`) {
-      const run: CheckRunState = { id: this.nextId++, head_sha: body.head_sha, name: body.name, status: body.status ?? "queued", conclusion: body.conclusion, output: body.output, annotations: [...(body.output?.annotations ?? [])], updates: 0 };
+      const run: CheckRunState = { id: this.nextId++, external_id: body.external_id, head_sha: body.head_sha, name: body.name, status: body.status ?? "queued", conclusion: body.conclusion, output: body.output, annotations: [...(body.output?.annotations ?? [])], updates: 0 };
       this.checkRuns.push(run);
       return [201, { id: run.id, head_sha: run.head_sha, html_url: `https://github.com/${this.owner}/${this.repo}/runs/${run.id}`, status: run.status }];
+    }
+    if (method === "GET" && (m = path.match(new RegExp(`^${R}/commits/([0-9a-f]+)/check-runs$`)))) {
+      const runs = this.checkRuns.filter((r) => r.head_sha === m![1] && (!query.check_name || r.name === query.check_name)).reverse();
+      return [200, { total_count: runs.length, check_runs: runs.map((r) => ({ id: r.id, name: r.name, head_sha: r.head_sha, external_id: r.external_id ?? "", status: r.status, conclusion: r.conclusion ?? null, html_url: `https://github.com/${this.owner}/${this.repo}/runs/${r.id}` })) }];
     }
     if (method === "PATCH" && (m = path.match(new RegExp(`^${R}/check-runs/(\\d+)$`)))) {
       const run = this.checkRuns.find((r) => r.id === Number(m![1]));
@@ -323,9 +333,13 @@ export class FakeGitHub {
     checkGraphQL(body.query, vars);
     const op = parseGraphQL(body.query);
     const root = op.operation === "query" ? { __typename: "Query" } : { __typename: "Mutation" };
+    this.gqlErrors = [];
     const data = this.evaluate(op.operation === "query" ? "Query" : "Mutation", root, op.selections, vars);
-    return [200, { data }];
+    return [200, this.gqlErrors.length ? { data, errors: this.gqlErrors } : { data }];
   }
+
+  private gqlErrors: any[] = [];
+  private currentAlias = "";
 
   private arg(v: any, vars: Record<string, unknown>): any {
     if (!v) return undefined;
@@ -339,10 +353,17 @@ export class FakeGitHub {
   private resolveField(type: string, obj: any, name: string, args: Record<string, any>): any {
     switch (`${type}.${name}`) {
       case "Query.repository":
-        return args.owner === this.owner && args.name === this.repo ? { __typename: "Repository" } : null;
+        if (args.owner === this.owner && args.name === this.repo) return { __typename: "Repository" };
+        if (args.owner === this.owner && args.name === ".github" && this.orgConfig !== null) return { __typename: "Repository", org: true };
+        this.gqlErrors.push({ type: "NOT_FOUND", path: [this.currentAlias], locations: [], message: `Could not resolve to a Repository with the name '${args.owner}/${args.name}'.` });
+        return null;
       case "Repository.object": {
         const [sha, ...rest] = String(args.expression).split(":");
         const path = rest.join(":");
+        if (sha === "HEAD" && path === ".github/g3doc-review.yml") {
+          const t = obj.org ? this.orgConfig : this.config;
+          return t === null ? null : { __typename: "Blob", byteSize: t.length, isBinary: false, isTruncated: false, text: t, oid: "3".repeat(40) };
+        }
         const files = this.commits.get(sha);
         if (!files) return null;
         const v = files[path];
@@ -395,6 +416,7 @@ export class FakeGitHub {
         continue;
       }
       const args = Object.fromEntries(Object.entries(f.args).map(([k, v]) => [k, this.arg(v, vars)]));
+      this.currentAlias = key;
       const value = this.resolveField(type, obj, f.name, args);
       const childType = SCHEMA[type]?.[f.name]?.type ?? "Unknown";
       if (value === null || value === undefined || !f.selections) out[key] = value ?? null;

@@ -120,7 +120,19 @@ export async function setup(options: { app?: AppOptions; probotOctokit?: (o: any
   };
 }
 
+/** Pairs of suggested changes in one review that touch the same line of a file (GitHub could not apply both). */
+export function overlappingSuggestions(fake: FakeGitHub): string[] {
+  const out: string[] = [];
+  for (const r of fake.reviews) {
+    const ranges = r.comments.filter((c: any) => /```suggestion\b/.test(c.body)).map((c: any) => ({ path: c.path as string, start: (c.start_line ?? c.line) as number, end: c.line as number }));
+    ranges.forEach((a, i) => ranges.slice(i + 1).forEach((b) => a.path === b.path && a.start <= b.end && b.start <= a.end && out.push(`${a.path}:${a.start}-${a.end} and ${b.start}-${b.end}`)));
+  }
+  return out;
+}
+
 export function teardown(): void {
+  // Every scenario: no two posted suggestions overlap.
+  const overlaps = live.flatMap((f) => overlappingSuggestions(f));
   // G3DOC_PRINT_REQUESTS=1 prints what each scenario asked of GitHub (for docs/app.md and reports).
   if (process.env.G3DOC_PRINT_REQUESTS === "1") {
     const name = expect.getState().currentTestName;
@@ -129,6 +141,7 @@ export function teardown(): void {
   live.length = 0;
   nock.cleanAll();
   nock.enableNetConnect();
+  expect(overlaps).toEqual([]);
 }
 
 /**

@@ -6,6 +6,15 @@ afterAll(releaseNock);
 
 afterEach(teardown);
 
+/** No two suggested changes of one review touch the same line of a file (GitHub could not apply both). */
+function expectNoOverlappingSuggestions(h: Harness): void {
+  for (const r of h.fake.reviews) {
+    const ranges = r.comments.filter((c: any) => /```suggestion\b/.test(c.body)).map((c: any) => ({ path: c.path, start: c.start_line ?? c.line, end: c.line }));
+    const clashes = ranges.filter((a: any, i: number) => ranges.some((b: any, j: number) => j > i && a.path === b.path && a.start <= b.end && b.start <= a.end));
+    expect(clashes).toEqual([]);
+  }
+}
+
 const doc = (title: string, lines: string[]) => `# ${title}\n\n${lines.join("\n\n")}\n`;
 
 /** A pull request from `base` to `head` files, opened. */
@@ -19,7 +28,7 @@ async function openPull(h: Harness, base: Files, head: Files, opts: { draft?: bo
 }
 
 describe("request budget", () => {
-  test("the seed review costs 6 API requests (plus the token and the config lookups)", async () => {
+  test("the seed review costs 6 API requests, the config included (plus the installation token)", async () => {
     const h = await setup();
     const { base, head } = seedTrees(false);
     await openPull(h, base, head);
@@ -32,12 +41,23 @@ describe("request budget", () => {
       "POST /repos/{o}/{r}/pulls/2/reviews",
       "PATCH /repos/{o}/{r}/check-runs/1000",
     ]);
-    // Counted apart: one token request and context.config's two lookups (repo, then the org's .github repo).
-    expect(h.fake.log.length - h.fake.apiRequests().length).toBe(3);
+    // Counted apart: the installation token (Probot caches it for about an hour). The config rode in the GraphQL query.
+    expect(h.fake.log.map((r) => r.path).filter((p) => p.startsWith("/app/installations/"))).toHaveLength(1);
+    expect(h.fake.log.length - h.fake.apiRequests().length).toBe(1);
+    const query = h.fake.log.find((r) => r.path === "/graphql")!.body.query as string;
+    expect(query).toContain("g3docConfig: object(expression: $g3docConfigExpr)");
+    expect(query).toContain('g3docOrgConfig: repository(owner: $owner, name: ".github")');
+    expectNoOverlappingSuggestions(h);
   });
 
-  test("a pull request of 100 changed files (30 docs) costs 6 API requests", async () => {
+  test.each([
+    ["no config file", null, null],
+    ["a config file", "review:\n  maxComments: 30\nlineLength: 100\n", null],
+    ["the owner's config in its .github repository", null, "review:\n  maxComments: 30\n"],
+  ])("a pull request of 100 changed files (30 docs), %s: at most 6 requests, everything counted but the token", async (_name, config, orgConfig) => {
     const h = await setup();
+    h.fake.config = config;
+    h.fake.orgConfig = orgConfig;
     const base: Files = { "README.md": "# r\n" };
     const head: Files = { "README.md": "# r\n" };
     for (let i = 0; i < 30; i++) {
@@ -48,9 +68,12 @@ describe("request budget", () => {
     await openPull(h, base, head);
     expect(violations()).toEqual([]);
     expect(h.fake.listFiles(h.fake.pulls.get(2)!)).toHaveLength(100);
-    expect(h.fake.apiRequests()).toHaveLength(6);
+    const all = h.fake.log.filter((r) => !r.path.startsWith("/app/installations/"));
+    expect(all.length).toBeLessThanOrEqual(6);
+    expect(all.some((r) => r.path.includes("/contents/"))).toBe(false);
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.reviews[0].comments).toHaveLength(30);
+    expectNoOverlappingSuggestions(h);
   });
 });
 
@@ -247,7 +270,8 @@ describe("config", () => {
     expect(run.output!.summary).toMatch(message);
     expect(run.output!.summary).toContain(".github/g3doc-review.yml");
     expect(h.fake.reviews).toHaveLength(0);
-    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs"]);
+    // The config comes with the content query, so the change is read first; nothing is posted.
+    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs", "GET /repos/{o}/{r}/pulls/2/files", `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`, "POST /graphql", "PATCH /repos/{o}/{r}/check-runs/1000"]);
   });
 
   test("config settings apply: failOn warning fails on warnings, maxComments caps comments, requestChanges", async () => {
@@ -271,7 +295,8 @@ describe("which events review what", () => {
     const h = await setup();
     await openPull(h, base, head, { draft: true });
     expect(h.fake.checkRuns).toHaveLength(0);
-    expect(h.fake.apiRequests()).toHaveLength(0);
+    // One small query for the config (review.drafts), then nothing.
+    expect(h.fake.shapes()).toEqual(["POST /graphql"]);
 
     h.fake.pulls.get(2)!.draft = false;
     await h.receive("pull_request", pullRequestPayload("ready_for_review"));
@@ -289,7 +314,8 @@ describe("which events review what", () => {
     await openPull(h, { "src/a.go": "package a\n" }, { "src/a.go": "package b\n" });
     expect(violations()).toEqual([]);
     expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "No g3doc changes" } });
-    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs", "GET /repos/{o}/{r}/pulls/2/files", "PATCH /repos/{o}/{r}/check-runs/1000"]);
+    // No file could be a doc: the config comes alone (it could name other paths).
+    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs", "GET /repos/{o}/{r}/pulls/2/files", "POST /graphql", "PATCH /repos/{o}/{r}/check-runs/1000"]);
   });
 
   test("edited: only a changed base branch starts a review", async () => {

@@ -144,31 +144,83 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
   return out.length > limit ? out.slice(0, limit) : out;
 }
 
-/** One check run on the head commit. */
+/**
+ * One check run on the head commit. Its `external_id` names the job, so a
+ * create whose answer was lost (a 502 or a reset after GitHub did it) is not
+ * repeated blindly: the run is looked up and adopted. Other in-progress runs
+ * of the app on the same commit that a lookup saw are completed with this
+ * one, so none is left in progress.
+ */
 export class CheckRun {
   id: number | undefined;
   htmlUrl: string | undefined;
   completed = false;
+  /** In-progress runs of the app on this commit, seen by a lookup, that are not this one. */
+  readonly strays = new Set<number>();
 
   constructor(
     private readonly octokit: Octokit,
     private readonly owner: string,
     private readonly repo: string,
     readonly headSha: string,
+    readonly externalId: string,
   ) {}
 
   async start(): Promise<void> {
-    const { data } = await this.octokit.rest.checks.create({
-      owner: this.owner,
-      repo: this.repo,
-      name: CHECK_NAME,
-      head_sha: this.headSha,
+    const data = await this.create({
       status: "in_progress",
       started_at: new Date().toISOString(),
       output: { title: "Reviewing the changed docs", summary: "g3doc-review is reading the change." },
     });
     this.id = data.id;
     this.htmlUrl = data.html_url ?? undefined;
+  }
+
+  /** Creates the run; after a failed attempt, adopts the run GitHub made anyway (by external_id), else tries again. */
+  private async create(fields: Record<string, unknown>): Promise<{ id: number; html_url?: string | null }> {
+    const attempts = 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await this.octokit.rest.checks.create({ owner: this.owner, repo: this.repo, name: CHECK_NAME, head_sha: this.headSha, external_id: this.externalId, ...(fields as object) } as any);
+        return data;
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        // A 4xx other than a rate limit means GitHub did not create it; anything else may have.
+        if (attempt >= attempts || (status !== undefined && status < 500 && status !== 403 && status !== 429)) throw err;
+        const found = await this.lookup().catch(() => undefined);
+        if (found) return found;
+      }
+    }
+  }
+
+  /** The app's runs on this commit: returns ours (by external_id) if GitHub made it; notes the other in-progress ones. */
+  private async lookup(): Promise<{ id: number; html_url?: string | null } | undefined> {
+    const { data } = await this.octokit.rest.checks.listForRef({ owner: this.owner, repo: this.repo, ref: this.headSha, check_name: CHECK_NAME, filter: "all", per_page: 100 });
+    let mine: { id: number; html_url?: string | null } | undefined;
+    for (const run of data.check_runs) {
+      if (run.head_sha !== this.headSha || run.name !== CHECK_NAME) continue;
+      if (run.external_id === this.externalId && !mine) mine = run;
+      else if (run.status !== "completed") this.strays.add(run.id);
+    }
+    if (mine) this.strays.delete(mine.id);
+    return mine;
+  }
+
+  /** Completes the in-progress runs a lookup saw that are not this one. */
+  private async completeStrays(): Promise<void> {
+    for (const id of this.strays) {
+      if (id === this.id) continue;
+      await this.octokit.rest.checks.update({
+        owner: this.owner,
+        repo: this.repo,
+        check_run_id: id,
+        status: "completed",
+        conclusion: "cancelled",
+        completed_at: new Date().toISOString(),
+        output: { title: "Replaced by another run", summary: `This run was left behind by a failed request; check run ${this.id ?? "?"} has the result.` },
+      });
+      this.strays.delete(id);
+    }
   }
 
   /** Completes the run; annotations past the first 50 follow in further updates. */
@@ -182,12 +234,18 @@ export class CheckRun {
       output: first.length > 0 ? { ...output, annotations: first } : output,
     };
     if (this.id === undefined) {
-      const { data } = await this.octokit.rest.checks.create({ owner: this.owner, repo: this.repo, name: CHECK_NAME, head_sha: this.headSha, ...completion });
+      const data = await this.create(completion);
       this.id = data.id;
+      this.htmlUrl = data.html_url ?? undefined;
+      // Adopted a run made in progress by an earlier attempt: complete it.
+      if ((data as { status?: string }).status !== undefined && (data as { status?: string }).status !== "completed") {
+        await this.octokit.rest.checks.update({ owner: this.owner, repo: this.repo, check_run_id: this.id, ...completion });
+      }
     } else {
       await this.octokit.rest.checks.update({ owner: this.owner, repo: this.repo, check_run_id: this.id, ...completion });
     }
     this.completed = true;
+    await this.completeStrays();
     for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
       await this.octokit.rest.checks.update({
         owner: this.owner,

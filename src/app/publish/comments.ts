@@ -8,6 +8,7 @@ import type { Finding } from "../../core/finding.js";
 import { fingerprint, SEVERITY_RANK } from "../../core/finding.js";
 import type { FileDiff } from "../../core/diff/patch.js";
 import { hunkHolding, firstCommentableLine } from "../../core/diff/patch.js";
+import { mergeSuggestions } from "../../core/fix/merge.js";
 import { escapeMarkdown, fencedBlock, codeSpan } from "./escape.js";
 import { fingerprintMarker, type ReviewThread } from "./threads.js";
 
@@ -62,8 +63,9 @@ export function anchorFor(f: Finding, diff: FileDiff | undefined): Anchor {
   return { line: first, withSuggestion: false };
 }
 
-export function commentBody(f: Finding, fp: string, withSuggestion: boolean, note?: string): string {
+export function commentBody(f: Finding, fp: string, withSuggestion: boolean, note?: string, riders: readonly Finding[] = []): string {
   const parts = [`**${f.severity}** ${codeSpan(f.rule)}: ${escapeMarkdown(f.message)}`];
+  for (const r of riders) parts.push(`**${r.severity}** ${codeSpan(r.rule)} (line ${r.line}): ${escapeMarkdown(r.message)}`);
   if (withSuggestion && f.suggestion !== null) parts.push(fencedBlock(f.suggestion, "suggestion"));
   if (note) parts.push(`_${note}_`);
   parts.push(fingerprintMarker(fp));
@@ -75,8 +77,41 @@ function byImportance(a: Finding, b: Finding): number {
   return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line);
 }
 
+/**
+ * GitHub applies suggestions one by one, each over its own lines: two that
+ * touch the same line cannot both be applied. Per file, overlapping
+ * suggestions become one over the union of their ranges (src/core/fix/merge.ts);
+ * its first finding carries it, and the others ride along in its comment.
+ */
+export function mergeOverlapping(findings: readonly Finding[], texts: ReadonlyMap<string, string>, limit: number): { findings: Finding[]; riders: Map<Finding, Finding[]> } {
+  const riders = new Map<Finding, Finding[]>();
+  const replaced = new Map<Finding, Finding>();
+  const dropped = new Set<Finding>();
+  const byPath = new Map<string, Finding[]>();
+  for (const f of findings) if (f.suggestion !== null) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+  for (const [path, fs] of byPath) {
+    const text = texts.get(path);
+    if (fs.length < 2 || text === undefined) continue;
+    const { suggestions } = mergeSuggestions(text, path, fs, { limit });
+    const carried = new Set<Finding>();
+    for (const m of suggestions) {
+      const [first, ...rest] = m.findings;
+      carried.add(first);
+      replaced.set(first, { ...first, line: m.line, endLine: m.endLine, suggestion: m.suggestion });
+      if (rest.length > 0) riders.set(replaced.get(first)!, rest);
+      for (const r of rest) dropped.add(r);
+    }
+    // A fix that collided with another comes back on the next review; it is still reported, without its suggestion.
+    for (const f of fs) if (!carried.has(f) && !dropped.has(f)) replaced.set(f, { ...f, suggestion: null });
+  }
+  const out = findings.filter((f) => !dropped.has(f)).map((f) => replaced.get(f) ?? f);
+  return { findings: out, riders };
+}
+
 export interface PlanOptions {
   maxComments: number;
+  /** Findings that ride along in another finding's comment (from mergeOverlapping). */
+  riders?: ReadonlyMap<Finding, readonly Finding[]>;
   /** Whether a path's findings are known (false for files past GitHub's listing limit). */
   reviewed?: (path: string) => boolean;
 }
@@ -89,20 +124,21 @@ export function planReview(findings: Finding[], diffs: ReadonlyMap<string, FileD
   const plan: ReviewPlan = { comments: [], alreadyCommented: [], notCommented: [], stale: [] };
   for (const f of [...findings].sort(byImportance)) {
     const fp = fingerprint(f);
+    const riders = options.riders?.get(f) ?? [];
     current.set(fp, (current.get(fp) ?? 0) + 1);
     const left = existing.get(fp) ?? 0;
     if (left > 0) {
       existing.set(fp, left - 1);
-      plan.alreadyCommented.push(f);
+      plan.alreadyCommented.push(f, ...riders);
       continue;
     }
     const anchor = anchorFor(f, diffs.get(f.path));
     if ("reason" in anchor) {
-      plan.notCommented.push({ finding: f, reason: anchor.reason });
+      for (const x of [f, ...riders]) plan.notCommented.push({ finding: x, reason: anchor.reason });
       continue;
     }
     if (plan.comments.length >= options.maxComments) {
-      plan.notCommented.push({ finding: f, reason: `over the limit of ${options.maxComments} comments per review` });
+      for (const x of [f, ...riders]) plan.notCommented.push({ finding: x, reason: `over the limit of ${options.maxComments} comments per review` });
       continue;
     }
     plan.comments.push({
@@ -112,7 +148,7 @@ export function planReview(findings: Finding[], diffs: ReadonlyMap<string, FileD
       line: anchor.line,
       ...(anchor.startLine !== undefined ? { startLine: anchor.startLine } : {}),
       withSuggestion: anchor.withSuggestion,
-      body: commentBody(f, fp, anchor.withSuggestion, anchor.note),
+      body: commentBody(f, fp, anchor.withSuggestion, anchor.note, riders),
     });
     if (!anchor.withSuggestion && f.suggestion !== null) plan.notCommented.push({ finding: f, reason: "its suggested change spans lines outside the diff", commentedWithoutSuggestion: true });
   }

@@ -46,6 +46,8 @@ export interface ReplayOptions {
 
 export interface DeliveryOutcome {
   kind: "opened" | "synchronize-same-head" | "synchronize-next";
+  /** The app made no check run for it (a head and base it had reviewed already). */
+  skipped?: boolean;
   head: string;
   ackStatus: number;
   ackMs: number;
@@ -79,7 +81,11 @@ export interface SignatureCase {
 export interface ReplayReport {
   prs: number;
   requests_total: number;
+  /** Requests to the pull request's repository (REST and GraphQL), all its deliveries; tokens apart. */
   requests_per_pr: { p50: number; max: number };
+  installation_token_requests: number;
+  overlapping_suggestions: number;
+  suggestions_outside_hunk: number;
   ack_ms: { p50: number; p99: number };
   review_ms: { p50: number; p95: number };
   findings_total: number;
@@ -92,6 +98,7 @@ export interface ReplayReport {
   details: {
     options: Omit<ReplayOptions, "log">;
     deliveries: number;
+    skipped_deliveries: number;
     requests_per_delivery: { p50: number; max: number };
     /** Acknowledgement of the first deliveries, sent all at once (one per pull request in flight). */
     ack_first_burst_ms: { n: number; p50: number; p99: number };
@@ -139,6 +146,20 @@ async function waitForCheck(standin: Standin, repo: Repo, head: string, since: n
     await sleep(20);
   }
   return null;
+}
+
+/**
+ * For a delivery the app may skip (a same-head `synchronize` after a finished
+ * review): a new check run within `graceMs` is waited for as usual; none means
+ * the app skipped it (null).
+ */
+async function waitForCheckOrSkip(standin: Standin, repo: Repo, head: string, since: number, graceMs: number, timeoutMs: number): Promise<CheckRun | null | "skipped"> {
+  const deadline = performance.now() + graceMs;
+  while (performance.now() < deadline) {
+    if (standin.checkRunsFor(repo, head, CHECK_NAME).some((r) => r.createdAt >= since)) return waitForCheck(standin, repo, head, since, timeoutMs);
+    await sleep(20);
+  }
+  return "skipped";
 }
 
 /** Waits until the stand-in has seen no request for `quietMs` (bounded). */
@@ -244,7 +265,12 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
         } catch (err) {
           errors.push(`PR ${number} ${kind}: webhook delivery failed: ${(err as Error).message}`);
         }
-        const run = await waitForCheck(standin, repo, p.headSha, sentAt, deliveryTimeoutMs);
+        const waited = kind === "synchronize-same-head" && deliveries[0]?.conclusion ? await waitForCheckOrSkip(standin, repo, p.headSha, sentAt, 3000, deliveryTimeoutMs) : await waitForCheck(standin, repo, p.headSha, sentAt, deliveryTimeoutMs);
+        if (waited === "skipped") {
+          deliveries.push({ kind, head: p.headSha, ackStatus, ackMs, reviewMs: null, conclusion: null, title: null, sentAt, skipped: true });
+          return null;
+        }
+        const run = waited;
         if (!run) errors.push(`PR ${number} ${kind}: no completed ${CHECK_NAME} check run for ${p.headSha.slice(0, 7)} within ${deliveryTimeoutMs} ms`);
         deliveries.push({ kind, head: p.headSha, ackStatus, ackMs, reviewMs: run ? run.completedAtMs! - sentAt : null, conclusion: run?.conclusion ?? null, title: run?.output.title ?? null, sentAt });
         return run;
@@ -302,31 +328,25 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
 
   // ---------------------------------------------------------------- metrics
   const reqs = standin.requests;
+  // Per pull request: the requests to its repository's API (REST and GraphQL). Installation tokens are
+  // counted apart: Probot caches one for about an hour, so it is no cost of a review.
   const byRepo = new Map<string, number>();
   let tokens = 0;
   let orgConfig = 0;
-  const pendingConfig: string[] = [];
   for (const r of reqs) {
     if (r.operation === "apps/create-installation-access-token") {
       tokens++;
       continue;
     }
-    const configRead = r.operation === "repos/get-content" && /\.github(%2F|\/)g3doc-review\.yml$/i.test(r.path);
-    if (configRead && r.path.includes("/repos/google/.github/")) {
-      // The org-wide fallback read: it belongs to the pull request whose repository read came first.
+    if (r.operation === "repos/get-content" && /\.github(%2F|\/)g3doc-review\.yml$/i.test(r.path) && r.path.includes("/repos/google/.github/")) {
       orgConfig++;
-      const owner = pendingConfig.shift();
-      if (owner) byRepo.set(owner, (byRepo.get(owner) ?? 0) + 1);
       continue;
     }
-    if (r.repo) {
-      byRepo.set(r.repo, (byRepo.get(r.repo) ?? 0) + 1);
-      if (configRead && r.status === 404) pendingConfig.push(r.repo);
-    }
+    if (r.repo) byRepo.set(r.repo, (byRepo.get(r.repo) ?? 0) + 1);
   }
   const prs = perPr.filter(Boolean);
-  const sharedPerPr = prs.length ? tokens / prs.length : 0;
   let dupSame = 0;
+  let overlapping = 0;
   let reposted = 0;
   let reviews = 0;
   const conclusions: Record<string, number> = {};
@@ -335,7 +355,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   let inProgress = 0;
   const orphans: string[] = [];
   for (const p of prs) {
-    p.requests = Math.round(((byRepo.get(p.repo) ?? 0) + sharedPerPr) * 10) / 10;
+    p.requests = byRepo.get(p.repo) ?? 0;
     const repo = standin.repos.get(p.repo.toLowerCase())!;
     const pull = repo.pulls.get(p.number)!;
     reviews += pull.reviews.length;
@@ -358,6 +378,17 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       d += late.length;
     }
     p.duplicates = d;
+    // Suggested changes: no two in one review may touch the same line.
+    const byReview = new Map<string, { start: number; end: number }[]>();
+    for (const c of pull.comments) {
+      if (c.inReplyTo !== undefined || c.line === null || !/```suggestion\b/.test(c.body)) continue;
+      const k = `${c.reviewId}\u0000${c.path}`;
+      const list = byReview.get(k) ?? [];
+      const start = c.startLine ?? c.line;
+      overlapping += list.filter((x) => start <= x.end && c.line! >= x.start).length;
+      list.push({ start, end: c.line });
+      byReview.set(k, list);
+    }
     for (const dl of p.deliveries) {
       const k = dl.conclusion ?? "none";
       conclusions[k] = (conclusions[k] ?? 0) + 1;
@@ -387,6 +418,8 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   for (const u of unhandled.slice(0, 20)) errors.push(`app: ${u.slice(0, 300)}`);
   if (app && (app as AppProcess).exited && !pingAtEnd) errors.push(`app exited: ${JSON.stringify((app as AppProcess).exited)}`);
   const small = prs.filter((p) => p.files <= 100);
+  // Review comments GitHub would refuse for a line outside the diff hunks (the stand-in answers 422).
+  const outsideHunk = reqs.filter((r) => r.operation === "pulls/create-review" && r.status === 422 && /part of the diff|same hunk/i.test(r.error ?? "")).length;
   const perDelivery = prs.map((p) => p.requests / Math.max(1, p.deliveries.length));
   const violations = standin.violations;
   const burst = prs.slice(0, concurrency).map((p) => p.deliveries[0]?.ackMs).filter((x): x is number => x !== undefined);
@@ -395,6 +428,9 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     requests_total: reqs.length,
     requests_per_pr: { p50: percentile(prs.map((p) => p.requests), 50), max: Math.max(0, ...prs.map((p) => p.requests)) },
     ack_ms: { p50: round(percentile(deliveries.map((d) => d.ackMs), 50)), p99: round(percentile(deliveries.map((d) => d.ackMs), 99)) },
+    installation_token_requests: tokens,
+    overlapping_suggestions: overlapping,
+    suggestions_outside_hunk: outsideHunk,
     review_ms: { p50: round(percentile(reviewTimes, 50)), p95: round(percentile(reviewTimes, 95)) },
     findings_total: prs.reduce((a, p) => a + p.findings, 0),
     comments_total: prs.reduce((a, p) => a + p.comments, 0),
@@ -406,6 +442,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     details: {
       options: { ...o, log: undefined } as Omit<ReplayOptions, "log">,
       deliveries: deliveries.length,
+      skipped_deliveries: deliveries.filter((d) => d.skipped).length,
       requests_per_delivery: { p50: round(percentile(perDelivery, 50)), max: round(Math.max(0, ...perDelivery)) },
       ack_first_burst_ms: { n: burst.length, p50: round(percentile(burst, 50)), p99: round(percentile(burst, 99)) },
       requests_per_pr_small: { p50: percentile(small.map((p) => p.requests), 50), max: Math.max(0, ...small.map((p) => p.requests)), prs: small.length },
@@ -443,7 +480,7 @@ export function formatReport(r: ReplayReport, maxRows = 400): string {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   lines.push(`${pad("PR", 4)} ${"commit".padEnd(8)} ${pad("files", 5)} ${pad("finds", 5)} ${pad("cmts", 4)} ${pad("reqs", 6)} ${pad("dup", 3)}  ${"review ms (opened / same-head sync / next)".padEnd(44)} conclusions`);
   for (const p of r.details.per_pr.slice(0, maxRows)) {
-    const ms = p.deliveries.map((d) => (d.reviewMs === null ? "timeout" : String(Math.round(d.reviewMs)))).join(" / ");
+    const ms = p.deliveries.map((d) => (d.skipped ? "skipped" : d.reviewMs === null ? "timeout" : String(Math.round(d.reviewMs)))).join(" / ");
     lines.push(`${pad(p.number, 4)} ${p.commit.slice(0, 8)} ${pad(p.files, 5)} ${pad(p.findings, 5)} ${pad(p.comments, 4)} ${pad(p.requests, 6)} ${pad(p.duplicates, 3)}  ${ms.padEnd(44)} ${p.deliveries.map((d) => d.conclusion ?? "-").join(", ")}`);
   }
   lines.push("");
@@ -452,6 +489,9 @@ export function formatReport(r: ReplayReport, maxRows = 400): string {
     ["deliveries", String(r.details.deliveries)],
     ["requests total", String(r.requests_total)],
     ["requests per PR p50 / max", `${r.requests_per_pr.p50} / ${r.requests_per_pr.max}`],
+    ["installation token requests (apart)", String(r.installation_token_requests)],
+    ["skipped deliveries (reviewed already)", String(r.details.skipped_deliveries)],
+    ["overlapping suggestions / outside hunk", `${r.overlapping_suggestions} / ${r.suggestions_outside_hunk}`],
     ["requests per PR (<=100 files) p50 / max", `${r.details.requests_per_pr_small.p50} / ${r.details.requests_per_pr_small.max}`],
     ["requests per delivery p50 / max", `${r.details.requests_per_delivery.p50} / ${r.details.requests_per_delivery.max}`],
     ["webhook ack ms p50 / p99", `${r.ack_ms.p50} / ${r.ack_ms.p99}`],
