@@ -84,12 +84,22 @@ function computeParagraphs(doc: Doc): ParagraphLayout[] {
 
 /** Every paragraph of a doc outside protected regions (computed once per doc). */
 export function paragraphsOf(doc: Doc): ParagraphLayout[] {
-  return memo(doc, "fix:paragraphs", computeParagraphs);
+  return memo(doc, "fix:paragraphs", (d) => computeParagraphs(d).sort((a, b) => a.start - b.start));
 }
 
-/** The paragraph that holds a line, if any. */
+/** The paragraph that holds a line, if any (binary search: paragraphs do not overlap). */
 export function paragraphAt(doc: Doc, line: number): ParagraphLayout | undefined {
-  return paragraphsOf(doc).find((p) => p.start <= line && line <= p.end);
+  const ps = paragraphsOf(doc);
+  let lo = 0;
+  let hi = ps.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = ps[mid];
+    if (line < p.start) hi = mid - 1;
+    else if (line > p.end) lo = mid + 1;
+    else return p;
+  }
+  return undefined;
 }
 
 export function rewrapOptions(p: ParagraphLayout, limit: number): RewrapOptions {

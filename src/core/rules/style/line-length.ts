@@ -32,10 +32,11 @@ export const lineLength: RuleModule = {
     const run = (remarkLintMaximumLineLength as any).call(undefined, limit);
     run(tree, scratch, () => {});
     const doc = docOf(file);
+    const lines = doc ? doc.lines : String(file.value).split(/\r?\n/);
     const paragraphsDone = new Set<number>();
     for (const m of scratch.messages) {
       const line = m.line ?? 1;
-      const length = Array.from(String(file.value).split(/\r?\n/)[line - 1] ?? "").length;
+      const length = Array.from(lines[line - 1] ?? "").length;
       const message = `This line is ${length} characters long; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer).`;
       // A long line of a paragraph: one finding per paragraph, with the paragraph rewrapped as the suggestion.
       const para = doc ? paragraphAt(doc, line) : undefined;

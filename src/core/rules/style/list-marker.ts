@@ -5,7 +5,7 @@ import type { RuleModule } from "../types.js";
 import { docOf } from "../types.js";
 import { report } from "../report.js";
 import { docsUrl } from "../docs-url.js";
-import { parseDoc, type Doc } from "../../markdown/parse.js";
+import { parseOnly, type Doc } from "../../markdown/parse.js";
 import { inFrontMatter, walk } from "./util.js";
 
 const ID = "list-marker";
@@ -130,26 +130,43 @@ function shape(node: unknown): string {
   return JSON.stringify(node, (key, value) => (key === "position" ? undefined : value));
 }
 
-function applied(doc: Doc, edits: [Item, string][]): string {
+function applied(doc: Doc, edits: [Item, string][]): string[] {
   const lines = [...doc.lines];
   for (const [item, text] of [...edits].sort((a, b) => b[0].first - a[0].first)) {
     lines.splice(item.first - 1, item.last - item.first + 1, ...text.split("\n"));
   }
-  return lines.join("\n");
+  return lines;
 }
 
 /**
  * Keeps only suggestions that leave the document as it was, bar the
  * indentation: re-parses with them applied (all at once, then one by one
  * when that differs). Lazy continuation lines are what can change meaning.
+ * Only the top-level block holding the edits (and the block after it) is
+ * re-parsed, so the cost stays linear in the size of the doc.
  */
 function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
   const edits = [...suggestions].filter((e): e is [Item, string] => e[1] !== null);
   if (edits.length === 0) return;
-  const before = shape(parseDoc(doc.path, doc.text.replace(/\r\n?/g, "\n")).tree);
-  const same = (es: [Item, string][]) => shape(parseDoc(doc.path, applied(doc, es)).tree) === before;
-  if (same(edits)) return;
-  for (const e of edits) if (!same([e])) suggestions.set(e[0], null);
+  const blocks = doc.tree.children;
+  const groups = new Map<number, [Item, string][]>();
+  for (const e of edits) {
+    const idx = blocks.findIndex((b) => b.position !== undefined && b.position.start.line <= e[0].first && e[0].last <= b.position.end.line);
+    const list = groups.get(idx) ?? [];
+    list.push(e);
+    groups.set(idx, list);
+  }
+  for (const [idx, es] of groups) {
+    // Lines from..to (1-based, inclusive): the block and the one after it, or the whole doc.
+    const from = idx >= 0 ? blocks[idx].position!.start.line : 1;
+    const next = idx >= 0 ? blocks[idx + 1] : undefined;
+    const to = idx < 0 ? doc.lines.length : (next?.position ?? blocks[idx].position!).end.line;
+    const region = (lines: string[]) => lines.slice(from - 1, to).join("\n");
+    const before = shape(parseOnly(region(doc.lines)));
+    const same = (sub: [Item, string][]) => shape(parseOnly(region(applied(doc, sub)))) === before;
+    if (same(es)) continue;
+    for (const e of es) if (!same([e])) suggestions.set(e[0], null);
+  }
 }
 
 function example(marker: string, expected: number): string {
