@@ -34,6 +34,26 @@ export function prefetchFor(config: Config) {
       }
     }
     if (config.build.registry) head(config.build.registry);
+    // 2b. Every BUILD file of a folder that holds docs: the permalink map needs them all.
+    const docFolders = new Set(headPaths.filter(isDoc).map(dirOf));
+    for (const p of headPaths) if (isBuild(p) && docFolders.has(dirOf(p))) head(p);
+    // 2c. When the change removes a file or a heading, the engine reads the
+    // other docs to find what still points at it: all docs, at head.
+    const removesHeading = (patch: string | null) => patch !== null && /^-[ \t]{0,3}#{1,6}[ \t]/m.test(patch);
+    if (files.some((f) => f.status === "removed" || f.status === "renamed" || (isDoc(f.path) && removesHeading(f.patch)))) {
+      for (const p of headPaths) if (isDoc(p)) head(p);
+    }
+    // 2d. Docs that added lines link to with a #fragment (their headings are checked).
+    for (const f of live.filter((x) => isDoc(x.path) && x.patch)) {
+      for (const line of f.patch!.split("\n")) {
+        if (!line.startsWith("+")) continue;
+        for (const m of line.matchAll(/(?:\]\(|\]:[ \t]*)<?([^\s)#>]+\.md)#/g)) {
+          if (/^[a-z][a-z0-9+.-]*:/i.test(m[1])) continue;
+          const target = m[1].startsWith("/") ? m[1].slice(1) : posix.normalize(posix.join(dirOf(f.path), m[1]));
+          if (present.has(target)) head(target);
+        }
+      }
+    }
     // 3. The other docs next to the changed docs (links and published siblings are mostly local).
     const folders = new Set(live.filter((x) => isDoc(x.path)).map((x) => dirOf(x.path)));
     for (const p of headPaths) if (isDoc(p) && folders.has(dirOf(p))) head(p);

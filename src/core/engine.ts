@@ -15,7 +15,7 @@ import { anchorSet, anchorsOf } from "./markdown/slug.js";
 import { referencesOf } from "./markdown/refs.js";
 import { resolveLocal, foldersOf } from "./markdown/paths.js";
 import { docMatcher } from "./docs-scope.js";
-import { parsePatch, type FileDiff } from "./diff/patch.js";
+import { parsePatch, touches, type FileDiff } from "./diff/patch.js";
 import { applyDiffFilter } from "./diff/filter.js";
 import { RULES, ruleById } from "./rules/index.js";
 import type { ChangeInfo, ReviewContext } from "./rules/types.js";
@@ -134,16 +134,20 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
   };
   await readDocs(reviewPaths, docs);
 
-  // 2. Docs linked from them (for cross-doc anchors), at head.
+  // 2. Docs linked from them (for cross-doc anchors), at head. A change
+  // review needs only the links on lines it touched: a broken anchor on an
+  // untouched line is reported only when the change broke it, and then the
+  // target doc is part of the change and read already.
   const linked = new Set<string>();
+  const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) => mode === "all" || touches(diffs.get(doc.path), ref.line, ref.endLine);
   for (const doc of docs.values()) {
     for (const ref of referencesOf(doc)) {
-      if (ref.kind !== "link") continue;
+      if (ref.kind !== "link" || !wantedRef(doc, ref)) continue;
       const t = resolveLocal(doc.path, ref.url);
       if (t && t.fragment !== undefined && t.path !== doc.path && t.path.endsWith(".md") && headPaths.has(t.path)) linked.add(t.path);
     }
   }
-  if (publishing) for (const p of docsLinkedThroughPages(publishing, docs.values(), headPaths, (d) => headDirs.has(d))) if (!docs.has(p)) linked.add(p);
+  if (publishing) for (const p of docsLinkedThroughPages(publishing, docs.values(), headPaths, (d) => headDirs.has(d), wantedRef)) if (!docs.has(p)) linked.add(p);
   const extraDocs = new Map<string, Doc>();
 
   // 3. What the change removed that other docs may still point at.

@@ -14,7 +14,7 @@ import type { ChangeSet } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
 import type { ChangeInfo } from "../rules/types.js";
 import { splitLines, type Doc } from "../markdown/parse.js";
-import { referencesOf } from "../markdown/refs.js";
+import { referencesOf, type Reference } from "../markdown/refs.js";
 import { buildModel, packageFolderOf, pageKey, type DocRule, type LostPage, type Publishing } from "./model.js";
 import { siteLinkOf } from "./site.js";
 
@@ -136,12 +136,18 @@ async function findLostPages(
 }
 
 /** Docs that the given docs link to through a page URL with a `#fragment` (read so their anchors can be checked). */
-export function docsLinkedThroughPages(pub: Publishing, docs: Iterable<Doc>, headPaths: ReadonlySet<string>, dirExists: (p: string) => boolean): string[] {
+export function docsLinkedThroughPages(
+  pub: Publishing,
+  docs: Iterable<Doc>,
+  headPaths: ReadonlySet<string>,
+  dirExists: (p: string) => boolean,
+  wanted: (doc: Doc, ref: Reference) => boolean = () => true,
+): string[] {
   const out = new Set<string>();
   const exists = { fileExists: (p: string) => headPaths.has(p), dirExists };
   for (const doc of docs) {
     for (const ref of referencesOf(doc)) {
-      if (ref.kind !== "link" || !ref.url.includes("#")) continue;
+      if (ref.kind !== "link" || !ref.url.includes("#") || !wanted(doc, ref)) continue;
       const link = siteLinkOf(pub, doc.path, ref.url, exists);
       if (link?.page && link.fragment && link.page.doc !== doc.path && headPaths.has(link.page.doc)) out.add(link.page.doc);
     }
