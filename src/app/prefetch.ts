@@ -40,7 +40,9 @@ export function prefetchFor(config: Config) {
     // 2c. When the change removes a file or a heading, the engine reads the
     // other docs to find what still points at it: all docs, at head.
     const removesHeading = (patch: string | null) => patch !== null && /^-[ \t]{0,3}#{1,6}[ \t]/m.test(patch);
-    if (files.some((f) => f.status === "removed" || f.status === "renamed" || (isDoc(f.path) && removesHeading(f.patch)))) {
+    // A BUILD file that loses lines may lose a page (a permalink or a rule).
+    const removesLines = (patch: string | null) => patch === null || /^-(?!--)/m.test(patch);
+    if (files.some((f) => f.status === "removed" || f.status === "renamed" || (isDoc(f.path) && removesHeading(f.patch)) || (isBuild(f.path) && removesLines(f.patch)))) {
       for (const p of headPaths) if (isDoc(p)) head(p);
     }
     // 2d. Docs that added lines link to with a #fragment (their headings are checked).

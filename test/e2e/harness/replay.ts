@@ -68,6 +68,8 @@ export interface PrOutcome {
   findings: number;
   comments: number;
   requests: number;
+  /** The requests of this pull request by operation. */
+  operations?: Record<string, number>;
   duplicates: number;
   deliveries: DeliveryOutcome[];
 }
@@ -333,6 +335,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   const byRepo = new Map<string, number>();
   let tokens = 0;
   let orgConfig = 0;
+  const opsByRepo = new Map<string, Record<string, number>>();
   for (const r of reqs) {
     if (r.operation === "apps/create-installation-access-token") {
       tokens++;
@@ -342,7 +345,12 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       orgConfig++;
       continue;
     }
-    if (r.repo) byRepo.set(r.repo, (byRepo.get(r.repo) ?? 0) + 1);
+    if (r.repo) {
+      byRepo.set(r.repo, (byRepo.get(r.repo) ?? 0) + 1);
+      const ops = opsByRepo.get(r.repo) ?? {};
+      ops[r.operation] = (ops[r.operation] ?? 0) + 1;
+      opsByRepo.set(r.repo, ops);
+    }
   }
   const prs = perPr.filter(Boolean);
   let dupSame = 0;
@@ -356,6 +364,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   const orphans: string[] = [];
   for (const p of prs) {
     p.requests = byRepo.get(p.repo) ?? 0;
+    p.operations = opsByRepo.get(p.repo) ?? {};
     const repo = standin.repos.get(p.repo.toLowerCase())!;
     const pull = repo.pulls.get(p.number)!;
     reviews += pull.reviews.length;
