@@ -8,7 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { makeRepo, removeAll, ROOT, runCli, type Files } from "./run-cli.js";
 
@@ -48,16 +50,20 @@ function ordinaryMarkdown(bytes: number): string {
 
 /** The parser's CPU ms per MB of ordinary Markdown, warm, measured in a plain node process on the built code. */
 function parseRate(): number {
+  // The text goes through a file: reading a pipe from stdin synchronously can fail with EAGAIN.
+  const input = join(mkdtempSync(join(tmpdir(), "g3doc-review-rate-")), "doc.md");
+  writeFileSync(input, ordinaryMarkdown(512 * 1024));
   const script = `
     import { parseOnly } from ${JSON.stringify(pathToFileURL(join(ROOT, "lib", "core", "markdown", "parse.js")).href)};
     const { readFileSync } = await import("node:fs");
-    const text = readFileSync(0, "utf8");
+    const text = readFileSync(${JSON.stringify(input)}, "utf8");
     parseOnly(text);
     const c0 = process.cpuUsage();
     parseOnly(text);
     const c = process.cpuUsage(c0);
     process.stdout.write(String((c.user + c.system) / 1000 / (Buffer.byteLength(text) / 1048576)));`;
-  const out = execFileSync("node", ["--input-type=module", "-e", script], { encoding: "utf8", input: ordinaryMarkdown(512 * 1024), env: { ...process.env, NODE_OPTIONS: "" } });
+  const out = execFileSync("node", ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  rmSync(dirname(input), { recursive: true, force: true });
   return Number(out);
 }
 
@@ -119,7 +125,7 @@ describe("bad input", () => {
   // faster than its size (about 14 s/MB at 768 KB), the rules add ~20%.
   // Not located further yet. `failing` keeps
   // the measurement; it turns red once the excess is gone, to be switched back.
-  test.failing("a 5 MB doc is reviewed within the bound", () => {
+  test("a 5 MB doc is reviewed within the bound", () => {
     const text = ordinaryMarkdown(5 * 1024 * 1024);
     const report = reviewBad("5 MB ordinary doc", text);
     expect(report.notes).toEqual([]);
