@@ -2,6 +2,7 @@
  * The Probot app: webhook events become queued review jobs. The handler
  * answers at once; the queue runs the review (see job.ts).
  */
+import { BlobCache } from "./blob-cache.js";
 import type { Probot, Context } from "probot";
 import { InProcessQueue, type JobQueue } from "./queue.js";
 import { LruDeliveryLog, LruReviewMemo, type DeliveryLog, type ReviewMemo } from "./deliveries.js";
@@ -38,6 +39,7 @@ export function createApp(options: AppOptions = {}) {
     const deliveries = options.deliveries ?? new LruDeliveryLog();
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
     const memo = options.memo ?? new LruReviewMemo();
+    const blobCache = new BlobCache();
 
     const schedule = (context: Context, req: ReviewRequest | undefined): void => {
       if (!req) return;
@@ -80,7 +82,7 @@ export function createApp(options: AppOptions = {}) {
           const octokit = withRetries(base, retry);
           const outcome = await runReviewSafely(
             req,
-            { octokit, log: context.log, readConfig: () => context.config(CONFIG_FILE), chunkSize: options.chunkSize, jobKey: key },
+            { octokit, log: context.log, readConfig: () => context.config(CONFIG_FILE), chunkSize: options.chunkSize, jobKey: key, blobCache },
             signal,
           );
           memo.finished(key, memoKey, outcome.status === "reviewed" || outcome.status === "no-docs");

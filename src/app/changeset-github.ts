@@ -12,6 +12,7 @@
  * Everything is read from the base repository by SHA, so fork pull requests
  * need nothing special.
  */
+import type { BlobCache } from "./blob-cache.js";
 import type { ChangeSet, ChangedFile, FileContent, FileStatus, Side } from "../core/changeset.js";
 import { parseDoc } from "../core/markdown/parse.js";
 import { referencesOf } from "../core/markdown/refs.js";
@@ -97,6 +98,8 @@ export interface GitHubChangeSetOptions {
    */
   prefetch?: (headPaths: readonly string[], files: readonly ChangedFile[]) => { side: Side; path: string }[];
   signal?: AbortSignal;
+  /** Contents by git blob SHA, kept across jobs (default: none). */
+  blobCache?: BlobCache;
 }
 
 interface GitHubFile {
@@ -162,7 +165,7 @@ export class GitHubChangeSet implements ChangeSet {
   /** Things the check summary should say about reading the change. */
   readonly notes: string[] = [];
   private readonly cache = new Map<string, Promise<FileContent>>();
-  private readonly trees = new Map<string, Promise<{ paths: string[]; truncated: boolean }>>();
+  private readonly trees = new Map<string, Promise<{ paths: string[]; truncated: boolean; blobs: Map<string, string> }>>();
   private piggyback: PiggybackQuery | undefined;
   private prefetched = false;
   private readonly chunkSize: number;
@@ -236,15 +239,7 @@ export class GitHubChangeSet implements ChangeSet {
       this.prefetched = true;
       wanted.push(...(await this.prefetchList(wanted)));
     }
-    if (wanted.length > 0) {
-      const fetched = this.fetchBlobs(wanted);
-      this.remember(wanted, fetched);
-      // A failure must reach the caller, and not stay cached for a later read.
-      await fetched.catch((err) => {
-        for (const w of wanted) this.cache.delete(`${w.sha}:${w.path}`);
-        throw err;
-      });
-    }
+    await this.fetchInto(wanted);
     const out = new Map<string, FileContent>();
     for (const p of paths) out.set(p, await this.cache.get(`${sha}:${p}`)!);
     return out;
@@ -288,14 +283,15 @@ export class GitHubChangeSet implements ChangeSet {
     return tree.truncated ? null : new Set(tree.paths);
   }
 
-  private tree(sha: string): Promise<{ paths: string[]; truncated: boolean }> {
+  private tree(sha: string): Promise<{ paths: string[]; truncated: boolean; blobs: Map<string, string> }> {
     let t = this.trees.get(sha);
     if (!t) {
       t = (async () => {
         throwIfAborted(this.options.signal);
         const { data } = await this.octokit.rest.git.getTree({ owner: this.pull.owner, repo: this.pull.repo, tree_sha: sha, recursive: "1" });
-        const paths = data.tree.filter((e) => e.type === "blob" && typeof e.path === "string").map((e) => e.path as string);
-        return { paths: paths.sort(), truncated: data.truncated === true };
+        const entries = data.tree.filter((e) => e.type === "blob" && typeof e.path === "string");
+        const blobs = new Map(entries.filter((e) => typeof e.sha === "string").map((e) => [e.path as string, e.sha as string]));
+        return { paths: entries.map((e) => e.path as string).sort(), truncated: data.truncated === true, blobs };
       })();
       t.catch(() => this.trees.delete(sha));
       this.trees.set(sha, t);
@@ -337,6 +333,37 @@ export class GitHubChangeSet implements ChangeSet {
     return [...have].sort();
   }
 
+  /**
+   * Fetches files into the job's cache in batched queries. Unchanged files
+   * whose blob an earlier job read come from the blob cache instead.
+   */
+  private async fetchInto(wanted: { sha: string; path: string }[]): Promise<void> {
+    const blobCache = this.options.blobCache;
+    const headBlobs = blobCache ? (await this.tree(this.head)).blobs : undefined;
+    const blobOf = (w: { sha: string; path: string }) => (w.sha === this.head ? headBlobs?.get(w.path) : undefined);
+    const toFetch: { sha: string; path: string }[] = [];
+    for (const w of wanted) {
+      const blob = blobOf(w);
+      const hit = blob ? blobCache!.get(blob) : undefined;
+      if (hit) this.cache.set(`${w.sha}:${w.path}`, Promise.resolve(hit));
+      else toFetch.push(w);
+    }
+    if (toFetch.length === 0) return;
+    const fetched = this.fetchBlobs(toFetch);
+    this.remember(toFetch, fetched);
+    // A failure must reach the caller, and not stay cached for a later read.
+    const contents = await fetched.catch((err) => {
+      for (const w of toFetch) this.cache.delete(`${w.sha}:${w.path}`);
+      throw err;
+    });
+    if (blobCache) {
+      toFetch.forEach((w, i) => {
+        const blob = blobOf(w);
+        if (blob && contents[i]) blobCache.set(blob, contents[i]);
+      });
+    }
+  }
+
   /** Reads head files without the tree shortcut (used while the tree is being completed). */
   private async readUnchecked(paths: string[]): Promise<Map<string, FileContent>> {
     const wanted = paths.filter((p) => !this.cache.has(`${this.head}:${p}`)).map((path) => ({ sha: this.head, path }));
@@ -344,14 +371,7 @@ export class GitHubChangeSet implements ChangeSet {
       this.prefetched = true;
       wanted.push(...(await this.prefetchList(wanted)));
     }
-    if (wanted.length > 0) {
-      const fetched = this.fetchBlobs(wanted);
-      this.remember(wanted, fetched);
-      await fetched.catch((err) => {
-        for (const w of wanted) this.cache.delete(`${w.sha}:${w.path}`);
-        throw err;
-      });
-    }
+    await this.fetchInto(wanted);
     const out = new Map<string, FileContent>();
     for (const p of paths) out.set(p, await this.cache.get(`${this.head}:${p}`)!);
     return out;

@@ -15,6 +15,7 @@ import { ConfigReader, CONFIG_FILE, CONFIG_PATH, guessConfig, viaContextConfig }
 import { describeError, type Octokit } from "./octokit.js";
 import { findPull } from "./pulls.js";
 import { prefetchFor } from "./prefetch.js";
+import type { BlobCache } from "./blob-cache.js";
 import { SupersededError } from "./queue.js";
 import { CheckRun, annotationsFor, conclusionFor, countsText, renderSummary, titleFor } from "./publish/check-run.js";
 import { mergeOverlapping, planReview, type NotCommented, type PlannedComment } from "./publish/comments.js";
@@ -52,6 +53,8 @@ export interface JobDeps {
   jobKey?: string;
   /** Blobs per GraphQL query. */
   chunkSize?: number;
+  /** Contents by blob SHA across the jobs of this app (default: none). */
+  blobCache?: BlobCache;
 }
 
 export interface JobOutcome {
@@ -146,6 +149,7 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
       // The config rides along with the first content query (built before the config is known).
       piggyback: config ? threads.piggyback() : combinePiggyback(threads.piggyback(), configs.piggyback()),
       prefetch: prefetchFor(config ?? guess),
+      blobCache: deps.blobCache,
       signal,
       chunkSize: deps.chunkSize,
     });

@@ -6,6 +6,7 @@
 // refused with 422 for the whole review, pending reviews, 50 annotations per
 // request (the OpenAPI validator enforces the request shapes).
 import nock from "nock";
+import { createHash } from "node:crypto";
 import { unifiedDiff } from "../helpers/memory-changeset.js";
 import { parseGraphQL, SCHEMA, checkGraphQL } from "../helpers/graphql-check.js";
 import { parsePatch, hunkHolding } from "../../src/core/diff/patch.js";
@@ -85,6 +86,11 @@ function isBinary(v: string | Buffer): boolean {
   return Buffer.isBuffer(v) && v.includes(0);
 }
 
+/** The blob SHA git gives these bytes, as GitHub's trees list it. */
+const gitBlobSha = (v: string | Buffer | undefined) => {
+  const bytes = v === undefined ? Buffer.alloc(0) : typeof v === "string" ? Buffer.from(v) : v;
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+};
 const text = (v: string | Buffer | undefined) => (v === undefined ? "" : typeof v === "string" ? v : v.toString("utf8"));
 
 export class FakeGitHub {
@@ -251,7 +257,7 @@ export class FakeGitHub {
       if (!files) return [404, { message: "Not Found" }];
       const tree = Object.keys(files)
         .sort()
-        .map((p) => ({ path: p, mode: "100644", type: "blob", sha: "1".repeat(40), size: text(files[p]).length }));
+        .map((p) => ({ path: p, mode: "100644", type: "blob", sha: gitBlobSha(files[p]), size: text(files[p]).length }));
       const shown = this.treeTruncated ? tree.slice(0, Math.ceil(tree.length / 3)) : tree;
       return [200, { sha: m[1], url: "", tree: shown, truncated: this.treeTruncated }];
     }
