@@ -22,7 +22,8 @@ function splitPatches(diff: string): string[] {
   return parts;
 }
 
-function statusOf(code: string): ChangedFile["status"] {
+/** The change-set status of a `git diff --name-status` code. */
+export function statusOf(code: string): ChangedFile["status"] {
   switch (code[0]) {
     case "A":
       return "added";

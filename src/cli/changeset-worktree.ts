@@ -7,23 +7,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
-import { GitChangeSet, decodeContent } from "./changeset-git.js";
+import { GitChangeSet, decodeContent, statusOf } from "./changeset-git.js";
 import { gitText } from "./git.js";
 
 export const WORKTREE = "WORKTREE";
 
-function statusOf(code: string): ChangedFile["status"] {
-  switch (code[0]) {
-    case "A":
-      return "added";
-    case "D":
-      return "removed";
-    case "R":
-      return "renamed";
-    default:
-      return "modified";
-  }
-}
 
 /** A patch that adds every line of `text`. */
 export function addedPatch(text: string): string {
