@@ -14,6 +14,7 @@ import { checkRuleIds } from "../core/rules/ids.js";
 import { fixDocs, fixRuleIds } from "../core/fix/apply.js";
 import { unifiedDiff } from "../core/fix/line-diff.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
+import { options } from "./options.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import type { Io } from "./main.js";
 
@@ -42,16 +43,7 @@ const CONFIG_PATH = ".github/g3doc-review.yml";
 
 export function parseFixArgs(argv: string[], cwd: string): FixArgs {
   const args: FixArgs = { repo: cwd, all: false, rules: [], dryRun: false };
-  const need = (i: number, flag: string) => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf("=");
-    const [flag, inline] = a.startsWith("--") && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    const value = () => (inline !== undefined ? inline : need(i++, flag));
+  for (const { flag, raw: a, value } of options(argv)) {
     switch (flag) {
       case "--repo":
         args.repo = resolve(cwd, value());

@@ -10,6 +10,7 @@ import { review } from "../core/engine.js";
 import { ConfigError, loadConfig } from "../config/load.js";
 import { checkRuleIds } from "../core/rules/ids.js";
 import { GitChangeSet } from "./changeset-git.js";
+import { options } from "./options.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import { FORMATTERS } from "./formatters/index.js";
 import { FIX_USAGE, parseFixArgs, runFix } from "./fix.js";
@@ -49,16 +50,7 @@ export interface CheckArgs {
 
 export function parseCheckArgs(argv: string[], cwd: string): CheckArgs {
   const args: CheckArgs = { repo: cwd, head: "HEAD", all: false, format: "text" };
-  const need = (i: number, flag: string) => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf("=");
-    const [flag, inline] = a.startsWith("--") && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
-    const value = () => (inline !== undefined ? inline : need(i++, flag));
+  for (const { flag, raw: a, value } of options(argv)) {
     switch (flag) {
       case "--repo":
         args.repo = resolve(cwd, value());
