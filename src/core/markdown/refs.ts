@@ -76,3 +76,8 @@ export function collectReferences(tree: Root): Reference[] {
 export function referencesOf(doc: Doc): Reference[] {
   return memo(doc, "references", (d) => collectReferences(d.tree));
 }
+
+/** The reference definitions of a doc by normalized label (the first wins, as in CommonMark), computed once per doc. */
+export function definitionsOf(doc: Doc): Map<string, Definition> {
+  return memo(doc, "definitions", (d) => definitionMap(d.tree));
+}

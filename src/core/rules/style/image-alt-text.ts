@@ -1,9 +1,10 @@
 import { lintRule } from "unified-lint-rule";
-import type { Definition, Html, Image, ImageReference, Root } from "mdast";
+import type { Html, Image, ImageReference, Root } from "mdast";
 import type { VFile } from "vfile";
 import { visit } from "unist-util-visit";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import type { RuleModule } from "../types.js";
+import { definitionsOf } from "../../markdown/refs.js";
 import { docOf } from "../types.js";
 import { report } from "../report.js";
 import { docsUrl } from "../docs-url.js";
@@ -54,11 +55,7 @@ export const imageAltText: RuleModule = {
   },
   plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile) => {
     const doc = docOf(file);
-    const defs = new Map<string, Definition>();
-    visit(tree, "definition", (d: Definition) => {
-      const id = normalizeIdentifier(d.identifier);
-      if (!defs.has(id)) defs.set(id, d);
-    });
+    const defs = definitionsOf(doc);
     const say = (problem: string) => `This image ${problem}; describe what it shows (screen readers read the alt text, and it shows when the image does not load).`;
     visit(tree, (node) => {
       const p = node.position;

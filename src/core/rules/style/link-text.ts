@@ -1,10 +1,11 @@
 import { lintRule } from "unified-lint-rule";
-import type { Definition, Link, LinkReference, Root } from "mdast";
+import type { Link, LinkReference, Root } from "mdast";
 import type { VFile } from "vfile";
 import { visit } from "unist-util-visit";
 import { toString } from "mdast-util-to-string";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import type { RuleModule } from "../types.js";
+import { definitionsOf } from "../../markdown/refs.js";
 import { docOf } from "../types.js";
 import { report } from "../report.js";
 import { docsUrl } from "../docs-url.js";
@@ -38,11 +39,7 @@ export const linkText: RuleModule = {
   },
   plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile) => {
     const doc = docOf(file);
-    const defs = new Map<string, Definition>();
-    visit(tree, "definition", (d: Definition) => {
-      const id = normalizeIdentifier(d.identifier);
-      if (!defs.has(id)) defs.set(id, d);
-    });
+    const defs = definitionsOf(doc);
     visit(tree, (node) => {
       if (node.type !== "link" && node.type !== "linkReference") return;
       const p = node.position;
