@@ -7,13 +7,12 @@
  * `<!-- mdformat off -->` regions are never changed. Running it twice changes
  * nothing the second time.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { ConfigError, loadConfig } from "../config/load.js";
-import { checkRuleIds } from "../core/rules/ids.js";
 import { fixDocs, fixRuleIds } from "../core/fix/apply.js";
 import { unifiedDiff } from "../core/fix/line-diff.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
+import { readCliConfig } from "./config.js";
 import { options } from "./options.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import type { Io } from "./main.js";
@@ -39,7 +38,6 @@ export interface FixArgs {
   dryRun: boolean;
 }
 
-const CONFIG_PATH = ".github/g3doc-review.yml";
 
 export function parseFixArgs(argv: string[], cwd: string): FixArgs {
   const args: FixArgs = { repo: cwd, all: false, rules: [], dryRun: false };
@@ -79,22 +77,7 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
   const base = args.base ? await mergeBase(root, await resolveRev(root, args.base), await resolveRev(root, "HEAD")) : null;
   const cs = await WorktreeChangeSet.create(root, base);
 
-  let configText: string | null = null;
-  let source = CONFIG_PATH;
-  if (args.config) {
-    source = args.config;
-    try {
-      configText = await readFile(args.config, "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read config ${args.config} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  } else {
-    const c = (await cs.read([CONFIG_PATH], "head")).get(CONFIG_PATH);
-    if (c?.kind === "text") configText = c.text;
-    else if (c?.kind === "binary") throw new ConfigError(`${CONFIG_PATH}: not UTF-8 text`);
-  }
-  const config = loadConfig(configText, source);
-  checkRuleIds(config, source);
+  const config = await readCliConfig(cs, args.config);
 
   const result = await fixDocs(cs, config, { mode: args.all ? "all" : "change", rules: args.rules });
   for (const n of result.notes) io.stderr(`note: ${n}\n`);

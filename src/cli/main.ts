@@ -4,18 +4,18 @@
  * Exit status: 0 no error reported, 1 an error reported, 2 bad usage / bad
  * config / unknown revision / not a repository.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { review } from "../core/engine.js";
-import { ConfigError, loadConfig } from "../config/load.js";
-import { checkRuleIds } from "../core/rules/ids.js";
+import { ConfigError } from "../config/load.js";
 import { GitChangeSet } from "./changeset-git.js";
 import { options } from "./options.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import { FORMATTERS } from "./formatters/index.js";
 import { FIX_USAGE, parseFixArgs, runFix } from "./fix.js";
 
-export const CONFIG_PATH = ".github/g3doc-review.yml";
+import { CONFIG_PATH, readCliConfig } from "./config.js";
+
+export { CONFIG_PATH };
 
 export const USAGE = `Usage:
   g3doc-review check [--repo DIR] (--base REV [--head REV] | --all [--head REV])
@@ -86,22 +86,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const base = args.base ? await mergeBase(root, await resolveRev(root, args.base), head) : null;
   const cs = await GitChangeSet.create(root, base, head);
 
-  let configText: string | null = null;
-  let source = CONFIG_PATH;
-  if (args.config) {
-    source = args.config;
-    try {
-      configText = await readFile(args.config, "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read config ${args.config} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  } else {
-    const c = (await cs.read([CONFIG_PATH], "head")).get(CONFIG_PATH);
-    if (c?.kind === "text") configText = c.text;
-    else if (c?.kind === "binary") throw new ConfigError(`${CONFIG_PATH}: not UTF-8 text`);
-  }
-  const config = loadConfig(configText, source);
-  checkRuleIds(config, source);
+  const config = await readCliConfig(cs, args.config);
 
   const result = await review(cs, config, { mode: args.all ? "all" : "change" });
   io.stdout(FORMATTERS[args.format]({ base, head, findings: result.findings, notes: result.notes }));
