@@ -23,7 +23,7 @@ function splitPatches(diff: string): string[] {
 }
 
 /** The change-set status of a `git diff --name-status` code. */
-export function statusOf(code: string): ChangedFile["status"] {
+function statusOf(code: string): ChangedFile["status"] {
   switch (code[0]) {
     case "A":
       return "added";
@@ -36,8 +36,8 @@ export function statusOf(code: string): ChangedFile["status"] {
   }
 }
 
-export async function listChangedFiles(root: string, base: string, head: string): Promise<ChangedFile[]> {
-  const raw = await gitText(root, ["diff", "--name-status", "-z", "-M", "--no-color", base, head]);
+/** The entries of `git diff --name-status -z -M` (a copy counts as an added file). */
+export function parseNameStatus(raw: string): { status: ChangedFile["status"]; path: string; previousPath?: string }[] {
   const tokens = raw.split("\0");
   const entries: { status: ChangedFile["status"]; path: string; previousPath?: string }[] = [];
   for (let i = 0; i < tokens.length - 1; ) {
@@ -51,6 +51,11 @@ export async function listChangedFiles(root: string, base: string, head: string)
       entries.push({ status: statusOf(code), path: tokens[i++] });
     }
   }
+  return entries;
+}
+
+export async function listChangedFiles(root: string, base: string, head: string): Promise<ChangedFile[]> {
+  const entries = parseNameStatus(await gitText(root, ["diff", "--name-status", "-z", "-M", "--no-color", base, head]));
   const diff = await gitText(root, ["diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", base, head]);
   const patches = splitPatches(diff);
   const files: ChangedFile[] = [];

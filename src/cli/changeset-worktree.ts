@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
-import { GitChangeSet, decodeContent, statusOf } from "./changeset-git.js";
+import { GitChangeSet, decodeContent, parseNameStatus } from "./changeset-git.js";
 import { gitText } from "./git.js";
 
 export const WORKTREE = "WORKTREE";
@@ -58,18 +58,7 @@ export class WorktreeChangeSet implements ChangeSet {
     const files: ChangedFile[] = [];
     if (base) {
       const raw = await gitText(root, ["diff", "--name-status", "-z", "-M", "--no-color", base, "--"]);
-      const tokens = raw.split("\0");
-      for (let i = 0; i < tokens.length - 1; ) {
-        const code = tokens[i++];
-        if (!code) continue;
-        if (code[0] === "R" || code[0] === "C") {
-          const from = tokens[i++];
-          const to = tokens[i++];
-          files.push(code[0] === "R" ? { status: "renamed", path: to, previousPath: from, patch: null } : { status: "added", path: to, patch: null });
-        } else {
-          files.push({ status: statusOf(code), path: tokens[i++], patch: null });
-        }
-      }
+      for (const e of parseNameStatus(raw)) files.push({ ...e, patch: null });
       for (const f of files) {
         if (f.status === "removed") continue;
         const args = ["diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", base, "--"];
