@@ -3,6 +3,7 @@
  * answers at once; the queue runs the review (see job.ts).
  */
 import { BlobCache } from "./blob-cache.js";
+import { defaultReviewer, WorkerReviewer, type Reviewer } from "./review-pool.js";
 import type { Probot, Context } from "probot";
 import { InProcessQueue, type JobQueue } from "./queue.js";
 import { LruDeliveryLog, LruReviewMemo, type DeliveryLog, type ReviewMemo } from "./deliveries.js";
@@ -18,6 +19,8 @@ export interface AppOptions {
   retry?: Partial<RetryOptions>;
   /** Blobs per GraphQL query. */
   chunkSize?: number;
+  /** Where the engine runs (default: worker threads when built, see review-pool.ts). */
+  reviewer?: Reviewer;
   /** Told when a job ends (tests, metrics). */
   onOutcome?: (outcome: JobOutcome, req: ReviewRequest) => void;
 }
@@ -29,10 +32,11 @@ const envNumber = (name: string, fallback: number) => {
 
 export function createApp(options: AppOptions = {}) {
   return (app: Probot): void => {
+    const concurrency = envNumber("G3DOC_REVIEW_CONCURRENCY", 2);
     const queue =
       options.queue ??
       new InProcessQueue({
-        concurrency: envNumber("G3DOC_REVIEW_CONCURRENCY", 2),
+        concurrency,
         maxWaiting: envNumber("G3DOC_REVIEW_MAX_WAITING", 200),
         onError: (err, key) => app.log.error({ err, key }, "review job failed"),
       });
@@ -40,6 +44,8 @@ export function createApp(options: AppOptions = {}) {
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
     const memo = options.memo ?? new LruReviewMemo();
     const blobCache = new BlobCache();
+    const reviewer = options.reviewer ?? defaultReviewer(concurrency);
+    app.log.info(reviewer instanceof WorkerReviewer ? `reviews run in up to ${concurrency} worker threads` : "reviews run in process");
 
     const schedule = (context: Context, req: ReviewRequest | undefined): void => {
       if (!req) return;
@@ -82,7 +88,7 @@ export function createApp(options: AppOptions = {}) {
           const octokit = withRetries(base, retry);
           const outcome = await runReviewSafely(
             req,
-            { octokit, log: context.log, readConfig: () => context.config(CONFIG_FILE), chunkSize: options.chunkSize, jobKey: key, blobCache },
+            { octokit, log: context.log, readConfig: () => context.config(CONFIG_FILE), chunkSize: options.chunkSize, jobKey: key, blobCache, reviewer },
             signal,
           );
           memo.finished(key, memoKey, outcome.status === "reviewed" || outcome.status === "no-docs");

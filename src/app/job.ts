@@ -4,7 +4,6 @@
  * engine errors, a bad config, a newer push), the check run ends completed.
  */
 import { posix } from "node:path";
-import { review } from "../core/engine.js";
 import { docMatcher } from "../core/docs-scope.js";
 import type { Finding } from "../core/finding.js";
 import { ConfigError } from "../config/load.js";
@@ -16,6 +15,7 @@ import { describeError, type Octokit } from "./octokit.js";
 import { findPull } from "./pulls.js";
 import { prefetchFor } from "./prefetch.js";
 import type { BlobCache } from "./blob-cache.js";
+import { inProcessReviewer, type Reviewer } from "./review-pool.js";
 import { SupersededError } from "./queue.js";
 import { CheckRun, annotationsFor, conclusionFor, countsText, renderSummary, titleFor } from "./publish/check-run.js";
 import { mergeOverlapping, planReview, type NotCommented, type PlannedComment } from "./publish/comments.js";
@@ -55,6 +55,8 @@ export interface JobDeps {
   chunkSize?: number;
   /** Contents by blob SHA across the jobs of this app (default: none). */
   blobCache?: BlobCache;
+  /** Where the engine runs (default: in process). */
+  reviewer?: Reviewer;
 }
 
 export interface JobOutcome {
@@ -172,7 +174,7 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
       return (outcome = { status: "no-docs", conclusion: "success", checkRunId: check.id });
     }
 
-    const result = await review(cs, config, { mode: "change" });
+    const result = await (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" });
     step(signal);
     const existing = await threads.list(signal);
     const listed = new Set(cs.files.map((f) => f.path));

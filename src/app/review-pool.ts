@@ -1,0 +1,175 @@
+/**
+ * Where the app runs the engine. Parsing Markdown and running the rules are
+ * CPU-bound and synchronous: on the main thread, a review of a large pull
+ * request would hold up every webhook answer (GitHub waits for one within
+ * 10 s, and the queue's promise of an answer "at once" would not hold). So
+ * the engine runs in worker threads, one review per worker at a time, while
+ * the change set (the GitHub client, its batching and blob cache) stays on
+ * the main thread and answers the worker's reads.
+ *
+ * A worker that dies (out of memory on a huge doc, a crash) fails only the
+ * review it was running, with a message; the next review gets a new worker.
+ * Where the compiled worker is not present (the TypeScript sources run under
+ * jest), or G3DOC_REVIEW_WORKERS=0, reviews run in process.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { review, type ReviewOptions, type ReviewResult } from "../core/engine.js";
+import type { ChangeSet } from "../core/changeset.js";
+import type { Config } from "../config/defaults.js";
+import type { FromWorker, ToWorker } from "./review-worker.js";
+
+export interface Reviewer {
+  review(cs: ChangeSet, config: Config, options: ReviewOptions): Promise<ReviewResult>;
+  close(): Promise<void>;
+}
+
+/** Runs the engine on the calling thread. */
+export const inProcessReviewer: Reviewer = {
+  review: (cs, config, options) => review(cs, config, options),
+  close: async () => {},
+};
+
+interface Task {
+  job: number;
+  cs: ChangeSet;
+  config: Config;
+  options: ReviewOptions;
+  resolve(r: ReviewResult): void;
+  reject(e: unknown): void;
+  /** The first error a read of this task hit on the main thread (kept whole: status, request). */
+  readError?: unknown;
+}
+
+interface Slot {
+  worker: Worker;
+  task?: Task;
+}
+
+export interface PoolOptions {
+  /** Workers at most (each runs one review at a time). */
+  size: number;
+  /** The compiled worker script. */
+  script: string;
+  /** Heap limit of one worker, in MB. */
+  maxHeapMb?: number;
+}
+
+export class WorkerReviewer implements Reviewer {
+  private readonly slots = new Set<Slot>();
+  private readonly waiting: Task[] = [];
+  private nextJob = 1;
+  private closed = false;
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  /** Workers alive now (tests). */
+  get workers(): number {
+    return this.slots.size;
+  }
+
+  review(cs: ChangeSet, config: Config, options: ReviewOptions): Promise<ReviewResult> {
+    if (this.closed) return Promise.reject(new Error("the review pool is closed"));
+    return new Promise<ReviewResult>((resolve, reject) => {
+      this.waiting.push({ job: this.nextJob++, cs, config, options, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0) {
+      let slot = [...this.slots].find((s) => !s.task);
+      if (!slot) {
+        if (this.slots.size >= this.opts.size) return;
+        slot = this.spawn();
+      }
+      const task = this.waiting.shift()!;
+      slot.task = task;
+      slot.worker.ref();
+      const { base, head, files, filesTruncated } = task.cs;
+      const msg: ToWorker = { type: "review", job: task.job, meta: { base, head, files, filesTruncated }, config: task.config, options: task.options };
+      try {
+        slot.worker.postMessage(msg);
+      } catch {
+        // Something in the request cannot cross threads: run this one in process.
+        slot.task = undefined;
+        slot.worker.unref();
+        review(task.cs, task.config, task.options).then(task.resolve, task.reject);
+      }
+    }
+  }
+
+  private spawn(): Slot {
+    const resourceLimits = this.opts.maxHeapMb ? { maxOldGenerationSizeMb: this.opts.maxHeapMb } : undefined;
+    const worker = new Worker(this.opts.script, { resourceLimits });
+    const slot: Slot = { worker };
+    this.slots.add(slot);
+    worker.unref();
+    worker.on("message", (msg: FromWorker) => this.onMessage(slot, msg));
+    let failure: Error | undefined;
+    worker.on("error", (err) => {
+      failure = err;
+    });
+    worker.on("exit", (code) => {
+      this.slots.delete(slot);
+      const task = slot.task;
+      slot.task = undefined;
+      if (task) {
+        const why = failure?.message ?? `exit code ${code}`;
+        const oom = /heap|memory/i.test(why) || (failure as { code?: string } | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY";
+        task.reject(new Error(oom ? `the review ran out of memory (${why}); the docs in this change may be too large to review` : `the review worker stopped (${why})`));
+      }
+      if (!this.closed) this.dispatch();
+    });
+    return slot;
+  }
+
+  private onMessage(slot: Slot, msg: FromWorker): void {
+    const task = slot.task;
+    if (!task || task.job !== msg.job) return;
+    if (msg.type === "call") {
+      const reply = (r: ToWorker) => {
+        if (slot.task === task) slot.worker.postMessage(r);
+      };
+      const work = msg.method === "listPaths" ? task.cs.listPaths(msg.args[0]) : task.cs.read(msg.args[0], msg.args[1]);
+      work.then(
+        (value) => reply({ type: "reply", call: msg.call, ok: true, value }),
+        (err: unknown) => {
+          task.readError ??= err;
+          reply({ type: "reply", call: msg.call, ok: false, message: err instanceof Error ? err.message : String(err) });
+        },
+      );
+      return;
+    }
+    slot.task = undefined;
+    slot.worker.unref();
+    if (msg.type === "done") task.resolve(msg.result as ReviewResult);
+    // A read that failed on this side is the cause: hand it on whole (its status and request name the fault).
+    else task.reject(task.readError ?? new Error(msg.message));
+    this.dispatch();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.waiting.splice(0)) t.reject(new Error("the review pool is closed"));
+    await Promise.all([...this.slots].map((s) => s.worker.terminate()));
+  }
+}
+
+/** The compiled worker beside this module, when there is one. */
+export function workerScript(): string | undefined {
+  const path = fileURLToPath(new URL("./review-worker.js", import.meta.url));
+  return existsSync(path) ? path : undefined;
+}
+
+/**
+ * The reviewer the app uses: a pool of `size` workers when the compiled
+ * worker exists and G3DOC_REVIEW_WORKERS is not 0, else in process.
+ */
+export function defaultReviewer(size: number, env: NodeJS.ProcessEnv = process.env): Reviewer {
+  const script = workerScript();
+  if (!script || env.G3DOC_REVIEW_WORKERS === "0") return inProcessReviewer;
+  const heap = Number(env.G3DOC_REVIEW_WORKER_HEAP_MB);
+  return new WorkerReviewer({ size, script, maxHeapMb: Number.isFinite(heap) && heap > 0 ? heap : 2048 });
+}

@@ -1,0 +1,72 @@
+/**
+ * The worker-thread side of the review pool (see review-pool.ts): runs the
+ * engine on a change set whose reads are answered by the main thread, where
+ * the GitHub client lives. Parsing and rules are CPU-bound and synchronous;
+ * here they cannot delay the main thread's webhook answers.
+ */
+import { parentPort } from "node:worker_threads";
+import { review } from "../core/engine.js";
+import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
+import type { Config } from "../config/defaults.js";
+import type { ReviewOptions } from "../core/engine.js";
+
+/** What the main thread sends. */
+export type ToWorker =
+  | { type: "review"; job: number; meta: ChangeSetMeta; config: Config; options: ReviewOptions }
+  | { type: "reply"; call: number; ok: true; value: unknown }
+  | { type: "reply"; call: number; ok: false; message: string };
+
+/** What the worker sends back. */
+export type FromWorker =
+  | { type: "call"; job: number; call: number; method: "listPaths"; args: [Side] }
+  | { type: "call"; job: number; call: number; method: "read"; args: [readonly string[], Side] }
+  | { type: "done"; job: number; result: unknown }
+  | { type: "failed"; job: number; message: string };
+
+export interface ChangeSetMeta {
+  base: string | null;
+  head: string;
+  files: ChangedFile[];
+  filesTruncated?: boolean;
+}
+
+const port = parentPort;
+if (!port) throw new Error("review-worker.js runs only as a worker thread");
+
+let nextCall = 1;
+const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+function call<T>(job: number, method: "listPaths" | "read", args: unknown[]): Promise<T> {
+  const id = nextCall++;
+  return new Promise<T>((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    port!.postMessage({ type: "call", job, call: id, method, args } as FromWorker);
+  });
+}
+
+function proxy(job: number, meta: ChangeSetMeta): ChangeSet {
+  return {
+    base: meta.base,
+    head: meta.head,
+    files: meta.files,
+    filesTruncated: meta.filesTruncated,
+    listPaths: (side: Side) => call<string[]>(job, "listPaths", [side]),
+    read: (paths: readonly string[], side: Side) => call<Map<string, FileContent>>(job, "read", [paths, side]),
+  };
+}
+
+port.on("message", (msg: ToWorker) => {
+  if (msg.type === "reply") {
+    const p = pending.get(msg.call);
+    if (!p) return;
+    pending.delete(msg.call);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(new Error(msg.message));
+    return;
+  }
+  const { job } = msg;
+  review(proxy(job, msg.meta), msg.config, msg.options).then(
+    (result) => port.postMessage({ type: "done", job, result } as FromWorker),
+    (err: unknown) => port.postMessage({ type: "failed", job, message: err instanceof Error ? err.message : String(err) } as FromWorker),
+  );
+});

@@ -1,0 +1,117 @@
+/**
+ * The app's review pool: the engine in worker threads (the compiled
+ * lib/app/review-worker.js, which `npm test` builds first), reads answered by
+ * the main thread's change set.
+ */
+import { afterAll, describe, expect, test } from "@jest/globals";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { WorkerReviewer, inProcessReviewer, type Reviewer } from "../../src/app/review-pool.js";
+import { defaultConfig } from "../../src/config/defaults.js";
+import type { ChangeSet, FileContent, Side } from "../../src/core/changeset.js";
+import { MemoryChangeSet } from "../helpers/memory-changeset.js";
+
+const SCRIPT = join(process.cwd(), "lib", "app", "review-worker.js");
+const pools: Reviewer[] = [];
+const pool = (size: number, maxHeapMb?: number) => {
+  const p = new WorkerReviewer({ size, script: SCRIPT, maxHeapMb });
+  pools.push(p);
+  return p;
+};
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+});
+
+const BASE = { "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n", "g3doc/guide.md": "# Guide\n\nText.\n" };
+const HEAD = {
+  ...BASE,
+  "g3doc/guide.md": "# Guide\n\nText.\n\nThe sandbox runs in user space.\n\n![Request flow between the Sentry and the Gofer](diagram.png)\n",
+};
+
+function bigDoc(bytes: number): string {
+  const section = (i: number) =>
+    `## Section ${i}\n\ngVisor intercepts application system calls and acts as the guest kernel,\n` +
+    `see the [guide](guide.md) and \`runsc\` for details; the *Sentry* implements\n**most** of the interface.\n\n` +
+    `*   First item.\n*   Second item.\n\n| Column | Value |\n| ------ | ----- |\n| a      | 1     |\n\n`;
+  const parts = ["# Big\n\n"];
+  let size = 0;
+  for (let i = 1; size < bytes; i++) size += parts[parts.push(section(i)) - 1].length;
+  return parts.join("");
+}
+
+describe("review pool (worker threads)", () => {
+  test("the compiled worker exists (npm test builds it)", () => {
+    expect(existsSync(SCRIPT)).toBe(true);
+  });
+
+  test("a review in a worker finds what the same review in process finds", async () => {
+    const cs = new MemoryChangeSet(BASE, HEAD);
+    const inProcess = await inProcessReviewer.review(cs, defaultConfig(), { mode: "change" });
+    const viaWorker = await pool(1).review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    expect(viaWorker.findings.map((f) => f.rule).sort()).toEqual(["missing-asset", "terminology"]);
+    expect(viaWorker).toEqual(inProcess);
+    // The diff of the changed file crossed the thread boundary whole.
+    expect(viaWorker.diffs.get("g3doc/guide.md")?.added).toEqual(new Set([4, 5, 6, 7]));
+  });
+
+  test("a read that fails on the main thread fails the review with that very error", async () => {
+    const failure = Object.assign(new Error("Server Error"), { status: 502, request: { method: "POST", url: "https://api.github.com/graphql" } });
+    const cs: ChangeSet = new MemoryChangeSet(BASE, HEAD);
+    const broken: ChangeSet = {
+      base: cs.base,
+      head: cs.head,
+      files: cs.files,
+      listPaths: (side: Side) => cs.listPaths(side),
+      read: async (_paths: readonly string[], _side: Side): Promise<Map<string, FileContent>> => {
+        throw failure;
+      },
+    };
+    const p = pool(1);
+    await expect(p.review(broken, defaultConfig(), { mode: "change" })).rejects.toBe(failure);
+    // The worker is still there and serves the next review.
+    const next = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    expect(next.findings).toHaveLength(2);
+  });
+
+  test("a worker that runs out of memory fails its review with a message, and the next review gets a new worker", async () => {
+    const p = pool(1, 16);
+    const huge = new MemoryChangeSet(BASE, { ...HEAD, "g3doc/huge.md": bigDoc(3 * 1024 * 1024) });
+    await expect(p.review(huge, defaultConfig(), { mode: "change" })).rejects.toThrow(/ran out of memory/);
+    const next = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    expect(next.findings.map((f) => f.rule).sort()).toEqual(["missing-asset", "terminology"]);
+  }, 120_000);
+
+  test("no more workers than the pool's size, and every review answered", async () => {
+    const p = pool(2) as WorkerReviewer;
+    const runs = Array.from({ length: 6 }, () => p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" }));
+    expect(p.workers).toBeLessThanOrEqual(2);
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.findings.length)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(p.workers).toBeLessThanOrEqual(2);
+  });
+
+  test("while a worker reviews a large doc, the main thread stays free (compared with the same review in process)", async () => {
+    const head = { ...HEAD, "g3doc/big.md": bigDoc(400 * 1024) };
+    const lagDuring = async (r: Reviewer) => {
+      // The longest gap between ticks of a 5 ms timer, over the review and a little after it.
+      let last = performance.now();
+      let longest = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+      }, 5);
+      await r.review(new MemoryChangeSet(BASE, head), defaultConfig(), { mode: "change" });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      clearInterval(timer);
+      return longest;
+    };
+    const p = pool(1);
+    await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" }); // worker started and warm
+    const inProcessMs = await lagDuring(inProcessReviewer);
+    const workerMs = await lagDuring(p);
+    process.stdout.write(`longest main-thread stall during a 400 KB review: in process ${inProcessMs.toFixed(0)} ms, in a worker ${workerMs.toFixed(0)} ms\n`);
+    expect(inProcessMs).toBeGreaterThan(250);
+    expect(workerMs * 5).toBeLessThan(inProcessMs);
+  }, 120_000);
+});
