@@ -6,13 +6,15 @@
  * over the same docs, their ratio, and MB/s of the engine. Both are measured
  * in the same run, warm (one warm-up pass each), wall and CPU time.
  *
- *   node lib/bench/engine.js [--only gvisor|large|repeated] [--limit-mb N] [--json FILE]
+ *   node lib/bench/engine.js [--only gvisor|large|repeated|dense] [--limit-mb N] [--json FILE]
  *
  * Corpora (read from ../shared at run time; a corpus is skipped, with a
  * message, when its data is absent):
  *   gvisor    the .md files of gVisor's g3doc tree;
  *   large     the markdown-large tarball, unpacked into a temporary folder;
- *   repeated  the gVisor tree repeated under distinct folders to at least 20 MB.
+ *   repeated  the gVisor tree repeated under distinct folders to at least 20 MB;
+ *   dense     built in: one 5 MB doc dense in markup (src/bench/dense.ts) and
+ *             200 KB of random Markdown punctuation, the worst cases of size.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +25,7 @@ import { review } from "../core/engine.js";
 import { parseOnly } from "../core/markdown/parse.js";
 import { resolveConfig } from "../config/load.js";
 import { AuditChangeSet } from "./memory-changeset.js";
+import { denseMarkdown, punctuationSoup } from "./dense.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SHARED = resolve(here, "..", "..", "..", "shared");
@@ -112,6 +115,14 @@ function repeated(limitBytes: number): Corpus | string {
   return { name: "repeated", docs, otherPaths };
 }
 
+function dense(limitBytes: number): Corpus | string {
+  const docs = new Map<string, string>([
+    ["g3doc/dense.md", denseMarkdown(Math.min(limitBytes, 5 * 1048576))],
+    ["g3doc/punctuation.md", punctuationSoup(Math.min(limitBytes, 200_000))],
+  ]);
+  return { name: "dense", docs, otherPaths: ["g3doc/guide.md"] };
+}
+
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 function timed<T>(fn: () => T): { value: T; ms: number; cpuMs: number } {
@@ -183,12 +194,12 @@ export function parseArgs(argv: string[]): { only?: string; limitMb: number; jso
     };
     if (flag === "--only") {
       out.only = value();
-      if (!["gvisor", "large", "repeated"].includes(out.only)) throw new Error(`--only takes gvisor, large or repeated, not "${out.only}"`);
+      if (!["gvisor", "large", "repeated", "dense"].includes(out.only)) throw new Error(`--only takes gvisor, large, repeated or dense, not "${out.only}"`);
     } else if (flag === "--limit-mb") {
       out.limitMb = Number(value());
       if (!(out.limitMb > 0)) throw new Error("--limit-mb takes a positive number of MB");
     } else if (flag === "--json") out.json = value();
-    else throw new Error(`unknown option "${argv[i]}"; use --only gvisor|large|repeated, --limit-mb N, --json FILE`);
+    else throw new Error(`unknown option "${argv[i]}"; use --only gvisor|large|repeated|dense, --limit-mb N, --json FILE`);
   }
   return out;
 }
@@ -207,6 +218,7 @@ async function main(): Promise<void> {
     ["gvisor", gvisor],
     ["large", large],
     ["repeated", repeated],
+    ["dense", dense],
   ];
   const rows: Row[] = [];
   for (const [name, make] of makers) {
