@@ -53,6 +53,8 @@ export interface DeliveryOutcome {
   ackMs: number;
   /** Webhook sent to check run completed; null when it never completed in time. */
   reviewMs: number | null;
+  /** Of reviewMs, the time its requests waited for the 1 s spacing (see review_beyond_write_spacing_ms). */
+  spacingMs?: number;
   conclusion: string | null;
   title: string | null;
   sentAt: number;
@@ -90,6 +92,14 @@ export interface ReplayReport {
   suggestions_outside_hunk: number;
   ack_ms: { p50: number; p99: number };
   review_ms: { p50: number; p95: number };
+  /**
+   * Review time less the waits for request spacing: Probot's throttling
+   * (@octokit/plugin-throttling, after GitHub's guidance on secondary rate
+   * limits) starts writes and GraphQL requests of one installation at least
+   * 1 s apart. What is left: reads, engine, answers. Meant for one PR in
+   * flight (then every GraphQL request in the window is this PR's).
+   */
+  review_beyond_write_spacing_ms: { p50: number; p95: number };
   findings_total: number;
   comments_total: number;
   duplicate_comments: number;
@@ -274,7 +284,22 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
         }
         const run = waited;
         if (!run) errors.push(`PR ${number} ${kind}: no completed ${CHECK_NAME} check run for ${p.headSha.slice(0, 7)} within ${deliveryTimeoutMs} ms`);
-        deliveries.push({ kind, head: p.headSha, ackStatus, ackMs, reviewMs: run ? run.completedAtMs! - sentAt : null, conclusion: run?.conclusion ?? null, title: run?.output.title ?? null, sentAt });
+        // Time this delivery's spaced requests waited for the spacing: plugin-throttling puts writes and
+        // every GraphQL request of one installation 1 s apart. One that arrived within 1.05 s of the spaced
+        // request before it waited for it (from that request, or from the webhook when it came later).
+        let spacingMs: number | undefined;
+        if (run) {
+          const spaced = standin.requests.filter((r) => (r.method !== "GET" && r.path.includes("/repos/")) || r.path.endsWith("/graphql"));
+          spacingMs = 0;
+          for (let i = 1; i < spaced.length; i++) {
+            const w = spaced[i];
+            if (w.at < sentAt || w.at > run.completedAtMs!) continue;
+            if (!w.path.endsWith("/graphql") && !w.path.includes(`/repos/${repo.owner}/${repo.name}/`)) continue;
+            const prev = spaced[i - 1];
+            if (w.at - prev.at <= 1050) spacingMs += w.at - Math.max(prev.at, sentAt);
+          }
+        }
+        deliveries.push({ kind, head: p.headSha, ackStatus, ackMs, reviewMs: run ? run.completedAtMs! - sentAt : null, spacingMs, conclusion: run?.conclusion ?? null, title: run?.output.title ?? null, sentAt });
         return run;
       };
       const first = await send("opened", pull);
@@ -414,6 +439,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   for (const o2 of orphans) errors.push(`check run left ${o2}`);
   const deliveries = prs.flatMap((p) => p.deliveries);
   const reviewTimes = deliveries.map((d) => d.reviewMs).filter((x): x is number => x !== null);
+  const beyondSpacing = deliveries.filter((d) => d.reviewMs !== null && d.spacingMs !== undefined).map((d) => d.reviewMs! - d.spacingMs!);
   const byOp: Record<string, number> = {};
   for (const r of reqs) byOp[r.operation || "?"] = (byOp[r.operation || "?"] ?? 0) + 1;
   const faults: Record<string, number> = {};
@@ -441,6 +467,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     overlapping_suggestions: overlapping,
     suggestions_outside_hunk: outsideHunk,
     review_ms: { p50: round(percentile(reviewTimes, 50)), p95: round(percentile(reviewTimes, 95)) },
+    review_beyond_write_spacing_ms: { p50: round(percentile(beyondSpacing, 50)), p95: round(percentile(beyondSpacing, 95)) },
     findings_total: prs.reduce((a, p) => a + p.findings, 0),
     comments_total: prs.reduce((a, p) => a + p.comments, 0),
     duplicate_comments: prs.reduce((a, p) => a + p.duplicates, 0),
@@ -506,6 +533,7 @@ export function formatReport(r: ReplayReport, maxRows = 400): string {
     ["webhook ack ms p50 / p99", `${r.ack_ms.p50} / ${r.ack_ms.p99}`],
     ["webhook ack ms, first burst: n / p50 / p99", `${r.details.ack_first_burst_ms.n} / ${r.details.ack_first_burst_ms.p50} / ${r.details.ack_first_burst_ms.p99}`],
     ["review ms p50 / p95", `${r.review_ms.p50} / ${r.review_ms.p95}`],
+    ["  less waits for 1 s request spacing", `${r.review_beyond_write_spacing_ms.p50} / ${r.review_beyond_write_spacing_ms.p95}`],
     ["findings / comments / reviews", `${r.findings_total} / ${r.comments_total} / ${r.details.reviews_total}`],
     ["duplicate comments (same fp / reposted)", `${r.duplicate_comments} (${r.details.duplicates_same_fingerprint} / ${r.details.reposted_after_same_head_sync})`],
     ["OpenAPI/GraphQL violations (rejected)", `${r.openapi_violations} (${r.details.violations_rejected})`],
