@@ -105,9 +105,15 @@ interface Parsed {
 }
 
 /** Parses paragraph text on its own; null when it is not exactly one paragraph. */
+/** The last paragraph parsed: a paragraph is checked (two layouts) and then rewrapped, all from one parse. */
+let lastParsed: { input: string; tree: Root } | undefined;
+
 function parseParagraph(content: string, limit: number, formatterBreaks: boolean): Parsed | null {
   const defs = definitionsFor(content);
-  const tree: Root = parseOnly(defs ? `${content}\n\n${defs}\n` : content);
+  const input = defs ? `${content}\n\n${defs}\n` : content;
+  // The tree is only read below, so one parse serves every call on the same text.
+  if (lastParsed?.input !== input) lastParsed = { input, tree: parseOnly(input) };
+  const tree: Root = lastParsed.tree;
   const [first, ...rest] = tree.children;
   if (!first || first.type !== "paragraph" || rest.some((n) => n.type !== "definition")) return null;
   if (first.position?.start.offset !== 0 || (first.position?.end.offset ?? 0) < content.trimEnd().length) return null;
