@@ -45,6 +45,9 @@ interface Task {
 interface Slot {
   worker: Worker;
   task?: Task;
+  /** Reviews this worker has finished. */
+  done: number;
+  idleTimer?: NodeJS.Timeout;
 }
 
 export interface PoolOptions {
@@ -54,6 +57,14 @@ export interface PoolOptions {
   script: string;
   /** Heap limit of one worker, in MB. */
   maxHeapMb?: number;
+  /**
+   * A worker is replaced after this many reviews (default 20): V8 keeps a
+   * heap at its high-water mark, so a long-lived worker holds the memory of
+   * the largest review it ever ran.
+   */
+  reviewsPerWorker?: number;
+  /** A worker idle this long is stopped (default 30 s): a quiet app holds no worker heaps. */
+  idleMs?: number;
 }
 
 export class WorkerReviewer implements Reviewer {
@@ -68,6 +79,9 @@ export class WorkerReviewer implements Reviewer {
   get workers(): number {
     return this.slots.size;
   }
+
+  /** Workers started so far (tests). */
+  spawned = 0;
 
   review(cs: ChangeSet, config: Config, options: ReviewOptions): Promise<ReviewResult> {
     if (this.closed) return Promise.reject(new Error("the review pool is closed"));
@@ -85,6 +99,7 @@ export class WorkerReviewer implements Reviewer {
         slot = this.spawn();
       }
       const task = this.waiting.shift()!;
+      clearTimeout(slot.idleTimer);
       slot.task = task;
       slot.worker.ref();
       const { base, head, files, filesTruncated } = task.cs;
@@ -103,7 +118,8 @@ export class WorkerReviewer implements Reviewer {
   private spawn(): Slot {
     const resourceLimits = this.opts.maxHeapMb ? { maxOldGenerationSizeMb: this.opts.maxHeapMb } : undefined;
     const worker = new Worker(this.opts.script, { resourceLimits });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, done: 0 };
+    this.spawned++;
     this.slots.add(slot);
     worker.unref();
     worker.on("message", (msg: FromWorker) => this.onMessage(slot, msg));
@@ -112,6 +128,7 @@ export class WorkerReviewer implements Reviewer {
       failure = err;
     });
     worker.on("exit", (code) => {
+      clearTimeout(slot.idleTimer);
       this.slots.delete(slot);
       const task = slot.task;
       slot.task = undefined;
@@ -144,10 +161,21 @@ export class WorkerReviewer implements Reviewer {
     }
     slot.task = undefined;
     slot.worker.unref();
+    slot.done++;
+    if (slot.done >= (this.opts.reviewsPerWorker ?? 20)) this.retire(slot);
+    else slot.idleTimer = setTimeout(() => this.retire(slot), this.opts.idleMs ?? 30_000).unref();
     if (msg.type === "done") task.resolve(msg.result as ReviewResult);
     // A read that failed on this side is the cause: hand it on whole (its status and request name the fault).
     else task.reject(task.readError ?? new Error(msg.message));
     this.dispatch();
+  }
+
+  /** Stops an idle worker; the next review that needs one starts a new one. */
+  private retire(slot: Slot): void {
+    if (slot.task || !this.slots.has(slot)) return;
+    clearTimeout(slot.idleTimer);
+    this.slots.delete(slot);
+    void slot.worker.terminate();
   }
 
   async close(): Promise<void> {

@@ -13,8 +13,8 @@ import { MemoryChangeSet } from "../helpers/memory-changeset.js";
 
 const SCRIPT = join(process.cwd(), "lib", "app", "review-worker.js");
 const pools: Reviewer[] = [];
-const pool = (size: number, maxHeapMb?: number) => {
-  const p = new WorkerReviewer({ size, script: SCRIPT, maxHeapMb });
+const pool = (size: number, maxHeapMb?: number, more: { reviewsPerWorker?: number; idleMs?: number } = {}) => {
+  const p = new WorkerReviewer({ size, script: SCRIPT, maxHeapMb, ...more });
   pools.push(p);
   return p;
 };
@@ -88,6 +88,22 @@ describe("review pool (worker threads)", () => {
     const results = await Promise.all(runs);
     expect(results.map((r) => r.findings.length)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(p.workers).toBeLessThanOrEqual(2);
+  });
+
+  test("a worker is replaced after its share of reviews, and stopped when idle", async () => {
+    const p = pool(1, undefined, { reviewsPerWorker: 2, idleMs: 100 });
+    for (let i = 0; i < 5; i++) {
+      const r = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+      expect(r.findings).toHaveLength(2);
+    }
+    // Reviews 1-2, 3-4 and 5: three workers in turn, never two at once.
+    expect(p.spawned).toBe(3);
+    expect(p.workers).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(p.workers).toBe(0);
+    const again = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    expect(again.findings).toHaveLength(2);
+    expect(p.spawned).toBe(4);
   });
 
   test("while a worker reviews a large doc, the main thread stays free (compared with the same review in process)", async () => {
