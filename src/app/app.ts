@@ -45,7 +45,7 @@ export function createApp(options: AppOptions = {}) {
     const memo = options.memo ?? new LruReviewMemo();
     const blobCache = new BlobCache();
     const reviewer = options.reviewer ?? defaultReviewer(concurrency);
-    app.log.info(reviewer instanceof WorkerReviewer ? `reviews run in up to ${concurrency} worker threads` : "reviews run in process");
+    app.log.info(reviewer instanceof WorkerReviewer ? `${concurrency} reviews at once; their engine work runs in up to ${reviewer.size} worker thread(s)` : "reviews run in process");
 
     const schedule = (context: Context, req: ReviewRequest | undefined): void => {
       if (!req) return;

@@ -13,6 +13,7 @@
  * jest), or G3DOC_REVIEW_WORKERS=0, reviews run in process.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { review, type ReviewOptions, type ReviewResult } from "../core/engine.js";
@@ -74,6 +75,11 @@ export class WorkerReviewer implements Reviewer {
   private closed = false;
 
   constructor(private readonly opts: PoolOptions) {}
+
+  /** Workers at most. */
+  get size(): number {
+    return this.opts.size;
+  }
 
   /** Workers alive now (tests). */
   get workers(): number {
@@ -192,12 +198,23 @@ export function workerScript(): string | undefined {
 }
 
 /**
- * The reviewer the app uses: a pool of `size` workers when the compiled
- * worker exists and G3DOC_REVIEW_WORKERS is not 0, else in process.
+ * How many workers: G3DOC_REVIEW_WORKERS when set (0: in process), else one
+ * per core but one, and never more than the reviews that run at once. A job
+ * spends most of its time waiting on GitHub, so few workers serve many jobs;
+ * a worker per job on a small machine would take the core the main thread
+ * needs to answer webhooks.
  */
-export function defaultReviewer(size: number, env: NodeJS.ProcessEnv = process.env): Reviewer {
+export function poolSize(concurrency: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const set = env.G3DOC_REVIEW_WORKERS;
+  if (set !== undefined && set !== "" && Number.isInteger(Number(set)) && Number(set) >= 0) return Number(set);
+  return Math.max(1, Math.min(concurrency, cores - 1));
+}
+
+/** The reviewer the app uses: a pool of workers when the compiled worker exists and the pool size is not 0, else in process. */
+export function defaultReviewer(concurrency: number, env: NodeJS.ProcessEnv = process.env): Reviewer {
   const script = workerScript();
-  if (!script || env.G3DOC_REVIEW_WORKERS === "0") return inProcessReviewer;
+  const size = poolSize(concurrency, env);
+  if (!script || size === 0) return inProcessReviewer;
   const heap = Number(env.G3DOC_REVIEW_WORKER_HEAP_MB);
   return new WorkerReviewer({ size, script, maxHeapMb: Number.isFinite(heap) && heap > 0 ? heap : 2048 });
 }

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { WorkerReviewer, inProcessReviewer, type Reviewer } from "../../src/app/review-pool.js";
+import { WorkerReviewer, inProcessReviewer, poolSize, type Reviewer } from "../../src/app/review-pool.js";
 import { defaultConfig } from "../../src/config/defaults.js";
 import type { ChangeSet, FileContent, Side } from "../../src/core/changeset.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
@@ -42,6 +42,17 @@ function bigDoc(bytes: number): string {
 describe("review pool (worker threads)", () => {
   test("the compiled worker exists (npm test builds it)", () => {
     expect(existsSync(SCRIPT)).toBe(true);
+  });
+
+  test("pool size: a core is left for the main thread, never more workers than reviews at once, G3DOC_REVIEW_WORKERS wins", () => {
+    expect(poolSize(2, {}, 2)).toBe(1);
+    expect(poolSize(8, {}, 2)).toBe(1);
+    expect(poolSize(8, {}, 4)).toBe(3);
+    expect(poolSize(2, {}, 16)).toBe(2);
+    expect(poolSize(2, {}, 1)).toBe(1);
+    expect(poolSize(8, { G3DOC_REVIEW_WORKERS: "4" }, 2)).toBe(4);
+    expect(poolSize(8, { G3DOC_REVIEW_WORKERS: "0" }, 2)).toBe(0);
+    expect(poolSize(2, { G3DOC_REVIEW_WORKERS: "many" }, 4)).toBe(2);
   });
 
   test("a review in a worker finds what the same review in process finds", async () => {
