@@ -108,16 +108,21 @@ export function rewrapOptions(p: ParagraphLayout, limit: number): RewrapOptions 
   return o;
 }
 
+const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((l, i) => l === b[i]);
+
 /** The rewrapped lines of a paragraph, or null when they would not change. */
 export function rewrapOf(doc: Doc, p: ParagraphLayout, limit: number): string[] | null {
   const lines = doc.lines.slice(p.start - 1, p.end);
   const out = rewrapParagraph(lines, rewrapOptions(p, limit));
-  return out.length === lines.length && out.every((l, i) => l === lines[i]) ? null : out;
+  return sameLines(out, lines) ? null : out;
 }
 
 /** Like `rewrapOf`, but null also when the paragraph is already laid out as the maintainers' formatter would. */
 export function refillOf(doc: Doc, p: ParagraphLayout, limit: number): string[] | null {
   const lines = doc.lines.slice(p.start - 1, p.end);
-  if (isWrapped(lines, rewrapOptions(p, limit))) return null;
-  return rewrapOf(doc, p, limit);
+  const opts = rewrapOptions(p, limit);
+  // The plain fill serves both the layout check and the answer.
+  const fill = rewrapParagraph(lines, opts);
+  if (isWrapped(lines, opts, fill)) return null;
+  return sameLines(fill, lines) ? null : fill;
 }

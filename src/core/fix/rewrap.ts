@@ -292,11 +292,12 @@ export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): 
  * Whether a paragraph is already laid out as the formatter would: our fill,
  * or the formatter's own (which breaks inside code spans, and inside link
  * text wider than the limit; a shorter link it moves to a line of its own).
+ * `ours` is our fill of `lines`, when the caller has it already.
  */
-export function isWrapped(lines: readonly string[], opts: RewrapOptions): boolean {
+export function isWrapped(lines: readonly string[], opts: RewrapOptions, ours: readonly string[] = rewrapParagraph(lines, opts)): boolean {
   const lazy = opts.indent?.replace(/>[ ]?/g, "");
   const same = (a: readonly string[]) =>
     a.length === lines.length && a.every((l, i) => l === lines[i] || (i > 0 && lazy !== undefined && opts.indent !== undefined && lines[i] === lazy + l.slice(opts.indent.length)));
-  if (same(rewrapParagraph(lines, opts))) return true;
+  if (same(ours)) return true;
   return same(rewrapParagraph(lines, { ...opts, formatterBreaks: true }));
 }

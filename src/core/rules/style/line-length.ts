@@ -33,28 +33,30 @@ export const lineLength: RuleModule = {
     run(tree, scratch, () => {});
     const doc = docOf(file);
     const lines = doc ? doc.lines : String(file.value).split(/\r?\n/);
-    const paragraphsDone = new Set<number>();
     // A paragraph's refill, computed once however many of its lines are long.
     const refills = new Map<number, string[] | null>();
     for (const m of scratch.messages) {
       const line = m.line ?? 1;
       const length = Array.from(lines[line - 1] ?? "").length;
       const message = `This line is ${length} characters long; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer).`;
-      // A long line of a paragraph: one finding per paragraph, with the paragraph rewrapped as the suggestion.
+      // A long line of a paragraph: one finding per paragraph (at its first long line), with the paragraph rewrapped as the suggestion.
       const para = doc ? paragraphAt(doc, line) : undefined;
-      if (para && paragraphsDone.has(para.start)) continue;
-      if (para && !refills.has(para.start)) refills.set(para.start, refillOf(doc, para, limit));
-      const rewrapped = para ? refills.get(para.start)! : null;
-      if (para && rewrapped) {
-        paragraphsDone.add(para.start);
-        const where = line === para.start ? "" : ` (line ${line})`;
-        report(file, `This paragraph has a line ${length} characters long${where}; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer). The suggestion rewraps the paragraph.`, {
-          line: para.start,
-          endLine: para.end,
-          column: limit + 1,
-          suggestion: rewrapped.join("\n"),
-        });
-        continue;
+      if (para) {
+        const seen = refills.has(para.start);
+        if (!seen) refills.set(para.start, refillOf(doc, para, limit));
+        const rewrapped = refills.get(para.start);
+        if (rewrapped) {
+          if (!seen) {
+            const where = line === para.start ? "" : ` (line ${line})`;
+            report(file, `This paragraph has a line ${length} characters long${where}; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer). The suggestion rewraps the paragraph.`, {
+              line: para.start,
+              endLine: para.end,
+              column: limit + 1,
+              suggestion: rewrapped.join("\n"),
+            });
+          }
+          continue;
+        }
       }
       report(file, message, { line, column: limit + 1 });
     }
