@@ -10,6 +10,7 @@ import { WorkerReviewer, inProcessReviewer, poolSize, type Reviewer } from "../.
 import { defaultConfig } from "../../src/config/defaults.js";
 import type { ChangeSet, FileContent, Side } from "../../src/core/changeset.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
+import { denseMarkdown } from "../../src/bench/dense.js";
 
 const SCRIPT = join(process.cwd(), "lib", "app", "review-worker.js");
 const pools: Reviewer[] = [];
@@ -27,17 +28,6 @@ const HEAD = {
   ...BASE,
   "g3doc/guide.md": "# Guide\n\nText.\n\nThe sandbox runs in user space.\n\n![Request flow between the Sentry and the Gofer](diagram.png)\n",
 };
-
-function bigDoc(bytes: number): string {
-  const section = (i: number) =>
-    `## Section ${i}\n\ngVisor intercepts application system calls and acts as the guest kernel,\n` +
-    `see the [guide](guide.md) and \`runsc\` for details; the *Sentry* implements\n**most** of the interface.\n\n` +
-    `*   First item.\n*   Second item.\n\n| Column | Value |\n| ------ | ----- |\n| a      | 1     |\n\n`;
-  const parts = ["# Big\n\n"];
-  let size = 0;
-  for (let i = 1; size < bytes; i++) size += parts[parts.push(section(i)) - 1].length;
-  return parts.join("");
-}
 
 describe("review pool (worker threads)", () => {
   test("the compiled worker exists (npm test builds it)", () => {
@@ -86,7 +76,7 @@ describe("review pool (worker threads)", () => {
 
   test("a worker that runs out of memory fails its review with a message, and the next review gets a new worker", async () => {
     const p = pool(1, 16);
-    const huge = new MemoryChangeSet(BASE, { ...HEAD, "g3doc/huge.md": bigDoc(3 * 1024 * 1024) });
+    const huge = new MemoryChangeSet(BASE, { ...HEAD, "g3doc/huge.md": denseMarkdown(3 * 1024 * 1024) });
     await expect(p.review(huge, defaultConfig(), { mode: "change" })).rejects.toThrow(/ran out of memory/);
     const next = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
     expect(next.findings.map((f) => f.rule).sort()).toEqual(["missing-asset", "terminology"]);
@@ -118,7 +108,7 @@ describe("review pool (worker threads)", () => {
   });
 
   test("while a worker reviews a large doc, the main thread stays free (compared with the same review in process)", async () => {
-    const head = { ...HEAD, "g3doc/big.md": bigDoc(400 * 1024) };
+    const head = { ...HEAD, "g3doc/big.md": denseMarkdown(400 * 1024) };
     const lagDuring = async (r: Reviewer) => {
       // The longest gap between ticks of a 5 ms timer, over the review and a little after it.
       let last = performance.now();
