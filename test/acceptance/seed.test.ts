@@ -6,7 +6,7 @@
 import { describe, test, expect, afterAll } from "@jest/globals";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildSeedRepo, SEED_DIR } from "../../src/demo/seed.js";
+import { buildSeedRepo, SEED_DIR } from "../../tools/demo/seed.js";
 import { GitChangeSet } from "../../src/cli/changeset-git.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";

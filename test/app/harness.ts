@@ -15,7 +15,7 @@ import { InProcessQueue } from "../../src/app/queue.js";
 import type { JobOutcome } from "../../src/app/job.js";
 import { openApiValidatorPlugin, openApiViolations } from "../helpers/github-openapi.js";
 import { FakeGitHub, type Files } from "./fake-github.js";
-import { namedFiles } from "../../src/demo/seed.js";
+import { namedFiles } from "../../tools/demo/seed.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const privateKey = fs.readFileSync(path.join(here, "../fixtures/mock-cert.pem"), "utf8");

@@ -10,7 +10,7 @@ import { WorkerReviewer, inProcessReviewer, poolSize, type Reviewer } from "../.
 import { defaultConfig } from "../../src/config/defaults.js";
 import type { ChangeSet, FileContent, Side } from "../../src/core/changeset.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
-import { denseMarkdown } from "../../src/bench/dense.js";
+import { denseMarkdown } from "../../tools/bench/dense.js";
 
 const SCRIPT = join(process.cwd(), "lib", "app", "review-worker.js");
 const pools: Reviewer[] = [];

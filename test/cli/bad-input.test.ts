@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { makeRepo, removeAll, ROOT, runCli, type Files } from "./run-cli.js";
-import { denseMarkdown, punctuationSoup } from "../../src/bench/dense.js";
+import { denseMarkdown, punctuationSoup } from "../../tools/bench/dense.js";
 
 const temps: string[] = [];
 const measured: { name: string; mb: number; cpuMs: number; wallMs: number; msPerMb: number; parseMsPerMb: number; boundMsPerMb: number }[] = [];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { buildSeedRepo } from "../../src/demo/seed.js";
+import { buildSeedRepo } from "../../tools/demo/seed.js";
 import { commit, git, isOneCleanLine, makeRepo, removeAll, runCli } from "./run-cli.js";
 
 const DOC = "g3doc/architecture_guide/security.md";

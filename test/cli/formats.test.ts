@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { buildSeedRepo } from "../../src/demo/seed.js";
+import { buildSeedRepo } from "../../tools/demo/seed.js";
 import { RULES } from "../../src/core/rules/index.js";
 import { docsUrl } from "../../src/core/rules/docs-url.js";
 import { fingerprint } from "../../src/core/finding.js";

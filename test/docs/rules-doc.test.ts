@@ -6,7 +6,7 @@
 import { describe, test, expect } from "@jest/globals";
 import { readFileSync } from "node:fs";
 import { RULES } from "../../src/core/rules/index.js";
-import { renderRulesDoc } from "../../src/docs-gen/rules-md.js";
+import { renderRulesDoc } from "../../tools/docs-gen/rules-md.js";
 import { lintDoc } from "../helpers/lint.js";
 
 describe("docs/rules.md", () => {

@@ -12,7 +12,7 @@ import { parseDoc } from "../../src/core/markdown/parse.js";
 import { paragraphsOf, rewrapOf, refillOf } from "../../src/core/fix/paragraphs.js";
 import { meaningDifference } from "../../src/core/fix/compare.js";
 import { listItemsOf, padOf } from "../../src/core/fix/list-marker.js";
-import { formatterMerges, KNOWN, FORMATTER_RULES, lineMatch } from "../../src/bench/fixups.js";
+import { formatterMerges, KNOWN, FORMATTER_RULES, lineMatch } from "../../tools/bench/fixups.js";
 import { fixText } from "../../src/core/fix/apply.js";
 import { resolveConfig } from "../../src/config/load.js";
 

@@ -1,26 +1,11 @@
 /** Where things are: the project root, the gVisor history bundle, and a clone of it. */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { projectRoot } from "../../../tools/paths.js";
 
-/** The folder with this project's package.json (works from test/e2e and from the compiled lib-e2e). */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        if (JSON.parse(readFileSync(pkg, "utf8")).name === "g3doc-review") return dir;
-      } catch {
-        // keep looking
-      }
-    }
-    dir = dirname(dir);
-  }
-  throw new Error("project root not found");
-}
+export { projectRoot };
 
 export function bundlePath(): string {
   return resolve(projectRoot(), "..", "shared", "corpus", "gvisor", "history", "g3doc-history.bundle");

@@ -18,16 +18,16 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve, dirname } from "node:path";
+import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { resolveConfig } from "../config/load.js";
-import { fixText } from "../core/fix/apply.js";
-import { diffLines, linesOf, unifiedDiff } from "../core/fix/line-diff.js";
-import { meaningDifference } from "../core/fix/compare.js";
+import { resolveConfig } from "../../src/config/load.js";
+import { fixText } from "../../src/core/fix/apply.js";
+import { diffLines, linesOf, unifiedDiff } from "../../src/core/fix/line-diff.js";
+import { meaningDifference } from "../../src/core/fix/compare.js";
+import { sharedDir } from "../paths.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BUNDLE = resolve(here, "..", "..", "..", "shared", "corpus", "gvisor", "history", "g3doc-history.bundle");
+const BUNDLE = resolve(sharedDir(), "corpus", "gvisor", "history", "g3doc-history.bundle");
 
 /** The rules whose fixes the maintainers' formatter also makes. */
 export const FORMATTER_RULES = ["line-length", "list-marker", "trailing-whitespace", "blank-lines", "final-newline"];

@@ -6,16 +6,15 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { join, resolve, dirname } from "node:path";
+import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import { GitChangeSet } from "../cli/changeset-git.js";
-import { review } from "../core/engine.js";
-import { resolveConfig } from "../config/load.js";
-import type { Finding } from "../core/finding.js";
+import { GitChangeSet } from "../../src/cli/changeset-git.js";
+import { review } from "../../src/core/engine.js";
+import { resolveConfig } from "../../src/config/load.js";
+import type { Finding } from "../../src/core/finding.js";
+import { sharedDir } from "../paths.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const BUNDLE = resolve(here, "..", "..", "..", "shared", "corpus", "gvisor", "history", "g3doc-history.bundle");
+const BUNDLE = resolve(sharedDir(), "corpus", "gvisor", "history", "g3doc-history.bundle");
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

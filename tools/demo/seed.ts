@@ -6,10 +6,10 @@
 import { mkdir, readFile, writeFile, readdir, mkdtemp } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
+import { projectRoot } from "../paths.js";
 
-export const SEED_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "seed-420b791a3d");
+export const SEED_DIR = join(projectRoot(), "examples", "seed-420b791a3d");
 
 export interface SeedOptions {
   /** Put security.png in the head commit (default false: the demo's missing image). */

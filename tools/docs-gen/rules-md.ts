@@ -4,8 +4,8 @@
  * cannot drift from the code. `npm run docs:rules` writes the file; a test
  * fails when the committed file is stale.
  */
-import { RULES } from "../core/rules/index.js";
-import type { RuleModule } from "../core/rules/types.js";
+import { RULES } from "../../src/core/rules/index.js";
+import type { RuleModule } from "../../src/core/rules/types.js";
 
 function fence(text: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map((m) => m[0].length));

@@ -4,7 +4,7 @@
  */
 import { rm } from "node:fs/promises";
 import { buildSeedRepo } from "./seed.js";
-import { main } from "../cli/main.js";
+import { main } from "../../src/cli/main.js";
 
 const repo = await buildSeedRepo({ withImage: false });
 const argv = ["check", "--repo", repo, "--base", "HEAD~1"];

@@ -6,29 +6,28 @@
  * over the same docs, their ratio, and MB/s of the engine. Both are measured
  * in the same run, warm (one warm-up pass each), wall and CPU time.
  *
- *   node lib/bench/engine.js [--only gvisor|large|repeated|dense] [--limit-mb N] [--json FILE]
+ *   node lib-tools/tools/bench/engine.js [--only gvisor|large|repeated|dense] [--limit-mb N] [--json FILE]
  *
  * Corpora (read from ../shared at run time; a corpus is skipped, with a
  * message, when its data is absent):
  *   gvisor    the .md files of gVisor's g3doc tree;
  *   large     the markdown-large tarball, unpacked into a temporary folder;
  *   repeated  the gVisor tree repeated under distinct folders to at least 20 MB;
- *   dense     built in: one 5 MB doc dense in markup (src/bench/dense.ts) and
+ *   dense     built in: one 5 MB doc dense in markup (tools/bench/dense.ts) and
  *             200 KB of random Markdown punctuation, the worst cases of size.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import { review } from "../core/engine.js";
-import { parseOnly } from "../core/markdown/parse.js";
-import { resolveConfig } from "../config/load.js";
+import { join, relative, sep } from "node:path";
+import { review } from "../../src/core/engine.js";
+import { parseOnly } from "../../src/core/markdown/parse.js";
+import { resolveConfig } from "../../src/config/load.js";
 import { AuditChangeSet } from "./memory-changeset.js";
 import { denseMarkdown, punctuationSoup } from "./dense.js";
+import { sharedDir } from "../paths.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const SHARED = resolve(here, "..", "..", "..", "shared");
+export const SHARED = sharedDir();
 const GVISOR_G3DOC = join(SHARED, "corpus", "gvisor", "g3doc-head", "g3doc");
 const LARGE_TARBALL = join(SHARED, "corpus", "markdown-large", "markdown-large.tar.xz");
 const REPEATED_MB = 20;

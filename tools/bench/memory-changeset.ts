@@ -1,5 +1,5 @@
 /** An audit change set over files held in memory (the benchmark's input). */
-import type { ChangeSet, FileContent, Side } from "../core/changeset.js";
+import type { ChangeSet, FileContent, Side } from "../../src/core/changeset.js";
 
 export class AuditChangeSet implements ChangeSet {
   readonly base = null;

@@ -1,0 +1,26 @@
+/** Where things are, from the tools (run from tools/ under jest, or compiled under lib-tools/). */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The folder with this project's package.json. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg)) {
+      try {
+        if (JSON.parse(readFileSync(pkg, "utf8")).name === "g3doc-review") return dir;
+      } catch {
+        // keep looking
+      }
+    }
+    dir = dirname(dir);
+  }
+  throw new Error("project root not found");
+}
+
+/** `../shared` beside the project (read-only corpora; may be absent). */
+export function sharedDir(): string {
+  return resolve(projectRoot(), "..", "shared");
+}
