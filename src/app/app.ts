@@ -45,25 +45,37 @@ export function createApp(options: AppOptions = {}) {
     const memo = options.memo ?? new LruReviewMemo();
     const blobCache = new BlobCache();
     const reviewer = options.reviewer ?? defaultReviewer(concurrency);
-    app.log.info(reviewer instanceof WorkerReviewer ? `${concurrency} reviews at once; their engine work runs in up to ${reviewer.size} worker thread(s)` : "reviews run in process");
+    app.log.info(
+      reviewer instanceof WorkerReviewer
+        ? `${concurrency} reviews at once; their engine work runs in up to ${reviewer.size} worker thread(s)`
+        : "reviews run in process",
+    );
 
     const schedule = (context: Context, req: ReviewRequest | undefined): void => {
       if (!req) return;
       if (deliveries.seen(context.id)) {
-        context.log.info({ delivery: context.id }, "delivery already taken in; not reviewing twice");
+        context.log.info(
+          { delivery: context.id },
+          "delivery already taken in; not reviewing twice",
+        );
         return;
       }
       const key = jobKey(req);
       const reviewKey = `${req.headSha}..${req.pull?.baseSha ?? "?"}`;
       // A pull_request event for a head and base reviewed already: nothing new to say. Re-runs asked for by a person always run.
       if (req.pull && req.trigger.startsWith("pull_request.") && memo.done(key, reviewKey)) {
-        context.log.info({ key, sha: req.headSha, base: req.pull.baseSha, trigger: req.trigger }, "this head and base were reviewed already; not reviewing again");
+        context.log.info(
+          { key, sha: req.headSha, base: req.pull.baseSha, trigger: req.trigger },
+          "this head and base were reviewed already; not reviewing again",
+        );
         return;
       }
       // Re-runs asked for by a person are not identical events: they never make one skipped.
-      const memoKey = req.pull && req.trigger.startsWith("pull_request.") ? reviewKey : `rerun:${req.headSha}`;
+      const memoKey =
+        req.pull && req.trigger.startsWith("pull_request.") ? reviewKey : `rerun:${req.headSha}`;
       memo.started(key, memoKey);
-      const installationId = (context.payload as { installation?: { id?: number } }).installation?.id;
+      const installationId = (context.payload as { installation?: { id?: number } }).installation
+        ?.id;
       const enqueue = (job: Parameters<JobQueue["enqueue"]>[1]) => {
         try {
           queue.enqueue(key, job);
@@ -88,27 +100,60 @@ export function createApp(options: AppOptions = {}) {
           const octokit = withRetries(base, retry);
           const outcome = await runReviewSafely(
             req,
-            { octokit, log: context.log, readConfig: () => context.config(CONFIG_FILE), chunkSize: options.chunkSize, jobKey: key, blobCache, reviewer },
+            {
+              octokit,
+              log: context.log,
+              readConfig: () => context.config(CONFIG_FILE),
+              chunkSize: options.chunkSize,
+              jobKey: key,
+              blobCache,
+              reviewer,
+            },
             signal,
           );
-          memo.finished(key, memoKey, outcome.status === "reviewed" || outcome.status === "no-docs");
+          memo.finished(
+            key,
+            memoKey,
+            outcome.status === "reviewed" || outcome.status === "no-docs",
+          );
           options.onOutcome?.(outcome, req);
         },
       });
-      context.log.info({ key, sha: req.headSha, trigger: req.trigger, queued: queue.size }, "review queued");
+      context.log.info(
+        { key, sha: req.headSha, trigger: req.trigger, queued: queue.size },
+        "review queued",
+      );
     };
 
     app.on(
       PULL_REQUEST_ACTIONS.map((a) => `pull_request.${a}` as const),
-      async (context) => schedule(context as unknown as Context, fromPullRequest(context.payload as any)),
+      async (context) =>
+        schedule(context as unknown as Context, fromPullRequest(context.payload as any)),
     );
     app.on("check_run.rerequested", async (context) => {
       const run = context.payload.check_run;
-      schedule(context as unknown as Context, fromRerequest(context.payload as any, "check_run", run.head_sha, run.pull_requests as any, run.name));
+      schedule(
+        context as unknown as Context,
+        fromRerequest(
+          context.payload as any,
+          "check_run",
+          run.head_sha,
+          run.pull_requests as any,
+          run.name,
+        ),
+      );
     });
     app.on("check_suite.rerequested", async (context) => {
       const suite = context.payload.check_suite;
-      schedule(context as unknown as Context, fromRerequest(context.payload as any, "check_suite", suite.head_sha, suite.pull_requests as any));
+      schedule(
+        context as unknown as Context,
+        fromRerequest(
+          context.payload as any,
+          "check_suite",
+          suite.head_sha,
+          suite.pull_requests as any,
+        ),
+      );
     });
   };
 }

@@ -62,12 +62,28 @@ export function combinePiggyback(a: PiggybackQuery, b: PiggybackQuery): Piggybac
 }
 
 /** A GraphQL query whose errors the piggyback tolerates come back as their partial data. */
-async function tolerantGraphql<T>(octokit: Octokit, query: string, vars: Record<string, unknown>, extra: PiggybackQuery | undefined): Promise<T> {
+async function tolerantGraphql<T>(
+  octokit: Octokit,
+  query: string,
+  vars: Record<string, unknown>,
+  extra: PiggybackQuery | undefined,
+): Promise<T> {
   try {
     return await octokit.graphql<T>(query, vars);
   } catch (err) {
-    const e = err as { name?: string; data?: unknown; errors?: { path?: (string | number)[]; type?: string; message?: string }[] };
-    if (e.name === "GraphqlResponseError" && e.data && extra?.tolerate && Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => extra.tolerate!(x))) {
+    const e = err as {
+      name?: string;
+      data?: unknown;
+      errors?: { path?: (string | number)[]; type?: string; message?: string }[];
+    };
+    if (
+      e.name === "GraphqlResponseError" &&
+      e.data &&
+      extra?.tolerate &&
+      Array.isArray(e.errors) &&
+      e.errors.length > 0 &&
+      e.errors.every((x) => extra.tolerate!(x))
+    ) {
       return e.data as T;
     }
     throw err;
@@ -75,10 +91,20 @@ async function tolerantGraphql<T>(octokit: Octokit, query: string, vars: Record<
 }
 
 /** Sends a piggyback query on its own (when no content query carried it). */
-export async function sendPiggyback(octokit: Octokit, owner: string, name: string, p: PiggybackQuery): Promise<void> {
+export async function sendPiggyback(
+  octokit: Octokit,
+  owner: string,
+  name: string,
+  p: PiggybackQuery,
+): Promise<void> {
   const defs = ["$owner: String!", "$name: String!", p.variableDefs].filter(Boolean).join(", ");
   const query = `query(${defs}) {\n  repository(owner: $owner, name: $name) {\n    ${p.fields}\n  }\n  ${p.rootFields ?? ""}\n}`;
-  const data = await tolerantGraphql<Record<string, unknown>>(octokit, query, { owner, name, ...p.variables }, p);
+  const data = await tolerantGraphql<Record<string, unknown>>(
+    octokit,
+    query,
+    { owner, name, ...p.variables },
+    p,
+  );
   p.onData((data.repository ?? {}) as Record<string, unknown>, data);
 }
 
@@ -96,7 +122,10 @@ export interface GitHubChangeSetOptions {
    * engine reads in several rounds; guessing them saves a query per round).
    * Default: the base side of modified docs.
    */
-  prefetch?: (headPaths: readonly string[], files: readonly ChangedFile[]) => { side: Side; path: string }[];
+  prefetch?: (
+    headPaths: readonly string[],
+    files: readonly ChangedFile[],
+  ) => { side: Side; path: string }[];
   signal?: AbortSignal;
   /** Contents by git blob SHA, kept across jobs (default: none). */
   blobCache?: BlobCache;
@@ -152,7 +181,10 @@ function blobContent(node: BlobNode | null | undefined): FileContent | "fetch-ra
   if (node.isTruncated) return "fetch-raw";
   if (node.text === null || node.text === undefined) return { kind: "binary" };
   if (node.text.includes("\u0000")) return { kind: "binary" };
-  return { kind: "text", text: node.text.charCodeAt(0) === 0xfeff ? node.text.slice(1) : node.text };
+  return {
+    kind: "text",
+    text: node.text.charCodeAt(0) === 0xfeff ? node.text.slice(1) : node.text,
+  };
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
@@ -165,7 +197,10 @@ export class GitHubChangeSet implements ChangeSet {
   /** Things the check summary should say about reading the change. */
   readonly notes: string[] = [];
   private readonly cache = new Map<string, Promise<FileContent>>();
-  private readonly trees = new Map<string, Promise<{ paths: string[]; truncated: boolean; blobs: Map<string, string> }>>();
+  private readonly trees = new Map<
+    string,
+    Promise<{ paths: string[]; truncated: boolean; blobs: Map<string, string> }>
+  >();
   private piggyback: PiggybackQuery | undefined;
   private prefetched = false;
   private readonly chunkSize: number;
@@ -193,7 +228,11 @@ export class GitHubChangeSet implements ChangeSet {
   }
 
   /** Lists the changed files (one request per 100) and returns the change set. */
-  static async load(octokit: Octokit, pull: PullInfo, options: GitHubChangeSetOptions = {}): Promise<GitHubChangeSet> {
+  static async load(
+    octokit: Octokit,
+    pull: PullInfo,
+    options: GitHubChangeSetOptions = {},
+  ): Promise<GitHubChangeSet> {
     const files: ChangedFile[] = [];
     const iterator = octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
       owner: pull.owner,
@@ -205,7 +244,9 @@ export class GitHubChangeSet implements ChangeSet {
       throwIfAborted(options.signal);
       for (const f of page.data as GitHubFile[]) files.push(toChangedFile(f));
     }
-    const truncated = files.length >= LIST_FILES_LIMIT || (pull.changedFiles !== undefined && files.length < pull.changedFiles);
+    const truncated =
+      files.length >= LIST_FILES_LIMIT ||
+      (pull.changedFiles !== undefined && files.length < pull.changedFiles);
     return new GitHubChangeSet(octokit, pull, files, truncated, options);
   }
 
@@ -246,13 +287,17 @@ export class GitHubChangeSet implements ChangeSet {
   }
 
   /** What to read along with the first read, up to one query's worth. */
-  private async prefetchList(wanted: { sha: string; path: string }[]): Promise<{ sha: string; path: string }[]> {
+  private async prefetchList(
+    wanted: { sha: string; path: string }[],
+  ): Promise<{ sha: string; path: string }[]> {
     const headList = (await this.tree(this.head)).paths;
     const known = new Set(headList);
     const guess = this.options.prefetch
       ? this.options.prefetch(headList, this.files)
       : this.files
-          .filter((f) => (f.status === "modified" || f.status === "renamed") && f.path.endsWith(".md"))
+          .filter(
+            (f) => (f.status === "modified" || f.status === "renamed") && f.path.endsWith(".md"),
+          )
           .map((f) => ({ side: "base" as const, path: f.previousPath ?? f.path }));
     const out: { sha: string; path: string }[] = [];
     const taken = new Set(wanted.map((w) => `${w.sha}:${w.path}`));
@@ -283,15 +328,30 @@ export class GitHubChangeSet implements ChangeSet {
     return tree.truncated ? null : new Set(tree.paths);
   }
 
-  private tree(sha: string): Promise<{ paths: string[]; truncated: boolean; blobs: Map<string, string> }> {
+  private tree(
+    sha: string,
+  ): Promise<{ paths: string[]; truncated: boolean; blobs: Map<string, string> }> {
     let t = this.trees.get(sha);
     if (!t) {
       t = (async () => {
         throwIfAborted(this.options.signal);
-        const { data } = await this.octokit.rest.git.getTree({ owner: this.pull.owner, repo: this.pull.repo, tree_sha: sha, recursive: "1" });
+        const { data } = await this.octokit.rest.git.getTree({
+          owner: this.pull.owner,
+          repo: this.pull.repo,
+          tree_sha: sha,
+          recursive: "1",
+        });
         const entries = data.tree.filter((e) => e.type === "blob" && typeof e.path === "string");
-        const blobs = new Map(entries.filter((e) => typeof e.sha === "string").map((e) => [e.path as string, e.sha as string]));
-        return { paths: entries.map((e) => e.path as string).sort(), truncated: data.truncated === true, blobs };
+        const blobs = new Map(
+          entries
+            .filter((e) => typeof e.sha === "string")
+            .map((e) => [e.path as string, e.sha as string]),
+        );
+        return {
+          paths: entries.map((e) => e.path as string).sort(),
+          truncated: data.truncated === true,
+          blobs,
+        };
       })();
       t.catch(() => this.trees.delete(sha));
       this.trees.set(sha, t);
@@ -309,7 +369,9 @@ export class GitHubChangeSet implements ChangeSet {
     );
     const have = new Set(listed);
     const isDoc = this.options.isDoc ?? ((p: string) => p.endsWith(".md"));
-    const docs = this.files.filter((f) => f.status !== "removed" && isDoc(f.path)).map((f) => f.path);
+    const docs = this.files
+      .filter((f) => f.status !== "removed" && isDoc(f.path))
+      .map((f) => f.path);
     const texts = await this.readUnchecked(docs);
     const targets = new Set<string>();
     for (const [path, content] of texts) {
@@ -322,7 +384,10 @@ export class GitHubChangeSet implements ChangeSet {
     if (targets.size === 0) return listed;
     const list = [...targets];
     try {
-      const exists = await this.fetchBlobs(list.map((path) => ({ sha: this.head, path })), "exists");
+      const exists = await this.fetchBlobs(
+        list.map((path) => ({ sha: this.head, path })),
+        "exists",
+      );
       list.forEach((p, i) => {
         if (exists[i].kind !== "missing") have.add(p);
       });
@@ -340,7 +405,8 @@ export class GitHubChangeSet implements ChangeSet {
   private async fetchInto(wanted: { sha: string; path: string }[]): Promise<void> {
     const blobCache = this.options.blobCache;
     const headBlobs = blobCache ? (await this.tree(this.head)).blobs : undefined;
-    const blobOf = (w: { sha: string; path: string }) => (w.sha === this.head ? headBlobs?.get(w.path) : undefined);
+    const blobOf = (w: { sha: string; path: string }) =>
+      w.sha === this.head ? headBlobs?.get(w.path) : undefined;
     const toFetch: { sha: string; path: string }[] = [];
     for (const w of wanted) {
       const blob = blobOf(w);
@@ -366,7 +432,9 @@ export class GitHubChangeSet implements ChangeSet {
 
   /** Reads head files without the tree shortcut (used while the tree is being completed). */
   private async readUnchecked(paths: string[]): Promise<Map<string, FileContent>> {
-    const wanted = paths.filter((p) => !this.cache.has(`${this.head}:${p}`)).map((path) => ({ sha: this.head, path }));
+    const wanted = paths
+      .filter((p) => !this.cache.has(`${this.head}:${p}`))
+      .map((path) => ({ sha: this.head, path }));
     if (!this.prefetched) {
       this.prefetched = true;
       wanted.push(...(await this.prefetchList(wanted)));
@@ -378,12 +446,18 @@ export class GitHubChangeSet implements ChangeSet {
   }
 
   /** One GraphQL query per chunk of blobs, one after another. */
-  private async fetchBlobs(items: { sha: string; path: string }[], what: "text" | "exists" = "text"): Promise<FileContent[]> {
+  private async fetchBlobs(
+    items: { sha: string; path: string }[],
+    what: "text" | "exists" = "text",
+  ): Promise<FileContent[]> {
     const out: FileContent[] = [];
     for (let i = 0; i < items.length; i += this.chunkSize) {
       throwIfAborted(this.options.signal);
       const chunk = items.slice(i, i + this.chunkSize);
-      const selection = what === "text" ? "__typename ... on Blob { byteSize isBinary isTruncated text }" : "__typename";
+      const selection =
+        what === "text"
+          ? "__typename ... on Blob { byteSize isBinary isTruncated text }"
+          : "__typename";
       const vars: Record<string, unknown> = { owner: this.pull.owner, name: this.pull.repo };
       const defs = ["$owner: String!", "$name: String!"];
       const fields = chunk.map((item, j) => {
@@ -398,8 +472,17 @@ export class GitHubChangeSet implements ChangeSet {
         fields.push(extra.fields);
       }
       const query = `query(${defs.join(", ")}) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }${extra?.rootFields ? `\n  ${extra.rootFields}` : ""}\n}`;
-      const data = await tolerantGraphql<{ repository: Record<string, BlobNode | null> }>(this.octokit, query, vars, extra);
-      if (extra) extra.onData(data.repository as Record<string, unknown>, data as unknown as Record<string, unknown>);
+      const data = await tolerantGraphql<{ repository: Record<string, BlobNode | null> }>(
+        this.octokit,
+        query,
+        vars,
+        extra,
+      );
+      if (extra)
+        extra.onData(
+          data.repository as Record<string, unknown>,
+          data as unknown as Record<string, unknown>,
+        );
       for (let j = 0; j < chunk.length; j++) {
         const c = blobContent(data.repository[`f${j}`]);
         out.push(c === "fetch-raw" ? await this.fetchRaw(chunk[j], data.repository[`f${j}`]!) : c);
@@ -409,7 +492,10 @@ export class GitHubChangeSet implements ChangeSet {
   }
 
   /** A blob too large for GraphQL's `text`: fetched raw through REST when it is small enough to review. */
-  private async fetchRaw(item: { sha: string; path: string }, node: BlobNode): Promise<FileContent> {
+  private async fetchRaw(
+    item: { sha: string; path: string },
+    node: BlobNode,
+  ): Promise<FileContent> {
     const bytes = node.byteSize ?? 0;
     if (bytes > this.maxBlobBytes) return { kind: "too-large", bytes };
     const res = await this.octokit.rest.repos.getContent({
@@ -420,7 +506,8 @@ export class GitHubChangeSet implements ChangeSet {
       mediaType: { format: "raw" },
     });
     const data = res.data as unknown;
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data as ArrayBuffer);
+    const buf =
+      typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data as ArrayBuffer);
     if (buf.includes(0)) return { kind: "binary" };
     try {
       const text = utf8.decode(buf);

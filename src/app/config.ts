@@ -48,7 +48,10 @@ export class ConfigReader {
       rootFields: `${ORG_FIELD}: repository(owner: $owner, name: ".github") { ${blob} }`,
       onData: (repository, root) => {
         this.repoText = (repository[REPO_FIELD] as { text?: string | null } | null)?.text ?? null;
-        this.orgText = ((root[ORG_FIELD] as { object?: { text?: string | null } | null } | null)?.object?.text ?? null) || null;
+        this.orgText =
+          ((root[ORG_FIELD] as { object?: { text?: string | null } | null } | null)?.object?.text ??
+            null) ||
+          null;
       },
       // The owner has no `.github` repository (or the app cannot see it): no org-wide config.
       tolerate: (e) => e.path?.[0] === ORG_FIELD,
@@ -69,11 +72,14 @@ export class ConfigReader {
     let extendsOther = false;
     try {
       const raw = parse(text) as unknown;
-      extendsOther = raw !== null && typeof raw === "object" && !Array.isArray(raw) && "_extends" in raw;
+      extendsOther =
+        raw !== null && typeof raw === "object" && !Array.isArray(raw) && "_extends" in raw;
     } catch {
       // parseConfigText says what is wrong, with the line.
     }
-    const config = extendsOther ? await viaContextConfig(readConfig) : resolveConfig(parseConfigText(text, source));
+    const config = extendsOther
+      ? await viaContextConfig(readConfig)
+      : resolveConfig(parseConfigText(text, source));
     checkRuleIds(config, CONFIG_PATH);
     return config;
   }

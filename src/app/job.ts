@@ -9,7 +9,12 @@ import type { Finding } from "../core/finding.js";
 import { ConfigError } from "../config/load.js";
 import type { Config } from "../config/defaults.js";
 import { checkRuleIds } from "../core/rules/ids.js";
-import { GitHubChangeSet, combinePiggyback, sendPiggyback, type PullInfo } from "./changeset-github.js";
+import {
+  GitHubChangeSet,
+  combinePiggyback,
+  sendPiggyback,
+  type PullInfo,
+} from "./changeset-github.js";
 import { ConfigReader, CONFIG_FILE, CONFIG_PATH, guessConfig, viaContextConfig } from "./config.js";
 import { describeError, type Octokit } from "./octokit.js";
 import { findPull } from "./pulls.js";
@@ -17,8 +22,20 @@ import { prefetchFor } from "./prefetch.js";
 import type { BlobCache } from "./blob-cache.js";
 import { inProcessReviewer, type Reviewer } from "./review-pool.js";
 import { SupersededError } from "./queue.js";
-import { CheckRun, annotationsFor, conclusionFor, countsText, renderSummary, titleFor } from "./publish/check-run.js";
-import { mergeOverlapping, planReview, type NotCommented, type PlannedComment } from "./publish/comments.js";
+import {
+  CheckRun,
+  annotationsFor,
+  conclusionFor,
+  countsText,
+  renderSummary,
+  titleFor,
+} from "./publish/check-run.js";
+import {
+  mergeOverlapping,
+  planReview,
+  type NotCommented,
+  type PlannedComment,
+} from "./publish/comments.js";
 import { postReview } from "./publish/review.js";
 import { ThreadLister, resolveThreads } from "./publish/threads.js";
 import { codeSpan, escapeMarkdown } from "./publish/escape.js";
@@ -60,7 +77,14 @@ export interface JobDeps {
 }
 
 export interface JobOutcome {
-  status: "reviewed" | "no-docs" | "skipped-draft" | "no-pull" | "invalid-config" | "cancelled" | "failed";
+  status:
+    | "reviewed"
+    | "no-docs"
+    | "skipped-draft"
+    | "no-pull"
+    | "invalid-config"
+    | "cancelled"
+    | "failed";
   conclusion?: string;
   checkRunId?: number;
   comments?: number;
@@ -80,21 +104,44 @@ export async function loadRepoConfig(readConfig: () => Promise<unknown>): Promis
 }
 
 /** Whether the change can matter to the docs at all. */
-export function touchesDocs(cs: { files: { path: string; status: string }[] }, config: Config): boolean {
+export function touchesDocs(
+  cs: { files: { path: string; status: string }[] },
+  config: Config,
+): boolean {
   const isDoc = docMatcher(config);
   const buildNames = new Set(config.build.files);
-  return cs.files.some((f) => isDoc(f.path) || f.status === "removed" || f.status === "renamed" || buildNames.has(posix.basename(f.path)));
+  return cs.files.some(
+    (f) =>
+      isDoc(f.path) ||
+      f.status === "removed" ||
+      f.status === "renamed" ||
+      buildNames.has(posix.basename(f.path)),
+  );
 }
 
-function reviewBody(findings: Finding[], posted: number, inSummary: number, checkUrl: string | undefined): string {
+function reviewBody(
+  findings: Finding[],
+  posted: number,
+  inSummary: number,
+  checkUrl: string | undefined,
+): string {
   const where = checkUrl ? `[check run](${checkUrl})` : "check run";
-  const lines = [`**g3doc-review** found ${countsText(findings)} in the docs this pull request changes.`];
+  const lines = [
+    `**g3doc-review** found ${countsText(findings)} in the docs this pull request changes.`,
+  ];
   if (posted > 0) lines.push(`${posted} ${posted === 1 ? "is a comment" : "are comments"} below.`);
-  if (inSummary > 0) lines.push(`${inSummary} more ${inSummary === 1 ? "is" : "are"} listed in the ${where} summary (outside the diff, over the comment limit, or refused by GitHub).`);
+  if (inSummary > 0)
+    lines.push(
+      `${inSummary} more ${inSummary === 1 ? "is" : "are"} listed in the ${where} summary (outside the diff, over the comment limit, or refused by GitHub).`,
+    );
   return lines.join(" ");
 }
 
-export async function runReview(req: ReviewRequest, deps: JobDeps, signal: AbortSignal): Promise<JobOutcome> {
+export async function runReview(
+  req: ReviewRequest,
+  deps: JobDeps,
+  signal: AbortSignal,
+): Promise<JobOutcome> {
   const { octokit, log } = deps;
   const externalId = `${deps.jobKey ?? `${req.owner}/${req.repo}`}@${req.headSha}:${Math.random().toString(36).slice(2, 10)}`;
   const check = new CheckRun(octokit, req.owner, req.repo, req.headSha, externalId);
@@ -111,8 +158,17 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
         "",
         "Fix the file on the default branch, then re-run this check.",
       ].join("\n");
-      await check.complete("failure", `Invalid config: ${err.message.replace(/^[^:]*:(\d+:)?\s*/, "")}`.slice(0, 200), summary);
-      return { status: "invalid-config", conclusion: "failure", checkRunId: check.id, error: err.message };
+      await check.complete(
+        "failure",
+        `Invalid config: ${err.message.replace(/^[^:]*:(\d+:)?\s*/, "")}`.slice(0, 200),
+        summary,
+      );
+      return {
+        status: "invalid-config",
+        conclusion: "failure",
+        checkRunId: check.id,
+        error: err.message,
+      };
     };
     const loadConfig = async (): Promise<Config | JobOutcome> => {
       try {
@@ -124,9 +180,14 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
     };
     const isOutcome = (x: Config | JobOutcome): x is JobOutcome => "status" in x;
 
-    const pull = req.pull ?? (await findPull(octokit, req.owner, req.repo, req.headSha, req.pullNumber));
+    const pull =
+      req.pull ?? (await findPull(octokit, req.owner, req.repo, req.headSha, req.pullNumber));
     if (!pull) {
-      await check.complete("neutral", "No open pull request", `No open pull request has ${codeSpan(req.headSha.slice(0, 7))} as its head, so there is nothing to review.`);
+      await check.complete(
+        "neutral",
+        "No open pull request",
+        `No open pull request has ${codeSpan(req.headSha.slice(0, 7))} as its head, so there is nothing to review.`,
+      );
       return (outcome = { status: "no-pull", conclusion: "neutral", checkRunId: check.id });
     }
     let config: Config | undefined;
@@ -149,7 +210,9 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
     const cs = await GitHubChangeSet.load(octokit, pull, {
       isDoc: (p) => isDoc(p),
       // The config rides along with the first content query (built before the config is known).
-      piggyback: config ? threads.piggyback() : combinePiggyback(threads.piggyback(), configs.piggyback()),
+      piggyback: config
+        ? threads.piggyback()
+        : combinePiggyback(threads.piggyback(), configs.piggyback()),
       prefetch: prefetchFor(config ?? guess),
       blobCache: deps.blobCache,
       signal,
@@ -174,14 +237,19 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
       return (outcome = { status: "no-docs", conclusion: "success", checkRunId: check.id });
     }
 
-    const result = await (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" });
+    const result = await (deps.reviewer ?? inProcessReviewer).review(cs, config, {
+      mode: "change",
+    });
     step(signal);
     const existing = await threads.list(signal);
     const listed = new Set(cs.files.map((f) => f.path));
     // Overlapping suggestions of a file become one (GitHub applies each over its own lines); the texts are cached.
-    const suggested = [...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path))];
+    const suggested = [
+      ...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path)),
+    ];
     const texts = new Map<string, string>();
-    for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map()) if (c.kind === "text") texts.set(path, c.text);
+    for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map())
+      if (c.kind === "text") texts.set(path, c.text);
     const merged = mergeOverlapping(result.findings, texts, config.lineLength);
     const plan = planReview(merged.findings, result.diffs, existing, {
       maxComments: config.review.maxComments,
@@ -190,23 +258,47 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
     });
     step(signal);
 
-    const inSummary = (rejected: PlannedComment[]) => plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).length + rejected.length;
+    const inSummary = (rejected: PlannedComment[]) =>
+      plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).length + rejected.length;
     const refused: NotCommented[] = [];
     let reviewUrl: string | undefined;
     let posted = 0;
     if (plan.comments.length > 0) {
-      const fresh = [...plan.comments.map((c) => c.finding), ...plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).map((n) => n.finding)];
-      const event = config.review.requestChanges && fresh.some((f) => f.severity === "error") ? "REQUEST_CHANGES" : "COMMENT";
+      const fresh = [
+        ...plan.comments.map((c) => c.finding),
+        ...plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).map((n) => n.finding),
+      ];
+      const event =
+        config.review.requestChanges && fresh.some((f) => f.severity === "error")
+          ? "REQUEST_CHANGES"
+          : "COMMENT";
       const res = await postReview(
         octokit,
         pull,
-        { body: reviewBody(result.findings, plan.comments.length, inSummary([]), check.htmlUrl), event, comments: plan.comments },
-        { bodyFor: (rejected) => reviewBody(result.findings, plan.comments.length - rejected.length, inSummary(rejected), check.htmlUrl) },
+        {
+          body: reviewBody(result.findings, plan.comments.length, inSummary([]), check.htmlUrl),
+          event,
+          comments: plan.comments,
+        },
+        {
+          bodyFor: (rejected) =>
+            reviewBody(
+              result.findings,
+              plan.comments.length - rejected.length,
+              inSummary(rejected),
+              check.htmlUrl,
+            ),
+        },
       );
       posted = res.posted.length;
       reviewUrl = res.url;
-      for (const c of res.rejected) refused.push({ finding: c.finding, reason: "GitHub refused the comment" });
-      if (res.rejected.length > 0) log.warn({ rejected: res.rejected.map((c) => `${c.path}:${c.line}`) }, "GitHub refused some review comments");
+      for (const c of res.rejected)
+        refused.push({ finding: c.finding, reason: "GitHub refused the comment" });
+      if (res.rejected.length > 0)
+        log.warn(
+          { rejected: res.rejected.map((c) => `${c.path}:${c.line}`) },
+          "GitHub refused some review comments",
+        );
     }
 
     let resolved = 0;
@@ -232,7 +324,12 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
       reviewUrl,
     });
     const conclusion = conclusionFor(result.findings, config.review.failOn);
-    await check.complete(conclusion, titleFor(result.findings, result.docs.length), summary, annotationsFor(result.findings));
+    await check.complete(
+      conclusion,
+      titleFor(result.findings, result.docs.length),
+      summary,
+      annotationsFor(result.findings),
+    );
     outcome = { status: "reviewed", conclusion, checkRunId: check.id, comments: posted, resolved };
     return outcome;
   } catch (err) {
@@ -240,7 +337,12 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
     throw err;
   } finally {
     if (!check.completed) {
-      const superseded = failure instanceof SupersededError ? failure : signal.reason instanceof SupersededError && signal.aborted ? signal.reason : undefined;
+      const superseded =
+        failure instanceof SupersededError
+          ? failure
+          : signal.reason instanceof SupersededError && signal.aborted
+            ? signal.reason
+            : undefined;
       try {
         if (superseded) {
           await check.complete(
@@ -266,7 +368,11 @@ export async function runReview(req: ReviewRequest, deps: JobDeps, signal: Abort
 }
 
 /** Runs a job and never throws: what happened is in the outcome (and the check run). */
-export async function runReviewSafely(req: ReviewRequest, deps: JobDeps, signal: AbortSignal): Promise<JobOutcome> {
+export async function runReviewSafely(
+  req: ReviewRequest,
+  deps: JobDeps,
+  signal: AbortSignal,
+): Promise<JobOutcome> {
   try {
     const outcome = await runReview(req, deps, signal);
     deps.log.info({ ...outcome, sha: req.headSha, trigger: req.trigger }, "review done");

@@ -27,7 +27,12 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 1000, maxWaitMs: 60_000, timeoutMs: 30_000 };
+export const DEFAULT_RETRY: RetryOptions = {
+  retries: 3,
+  baseDelayMs: 1000,
+  maxWaitMs: 60_000,
+  timeoutMs: 30_000,
+};
 
 interface RequestErrorLike {
   status?: number;
@@ -68,14 +73,25 @@ function writesContent(options: RequestOptionsLike): boolean {
 }
 
 /** Milliseconds to wait before retry `attempt` (0-based), or null to give up. */
-export function retryDelay(err: RequestErrorLike, attempt: number, options: RequestOptionsLike, retry: RetryOptions, now = Date.now()): number | null {
+export function retryDelay(
+  err: RequestErrorLike,
+  attempt: number,
+  options: RequestOptionsLike,
+  retry: RetryOptions,
+  now = Date.now(),
+): number | null {
   if (attempt >= retry.retries) return null;
   if (isRateLimit(err)) {
     const after = header(err, "retry-after");
     const reset = header(err, "x-ratelimit-reset");
     let wait: number;
     if (after !== undefined && /^\d+$/.test(after)) wait = Number(after) * 1000;
-    else if (header(err, "x-ratelimit-remaining") === "0" && reset !== undefined && /^\d+$/.test(reset)) wait = Math.max(0, Number(reset) * 1000 - now);
+    else if (
+      header(err, "x-ratelimit-remaining") === "0" &&
+      reset !== undefined &&
+      /^\d+$/.test(reset)
+    )
+      wait = Math.max(0, Number(reset) * 1000 - now);
     else wait = Math.max(60_000, retry.baseDelayMs * 2 ** attempt); // GitHub: wait at least a minute when no header says how long
     return wait <= retry.maxWaitMs ? wait : null;
   }
@@ -88,7 +104,10 @@ export function retryDelay(err: RequestErrorLike, attempt: number, options: Requ
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Adds the bounded retry layer to one client. Returns the same client. */
-export function withRetries<T extends { hook: Octokit["hook"] }>(octokit: T, retry: RetryOptions = DEFAULT_RETRY): T {
+export function withRetries<T extends { hook: Octokit["hook"] }>(
+  octokit: T,
+  retry: RetryOptions = DEFAULT_RETRY,
+): T {
   const sleep = retry.sleep ?? defaultSleep;
   octokit.hook.wrap("request", async (request: (o: any) => any, options: any) => {
     const opts = options as RequestOptionsLike;
@@ -111,13 +130,20 @@ export function withRetries<T extends { hook: Octokit["hook"] }>(octokit: T, ret
 
 /** A short description of a failed GitHub request, for a check run summary. */
 export function describeError(err: unknown): string {
-  const e = err as RequestErrorLike & { request?: { method?: string; url?: string }; name?: string };
+  const e = err as RequestErrorLike & {
+    request?: { method?: string; url?: string };
+    name?: string;
+  };
   if (e && typeof e.status === "number") {
-    const where = e.request?.method && e.request?.url ? ` (${e.request.method} ${e.request.url.replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")})` : "";
+    const where =
+      e.request?.method && e.request?.url
+        ? ` (${e.request.method} ${e.request.url.replace(/^https?:\/\/[^/]+/, "").replace(/\?.*$/, "")})`
+        : "";
     const kind = isRateLimit(e) ? "GitHub rate limit" : `GitHub answered ${e.status}`;
     const msg = (e.message ?? "").split("\n")[0].slice(0, 300);
     return `${kind}${where}: ${msg}`;
   }
-  if (err instanceof Error) return `${err.name === "Error" ? "" : `${err.name}: `}${err.message.split("\n")[0].slice(0, 300)}`;
+  if (err instanceof Error)
+    return `${err.name === "Error" ? "" : `${err.name}: `}${err.message.split("\n")[0].slice(0, 300)}`;
   return String(err);
 }

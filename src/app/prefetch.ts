@@ -13,7 +13,10 @@ const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));
 export function prefetchFor(config: Config) {
   const isDoc = docMatcher(config);
   const buildNames = config.build.files;
-  return (headPaths: readonly string[], files: readonly ChangedFile[]): { side: Side; path: string }[] => {
+  return (
+    headPaths: readonly string[],
+    files: readonly ChangedFile[],
+  ): { side: Side; path: string }[] => {
     const out: { side: Side; path: string }[] = [];
     const head = (path: string) => out.push({ side: "head", path });
     const base = (path: string) => out.push({ side: "base", path });
@@ -21,7 +24,9 @@ export function prefetchFor(config: Config) {
     const live = files.filter((f) => f.status !== "removed");
     // 1. The changed docs and BUILD files, both sides.
     for (const f of live) if (isDoc(f.path) || isBuild(f.path)) head(f.path);
-    for (const f of files) if ((f.status === "modified" || f.status === "renamed") && (isDoc(f.path) || isBuild(f.path))) base(f.previousPath ?? f.path);
+    for (const f of files)
+      if ((f.status === "modified" || f.status === "renamed") && (isDoc(f.path) || isBuild(f.path)))
+        base(f.previousPath ?? f.path);
     // 2. The BUILD files above the changed docs, and the registry.
     const present = new Set(headPaths);
     for (const f of live.filter((x) => isDoc(x.path))) {
@@ -39,10 +44,19 @@ export function prefetchFor(config: Config) {
     for (const p of headPaths) if (isBuild(p) && docFolders.has(dirOf(p))) head(p);
     // 2c. When the change removes a file or a heading, the engine reads the
     // other docs to find what still points at it: all docs, at head.
-    const removesHeading = (patch: string | null) => patch !== null && /^-[ \t]{0,3}#{1,6}[ \t]/m.test(patch);
+    const removesHeading = (patch: string | null) =>
+      patch !== null && /^-[ \t]{0,3}#{1,6}[ \t]/m.test(patch);
     // A BUILD file that loses lines may lose a page (a permalink or a rule).
     const removesLines = (patch: string | null) => patch === null || /^-(?!--)/m.test(patch);
-    if (files.some((f) => f.status === "removed" || f.status === "renamed" || (isDoc(f.path) && removesHeading(f.patch)) || (isBuild(f.path) && removesLines(f.patch)))) {
+    if (
+      files.some(
+        (f) =>
+          f.status === "removed" ||
+          f.status === "renamed" ||
+          (isDoc(f.path) && removesHeading(f.patch)) ||
+          (isBuild(f.path) && removesLines(f.patch)),
+      )
+    ) {
       for (const p of headPaths) if (isDoc(p)) head(p);
     }
     // 2d. Docs that added lines link to with a #fragment (their headings are checked).
@@ -51,7 +65,9 @@ export function prefetchFor(config: Config) {
         if (!line.startsWith("+")) continue;
         for (const m of line.matchAll(/(?:\]\(|\]:[ \t]*)<?([^\s)#>]+\.md)#/g)) {
           if (/^[a-z][a-z0-9+.-]*:/i.test(m[1])) continue;
-          const target = m[1].startsWith("/") ? m[1].slice(1) : posix.normalize(posix.join(dirOf(f.path), m[1]));
+          const target = m[1].startsWith("/")
+            ? m[1].slice(1)
+            : posix.normalize(posix.join(dirOf(f.path), m[1]));
           if (present.has(target)) head(target);
         }
       }

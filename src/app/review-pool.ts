@@ -109,7 +109,13 @@ export class WorkerReviewer implements Reviewer {
       slot.task = task;
       slot.worker.ref();
       const { base, head, files, filesTruncated } = task.cs;
-      const msg: ToWorker = { type: "review", job: task.job, meta: { base, head, files, filesTruncated }, config: task.config, options: task.options };
+      const msg: ToWorker = {
+        type: "review",
+        job: task.job,
+        meta: { base, head, files, filesTruncated },
+        config: task.config,
+        options: task.options,
+      };
       try {
         slot.worker.postMessage(msg);
       } catch {
@@ -122,7 +128,9 @@ export class WorkerReviewer implements Reviewer {
   }
 
   private spawn(): Slot {
-    const resourceLimits = this.opts.maxHeapMb ? { maxOldGenerationSizeMb: this.opts.maxHeapMb } : undefined;
+    const resourceLimits = this.opts.maxHeapMb
+      ? { maxOldGenerationSizeMb: this.opts.maxHeapMb }
+      : undefined;
     const worker = new Worker(this.opts.script, { resourceLimits });
     const slot: Slot = { worker, done: 0 };
     this.spawned++;
@@ -140,8 +148,16 @@ export class WorkerReviewer implements Reviewer {
       slot.task = undefined;
       if (task) {
         const why = failure?.message ?? `exit code ${code}`;
-        const oom = /heap|memory/i.test(why) || (failure as { code?: string } | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY";
-        task.reject(new Error(oom ? `the review ran out of memory (${why}); the docs in this change may be too large to review` : `the review worker stopped (${why})`));
+        const oom =
+          /heap|memory/i.test(why) ||
+          (failure as { code?: string } | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY";
+        task.reject(
+          new Error(
+            oom
+              ? `the review ran out of memory (${why}); the docs in this change may be too large to review`
+              : `the review worker stopped (${why})`,
+          ),
+        );
       }
       if (!this.closed) this.dispatch();
     });
@@ -155,12 +171,20 @@ export class WorkerReviewer implements Reviewer {
       const reply = (r: ToWorker) => {
         if (slot.task === task) slot.worker.postMessage(r);
       };
-      const work = msg.method === "listPaths" ? task.cs.listPaths(msg.args[0]) : task.cs.read(msg.args[0], msg.args[1]);
+      const work =
+        msg.method === "listPaths"
+          ? task.cs.listPaths(msg.args[0])
+          : task.cs.read(msg.args[0], msg.args[1]);
       work.then(
         (value) => reply({ type: "reply", call: msg.call, ok: true, value }),
         (err: unknown) => {
           task.readError ??= err;
-          reply({ type: "reply", call: msg.call, ok: false, message: err instanceof Error ? err.message : String(err) });
+          reply({
+            type: "reply",
+            call: msg.call,
+            ok: false,
+            message: err instanceof Error ? err.message : String(err),
+          });
         },
       );
       return;
@@ -204,17 +228,29 @@ export function workerScript(): string | undefined {
  * a worker per job on a small machine would take the core the main thread
  * needs to answer webhooks.
  */
-export function poolSize(concurrency: number, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+export function poolSize(
+  concurrency: number,
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): number {
   const set = env.G3DOC_REVIEW_WORKERS;
-  if (set !== undefined && set !== "" && Number.isInteger(Number(set)) && Number(set) >= 0) return Number(set);
+  if (set !== undefined && set !== "" && Number.isInteger(Number(set)) && Number(set) >= 0)
+    return Number(set);
   return Math.max(1, Math.min(concurrency, cores - 1));
 }
 
 /** The reviewer the app uses: a pool of workers when the compiled worker exists and the pool size is not 0, else in process. */
-export function defaultReviewer(concurrency: number, env: NodeJS.ProcessEnv = process.env): Reviewer {
+export function defaultReviewer(
+  concurrency: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Reviewer {
   const script = workerScript();
   const size = poolSize(concurrency, env);
   if (!script || size === 0) return inProcessReviewer;
   const heap = Number(env.G3DOC_REVIEW_WORKER_HEAP_MB);
-  return new WorkerReviewer({ size, script, maxHeapMb: Number.isFinite(heap) && heap > 0 ? heap : 2048 });
+  return new WorkerReviewer({
+    size,
+    script,
+    maxHeapMb: Number.isFinite(heap) && heap > 0 ? heap : 2048,
+  });
 }

@@ -51,7 +51,8 @@ function proxy(job: number, meta: ChangeSetMeta): ChangeSet {
     files: meta.files,
     filesTruncated: meta.filesTruncated,
     listPaths: (side: Side) => call<string[]>(job, "listPaths", [side]),
-    read: (paths: readonly string[], side: Side) => call<Map<string, FileContent>>(job, "read", [paths, side]),
+    read: (paths: readonly string[], side: Side) =>
+      call<Map<string, FileContent>>(job, "read", [paths, side]),
   };
 }
 
@@ -67,6 +68,11 @@ port.on("message", (msg: ToWorker) => {
   const { job } = msg;
   review(proxy(job, msg.meta), msg.config, msg.options).then(
     (result) => port.postMessage({ type: "done", job, result } as FromWorker),
-    (err: unknown) => port.postMessage({ type: "failed", job, message: err instanceof Error ? err.message : String(err) } as FromWorker),
+    (err: unknown) =>
+      port.postMessage({
+        type: "failed",
+        job,
+        message: err instanceof Error ? err.message : String(err),
+      } as FromWorker),
   );
 });

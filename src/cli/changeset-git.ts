@@ -37,16 +37,22 @@ function statusOf(code: string): ChangedFile["status"] {
 }
 
 /** The entries of `git diff --name-status -z -M` (a copy counts as an added file). */
-export function parseNameStatus(raw: string): { status: ChangedFile["status"]; path: string; previousPath?: string }[] {
+export function parseNameStatus(
+  raw: string,
+): { status: ChangedFile["status"]; path: string; previousPath?: string }[] {
   const tokens = raw.split("\0");
   const entries: { status: ChangedFile["status"]; path: string; previousPath?: string }[] = [];
-  for (let i = 0; i < tokens.length - 1; ) {
+  for (let i = 0; i < tokens.length - 1;) {
     const code = tokens[i++];
     if (!code) continue;
     if (code[0] === "R" || code[0] === "C") {
       const from = tokens[i++];
       const to = tokens[i++];
-      entries.push(code[0] === "R" ? { status: "renamed", path: to, previousPath: from } : { status: "added", path: to });
+      entries.push(
+        code[0] === "R"
+          ? { status: "renamed", path: to, previousPath: from }
+          : { status: "added", path: to },
+      );
     } else {
       entries.push({ status: statusOf(code), path: tokens[i++] });
     }
@@ -54,9 +60,24 @@ export function parseNameStatus(raw: string): { status: ChangedFile["status"]; p
   return entries;
 }
 
-export async function listChangedFiles(root: string, base: string, head: string): Promise<ChangedFile[]> {
-  const entries = parseNameStatus(await gitText(root, ["diff", "--name-status", "-z", "-M", "--no-color", base, head]));
-  const diff = await gitText(root, ["diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", base, head]);
+export async function listChangedFiles(
+  root: string,
+  base: string,
+  head: string,
+): Promise<ChangedFile[]> {
+  const entries = parseNameStatus(
+    await gitText(root, ["diff", "--name-status", "-z", "-M", "--no-color", base, head]),
+  );
+  const diff = await gitText(root, [
+    "diff",
+    "-M",
+    "--no-color",
+    "--no-ext-diff",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    base,
+    head,
+  ]);
   const patches = splitPatches(diff);
   const files: ChangedFile[] = [];
   entries.forEach((e, i) => {

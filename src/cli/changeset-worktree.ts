@@ -12,7 +12,6 @@ import { gitText } from "./git.js";
 
 export const WORKTREE = "WORKTREE";
 
-
 /** A patch that adds every line of `text`. */
 export function addedPatch(text: string): string {
   const lines = text === "" ? [] : text.replace(/\r?\n$/, "").split(/\r?\n/);
@@ -23,8 +22,12 @@ export function addedPatch(text: string): string {
 /** Files git tracks in the working tree plus untracked ones it does not ignore. */
 async function worktreePaths(root: string): Promise<{ tracked: string[]; untracked: string[] }> {
   const tracked = (await gitText(root, ["ls-files", "-z", "--cached"])).split("\0").filter(Boolean);
-  const deleted = new Set((await gitText(root, ["ls-files", "-z", "--deleted"])).split("\0").filter(Boolean));
-  const untracked = (await gitText(root, ["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
+  const deleted = new Set(
+    (await gitText(root, ["ls-files", "-z", "--deleted"])).split("\0").filter(Boolean),
+  );
+  const untracked = (await gitText(root, ["ls-files", "-z", "--others", "--exclude-standard"]))
+    .split("\0")
+    .filter(Boolean);
   return { tracked: [...new Set(tracked)].filter((p) => !deleted.has(p)), untracked };
 }
 
@@ -57,12 +60,32 @@ export class WorktreeChangeSet implements ChangeSet {
     const headPaths = [...new Set([...tracked, ...untracked])].sort();
     const files: ChangedFile[] = [];
     if (base) {
-      const raw = await gitText(root, ["diff", "--name-status", "-z", "-M", "--no-color", base, "--"]);
+      const raw = await gitText(root, [
+        "diff",
+        "--name-status",
+        "-z",
+        "-M",
+        "--no-color",
+        base,
+        "--",
+      ]);
       for (const e of parseNameStatus(raw)) files.push({ ...e, patch: null });
       for (const f of files) {
         if (f.status === "removed") continue;
-        const args = ["diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", base, "--"];
-        const p = await gitText(root, f.previousPath ? [...args, f.previousPath, f.path] : [...args, f.path]);
+        const args = [
+          "diff",
+          "-M",
+          "--no-color",
+          "--no-ext-diff",
+          "--src-prefix=a/",
+          "--dst-prefix=b/",
+          base,
+          "--",
+        ];
+        const p = await gitText(
+          root,
+          f.previousPath ? [...args, f.previousPath, f.path] : [...args, f.path],
+        );
         if (/^Binary files /m.test(p)) f.patch = null;
         else f.patch = /^@@ /m.test(p) ? p.slice(p.search(/^@@ /m)) : "";
       }
@@ -70,7 +93,11 @@ export class WorktreeChangeSet implements ChangeSet {
       for (const p of untracked) {
         if (known.has(p)) continue;
         const c = await readDisk(root, p);
-        files.push({ status: "added", path: p, patch: c.kind === "text" ? addedPatch(c.text) : null });
+        files.push({
+          status: "added",
+          path: p,
+          patch: c.kind === "text" ? addedPatch(c.text) : null,
+        });
       }
       files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
@@ -88,7 +115,13 @@ export class WorktreeChangeSet implements ChangeSet {
       return this.git.read(paths, "base");
     }
     const out = new Map<string, FileContent>();
-    for (const p of paths) out.set(p, /[\n\r]/.test(p) || p.split("/").includes("..") ? { kind: "missing" } : await readDisk(this.root, p));
+    for (const p of paths)
+      out.set(
+        p,
+        /[\n\r]/.test(p) || p.split("/").includes("..")
+          ? { kind: "missing" }
+          : await readDisk(this.root, p),
+      );
     return out;
   }
 }

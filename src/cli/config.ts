@@ -17,7 +17,9 @@ export async function readCliConfig(cs: ChangeSet, file: string | undefined): Pr
     try {
       configText = await readFile(file, "utf8");
     } catch (e) {
-      throw new UsageError(`cannot read config ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new UsageError(
+        `cannot read config ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
   } else {
     const c = (await cs.read([CONFIG_PATH], "head")).get(CONFIG_PATH);
@@ -28,4 +30,3 @@ export async function readCliConfig(cs: ChangeSet, file: string | undefined): Pr
   checkRuleIds(config, source);
   return config;
 }
-

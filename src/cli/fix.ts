@@ -38,7 +38,6 @@ export interface FixArgs {
   dryRun: boolean;
 }
 
-
 export function parseFixArgs(argv: string[], cwd: string): FixArgs {
   const args: FixArgs = { repo: cwd, all: false, rules: [], dryRun: false };
   for (const { flag, raw: a, value } of options(argv)) {
@@ -53,7 +52,12 @@ export function parseFixArgs(argv: string[], cwd: string): FixArgs {
         args.all = true;
         break;
       case "--rule":
-        args.rules.push(...value().split(",").map((s) => s.trim()).filter(Boolean));
+        args.rules.push(
+          ...value()
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
         break;
       case "--config":
         args.config = resolve(cwd, value());
@@ -66,20 +70,28 @@ export function parseFixArgs(argv: string[], cwd: string): FixArgs {
     }
   }
   if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
-  if (!args.all && !args.base) throw new UsageError("give --base REV to fix a change, or --all to fix every doc");
+  if (!args.all && !args.base)
+    throw new UsageError("give --base REV to fix a change, or --all to fix every doc");
   const known = new Set(fixRuleIds());
-  for (const r of args.rules) if (!known.has(r)) throw new UsageError(`unknown rule "${r}" for --rule; use one of ${[...known].join(", ")}`);
+  for (const r of args.rules)
+    if (!known.has(r))
+      throw new UsageError(`unknown rule "${r}" for --rule; use one of ${[...known].join(", ")}`);
   return args;
 }
 
 export async function runFix(args: FixArgs, io: Io): Promise<number> {
   const root = await repoRoot(args.repo);
-  const base = args.base ? await mergeBase(root, await resolveRev(root, args.base), await resolveRev(root, "HEAD")) : null;
+  const base = args.base
+    ? await mergeBase(root, await resolveRev(root, args.base), await resolveRev(root, "HEAD"))
+    : null;
   const cs = await WorktreeChangeSet.create(root, base);
 
   const config = await readCliConfig(cs, args.config);
 
-  const result = await fixDocs(cs, config, { mode: args.all ? "all" : "change", rules: args.rules });
+  const result = await fixDocs(cs, config, {
+    mode: args.all ? "all" : "change",
+    rules: args.rules,
+  });
   for (const n of result.notes) io.stderr(`note: ${n}\n`);
   if (result.files.length === 0) {
     io.stdout(args.dryRun ? "" : "Nothing to fix.\n");
@@ -99,6 +111,8 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
       .join(", ");
     io.stdout(`${f.path}: ${f.fixes} fix${f.fixes === 1 ? "" : "es"} (${rules})\n`);
   }
-  io.stdout(`Fixed ${result.files.length} doc${result.files.length === 1 ? "" : "s"} (${total} fix${total === 1 ? "" : "es"}).\n`);
+  io.stdout(
+    `Fixed ${result.files.length} doc${result.files.length === 1 ? "" : "s"} (${total} fix${total === 1 ? "" : "es"}).\n`,
+  );
   return 0;
 }

@@ -75,8 +75,12 @@ export function parseCheckArgs(argv: string[], cwd: string): CheckArgs {
     }
   }
   if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
-  if (!args.all && !args.base) throw new UsageError("give --base REV to review a change, or --all to audit every doc");
-  if (!FORMATTERS[args.format]) throw new UsageError(`unknown format "${args.format}"; use one of ${Object.keys(FORMATTERS).join(", ")}`);
+  if (!args.all && !args.base)
+    throw new UsageError("give --base REV to review a change, or --all to audit every doc");
+  if (!FORMATTERS[args.format])
+    throw new UsageError(
+      `unknown format "${args.format}"; use one of ${Object.keys(FORMATTERS).join(", ")}`,
+    );
   return args;
 }
 
@@ -89,7 +93,9 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const config = await readCliConfig(cs, args.config);
 
   const result = await review(cs, config, { mode: args.all ? "all" : "change" });
-  io.stdout(FORMATTERS[args.format]({ base, head, findings: result.findings, notes: result.notes }));
+  io.stdout(
+    FORMATTERS[args.format]({ base, head, findings: result.findings, notes: result.notes }),
+  );
   return result.findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 
@@ -105,16 +111,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     if (command === "fix") return await runFix(parseFixArgs(rest, io.cwd), io);
-    if (command !== "check") throw new UsageError(command ? `unknown command "${command}"` : "no command given");
+    if (command !== "check")
+      throw new UsageError(command ? `unknown command "${command}"` : "no command given");
     return await runCheck(parseCheckArgs(rest, io.cwd), io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) {
       // One line, so that CI logs and scripts show the whole reason.
-      const hint = e instanceof UsageError && /no command|unknown command|unknown option|needs a value|give /.test(e.message) ? ` (run "g3doc-review --help" for usage)` : "";
+      const hint =
+        e instanceof UsageError &&
+        /no command|unknown command|unknown option|needs a value|give /.test(e.message)
+          ? ` (run "g3doc-review --help" for usage)`
+          : "";
       io.stderr(`g3doc-review: ${oneLine(e.message)}${hint}\n`);
       return 2;
     }
-    io.stderr(`g3doc-review: internal error: ${oneLine((e as Error).message)}; please report this with the command you ran\n`);
+    io.stderr(
+      `g3doc-review: internal error: ${oneLine((e as Error).message)}; please report this with the command you ran\n`,
+    );
     return 3;
   }
 }

@@ -12,7 +12,8 @@ export function* options(argv: readonly string[]): Generator<Option> {
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const eq = raw.indexOf("=");
-    const [flag, inline] = raw.startsWith("--") && eq > 0 ? [raw.slice(0, eq), raw.slice(eq + 1)] : [raw, undefined];
+    const [flag, inline] =
+      raw.startsWith("--") && eq > 0 ? [raw.slice(0, eq), raw.slice(eq + 1)] : [raw, undefined];
     yield {
       flag,
       raw,

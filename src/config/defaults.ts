@@ -73,7 +73,13 @@ export function defaultConfig(): Config {
       registry: "website/BUILD",
       registryRule: "docs",
       unpublishedOk: ["g3doc/proposals/**"],
-      categories: ["Project", "User Guide", "SDK/API Reference", "Architecture Guide", "Compatibility"],
+      categories: [
+        "Project",
+        "User Guide",
+        "SDK/API Reference",
+        "Architecture Guide",
+        "Compatibility",
+      ],
       // Pages no doc() rule under the doc folders describes: the generated syscall tables
       // (//website:syscallmd), the blog, the home page, and the doc() rules of the root BUILD
       // (CONTRIBUTING.md, SECURITY.md, GOVERNANCE.md, CODE_OF_CONDUCT.md).

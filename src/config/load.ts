@@ -40,12 +40,17 @@ function describe(err: ErrorObject): string {
 }
 
 /** Validates an already-parsed object (for example from Probot's `context.config`). */
-export function validateUserConfig(value: unknown, source: string, lineOf?: (path: string[]) => number | undefined): UserConfig {
+export function validateUserConfig(
+  value: unknown,
+  source: string,
+  lineOf?: (path: string[]) => number | undefined,
+): UserConfig {
   if (value === null || value === undefined) return {};
   if (!validate(value)) {
     const err = validate.errors![0];
     const path = err.instancePath.split("/").slice(1);
-    if (err.keyword === "additionalProperties") path.push((err.params as { additionalProperty: string }).additionalProperty);
+    if (err.keyword === "additionalProperties")
+      path.push((err.params as { additionalProperty: string }).additionalProperty);
     const line = lineOf?.(path);
     throw new ConfigError(`${source}${line ? `:${line}` : ""}: ${describe(err)}`);
   }
@@ -59,19 +64,29 @@ export function parseConfigText(text: string, source: string): UserConfig {
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = e.linePos?.[0]?.line ?? (e.pos ? lineCounter.linePos(e.pos[0]).line : undefined);
-    throw new ConfigError(`${source}${line ? `:${line}` : ""}: not valid YAML (${e.message.split("\n")[0]})`);
+    throw new ConfigError(
+      `${source}${line ? `:${line}` : ""}: not valid YAML (${e.message.split("\n")[0]})`,
+    );
   }
   const value = doc.toJS();
-  if (value !== null && value !== undefined && (typeof value !== "object" || Array.isArray(value))) {
+  if (
+    value !== null &&
+    value !== undefined &&
+    (typeof value !== "object" || Array.isArray(value))
+  ) {
     throw new ConfigError(`${source}: the config must be a mapping of keys, like "lineLength: 80"`);
   }
   return validateUserConfig(value, source, (path) => {
     for (let n = path.length; n >= 0; n--) {
       // The key's line first (an unknown key's value may start lines below it), then the value's.
       if (n === path.length && n > 0) {
-        const parent = doc.getIn(path.slice(0, n - 1), true) as { items?: { key?: unknown }[] } | undefined;
-        const pair = parent?.items?.find((it) => isNode(it?.key) && String((it.key as { value?: unknown }).value) === path[n - 1]);
-        if (pair && isNode(pair.key) && pair.key.range) return lineCounter.linePos(pair.key.range[0]).line;
+        const parent = doc.getIn(path.slice(0, n - 1), true) as
+          { items?: { key?: unknown }[] } | undefined;
+        const pair = parent?.items?.find(
+          (it) => isNode(it?.key) && String((it.key as { value?: unknown }).value) === path[n - 1],
+        );
+        if (pair && isNode(pair.key) && pair.key.range)
+          return lineCounter.linePos(pair.key.range[0]).line;
       }
       const node = doc.getIn(path.slice(0, n), true);
       if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;

@@ -56,12 +56,17 @@ function textOf(c: FileContent | undefined): string | null {
 
 /** The rules that are on, with their severity under the config. */
 export function enabledRules(config: Config) {
-  return RULES.map((r) => ({ rule: r, severity: (config.rules[r.id] ?? r.severity) as Severity | "off" })).filter(
-    (x): x is { rule: typeof x.rule; severity: Severity } => x.severity !== "off",
-  );
+  return RULES.map((r) => ({
+    rule: r,
+    severity: (config.rules[r.id] ?? r.severity) as Severity | "off",
+  })).filter((x): x is { rule: typeof x.rule; severity: Severity } => x.severity !== "off");
 }
 
-export async function review(cs: ChangeSet, config: Config, options: ReviewOptions = {}): Promise<ReviewResult> {
+export async function review(
+  cs: ChangeSet,
+  config: Config,
+  options: ReviewOptions = {},
+): Promise<ReviewResult> {
   const mode = options.mode ?? "change";
   const maxBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
   const isDoc = docMatcher(config);
@@ -81,7 +86,9 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       const d = parsePatch(f.patch);
       diffs.set(f.path, d);
       if (d.wholeFile && isDoc(f.path) && mode === "change") {
-        notes.push(`${f.path}: no diff was available (binary or too large), so every line is treated as changed.`);
+        notes.push(
+          `${f.path}: no diff was available (binary or too large), so every line is treated as changed.`,
+        );
       }
     }
   }
@@ -93,7 +100,10 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
   const reviewPaths =
     mode === "all"
       ? headList.filter(isDoc).sort()
-      : cs.files.filter((f) => f.status !== "removed" && isDoc(f.path)).map((f) => f.path).sort();
+      : cs.files
+          .filter((f) => f.status !== "removed" && isDoc(f.path))
+          .map((f) => f.path)
+          .sort();
 
   /** Parses a doc, or notes why it is skipped: nesting too deep to parse in linear time, or a parser failure. */
   const safeParse = (p: string, text: string, note = true): Doc | null => {
@@ -111,7 +121,11 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
   };
 
   const docs = new Map<string, Doc>();
-  const readDocs = async (paths: string[], into: Map<string, Doc>, keep?: (text: string) => boolean) => {
+  const readDocs = async (
+    paths: string[],
+    into: Map<string, Doc>,
+    keep?: (text: string) => boolean,
+  ) => {
     const wanted = paths.filter((p) => !into.has(p) && !docs.has(p));
     if (wanted.length === 0) return;
     const contents = await cs.read(wanted, "head");
@@ -124,7 +138,9 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       }
       if (c.kind === "too-large" || byteLength(c.text) > maxBytes) {
         const bytes = c.kind === "too-large" ? c.bytes : byteLength(c.text);
-        notes.push(`${p}: skipped, ${(bytes / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit for one doc.`);
+        notes.push(
+          `${p}: skipped, ${(bytes / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit for one doc.`,
+        );
         continue;
       }
       if (keep && !keep(c.text)) continue;
@@ -139,28 +155,47 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
   // untouched line is reported only when the change broke it, and then the
   // target doc is part of the change and read already.
   const linked = new Set<string>();
-  const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) => mode === "all" || touches(diffs.get(doc.path), ref.line, ref.endLine);
+  const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) =>
+    mode === "all" || touches(diffs.get(doc.path), ref.line, ref.endLine);
   for (const doc of docs.values()) {
     for (const ref of referencesOf(doc)) {
       if (ref.kind !== "link" || !wantedRef(doc, ref)) continue;
       const t = resolveLocal(doc.path, ref.url);
-      if (t && t.fragment !== undefined && t.path !== doc.path && t.path.endsWith(".md") && headPaths.has(t.path)) linked.add(t.path);
+      if (
+        t &&
+        t.fragment !== undefined &&
+        t.path !== doc.path &&
+        t.path.endsWith(".md") &&
+        headPaths.has(t.path)
+      )
+        linked.add(t.path);
     }
   }
-  if (publishing) for (const p of docsLinkedThroughPages(publishing, docs.values(), headPaths, (d) => headDirs.has(d), wantedRef)) if (!docs.has(p)) linked.add(p);
+  if (publishing)
+    for (const p of docsLinkedThroughPages(
+      publishing,
+      docs.values(),
+      headPaths,
+      (d) => headDirs.has(d),
+      wantedRef,
+    ))
+      if (!docs.has(p)) linked.add(p);
   const extraDocs = new Map<string, Doc>();
 
   // 3. What the change removed that other docs may still point at.
   const baseAnchors = new Map<string, Set<string>>();
   const impactDocs: string[] = [];
   if (mode === "change") {
-    const modifiedDocs = cs.files.filter((f) => (f.status === "modified" || f.status === "renamed") && f.path.endsWith(".md"));
+    const modifiedDocs = cs.files.filter(
+      (f) => (f.status === "modified" || f.status === "renamed") && f.path.endsWith(".md"),
+    );
     if (modifiedDocs.length > 0) {
       const basePaths = modifiedDocs.map((f) => f.previousPath ?? f.path);
       const base = await cs.read(basePaths, "base");
       for (const f of modifiedDocs) {
         const text = textOf(base.get(f.previousPath ?? f.path));
-        const before = text !== null && byteLength(text) <= maxBytes ? safeParse(f.path, text, false) : null;
+        const before =
+          text !== null && byteLength(text) <= maxBytes ? safeParse(f.path, text, false) : null;
         if (before) baseAnchors.set(f.path, anchorSet(before.tree));
       }
     }
@@ -193,7 +228,10 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
       impactDocs.push(...[...extraDocs.keys()].sort());
     }
   }
-  await readDocs([...linked].filter((p) => !extraDocs.has(p)), extraDocs);
+  await readDocs(
+    [...linked].filter((p) => !extraDocs.has(p)),
+    extraDocs,
+  );
 
   const ctx: ReviewContext = {
     config,
@@ -208,7 +246,11 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
 
   // 4. Run the rules.
   const rules = enabledRules(config);
-  const transformers = rules.map(({ rule, severity }) => ({ rule, severity, run: (rule.plugin as any).call(undefined, ctx) }));
+  const transformers = rules.map(({ rule, severity }) => ({
+    rule,
+    severity,
+    run: (rule.plugin as any).call(undefined, ctx),
+  }));
   const all: Finding[] = [];
   const runOn = (doc: Doc, ruleFilter: (id: string) => boolean) => {
     doc.file.messages.length = 0;
@@ -224,7 +266,9 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
     for (const m of doc.file.messages) {
       const rule = ruleById(m.ruleId ?? "");
       if (!rule) continue;
-      const severity = (m as unknown as FindingFields).severityOverride ?? rules.find((r) => r.rule.id === rule.id)!.severity;
+      const severity =
+        (m as unknown as FindingFields).severityOverride ??
+        rules.find((r) => r.rule.id === rule.id)!.severity;
       const start = m.place && "start" in m.place ? m.place.start : m.place;
       const end = m.place && "end" in m.place ? m.place.end : undefined;
       const line = start?.line ?? 1;
@@ -248,7 +292,8 @@ export async function review(cs: ChangeSet, config: Config, options: ReviewOptio
   const IMPACT_RULES = new Set(["missing-asset", "broken-link", "broken-anchor", "permalink-link"]);
   for (const p of impactDocs) runOn(extraDocs.get(p)!, (id) => IMPACT_RULES.has(id));
   // BUILD files: findings on their lines go through the diff filter like a doc's.
-  if (publishing) for (const b of publishing.builds.values()) runOn(b.doc, (id) => BUILD_FILE_RULES.has(id));
+  if (publishing)
+    for (const b of publishing.builds.values()) runOn(b.doc, (id) => BUILD_FILE_RULES.has(id));
 
   all.sort(compareFindings);
   numberOccurrences(all);

@@ -29,7 +29,9 @@ export interface Finding {
 }
 
 /** The stable identity of a finding across pushes: rule, path and the content of its line. */
-export function fingerprint(f: Pick<Finding, "rule" | "path" | "lineText" | "message" | "occurrence">): string {
+export function fingerprint(
+  f: Pick<Finding, "rule" | "path" | "lineText" | "message" | "occurrence">,
+): string {
   const basis = `${f.rule}\u0000${f.path}\u0000${(f.lineText ?? "").trim()}\u0000${f.message}${f.occurrence ? `\u0000${f.occurrence}` : ""}`;
   // FNV-1a 64-bit, as hex: short, stable, no crypto needed.
   let h = 0xcbf29ce484222325n;
@@ -42,7 +44,11 @@ export function fingerprint(f: Pick<Finding, "rule" | "path" | "lineText" | "mes
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+  return a.path < b.path
+    ? -1
+    : a.path > b.path
+      ? 1
+      : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
 /** Numbers findings that would otherwise share a fingerprint, in file order (findings must be sorted). */

@@ -19,14 +19,16 @@ afterAll(() => repos.forEach((r) => rmSync(r, { recursive: true, force: true }))
 async function reviewSeed(opts: Parameters<typeof buildSeedRepo>[0]) {
   const repo = await buildSeedRepo(opts);
   repos.push(repo);
-  const rev = (r: string) => execFileSync("git", ["rev-parse", r], { cwd: repo, encoding: "utf8" }).trim();
+  const rev = (r: string) =>
+    execFileSync("git", ["rev-parse", r], { cwd: repo, encoding: "utf8" }).trim();
   const cs = await GitChangeSet.create(repo, rev("HEAD~1"), rev("HEAD"));
   return review(cs, resolveConfig({}), { mode: "change" });
 }
 
 describe("seed scenario (gVisor 420b791a3d)", () => {
   const headDoc = readFileSync(join(SEED_DIR, "head", DOC), "utf8");
-  const imageLine = headDoc.split("\n").indexOf('![Threat model](security.png "Threat model.")') + 1;
+  const imageLine =
+    headDoc.split("\n").indexOf('![Threat model](security.png "Threat model.")') + 1;
 
   test("the image line is where the fixture says", () => {
     expect(imageLine).toBe(89);
@@ -42,7 +44,12 @@ describe("seed scenario (gVisor 420b791a3d)", () => {
     const r = await reviewSeed({ withImage: false });
     const missing = r.findings.filter((f) => f.rule === "missing-asset");
     expect(missing).toHaveLength(1);
-    expect(missing[0]).toMatchObject({ path: DOC, line: imageLine, severity: "error", changed: true });
+    expect(missing[0]).toMatchObject({
+      path: DOC,
+      line: imageLine,
+      severity: "error",
+      changed: true,
+    });
     expect(missing[0].message).toContain("g3doc/architecture_guide/security.png");
   });
 
@@ -58,6 +65,11 @@ describe("seed scenario (gVisor 420b791a3d)", () => {
     const r = await reviewSeed({ withImage: true, replaceHead: { [DOC]: lines.join("\n") } });
     const terms = r.findings.filter((f) => f.rule === "terminology");
     expect(terms).toHaveLength(1);
-    expect(terms[0]).toMatchObject({ path: DOC, line: imageLine + 2, changed: true, suggestion: "The sandbox keeps the userspace support code small." });
+    expect(terms[0]).toMatchObject({
+      path: DOC,
+      line: imageLine + 2,
+      changed: true,
+      suggestion: "The sandbox keeps the userspace support code small.",
+    });
   });
 });

@@ -8,16 +8,41 @@ import { BlobCache } from "../../src/app/blob-cache.js";
 import { GitHubChangeSet, type PullInfo } from "../../src/app/changeset-github.js";
 import type { Octokit } from "../../src/app/octokit.js";
 
-const blobSha = (text: string) => createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0${text}`).digest("hex");
+const blobSha = (text: string) =>
+  createHash("sha1")
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest("hex");
 
 /** A minimal stand-in for the three calls the change set makes: listFiles pages, a tree, GraphQL blob queries. */
 function fakeOctokit(tree: Record<string, string>, changed: string[]) {
   const fetched: string[] = [];
   const octokit = {
-    paginate: { iterator: () => (async function* () { yield { data: changed.map((filename) => ({ filename, status: "modified", patch: "@@ -1 +1 @@\n-a\n+b\n" })) }; })() },
+    paginate: {
+      iterator: () =>
+        (async function* () {
+          yield {
+            data: changed.map((filename) => ({
+              filename,
+              status: "modified",
+              patch: "@@ -1 +1 @@\n-a\n+b\n",
+            })),
+          };
+        })(),
+    },
     rest: {
       pulls: { listFiles: () => undefined },
-      git: { getTree: async () => ({ data: { truncated: false, tree: Object.entries(tree).map(([path, text]) => ({ path, type: "blob", sha: blobSha(text) })) } }) },
+      git: {
+        getTree: async () => ({
+          data: {
+            truncated: false,
+            tree: Object.entries(tree).map(([path, text]) => ({
+              path,
+              type: "blob",
+              sha: blobSha(text),
+            })),
+          },
+        }),
+      },
     },
     graphql: async (_query: string, vars: Record<string, string>) => {
       const repository: Record<string, unknown> = {};
@@ -26,7 +51,16 @@ function fakeOctokit(tree: Record<string, string>, changed: string[]) {
         const path = v.slice(v.indexOf(":") + 1);
         fetched.push(v);
         const text = tree[path];
-        repository[`f${k.slice(1)}`] = text === undefined ? null : { __typename: "Blob", byteSize: text.length, isBinary: false, isTruncated: false, text };
+        repository[`f${k.slice(1)}`] =
+          text === undefined
+            ? null
+            : {
+                __typename: "Blob",
+                byteSize: text.length,
+                isBinary: false,
+                isTruncated: false,
+                text,
+              };
       }
       return { repository };
     },
@@ -34,7 +68,14 @@ function fakeOctokit(tree: Record<string, string>, changed: string[]) {
   return { octokit: octokit as unknown as Octokit, fetched };
 }
 
-const pull = (head: string): PullInfo => ({ owner: "o", repo: "r", number: 1, headSha: head, baseSha: "base", draft: false });
+const pull = (head: string): PullInfo => ({
+  owner: "o",
+  repo: "r",
+  number: 1,
+  headSha: head,
+  baseSha: "base",
+  draft: false,
+});
 
 describe("blob cache", () => {
   test("LRU by size: the least recently used blob goes first", () => {
@@ -55,7 +96,12 @@ describe("blob cache", () => {
     const cs1 = await GitHubChangeSet.load(first.octokit, pull("h1"), { blobCache: cache });
     await cs1.read(Object.keys(docs), "head");
     // Head files, and the base side of the modified doc (read along by default).
-    expect(first.fetched.sort()).toEqual(["base:g3doc/a.md", "h1:g3doc/a.md", "h1:g3doc/b.md", "h1:g3doc/c.md"]);
+    expect(first.fetched.sort()).toEqual([
+      "base:g3doc/a.md",
+      "h1:g3doc/a.md",
+      "h1:g3doc/b.md",
+      "h1:g3doc/c.md",
+    ]);
 
     const pushed = { ...docs, "g3doc/a.md": "# A, edited\n" };
     const second = fakeOctokit(pushed, ["g3doc/a.md"]);

@@ -22,7 +22,11 @@ interface Step {
 
 /** The instructions of each stage (continuation lines joined). */
 function stages(text: string): { name?: string; from: string; steps: Step[] }[] {
-  const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   const out: { name?: string; from: string; steps: Step[] }[] = [];
   for (const l of lines) {
     const [op, ...rest] = l.split(/\s+/);
@@ -40,9 +44,15 @@ describe("the Dockerfile", () => {
 
   test("is multi-stage: build with dev dependencies, run with production ones as the node user", () => {
     expect(build.name).toBe("build");
-    expect(build.steps.some((s) => s.op === "RUN" && /npm ci\b(?!.*--omit=dev)/.test(s.args))).toBe(true);
+    expect(build.steps.some((s) => s.op === "RUN" && /npm ci\b(?!.*--omit=dev)/.test(s.args))).toBe(
+      true,
+    );
     expect(build.steps.some((s) => s.op === "RUN" && /npm run build/.test(s.args))).toBe(true);
-    expect(run.steps.some((s) => s.op === "RUN" && s.args.includes("npm ci --omit=dev --ignore-scripts"))).toBe(true);
+    expect(
+      run.steps.some(
+        (s) => s.op === "RUN" && s.args.includes("npm ci --omit=dev --ignore-scripts"),
+      ),
+    ).toBe(true);
     expect(run.steps.find((s) => s.op === "USER")?.args).toBe("node");
     expect(run.steps.find((s) => s.op === "CMD")?.args).toBe('["npm", "start"]');
     expect(run.steps.some((s) => s.op === "COPY" && s.args.startsWith("--from=build"))).toBe(true);
@@ -70,12 +80,20 @@ describe("the Dockerfile", () => {
           const srcs = parts.slice(fromBuild ? 1 : 0, -1);
           const dest = path.join(dir, parts.at(-1)!);
           for (const src of srcs) {
-            const from = fromBuild ? path.join(root, src.replace(/^\/app\//, "")) : path.join(root, src);
-            const target = srcs.length > 1 || dest.endsWith("/") ? path.join(dest, path.basename(src)) : dest;
+            const from = fromBuild
+              ? path.join(root, src.replace(/^\/app\//, ""))
+              : path.join(root, src);
+            const target =
+              srcs.length > 1 || dest.endsWith("/") ? path.join(dest, path.basename(src)) : dest;
             fs.cpSync(from, target, { recursive: true });
           }
         }
-        if (s.op === "RUN") execSync(s.args, { cwd: dir, stdio: "ignore", env: { ...process.env, ...env, NODE_OPTIONS: "" } });
+        if (s.op === "RUN")
+          execSync(s.args, {
+            cwd: dir,
+            stdio: "ignore",
+            env: { ...process.env, ...env, NODE_OPTIONS: "" },
+          });
       }
       expect(fs.existsSync(path.join(dir, "node_modules/probot"))).toBe(true);
       expect(fs.existsSync(path.join(dir, "node_modules/jest"))).toBe(false);
@@ -85,7 +103,15 @@ describe("the Dockerfile", () => {
         cwd: dir,
         detached: true,
         stdio: "ignore",
-        env: { ...process.env, ...env, NODE_OPTIONS: "", APP_ID: "123", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: "s3cret", PORT: String(port) },
+        env: {
+          ...process.env,
+          ...env,
+          NODE_OPTIONS: "",
+          APP_ID: "123",
+          PRIVATE_KEY: privateKey,
+          WEBHOOK_SECRET: "s3cret",
+          PORT: String(port),
+        },
       });
       let pong = "";
       for (let i = 0; i < 150 && pong !== "PONG"; i++) {

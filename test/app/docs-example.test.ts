@@ -8,7 +8,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { setup, teardown, seedTrees, pullRequestPayload, BASE_SHA, HEAD_SHA, violations, releaseNock } from "./harness.js";
+import {
+  setup,
+  teardown,
+  seedTrees,
+  pullRequestPayload,
+  BASE_SHA,
+  HEAD_SHA,
+  violations,
+  releaseNock,
+} from "./harness.js";
 
 afterAll(releaseNock);
 
@@ -21,7 +30,10 @@ describe("docs/app.md", () => {
     const h = await setup();
     const { base, head } = seedTrees(false);
     const doc = "g3doc/architecture_guide/security.md";
-    head[doc] = (head[doc] as string).replace("untrusted userspace code", "untrusted user space code");
+    head[doc] = (head[doc] as string).replace(
+      "untrusted userspace code",
+      "untrusted user space code",
+    );
     h.fake.addCommit(BASE_SHA, base);
     h.fake.addCommit(HEAD_SHA, head);
     h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
@@ -52,14 +64,20 @@ describe("docs/app.md", () => {
       suggestion.body,
       "`````",
     ].join("\n");
-    if (process.env.G3DOC_WRITE_DOCS === "1") fs.writeFileSync("/tmp/g3doc-review-docs-example.md", example + "\n");
+    if (process.env.G3DOC_WRITE_DOCS === "1")
+      fs.writeFileSync("/tmp/g3doc-review-docs-example.md", example + "\n");
     const docs = fs.readFileSync(path.join(root, "docs/app.md"), "utf8");
     expect(docs).toContain(example);
   });
 
   test("app.yml asks for least privilege and the events the app handles, at Probot's webhook path", () => {
     const manifest = parseYaml(fs.readFileSync(path.join(root, "app.yml"), "utf8"));
-    expect(manifest.default_permissions).toEqual({ metadata: "read", contents: "read", pull_requests: "write", checks: "write" });
+    expect(manifest.default_permissions).toEqual({
+      metadata: "read",
+      contents: "read",
+      pull_requests: "write",
+      checks: "write",
+    });
     expect(manifest.default_events).toEqual(["pull_request", "check_run", "check_suite"]);
     expect(new URL(manifest.hook_attributes.url).pathname).toBe("/api/github/webhooks");
   });

@@ -23,7 +23,9 @@ const require = createRequire(import.meta.url);
 const examples = require("@octokit/webhooks-examples") as { name: string; examples: any[] }[];
 
 export function example(event: string, action: string): any {
-  const e = examples.find((d) => d.name === event)!.examples.find((x) => x.action === action && x.installation);
+  const e = examples
+    .find((d) => d.name === event)!
+    .examples.find((x) => x.action === action && x.installation);
   if (!e) throw new Error(`no ${event}.${action} example with an installation`);
   return structuredClone(e);
 }
@@ -33,8 +35,14 @@ export const HEAD_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 export const HEAD2_SHA = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 
 /** A pull_request webhook payload (from @octokit/webhooks-examples) for the fake's repository. */
-export function pullRequestPayload(action: string, opts: { number?: number; head?: string; base?: string; draft?: boolean; fork?: boolean } = {}): any {
-  const p = example("pull_request", action === "edited" || action === "ready_for_review" ? "opened" : action);
+export function pullRequestPayload(
+  action: string,
+  opts: { number?: number; head?: string; base?: string; draft?: boolean; fork?: boolean } = {},
+): any {
+  const p = example(
+    "pull_request",
+    action === "edited" || action === "ready_for_review" ? "opened" : action,
+  );
   p.action = action;
   const pr = p.pull_request;
   pr.number = p.number = opts.number ?? 2;
@@ -43,7 +51,14 @@ export function pullRequestPayload(action: string, opts: { number?: number; head
   pr.draft = opts.draft ?? false;
   pr.state = "open";
   if (opts.fork) {
-    pr.head.repo = { ...pr.head.repo, id: 999, name: "Hello-World", full_name: "forker/Hello-World", fork: true, owner: { ...pr.head.repo.owner, login: "forker" } };
+    pr.head.repo = {
+      ...pr.head.repo,
+      id: 999,
+      name: "Hello-World",
+      full_name: "forker/Hello-World",
+      fork: true,
+      owner: { ...pr.head.repo.owner, login: "forker" },
+    };
     pr.head.label = "forker:changes";
   }
   return p;
@@ -55,12 +70,17 @@ export function seedTrees(withImage: boolean): { base: Files; head: Files } {
   const read = (side: "base" | "head"): Files => {
     const files: Files = {};
     const folder = "g3doc/architecture_guide";
-    for (const name of fs.readdirSync(path.join(root, side, folder))) files[`${folder}/${name}`] = fs.readFileSync(path.join(root, side, folder, name), "utf8");
+    for (const name of fs.readdirSync(path.join(root, side, folder)))
+      files[`${folder}/${name}`] = fs.readFileSync(path.join(root, side, folder, name), "utf8");
     for (const name of namedFiles(files[`${folder}/BUILD`] as string)) {
       const p = `${folder}/${name}`;
       if (p in files) continue;
       if (side === "head" && p === `${folder}/security.png` && !withImage) continue;
-      files[p] = name.endsWith(".png") ? Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]) : name.endsWith(".svg") ? "<svg/>\n" : `# ${name}\n`;
+      files[p] = name.endsWith(".png")
+        ? Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1])
+        : name.endsWith(".svg")
+          ? "<svg/>\n"
+          : `# ${name}\n`;
     }
     files["README.md"] = "# gVisor\n";
     return files;
@@ -80,7 +100,9 @@ export interface Harness {
 
 const live: FakeGitHub[] = [];
 
-export async function setup(options: { app?: AppOptions; probotOctokit?: (o: any) => any } = {}): Promise<Harness> {
+export async function setup(
+  options: { app?: AppOptions; probotOctokit?: (o: any) => any } = {},
+): Promise<Harness> {
   if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   openApiViolations.length = 0;
@@ -96,13 +118,23 @@ export async function setup(options: { app?: AppOptions; probotOctokit?: (o: any
     logLevel: "fatal",
     // Function form: the object form does not turn throttling off in Probot 14 (probot/probot#2039).
     Octokit: ProbotOctokit.plugin(openApiValidatorPlugin).defaults(
-      options.probotOctokit ?? ((o: any) => ({ ...o, retry: { enabled: false }, throttle: { ...o?.throttle, enabled: false } })),
+      options.probotOctokit ??
+        ((o: any) => ({
+          ...o,
+          retry: { enabled: false },
+          throttle: { ...o?.throttle, enabled: false },
+        })),
     ),
   });
   await probot.load(
     createApp({
       queue,
-      retry: { retries: 3, baseDelayMs: 5, maxWaitMs: 5_000, sleep: async (ms) => void sleeps.push(ms) },
+      retry: {
+        retries: 3,
+        baseDelayMs: 5,
+        maxWaitMs: 5_000,
+        sleep: async (ms) => void sleeps.push(ms),
+      },
       onOutcome: (o) => outcomes.push(o),
       ...options.app,
     }),
@@ -124,8 +156,24 @@ export async function setup(options: { app?: AppOptions; probotOctokit?: (o: any
 export function overlappingSuggestions(fake: FakeGitHub): string[] {
   const out: string[] = [];
   for (const r of fake.reviews) {
-    const ranges = r.comments.filter((c: any) => /```suggestion\b/.test(c.body)).map((c: any) => ({ path: c.path as string, start: (c.start_line ?? c.line) as number, end: c.line as number }));
-    ranges.forEach((a, i) => ranges.slice(i + 1).forEach((b) => a.path === b.path && a.start <= b.end && b.start <= a.end && out.push(`${a.path}:${a.start}-${a.end} and ${b.start}-${b.end}`)));
+    const ranges = r.comments
+      .filter((c: any) => /```suggestion\b/.test(c.body))
+      .map((c: any) => ({
+        path: c.path as string,
+        start: (c.start_line ?? c.line) as number,
+        end: c.line as number,
+      }));
+    ranges.forEach((a, i) =>
+      ranges
+        .slice(i + 1)
+        .forEach(
+          (b) =>
+            a.path === b.path &&
+            a.start <= b.end &&
+            b.start <= a.end &&
+            out.push(`${a.path}:${a.start}-${a.end} and ${b.start}-${b.end}`),
+        ),
+    );
   }
   return out;
 }
@@ -136,7 +184,10 @@ export function teardown(): void {
   // G3DOC_PRINT_REQUESTS=1 prints what each scenario asked of GitHub (for docs/app.md and reports).
   if (process.env.G3DOC_PRINT_REQUESTS === "1") {
     const name = expect.getState().currentTestName;
-    for (const f of live) process.stdout.write(`\n[requests] ${name}: ${f.apiRequests().length} API (+${f.log.length - f.apiRequests().length} token/config)\n  ${f.shapes().join("\n  ")}\n`);
+    for (const f of live)
+      process.stdout.write(
+        `\n[requests] ${name}: ${f.apiRequests().length} API (+${f.log.length - f.apiRequests().length} token/config)\n  ${f.shapes().join("\n  ")}\n`,
+      );
   }
   live.length = 0;
   nock.cleanAll();

@@ -4,7 +4,12 @@ import { fingerprint } from "../../src/core/finding.js";
 import { parsePatch, isCommentable, firstCommentableLine } from "../../src/core/diff/patch.js";
 import { escapeMarkdown, fencedBlock, codeSpan } from "../../src/app/publish/escape.js";
 import { anchorFor, planReview, commentBody } from "../../src/app/publish/comments.js";
-import { renderSummary, conclusionFor, annotationsFor, titleFor } from "../../src/app/publish/check-run.js";
+import {
+  renderSummary,
+  conclusionFor,
+  annotationsFor,
+  titleFor,
+} from "../../src/app/publish/check-run.js";
 import { appThreads, fingerprintIn, fingerprintMarker } from "../../src/app/publish/threads.js";
 import { mapStatus, toChangedFile } from "../../src/app/changeset-github.js";
 import { retryDelay, isRateLimit, DEFAULT_RETRY, withRetries } from "../../src/app/octokit.js";
@@ -34,8 +39,12 @@ const diff = parsePatch("@@ -3,4 +3,6 @@\n a\n+b\n+c\n d\n e\n f\n@@ -18,0 +20,2
 
 describe("escaping quoted text", () => {
   test("mentions, HTML and issue references are neutralised outside code spans", () => {
-    const out = escapeMarkdown("ping @octocat about #123 and GH-7 <img src=x onerror=alert(1)> `@keep <b> #1`");
-    expect(out).toBe("ping @\u200boctocat about #\u200b123 and GH-\u200b7 &lt;img src=x onerror=alert(1)&gt; `@keep <b> #1`");
+    const out = escapeMarkdown(
+      "ping @octocat about #123 and GH-7 <img src=x onerror=alert(1)> `@keep <b> #1`",
+    );
+    expect(out).toBe(
+      "ping @\u200boctocat about #\u200b123 and GH-\u200b7 &lt;img src=x onerror=alert(1)&gt; `@keep <b> #1`",
+    );
     expect(out).not.toMatch(/@octocat|<img/);
   });
   test("an unclosed backtick does not hide the rest from escaping", () => {
@@ -64,10 +73,17 @@ describe("anchoring comments inside the diff", () => {
     expect(firstCommentableLine(diff, 9, 21)).toBe(20);
   });
   test("a multi-line suggestion inside one hunk: start_line..line", () => {
-    expect(anchorFor(finding({ line: 4, endLine: 6, suggestion: "x" }), diff)).toEqual({ startLine: 4, line: 6, withSuggestion: true });
+    expect(anchorFor(finding({ line: 4, endLine: 6, suggestion: "x" }), diff)).toEqual({
+      startLine: 4,
+      line: 6,
+      withSuggestion: true,
+    });
   });
   test("a single-line suggestion has no start line", () => {
-    expect(anchorFor(finding({ line: 4, endLine: 4, suggestion: "x" }), diff)).toEqual({ line: 4, withSuggestion: true });
+    expect(anchorFor(finding({ line: 4, endLine: 4, suggestion: "x" }), diff)).toEqual({
+      line: 4,
+      withSuggestion: true,
+    });
   });
   test("a suggestion across two hunks becomes a plain comment on its first commentable line", () => {
     const a = anchorFor(finding({ line: 7, endLine: 20, suggestion: "x" }), diff);
@@ -75,17 +91,45 @@ describe("anchoring comments inside the diff", () => {
     expect(a).not.toHaveProperty("startLine");
   });
   test("outside every hunk, or without a patch: summary only", () => {
-    expect(anchorFor(finding({ line: 12, endLine: 12 }), diff)).toEqual({ reason: "line 12 is outside the pull request's diff" });
-    expect(anchorFor(finding(), parsePatch(null))).toMatchObject({ reason: expect.stringContaining("no diff") });
-    expect(anchorFor(finding(), undefined)).toMatchObject({ reason: expect.stringContaining("not in the pull request") });
+    expect(anchorFor(finding({ line: 12, endLine: 12 }), diff)).toEqual({
+      reason: "line 12 is outside the pull request's diff",
+    });
+    expect(anchorFor(finding(), parsePatch(null))).toMatchObject({
+      reason: expect.stringContaining("no diff"),
+    });
+    expect(anchorFor(finding(), undefined)).toMatchObject({
+      reason: expect.stringContaining("not in the pull request"),
+    });
   });
   test("planning: errors first, the comment cap, known fingerprints skipped, stale threads picked", () => {
-    const fs = [finding({ line: 3 }), finding({ line: 4, severity: "error", rule: "missing-asset", lineText: "img" }), finding({ line: 5, lineText: "other" }), finding({ line: 12 })];
-    const known = { id: "T1", path: "g3doc/a.md", isResolved: false, fingerprint: fingerprint(fs[2]), othersReplied: false };
-    const gone = { id: "T2", path: "g3doc/a.md", isResolved: false, fingerprint: "0123456789abcdef", othersReplied: false };
+    const fs = [
+      finding({ line: 3 }),
+      finding({ line: 4, severity: "error", rule: "missing-asset", lineText: "img" }),
+      finding({ line: 5, lineText: "other" }),
+      finding({ line: 12 }),
+    ];
+    const known = {
+      id: "T1",
+      path: "g3doc/a.md",
+      isResolved: false,
+      fingerprint: fingerprint(fs[2]),
+      othersReplied: false,
+    };
+    const gone = {
+      id: "T2",
+      path: "g3doc/a.md",
+      isResolved: false,
+      fingerprint: "0123456789abcdef",
+      othersReplied: false,
+    };
     const goneButTalkedTo = { ...gone, id: "T3", othersReplied: true };
     const goneAlreadyResolved = { ...gone, id: "T4", isResolved: true };
-    const plan = planReview(fs, new Map([["g3doc/a.md", diff]]), [known, gone, goneButTalkedTo, goneAlreadyResolved], { maxComments: 1 });
+    const plan = planReview(
+      fs,
+      new Map([["g3doc/a.md", diff]]),
+      [known, gone, goneButTalkedTo, goneAlreadyResolved],
+      { maxComments: 1 },
+    );
     expect(plan.comments.map((c) => c.finding.rule)).toEqual(["missing-asset"]);
     expect(plan.alreadyCommented).toEqual([fs[2]]);
     expect(plan.notCommented.map((n) => [n.finding.line, n.reason])).toEqual([
@@ -98,10 +142,39 @@ describe("anchoring comments inside the diff", () => {
     const fp = "0123456789abcdef";
     const bot = { login: "g3doc-review", __typename: "Bot" };
     const threads = appThreads([
-      { id: "a", isResolved: false, path: "p", comments: { totalCount: 1, nodes: [{ body: fingerprintMarker(fp), author: bot }] } },
-      { id: "b", isResolved: false, path: "p", comments: { totalCount: 2, nodes: [{ body: fingerprintMarker(fp), author: bot }, { body: "no", author: { login: "me", __typename: "User" } }] } },
-      { id: "c", isResolved: false, path: "p", comments: { totalCount: 1, nodes: [{ body: fingerprintMarker(fp), author: { login: "me", __typename: "User" } }] } },
-      { id: "d", isResolved: false, path: "p", comments: { totalCount: 30, nodes: [{ body: fingerprintMarker(fp), author: bot }] } },
+      {
+        id: "a",
+        isResolved: false,
+        path: "p",
+        comments: { totalCount: 1, nodes: [{ body: fingerprintMarker(fp), author: bot }] },
+      },
+      {
+        id: "b",
+        isResolved: false,
+        path: "p",
+        comments: {
+          totalCount: 2,
+          nodes: [
+            { body: fingerprintMarker(fp), author: bot },
+            { body: "no", author: { login: "me", __typename: "User" } },
+          ],
+        },
+      },
+      {
+        id: "c",
+        isResolved: false,
+        path: "p",
+        comments: {
+          totalCount: 1,
+          nodes: [{ body: fingerprintMarker(fp), author: { login: "me", __typename: "User" } }],
+        },
+      },
+      {
+        id: "d",
+        isResolved: false,
+        path: "p",
+        comments: { totalCount: 30, nodes: [{ body: fingerprintMarker(fp), author: bot }] },
+      },
     ]);
     expect(threads.map((t) => [t.id, t.othersReplied])).toEqual([
       ["a", false],
@@ -122,14 +195,34 @@ describe("the check run", () => {
     expect(conclusionFor([], "never")).toBe("success");
   });
   test("annotations: levels, columns only on one line, suggestions in raw_details", () => {
-    const [a, b] = annotationsFor([finding({ severity: "error", column: 3, suggestion: "x" }), finding({ line: 2, endLine: 4 })]);
-    expect(a).toMatchObject({ annotation_level: "failure", start_line: 5, end_line: 5, start_column: 3, raw_details: "Suggested replacement for line 5:\nx" });
+    const [a, b] = annotationsFor([
+      finding({ severity: "error", column: 3, suggestion: "x" }),
+      finding({ line: 2, endLine: 4 }),
+    ]);
+    expect(a).toMatchObject({
+      annotation_level: "failure",
+      start_line: 5,
+      end_line: 5,
+      start_column: 3,
+      raw_details: "Suggested replacement for line 5:\nx",
+    });
     expect(b).toMatchObject({ annotation_level: "warning", start_line: 2, end_line: 4 });
     expect(b).not.toHaveProperty("start_column");
   });
   test("the summary stays under 65,535 characters and says what it left out", () => {
-    const many = Array.from({ length: 3000 }, (_, i) => finding({ path: `g3doc/d${i}.md`, line: i + 1, message: "m".repeat(200) }));
-    const summary = renderSummary({ findings: many, headSha: "abcdef0123", docs: [], notCommented: many.map((f) => ({ finding: f, reason: "outside" })), alreadyCommented: 0, commented: 0, resolved: 0, notes: [] });
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      finding({ path: `g3doc/d${i}.md`, line: i + 1, message: "m".repeat(200) }),
+    );
+    const summary = renderSummary({
+      findings: many,
+      headSha: "abcdef0123",
+      docs: [],
+      notCommented: many.map((f) => ({ finding: f, reason: "outside" })),
+      alreadyCommented: 0,
+      commented: 0,
+      resolved: 0,
+      notes: [],
+    });
     expect(summary.length).toBeLessThanOrEqual(65535);
     expect(summary).toMatch(/more lines? left out: the summary is limited to 65,535 characters/);
     expect(summary).toContain("| …and 2900 more files | | |");
@@ -139,22 +232,49 @@ describe("the check run", () => {
 
 describe("reading GitHub's file list", () => {
   test("statuses map onto the change set's", () => {
-    expect(["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"].map(mapStatus)).toEqual(["added", "removed", "modified", "renamed", "added", "modified", "modified"]);
+    expect(
+      ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"].map(mapStatus),
+    ).toEqual(["added", "removed", "modified", "renamed", "added", "modified", "modified"]);
   });
   test("a missing patch means a binary or huge diff, unless nothing changed", () => {
     expect(toChangedFile({ filename: "a.png", status: "added", changes: 0 }).patch).toBe("");
     expect(toChangedFile({ filename: "a.md", status: "modified", changes: 5000 }).patch).toBeNull();
-    expect(toChangedFile({ filename: "b.md", previous_filename: "a.md", status: "renamed", changes: 0 })).toEqual({ path: "b.md", previousPath: "a.md", status: "renamed", patch: "" });
+    expect(
+      toChangedFile({ filename: "b.md", previous_filename: "a.md", status: "renamed", changes: 0 }),
+    ).toEqual({ path: "b.md", previousPath: "a.md", status: "renamed", patch: "" });
   });
 });
 
 describe("retries", () => {
-  const err = (status: number, headers: Record<string, string> = {}, message = "x") => ({ status, message, response: { headers, data: { message } } });
+  const err = (status: number, headers: Record<string, string> = {}, message = "x") => ({
+    status,
+    message,
+    response: { headers, data: { message } },
+  });
   const opts = { method: "GET", url: "/repos/{owner}/{repo}/pulls/{pull_number}/files" };
   test("5xx: exponential backoff, bounded tries; a posted review is not repeated", () => {
-    expect([0, 1, 2, 3].map((a) => retryDelay(err(502), a, opts, DEFAULT_RETRY))).toEqual([1000, 2000, 4000, null]);
-    expect(retryDelay(err(500), 0, { method: "POST", url: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews" }, DEFAULT_RETRY)).toBeNull();
-    expect(retryDelay(err(500), 0, { method: "POST", url: "/graphql", query: "mutation { x }" }, DEFAULT_RETRY)).toBeNull();
+    expect([0, 1, 2, 3].map((a) => retryDelay(err(502), a, opts, DEFAULT_RETRY))).toEqual([
+      1000,
+      2000,
+      4000,
+      null,
+    ]);
+    expect(
+      retryDelay(
+        err(500),
+        0,
+        { method: "POST", url: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews" },
+        DEFAULT_RETRY,
+      ),
+    ).toBeNull();
+    expect(
+      retryDelay(
+        err(500),
+        0,
+        { method: "POST", url: "/graphql", query: "mutation { x }" },
+        DEFAULT_RETRY,
+      ),
+    ).toBeNull();
     expect(retryDelay(err(404), 0, opts, DEFAULT_RETRY)).toBeNull();
   });
   test("rate limits: retry-after, reset time, or give up when the wait is too long", () => {
@@ -162,7 +282,15 @@ describe("retries", () => {
     expect(isRateLimit(err(403, {}, "Resource not accessible by integration"))).toBe(false);
     expect(retryDelay(err(403, { "retry-after": "3" }), 0, opts, DEFAULT_RETRY)).toBe(3000);
     expect(retryDelay(err(429, { "retry-after": "120" }), 0, opts, DEFAULT_RETRY)).toBeNull();
-    expect(retryDelay(err(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010" }), 0, opts, DEFAULT_RETRY, 1_000_000)).toBe(10_000);
+    expect(
+      retryDelay(
+        err(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010" }),
+        0,
+        opts,
+        DEFAULT_RETRY,
+        1_000_000,
+      ),
+    ).toBe(10_000);
   });
 });
 
@@ -172,15 +300,33 @@ describe("request timeouts", () => {
     // A fetch that answers the second call at once and leaves the first hanging until aborted.
     const fetch = (_url: string, init: { signal?: AbortSignal }) => {
       calls++;
-      if (calls > 1) return Promise.resolve(new Response(JSON.stringify({ sha: "s", tree: [], truncated: false }), { status: 200, headers: { "content-type": "application/json" } }));
-      return new Promise<Response>((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal!.reason)));
+      if (calls > 1)
+        return Promise.resolve(
+          new Response(JSON.stringify({ sha: "s", tree: [], truncated: false }), {
+            status: 200,
+            headers: { "content-type": "application/json" },
+          }),
+        );
+      return new Promise<Response>((_resolve, reject) =>
+        init.signal?.addEventListener("abort", () => reject(init.signal!.reason)),
+      );
     };
     const octokit = withRetries(
-      new ProbotOctokit({ auth: "t", request: { fetch }, retry: { enabled: false }, throttle: { enabled: false } } as any) as any,
+      new ProbotOctokit({
+        auth: "t",
+        request: { fetch },
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      } as any) as any,
       { retries: 2, baseDelayMs: 1, maxWaitMs: 100, timeoutMs: 100, sleep: async () => undefined },
     );
     const t0 = Date.now();
-    const { data } = await octokit.rest.git.getTree({ owner: "o", repo: "r", tree_sha: "s", recursive: "1" });
+    const { data } = await octokit.rest.git.getTree({
+      owner: "o",
+      repo: "r",
+      tree_sha: "s",
+      recursive: "1",
+    });
     expect(data.sha).toBe("s");
     expect(calls).toBe(2);
     expect(Date.now() - t0).toBeLessThan(1000);
@@ -213,29 +359,59 @@ describe("the queue and the delivery log", () => {
   });
   test("the delivery log remembers ids, least recently seen out first", () => {
     const log = new LruDeliveryLog(2);
-    expect([log.seen("a"), log.seen("b"), log.seen("a"), log.seen("c"), log.seen("b"), log.seen("a")]).toEqual([false, false, true, false, false, false]);
+    expect([
+      log.seen("a"),
+      log.seen("b"),
+      log.seen("a"),
+      log.seen("c"),
+      log.seen("b"),
+      log.seen("a"),
+    ]).toEqual([false, false, true, false, false, false]);
   });
 });
 
 describe("events", () => {
   test("pull_request actions and the base-branch edit", () => {
-    expect(fromPullRequest(pullRequestPayload("opened"))).toMatchObject({ owner: "Codertocat", repo: "Hello-World", pullNumber: 2, trigger: "pull_request.opened" });
-    expect(fromPullRequest({ ...pullRequestPayload("edited"), changes: { title: { from: "x" } } })).toBeUndefined();
-    expect(fromPullRequest({ ...pullRequestPayload("edited"), changes: { base: { ref: { from: "x" } } } })).toBeDefined();
+    expect(fromPullRequest(pullRequestPayload("opened"))).toMatchObject({
+      owner: "Codertocat",
+      repo: "Hello-World",
+      pullNumber: 2,
+      trigger: "pull_request.opened",
+    });
+    expect(
+      fromPullRequest({ ...pullRequestPayload("edited"), changes: { title: { from: "x" } } }),
+    ).toBeUndefined();
+    expect(
+      fromPullRequest({
+        ...pullRequestPayload("edited"),
+        changes: { base: { ref: { from: "x" } } },
+      }),
+    ).toBeDefined();
   });
   test("re-runs: our check only, and not for a pull request that has moved on", () => {
     const suite = example("check_suite", "rerequested");
     const pulls = suite.check_suite.pull_requests;
-    expect(fromRerequest(suite, "check_suite", suite.check_suite.head_sha, pulls)).toMatchObject({ pullNumber: 2 });
+    expect(fromRerequest(suite, "check_suite", suite.check_suite.head_sha, pulls)).toMatchObject({
+      pullNumber: 2,
+    });
     expect(fromRerequest(suite, "check_suite", "0".repeat(40), pulls)).toBeUndefined();
-    expect(fromRerequest(suite, "check_run", suite.check_suite.head_sha, pulls, "other-check")).toBeUndefined();
+    expect(
+      fromRerequest(suite, "check_run", suite.check_suite.head_sha, pulls, "other-check"),
+    ).toBeUndefined();
     const forkRun = fromRerequest(suite, "check_run", "f".repeat(40), [], "g3doc-review")!;
     expect(jobKey(forkRun)).toBe(`Codertocat/Hello-World@${"f".repeat(40)}`);
   });
 });
 
 describe("posting the review", () => {
-  const pull = { owner: "o", repo: "r", number: 2, headSha: "h".repeat(40), baseSha: "b".repeat(40), draft: false };
+  const pull = {
+    owner: "o",
+    repo: "r",
+    number: 2,
+    headSha: "h".repeat(40),
+    baseSha: "b".repeat(40),
+    draft: false,
+  };
   const planned = (line: number, startLine?: number) => ({
     finding: finding({ line: startLine ?? line, endLine: line, suggestion: "x" }),
     fingerprint: "f",
@@ -247,10 +423,27 @@ describe("posting the review", () => {
   });
   test("multi-line comments carry start_line/start_side, single-line ones do not", async () => {
     const sent: any[] = [];
-    const octokit: any = { rest: { pulls: { createReview: async (p: any) => (sent.push(p), { data: { id: 1, html_url: "u" } }) } } };
-    const res = await postReview(octokit, pull, { body: "B", event: "COMMENT", comments: [planned(6, 4), planned(8)] });
+    const octokit: any = {
+      rest: {
+        pulls: {
+          createReview: async (p: any) => (sent.push(p), { data: { id: 1, html_url: "u" } }),
+        },
+      },
+    };
+    const res = await postReview(octokit, pull, {
+      body: "B",
+      event: "COMMENT",
+      comments: [planned(6, 4), planned(8)],
+    });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ owner: "o", repo: "r", pull_number: 2, commit_id: pull.headSha, event: "COMMENT", body: "B" });
+    expect(sent[0]).toMatchObject({
+      owner: "o",
+      repo: "r",
+      pull_number: 2,
+      commit_id: pull.headSha,
+      event: "COMMENT",
+      body: "B",
+    });
     expect(sent[0].comments).toEqual([
       { path: "g3doc/a.md", body: "b", line: 6, side: "RIGHT", start_line: 4, start_side: "RIGHT" },
       { path: "g3doc/a.md", body: "b", line: 8, side: "RIGHT" },
@@ -265,7 +458,8 @@ describe("posting the review", () => {
       rest: {
         pulls: {
           createReview: async (p: any) => {
-            if (p.comments.some((c: any) => bad.has(c.line))) throw Object.assign(new Error("Unprocessable Entity"), { status: 422 });
+            if (p.comments.some((c: any) => bad.has(c.line)))
+              throw Object.assign(new Error("Unprocessable Entity"), { status: 422 });
             if (p.event) submitted.push(p);
             return { data: { id: 9, html_url: "u" } };
           },
@@ -274,7 +468,12 @@ describe("posting the review", () => {
       },
     };
     const comments = [1, 2, 3, 4, 5, 6, 7, 8].map((l) => planned(l));
-    const res = await postReview(octokit, pull, { body: "B", event: "COMMENT", comments }, { bodyFor: (r) => `refused ${r.length}` });
+    const res = await postReview(
+      octokit,
+      pull,
+      { body: "B", event: "COMMENT", comments },
+      { bodyFor: (r) => `refused ${r.length}` },
+    );
     expect(res.rejected.map((c) => c.line)).toEqual([3, 6]);
     expect(submitted).toHaveLength(1);
     expect(submitted[0].comments.map((c: any) => c.line)).toEqual([1, 2, 4, 5, 7, 8]);
@@ -295,9 +494,16 @@ describe("posting the review", () => {
         },
       },
     };
-    const res = await postReview(octokit, pull, { body: "B", event: "REQUEST_CHANGES", comments: [planned(1), planned(2)] }, { maxProbes: 1 });
+    const res = await postReview(
+      octokit,
+      pull,
+      { body: "B", event: "REQUEST_CHANGES", comments: [planned(1), planned(2)] },
+      { maxProbes: 1 },
+    );
     expect(res.posted).toEqual([]);
     expect(res.rejected).toHaveLength(2);
-    expect(submitted).toEqual([expect.objectContaining({ event: "REQUEST_CHANGES", comments: [] })]);
+    expect(submitted).toEqual([
+      expect.objectContaining({ event: "REQUEST_CHANGES", comments: [] }),
+    ]);
   });
 });

@@ -6,7 +6,12 @@
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { WorkerReviewer, inProcessReviewer, poolSize, type Reviewer } from "../../src/app/review-pool.js";
+import {
+  WorkerReviewer,
+  inProcessReviewer,
+  poolSize,
+  type Reviewer,
+} from "../../src/app/review-pool.js";
 import { defaultConfig } from "../../src/config/defaults.js";
 import type { ChangeSet, FileContent, Side } from "../../src/core/changeset.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
@@ -14,7 +19,11 @@ import { denseMarkdown } from "../../tools/bench/dense.js";
 
 const SCRIPT = join(process.cwd(), "lib", "app", "review-worker.js");
 const pools: Reviewer[] = [];
-const pool = (size: number, maxHeapMb?: number, more: { reviewsPerWorker?: number; idleMs?: number } = {}) => {
+const pool = (
+  size: number,
+  maxHeapMb?: number,
+  more: { reviewsPerWorker?: number; idleMs?: number } = {},
+) => {
   const p = new WorkerReviewer({ size, script: SCRIPT, maxHeapMb, ...more });
   pools.push(p);
   return p;
@@ -23,10 +32,14 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
 });
 
-const BASE = { "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n", "g3doc/guide.md": "# Guide\n\nText.\n" };
+const BASE = {
+  "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n",
+  "g3doc/guide.md": "# Guide\n\nText.\n",
+};
 const HEAD = {
   ...BASE,
-  "g3doc/guide.md": "# Guide\n\nText.\n\nThe sandbox runs in user space.\n\n![Request flow between the Sentry and the Gofer](diagram.png)\n",
+  "g3doc/guide.md":
+    "# Guide\n\nText.\n\nThe sandbox runs in user space.\n\n![Request flow between the Sentry and the Gofer](diagram.png)\n",
 };
 
 describe("review pool (worker threads)", () => {
@@ -48,7 +61,9 @@ describe("review pool (worker threads)", () => {
   test("a review in a worker finds what the same review in process finds", async () => {
     const cs = new MemoryChangeSet(BASE, HEAD);
     const inProcess = await inProcessReviewer.review(cs, defaultConfig(), { mode: "change" });
-    const viaWorker = await pool(1).review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    const viaWorker = await pool(1).review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), {
+      mode: "change",
+    });
     expect(viaWorker.findings.map((f) => f.rule).sort()).toEqual(["missing-asset", "terminology"]);
     expect(viaWorker).toEqual(inProcess);
     // The diff of the changed file crossed the thread boundary whole.
@@ -56,7 +71,10 @@ describe("review pool (worker threads)", () => {
   });
 
   test("a read that fails on the main thread fails the review with that very error", async () => {
-    const failure = Object.assign(new Error("Server Error"), { status: 502, request: { method: "POST", url: "https://api.github.com/graphql" } });
+    const failure = Object.assign(new Error("Server Error"), {
+      status: 502,
+      request: { method: "POST", url: "https://api.github.com/graphql" },
+    });
     const cs: ChangeSet = new MemoryChangeSet(BASE, HEAD);
     const broken: ChangeSet = {
       base: cs.base,
@@ -70,21 +88,32 @@ describe("review pool (worker threads)", () => {
     const p = pool(1);
     await expect(p.review(broken, defaultConfig(), { mode: "change" })).rejects.toBe(failure);
     // The worker is still there and serves the next review.
-    const next = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    const next = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), {
+      mode: "change",
+    });
     expect(next.findings).toHaveLength(2);
   });
 
   test("a worker that runs out of memory fails its review with a message, and the next review gets a new worker", async () => {
     const p = pool(1, 16);
-    const huge = new MemoryChangeSet(BASE, { ...HEAD, "g3doc/huge.md": denseMarkdown(3 * 1024 * 1024) });
-    await expect(p.review(huge, defaultConfig(), { mode: "change" })).rejects.toThrow(/ran out of memory/);
-    const next = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    const huge = new MemoryChangeSet(BASE, {
+      ...HEAD,
+      "g3doc/huge.md": denseMarkdown(3 * 1024 * 1024),
+    });
+    await expect(p.review(huge, defaultConfig(), { mode: "change" })).rejects.toThrow(
+      /ran out of memory/,
+    );
+    const next = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), {
+      mode: "change",
+    });
     expect(next.findings.map((f) => f.rule).sort()).toEqual(["missing-asset", "terminology"]);
   }, 120_000);
 
   test("no more workers than the pool's size, and every review answered", async () => {
     const p = pool(2) as WorkerReviewer;
-    const runs = Array.from({ length: 6 }, () => p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" }));
+    const runs = Array.from({ length: 6 }, () =>
+      p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" }),
+    );
     expect(p.workers).toBeLessThanOrEqual(2);
     const results = await Promise.all(runs);
     expect(results.map((r) => r.findings.length)).toEqual([2, 2, 2, 2, 2, 2]);
@@ -94,7 +123,9 @@ describe("review pool (worker threads)", () => {
   test("a worker is replaced after its share of reviews, and stopped when idle", async () => {
     const p = pool(1, undefined, { reviewsPerWorker: 2, idleMs: 100 });
     for (let i = 0; i < 5; i++) {
-      const r = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+      const r = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), {
+        mode: "change",
+      });
       expect(r.findings).toHaveLength(2);
     }
     // Reviews 1-2, 3-4 and 5: three workers in turn, never two at once.
@@ -102,7 +133,9 @@ describe("review pool (worker threads)", () => {
     expect(p.workers).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(p.workers).toBe(0);
-    const again = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    const again = await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), {
+      mode: "change",
+    });
     expect(again.findings).toHaveLength(2);
     expect(p.spawned).toBe(4);
   });
@@ -127,7 +160,9 @@ describe("review pool (worker threads)", () => {
     await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" }); // worker started and warm
     const inProcessMs = await lagDuring(inProcessReviewer);
     const workerMs = await lagDuring(p);
-    process.stdout.write(`longest main-thread stall during a 400 KB review: in process ${inProcessMs.toFixed(0)} ms, in a worker ${workerMs.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `longest main-thread stall during a 400 KB review: in process ${inProcessMs.toFixed(0)} ms, in a worker ${workerMs.toFixed(0)} ms\n`,
+    );
     expect(inProcessMs).toBeGreaterThan(250);
     expect(workerMs * 5).toBeLessThan(inProcessMs);
   }, 120_000);

@@ -1,5 +1,17 @@
 import { describe, test, expect, afterEach, afterAll } from "@jest/globals";
-import { setup, teardown, violations, pullRequestPayload, overlappingSuggestions, BASE_SHA, HEAD_SHA, HEAD2_SHA, example, type Harness, releaseNock } from "./harness.js";
+import {
+  setup,
+  teardown,
+  violations,
+  pullRequestPayload,
+  overlappingSuggestions,
+  BASE_SHA,
+  HEAD_SHA,
+  HEAD2_SHA,
+  example,
+  type Harness,
+  releaseNock,
+} from "./harness.js";
 import type { Files } from "./fake-github.js";
 import { LruReviewMemo } from "../../src/app/deliveries.js";
 
@@ -27,12 +39,23 @@ describe("check runs under faults", () => {
     expect(h.fake.checkRuns).toHaveLength(1);
     expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
     expect(h.fake.checkRuns[0].external_id).toMatch(/^Codertocat\/Hello-World#2@/);
-    expect(h.fake.shapes().slice(0, 2)).toEqual(["POST /repos/{o}/{r}/check-runs", `GET /repos/{o}/{r}/commits/${HEAD_SHA}/check-runs`]);
+    expect(h.fake.shapes().slice(0, 2)).toEqual([
+      "POST /repos/{o}/{r}/check-runs",
+      `GET /repos/{o}/{r}/commits/${HEAD_SHA}/check-runs`,
+    ]);
   });
 
   test("a 502 before anything was created: the lookup finds nothing and the run is created; a stray in-progress run it saw is completed", async () => {
     const h = await setup();
-    h.fake.checkRuns.push({ id: 1, name: "g3doc-review", head_sha: HEAD_SHA, status: "in_progress", external_id: "older", annotations: [], updates: 0 });
+    h.fake.checkRuns.push({
+      id: 1,
+      name: "g3doc-review",
+      head_sha: HEAD_SHA,
+      status: "in_progress",
+      external_id: "older",
+      annotations: [],
+      updates: 0,
+    });
     h.fake.fail(/^POST .*\/check-runs$/, 502);
     await openPull(h, base, head);
     expect(violations()).toEqual([]);
@@ -67,7 +90,10 @@ describe("reviews done are not repeated", () => {
 
     h.fake.addCommit(HEAD2_SHA, base);
     h.fake.pulls.get(2)!.base = HEAD2_SHA;
-    await h.receive("pull_request", { ...pullRequestPayload("edited", { base: HEAD2_SHA }), changes: { base: { ref: { from: "main" }, sha: { from: BASE_SHA } } } });
+    await h.receive("pull_request", {
+      ...pullRequestPayload("edited", { base: HEAD2_SHA }),
+      changes: { base: { ref: { from: "main" }, sha: { from: BASE_SHA } } },
+    });
     expect(h.fake.checkRuns).toHaveLength(4);
   });
 
@@ -87,7 +113,11 @@ describe("reviews done are not repeated", () => {
       memo.started(p, "k");
       memo.finished(p, "k");
     }
-    expect([memo.done("a", "k"), memo.done("b", "k"), memo.done("c", "k")]).toEqual([false, true, true]);
+    expect([memo.done("a", "k"), memo.done("b", "k"), memo.done("c", "k")]).toEqual([
+      false,
+      true,
+      true,
+    ]);
     memo.started("b", "k2");
     memo.finished("b", "k");
     expect(memo.done("b", "k")).toBe(false);
@@ -116,7 +146,8 @@ describe("config from the content query", () => {
 describe("suggestions that GitHub can apply", () => {
   test("a terminology and a line-length finding on one paragraph: one comment, one suggestion over the paragraph", async () => {
     const h = await setup();
-    const long = "This paragraph talks about user space and goes on for quite a while so that it is longer than eighty characters.";
+    const long =
+      "This paragraph talks about user space and goes on for quite a while so that it is longer than eighty characters.";
     const b: Files = { "g3doc/a.md": doc("A", ["Intro."]) };
     const hd: Files = { "g3doc/a.md": doc("A", ["Intro.", long]) };
     await openPull(h, b, hd);

@@ -1,5 +1,17 @@
 import { describe, test, expect, afterEach, afterAll } from "@jest/globals";
-import { setup, teardown, violations, seedTrees, pullRequestPayload, example, BASE_SHA, HEAD_SHA, HEAD2_SHA, type Harness, releaseNock } from "./harness.js";
+import {
+  setup,
+  teardown,
+  violations,
+  seedTrees,
+  pullRequestPayload,
+  example,
+  BASE_SHA,
+  HEAD_SHA,
+  HEAD2_SHA,
+  type Harness,
+  releaseNock,
+} from "./harness.js";
 import type { Files } from "./fake-github.js";
 
 afterAll(releaseNock);
@@ -9,8 +21,14 @@ afterEach(teardown);
 /** No two suggested changes of one review touch the same line of a file (GitHub could not apply both). */
 function expectNoOverlappingSuggestions(h: Harness): void {
   for (const r of h.fake.reviews) {
-    const ranges = r.comments.filter((c: any) => /```suggestion\b/.test(c.body)).map((c: any) => ({ path: c.path, start: c.start_line ?? c.line, end: c.line }));
-    const clashes = ranges.filter((a: any, i: number) => ranges.some((b: any, j: number) => j > i && a.path === b.path && a.start <= b.end && b.start <= a.end));
+    const ranges = r.comments
+      .filter((c: any) => /```suggestion\b/.test(c.body))
+      .map((c: any) => ({ path: c.path, start: c.start_line ?? c.line, end: c.line }));
+    const clashes = ranges.filter((a: any, i: number) =>
+      ranges.some(
+        (b: any, j: number) => j > i && a.path === b.path && a.start <= b.end && b.start <= a.end,
+      ),
+    );
     expect(clashes).toEqual([]);
   }
 }
@@ -18,7 +36,12 @@ function expectNoOverlappingSuggestions(h: Harness): void {
 const doc = (title: string, lines: string[]) => `# ${title}\n\n${lines.join("\n\n")}\n`;
 
 /** A pull request from `base` to `head` files, opened. */
-async function openPull(h: Harness, base: Files, head: Files, opts: { draft?: boolean; action?: string; payload?: (p: any) => void } = {}): Promise<void> {
+async function openPull(
+  h: Harness,
+  base: Files,
+  head: Files,
+  opts: { draft?: boolean; action?: string; payload?: (p: any) => void } = {},
+): Promise<void> {
   h.fake.addCommit(BASE_SHA, base);
   h.fake.addCommit(HEAD_SHA, head);
   h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA, draft: opts.draft });
@@ -42,7 +65,9 @@ describe("request budget", () => {
       "PATCH /repos/{o}/{r}/check-runs/1000",
     ]);
     // Counted apart: the installation token (Probot caches it for about an hour). The config rode in the GraphQL query.
-    expect(h.fake.log.map((r) => r.path).filter((p) => p.startsWith("/app/installations/"))).toHaveLength(1);
+    expect(
+      h.fake.log.map((r) => r.path).filter((p) => p.startsWith("/app/installations/")),
+    ).toHaveLength(1);
     expect(h.fake.log.length - h.fake.apiRequests().length).toBe(1);
     const query = h.fake.log.find((r) => r.path === "/graphql")!.body.query as string;
     expect(query).toContain("g3docConfig: object(expression: $g3docConfigExpr)");
@@ -54,27 +79,30 @@ describe("request budget", () => {
     ["no config file", null, null],
     ["a config file", "review:\n  maxComments: 30\nlineLength: 100\n", null],
     ["the owner's config in its .github repository", null, "review:\n  maxComments: 30\n"],
-  ])("a pull request of 100 changed files (30 docs), %s: at most 6 requests, everything counted but the token", async (_name, config, orgConfig) => {
-    const h = await setup();
-    h.fake.config = config;
-    h.fake.orgConfig = orgConfig;
-    const base: Files = { "README.md": "# r\n" };
-    const head: Files = { "README.md": "# r\n" };
-    for (let i = 0; i < 30; i++) {
-      base[`g3doc/guide/doc${i}.md`] = doc(`Doc ${i}`, ["Text."]);
-      head[`g3doc/guide/doc${i}.md`] = doc(`Doc ${i}`, ["Text.", `Now with user space ${i}.`]);
-    }
-    for (let i = 0; i < 70; i++) head[`src/file${i}.go`] = `package x // ${i}\n`;
-    await openPull(h, base, head);
-    expect(violations()).toEqual([]);
-    expect(h.fake.listFiles(h.fake.pulls.get(2)!)).toHaveLength(100);
-    const all = h.fake.log.filter((r) => !r.path.startsWith("/app/installations/"));
-    expect(all.length).toBeLessThanOrEqual(6);
-    expect(all.some((r) => r.path.includes("/contents/"))).toBe(false);
-    expect(h.fake.reviews).toHaveLength(1);
-    expect(h.fake.reviews[0].comments).toHaveLength(30);
-    expectNoOverlappingSuggestions(h);
-  });
+  ])(
+    "a pull request of 100 changed files (30 docs), %s: at most 6 requests, everything counted but the token",
+    async (_name, config, orgConfig) => {
+      const h = await setup();
+      h.fake.config = config;
+      h.fake.orgConfig = orgConfig;
+      const base: Files = { "README.md": "# r\n" };
+      const head: Files = { "README.md": "# r\n" };
+      for (let i = 0; i < 30; i++) {
+        base[`g3doc/guide/doc${i}.md`] = doc(`Doc ${i}`, ["Text."]);
+        head[`g3doc/guide/doc${i}.md`] = doc(`Doc ${i}`, ["Text.", `Now with user space ${i}.`]);
+      }
+      for (let i = 0; i < 70; i++) head[`src/file${i}.go`] = `package x // ${i}\n`;
+      await openPull(h, base, head);
+      expect(violations()).toEqual([]);
+      expect(h.fake.listFiles(h.fake.pulls.get(2)!)).toHaveLength(100);
+      const all = h.fake.log.filter((r) => !r.path.startsWith("/app/installations/"));
+      expect(all.length).toBeLessThanOrEqual(6);
+      expect(all.some((r) => r.path.includes("/contents/"))).toBe(false);
+      expect(h.fake.reviews).toHaveLength(1);
+      expect(h.fake.reviews[0].comments).toHaveLength(30);
+      expectNoOverlappingSuggestions(h);
+    },
+  );
 });
 
 describe("a large pull request", () => {
@@ -83,7 +111,11 @@ describe("a large pull request", () => {
     const base: Files = {};
     const head: Files = {};
     for (let i = 0; i < 40; i++) {
-      head[`g3doc/many/doc${String(i).padStart(2, "0")}.md`] = doc(`Doc ${i}`, ["One user space here.", "Two user space here.", "Three user space here."]);
+      head[`g3doc/many/doc${String(i).padStart(2, "0")}.md`] = doc(`Doc ${i}`, [
+        "One user space here.",
+        "Two user space here.",
+        "Three user space here.",
+      ]);
     }
     for (let i = 0; i < 210; i++) head[`src/pkg${i}/main.go`] = `package main // ${i}\n`;
     await openPull(h, base, head);
@@ -98,7 +130,9 @@ describe("a large pull request", () => {
     expect(patches[0].body).toMatchObject({ status: "completed", conclusion: "success" }); // warnings only; failOn: error
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.reviews[0].comments).toHaveLength(30);
-    expect(h.fake.reviews[0].body).toMatch(/30 are comments below\. 90 more are listed in the \[check run\]\(https:\/\/github\.com\/.*\/runs\/1000\) summary/);
+    expect(h.fake.reviews[0].body).toMatch(
+      /30 are comments below\. 90 more are listed in the \[check run\]\(https:\/\/github\.com\/.*\/runs\/1000\) summary/,
+    );
     expect(run.output!.summary).toContain("### Not shown as review comments (90)");
     expect(run.output!.summary.match(/over the limit of 30 comments per review/g)).toHaveLength(90);
     expect(run.output!.summary.length).toBeLessThanOrEqual(65535);
@@ -116,16 +150,37 @@ describe("a large pull request", () => {
 
 describe("pushes, re-runs and redeliveries", () => {
   const base: Files = { "g3doc/a.md": doc("A", ["Intro."]) };
-  const head1: Files = { "g3doc/a.md": doc("A", ["Intro.", "Fix me: user space.", "Keep me: user space.", "Talk about: user space."]) };
-  const head2: Files = { "g3doc/a.md": doc("A", ["Intro.", "Fix me: userspace.", "Keep me: user space.", "Talk about: userspace."]) };
+  const head1: Files = {
+    "g3doc/a.md": doc("A", [
+      "Intro.",
+      "Fix me: user space.",
+      "Keep me: user space.",
+      "Talk about: user space.",
+    ]),
+  };
+  const head2: Files = {
+    "g3doc/a.md": doc("A", [
+      "Intro.",
+      "Fix me: userspace.",
+      "Keep me: user space.",
+      "Talk about: userspace.",
+    ]),
+  };
 
   test("a second push that fixes one finding: its thread gets a reply and is resolved; nothing is re-posted; a thread a person replied in is left alone", async () => {
     const h = await setup();
     await openPull(h, base, head1);
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.threads).toHaveLength(3);
-    const talk = h.fake.threads.find((t) => t.comments[0].body.includes("user space") && t.line === 9)!;
-    talk.comments.push({ id: "PRRC_h", databaseId: 1, body: "Why, though?", author: { login: "octocat", __typename: "User" } });
+    const talk = h.fake.threads.find(
+      (t) => t.comments[0].body.includes("user space") && t.line === 9,
+    )!;
+    talk.comments.push({
+      id: "PRRC_h",
+      databaseId: 1,
+      body: "Why, though?",
+      author: { login: "octocat", __typename: "User" },
+    });
 
     h.fake.addCommit(HEAD2_SHA, head2);
     h.fake.pulls.get(2)!.head = HEAD2_SHA;
@@ -144,7 +199,9 @@ describe("pushes, re-runs and redeliveries", () => {
     expect(talk.comments).toHaveLength(2);
     const run = h.fake.checkRuns.at(-1)!;
     expect(run).toMatchObject({ head_sha: HEAD2_SHA, conclusion: "success" });
-    expect(run.output!.summary).toContain("1 finding already commented on earlier; 1 fixed thread resolved");
+    expect(run.output!.summary).toContain(
+      "1 finding already commented on earlier; 1 fixed thread resolved",
+    );
     // One mutation carried the reply and the resolution.
     expect(h.fake.shapes().filter((s) => s === "POST /graphql")).toHaveLength(2);
   });
@@ -180,14 +237,26 @@ describe("pushes, re-runs and redeliveries", () => {
     h.fake.addCommit(HEAD_SHA, head1);
     h.fake.addCommit(HEAD2_SHA, head2);
     h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
-    await h.probot.receive({ id: "p1", name: "pull_request", payload: pullRequestPayload("opened") });
+    await h.probot.receive({
+      id: "p1",
+      name: "pull_request",
+      payload: pullRequestPayload("opened"),
+    });
     while (h.fake.checkRuns.length === 0) await new Promise((r) => setTimeout(r, 10));
     h.fake.pulls.get(2)!.head = HEAD2_SHA;
-    await h.probot.receive({ id: "p2", name: "pull_request", payload: pullRequestPayload("synchronize", { head: HEAD2_SHA }) });
+    await h.probot.receive({
+      id: "p2",
+      name: "pull_request",
+      payload: pullRequestPayload("synchronize", { head: HEAD2_SHA }),
+    });
     await h.queue.onIdle();
     expect(violations()).toEqual([]);
     const [older, newer] = h.fake.checkRuns;
-    expect(older).toMatchObject({ head_sha: HEAD_SHA, status: "completed", conclusion: "cancelled" });
+    expect(older).toMatchObject({
+      head_sha: HEAD_SHA,
+      status: "completed",
+      conclusion: "cancelled",
+    });
     expect(older.output!.title).toBe(`Superseded by ${HEAD2_SHA.slice(0, 7)}`);
     expect(older.output!.summary).toContain(HEAD2_SHA);
     expect(newer).toMatchObject({ head_sha: HEAD2_SHA, status: "completed" });
@@ -197,7 +266,15 @@ describe("pushes, re-runs and redeliveries", () => {
 
 describe("GitHub refusing things", () => {
   const base: Files = { "g3doc/a.md": doc("A", ["Intro."]) };
-  const head: Files = { "g3doc/a.md": doc("A", ["Intro.", "One user space.", "Two user space.", "Three user space.", "Four user space."]) };
+  const head: Files = {
+    "g3doc/a.md": doc("A", [
+      "Intro.",
+      "One user space.",
+      "Two user space.",
+      "Three user space.",
+      "Four user space.",
+    ]),
+  };
 
   test("a 422 for one comment: the review is posted without it, and it is kept in the summary", async () => {
     const h = await setup();
@@ -216,7 +293,10 @@ describe("GitHub refusing things", () => {
   test("a 500 and a secondary rate limit during the run are retried with bounded waits; the check completes", async () => {
     const h = await setup();
     h.fake.fail(/^GET .*\/git\/trees\//, 500);
-    h.fake.fail(/^POST \/graphql$/, 403, { headers: { "retry-after": "2" }, body: { message: "You have exceeded a secondary rate limit." } });
+    h.fake.fail(/^POST \/graphql$/, 403, {
+      headers: { "retry-after": "2" },
+      body: { message: "You have exceeded a secondary rate limit." },
+    });
     h.fake.fail(/^PATCH .*\/check-runs\//, 502);
     await openPull(h, base, head);
     expect(violations()).toEqual([]);
@@ -227,7 +307,10 @@ describe("GitHub refusing things", () => {
 
   test("errors that do not go away: the check run is still completed, with what went wrong", async () => {
     const h = await setup();
-    h.fake.fail(/^POST \/graphql$/, 403, { headers: { "retry-after": "600" }, body: { message: "You have exceeded a secondary rate limit." } });
+    h.fake.fail(/^POST \/graphql$/, 403, {
+      headers: { "retry-after": "600" },
+      body: { message: "You have exceeded a secondary rate limit." },
+    });
     await openPull(h, base, head);
     expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(h.fake.checkRuns[0].output!.summary).toMatch(/GitHub rate limit \(POST \/graphql\)/);
@@ -239,11 +322,19 @@ describe("GitHub refusing things", () => {
     await openPull(h2, base, head);
     expect(h2.sleeps).toEqual([5, 10, 20]);
     expect(h2.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(h2.fake.checkRuns[0].output!.summary).toMatch(/GitHub answered 500 \(GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files\)/);
+    expect(h2.fake.checkRuns[0].output!.summary).toMatch(
+      /GitHub answered 500 \(GET \/repos\/Codertocat\/Hello-World\/pulls\/2\/files\)/,
+    );
   });
 
   test("with Probot's own plugin-retry on, a 500 is retried once per our layer, not multiplied", async () => {
-    const h = await setup({ probotOctokit: (o: any) => ({ ...o, retry: { enabled: true, retryAfterBaseValue: 1 }, throttle: { ...o?.throttle, enabled: false } }) });
+    const h = await setup({
+      probotOctokit: (o: any) => ({
+        ...o,
+        retry: { enabled: true, retryAfterBaseValue: 1 },
+        throttle: { ...o?.throttle, enabled: false },
+      }),
+    });
     h.fake.fail(/^GET .*\/git\/trees\//, 500);
     await openPull(h, base, head);
     expect(h.fake.log.filter((r) => r.path.includes("/git/trees/"))).toHaveLength(2);
@@ -258,21 +349,34 @@ describe("config", () => {
   test.each([
     ["an unknown key", "review:\n  maxComment: 5\n", /maxComment/],
     ["a bad value", "review:\n  failOn: sometimes\n", /review\.failOn must be one of/],
-    ["an unknown rule", "rules:\n  no-such-rule: error\n", /rules\.no-such-rule: no rule has this id/],
-  ])("%s: the check run fails with a message naming the key, and nothing else is posted", async (_name, yml, message) => {
-    const h = await setup();
-    h.fake.config = yml;
-    await openPull(h, base, head);
-    expect(violations()).toEqual([]);
-    expect(h.fake.checkRuns).toHaveLength(1);
-    const run = h.fake.checkRuns[0];
-    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(run.output!.summary).toMatch(message);
-    expect(run.output!.summary).toContain(".github/g3doc-review.yml");
-    expect(h.fake.reviews).toHaveLength(0);
-    // The config comes with the content query, so the change is read first; nothing is posted.
-    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs", "GET /repos/{o}/{r}/pulls/2/files", `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`, "POST /graphql", "PATCH /repos/{o}/{r}/check-runs/1000"]);
-  });
+    [
+      "an unknown rule",
+      "rules:\n  no-such-rule: error\n",
+      /rules\.no-such-rule: no rule has this id/,
+    ],
+  ])(
+    "%s: the check run fails with a message naming the key, and nothing else is posted",
+    async (_name, yml, message) => {
+      const h = await setup();
+      h.fake.config = yml;
+      await openPull(h, base, head);
+      expect(violations()).toEqual([]);
+      expect(h.fake.checkRuns).toHaveLength(1);
+      const run = h.fake.checkRuns[0];
+      expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+      expect(run.output!.summary).toMatch(message);
+      expect(run.output!.summary).toContain(".github/g3doc-review.yml");
+      expect(h.fake.reviews).toHaveLength(0);
+      // The config comes with the content query, so the change is read first; nothing is posted.
+      expect(h.fake.shapes()).toEqual([
+        "POST /repos/{o}/{r}/check-runs",
+        "GET /repos/{o}/{r}/pulls/2/files",
+        `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`,
+        "POST /graphql",
+        "PATCH /repos/{o}/{r}/check-runs/1000",
+      ]);
+    },
+  );
 
   test("config settings apply: failOn warning fails on warnings, maxComments caps comments, requestChanges", async () => {
     const h = await setup();
@@ -313,17 +417,32 @@ describe("which events review what", () => {
     const h = await setup();
     await openPull(h, { "src/a.go": "package a\n" }, { "src/a.go": "package b\n" });
     expect(violations()).toEqual([]);
-    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "No g3doc changes" } });
+    expect(h.fake.checkRuns[0]).toMatchObject({
+      status: "completed",
+      conclusion: "success",
+      output: { title: "No g3doc changes" },
+    });
     // No file could be a doc: the config comes alone (it could name other paths).
-    expect(h.fake.shapes()).toEqual(["POST /repos/{o}/{r}/check-runs", "GET /repos/{o}/{r}/pulls/2/files", "POST /graphql", "PATCH /repos/{o}/{r}/check-runs/1000"]);
+    expect(h.fake.shapes()).toEqual([
+      "POST /repos/{o}/{r}/check-runs",
+      "GET /repos/{o}/{r}/pulls/2/files",
+      "POST /graphql",
+      "PATCH /repos/{o}/{r}/check-runs/1000",
+    ]);
   });
 
   test("edited: only a changed base branch starts a review", async () => {
     const { base, head } = seedTrees(false);
     const h = await setup();
-    await openPull(h, base, head, { action: "edited", payload: (p) => (p.changes = { title: { from: "Old" } }) });
+    await openPull(h, base, head, {
+      action: "edited",
+      payload: (p) => (p.changes = { title: { from: "Old" } }),
+    });
     expect(h.fake.checkRuns).toHaveLength(0);
-    await h.receive("pull_request", { ...pullRequestPayload("edited"), changes: { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } } });
+    await h.receive("pull_request", {
+      ...pullRequestPayload("edited"),
+      changes: { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } },
+    });
     expect(h.fake.checkRuns).toHaveLength(1);
   });
 
@@ -343,7 +462,11 @@ describe("which events review what", () => {
     expect(payload.check_run.pull_requests).toEqual([]);
     await h.receive("check_run", payload);
     expect(violations()).toEqual([]);
-    expect(h.fake.shapes().slice(0, 3)).toEqual([`GET /repos/{o}/{r}/commits/${HEAD_SHA}/pulls`, "GET /repos/{o}/{r}/pulls", "POST /repos/{o}/{r}/check-runs"]);
+    expect(h.fake.shapes().slice(0, 3)).toEqual([
+      `GET /repos/{o}/{r}/commits/${HEAD_SHA}/pulls`,
+      "GET /repos/{o}/{r}/pulls",
+      "POST /repos/{o}/{r}/check-runs",
+    ]);
     expect(h.fake.checkRuns[0]).toMatchObject({ head_sha: HEAD_SHA, conclusion: "failure" });
     expect(h.fake.reviews[0].comments.some((c) => c.line === 89)).toBe(true);
   });
@@ -372,7 +495,11 @@ describe("reading the tree", () => {
     h2.fake.treeTruncated = true;
     const without = seedTrees(false);
     await openPull(h2, without.base, without.head);
-    expect(h2.fake.checkRuns[0].annotations.filter((a) => a.title.startsWith("missing-asset") && a.start_line === 89)).toHaveLength(1);
+    expect(
+      h2.fake.checkRuns[0].annotations.filter(
+        (a) => a.title.startsWith("missing-asset") && a.start_line === 89,
+      ),
+    ).toHaveLength(1);
   });
 });
 
@@ -382,7 +509,11 @@ describe("errors that are not GitHub's", () => {
     h.fake.fail(/^POST \/graphql$/, 200, { body: { data: { repository: null } } });
     const { base, head } = seedTrees(false);
     await openPull(h, base, head);
-    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "g3doc-review could not finish" } });
+    expect(h.fake.checkRuns[0]).toMatchObject({
+      status: "completed",
+      conclusion: "failure",
+      output: { title: "g3doc-review could not finish" },
+    });
     expect(h.fake.checkRuns[0].output!.summary).toMatch(/TypeError/);
     expect(h.outcomes[0]).toMatchObject({ status: "failed" });
   });

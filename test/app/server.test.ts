@@ -10,17 +10,33 @@ import { createApp } from "../../src/app/app.js";
 import { InProcessQueue } from "../../src/app/queue.js";
 import { openApiValidatorPlugin } from "../helpers/github-openapi.js";
 import { FakeGitHub } from "./fake-github.js";
-import { privateKey, pullRequestPayload, seedTrees, teardown, violations, BASE_SHA, HEAD_SHA, releaseNock } from "./harness.js";
+import {
+  privateKey,
+  pullRequestPayload,
+  seedTrees,
+  teardown,
+  violations,
+  BASE_SHA,
+  HEAD_SHA,
+  releaseNock,
+} from "./harness.js";
 import nock from "nock";
 
 afterAll(releaseNock);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SECRET = "s3cret";
-const sign = (body: string, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+const sign = (body: string, secret = SECRET) =>
+  `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 /** A plain node:http request (nock's fetch interception is on for the GitHub fake). */
-function httpRequest(port: number, method: string, urlPath: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string }> {
+function httpRequest(
+  port: number,
+  method: string,
+  urlPath: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, headers }, (res) => {
       let text = "";
@@ -33,13 +49,23 @@ function httpRequest(port: number, method: string, urlPath: string, headers: Rec
   });
 }
 
-async function post(port: number, body: string, signature: string, id = "d-1"): Promise<{ status: number; text: string; ms: number }> {
+async function post(
+  port: number,
+  body: string,
+  signature: string,
+  id = "d-1",
+): Promise<{ status: number; text: string; ms: number }> {
   const t0 = Date.now();
   const res = await httpRequest(
     port,
     "POST",
     "/api/github/webhooks",
-    { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": id, "x-hub-signature-256": signature },
+    {
+      "content-type": "application/json",
+      "x-github-event": "pull_request",
+      "x-github-delivery": id,
+      "x-hub-signature-256": signature,
+    },
     body,
   );
   return { ...res, ms: Date.now() - t0 };
@@ -64,10 +90,16 @@ describe("the webhook over HTTP (in process)", () => {
       privateKey,
       secret: SECRET,
       logLevel: "fatal",
-      Octokit: ProbotOctokit.plugin(openApiValidatorPlugin).defaults((o: any) => ({ ...o, retry: { enabled: false }, throttle: { ...o?.throttle, enabled: false } })),
+      Octokit: ProbotOctokit.plugin(openApiValidatorPlugin).defaults((o: any) => ({
+        ...o,
+        retry: { enabled: false },
+        throttle: { ...o?.throttle, enabled: false },
+      })),
     });
     const middleware = await createNodeMiddleware(createApp({ queue }), { probot });
-    server = http.createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    server = http.createServer(
+      (req, res) => void middleware(req, res, () => res.writeHead(404).end()),
+    );
     await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
     return { port: (server.address() as { port: number }).port, fake, queue };
   }
@@ -129,7 +161,16 @@ describe("the server as a user starts it (npm start, built lib/)", () => {
     child = spawn("npm", ["start"], {
       cwd: root,
       detached: true,
-      env: { ...process.env, NODE_OPTIONS: "", APP_ID: "123", PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, PORT: String(port), LOG_LEVEL: "warn", NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        NODE_OPTIONS: "",
+        APP_ID: "123",
+        PRIVATE_KEY: privateKey,
+        WEBHOOK_SECRET: SECRET,
+        PORT: String(port),
+        LOG_LEVEL: "warn",
+        NODE_ENV: "production",
+      },
       stdio: "ignore",
     });
     let ping: { status: number; text: string } | undefined;

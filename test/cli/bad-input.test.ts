@@ -24,7 +24,15 @@ import { makeRepo, removeAll, ROOT, runCli, type Files } from "./run-cli.js";
 import { denseMarkdown, punctuationSoup } from "../../tools/bench/dense.js";
 
 const temps: string[] = [];
-const measured: { name: string; mb: number; cpuMs: number; wallMs: number; msPerMb: number; parseMsPerMb: number; boundMsPerMb: number }[] = [];
+const measured: {
+  name: string;
+  mb: number;
+  cpuMs: number;
+  wallMs: number;
+  msPerMb: number;
+  parseMsPerMb: number;
+  boundMsPerMb: number;
+}[] = [];
 let baselineCpuMs = 0;
 const FLOOR_MS_PER_MB = 2000;
 /** 2 s/MB over the reference machine's parse rate of 0.93 s/MB. */
@@ -37,10 +45,15 @@ afterAll(() => {
       `  ${m.name.padEnd(34)} ${m.mb.toFixed(3).padStart(7)} MB  cpu ${m.cpuMs.toFixed(0).padStart(6)} ms  wall ${m.wallMs.toFixed(0).padStart(6)} ms  ` +
       `${m.msPerMb.toFixed(0).padStart(6)} ms/MB over baseline  parse alone ${m.parseMsPerMb ? m.parseMsPerMb.toFixed(0).padStart(6) : "     -"} ms/MB  bound ${m.boundMsPerMb.toFixed(0).padStart(6)} ms/MB`,
   );
-  process.stdout.write(`bad input through the CLI (baseline ${baselineCpuMs.toFixed(0)} ms cpu):\n${rows.join("\n")}\n`);
+  process.stdout.write(
+    `bad input through the CLI (baseline ${baselineCpuMs.toFixed(0)} ms cpu):\n${rows.join("\n")}\n`,
+  );
 });
 
-const BASE: Files = { "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n", "g3doc/guide.md": "# Guide\n\nText.\n" };
+const BASE: Files = {
+  "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n",
+  "g3doc/guide.md": "# Guide\n\nText.\n",
+};
 
 /**
  * The parser's CPU ms per MB of `text` (its first 512 KB, cut at a line end),
@@ -50,7 +63,8 @@ const BASE: Files = { "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n
  */
 function parseRate(text: string): number {
   let sample = text;
-  if (sample.length > 512 * 1024) sample = sample.slice(0, sample.indexOf("\n", 512 * 1024) + 1 || undefined);
+  if (sample.length > 512 * 1024)
+    sample = sample.slice(0, sample.indexOf("\n", 512 * 1024) + 1 || undefined);
   // The text goes through a file: reading a pipe from stdin synchronously can fail with EAGAIN.
   const input = join(mkdtempSync(join(tmpdir(), "g3doc-review-rate-")), "doc.md");
   writeFileSync(input, sample);
@@ -62,7 +76,11 @@ function parseRate(text: string): number {
     parseOnly(text);
     const c = process.cpuUsage(c0);
     process.stdout.write(String((c.user + c.system) / 1000 / (Buffer.byteLength(text) / 1048576)));`;
-  const out = execFileSync("node", ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, maxBuffer: 1 << 20 });
+  const out = execFileSync("node", ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+    maxBuffer: 1 << 20,
+  });
   rmSync(dirname(input), { recursive: true, force: true });
   return Number(out);
 }
@@ -71,7 +89,9 @@ beforeAll(() => {
   const repo = makeRepo(BASE, { "g3doc/new.md": "# New\n\nA short doc.\n" });
   temps.push(repo);
   runCli(["check", "--base", "HEAD~1"], repo); // warm the file cache
-  const runs = [0, 1, 2].map(() => runCli(["check", "--base", "HEAD~1", "--format", "json"], repo).cpuMs);
+  const runs = [0, 1, 2].map(
+    () => runCli(["check", "--base", "HEAD~1", "--format", "json"], repo).cpuMs,
+  );
   baselineCpuMs = Math.min(...runs);
 }, 120_000);
 
@@ -93,7 +113,8 @@ function reviewBad(name: string, content: string | Buffer, opts: { extra?: Files
   const msPerMb = over / mb;
   // The parser's own rate is measured only where the review took longer than the floor (inputs skipped
   // by the nesting pre-scan would make the parser alone take minutes).
-  const parseMsPerMb = over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" ? parseRate(content) : 0;
+  const parseMsPerMb =
+    over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" ? parseRate(content) : 0;
   const boundMsPerMb = Math.max(FLOOR_MS_PER_MB, BOUND_OVER_PARSE * parseMsPerMb);
   measured.push({ name, mb, cpuMs: r.cpuMs, wallMs: r.ms, msPerMb, parseMsPerMb, boundMsPerMb });
   // The bound, with 300 ms for the noise of one process run.
@@ -109,9 +130,14 @@ function reviewBad(name: string, content: string | Buffer, opts: { extra?: Files
 
 describe("bad input", () => {
   test("a binary file named .md is skipped with a note", () => {
-    const png = Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), Buffer.alloc(2048, 0)]);
+    const png = Buffer.concat([
+      Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"),
+      Buffer.alloc(2048, 0),
+    ]);
     const report = reviewBad("binary .md", png);
-    expect(report.notes).toContain("g3doc/bad.md: skipped, the file is binary or not valid UTF-8 text.");
+    expect(report.notes).toContain(
+      "g3doc/bad.md: skipped, the file is binary or not valid UTF-8 text.",
+    );
     expect(report.findings.filter((f) => f.path === "g3doc/bad.md")).toEqual([]);
   });
 
@@ -129,40 +155,59 @@ describe("bad input", () => {
 
   test("10,000 nested block quotes: skipped with a note", () => {
     const report = reviewBad("10,000 nested >", ">".repeat(10_000) + " deep\n");
-    expect(report.notes).toEqual(["g3doc/bad.md: skipped, line 1 nests block quotes or lists 10000 deep (the limit is 100)."]);
+    expect(report.notes).toEqual([
+      "g3doc/bad.md: skipped, line 1 nests block quotes or lists 10000 deep (the limit is 100).",
+    ]);
   });
 
   test("10,000 nested > with spaces, over many lines: skipped with a note", () => {
     const lines = Array.from({ length: 200 }, () => "> ".repeat(10_000) + "x").join("\n") + "\n";
     const report = reviewBad("200 lines of 10,000 '> '", lines);
-    expect(report.notes).toEqual(["g3doc/bad.md: skipped, line 1 nests block quotes or lists 10000 deep (the limit is 100)."]);
+    expect(report.notes).toEqual([
+      "g3doc/bad.md: skipped, line 1 nests block quotes or lists 10000 deep (the limit is 100).",
+    ]);
   });
 
   test("10,000 nested [: skipped with a note", () => {
-    const report = reviewBad("10,000 nested [", "[".repeat(10_000) + "x" + "](y)".repeat(10_000) + "\n");
-    expect(report.notes).toEqual(['g3doc/bad.md: skipped, line 1 opens more than 256 nested "[" in one paragraph.']);
+    const report = reviewBad(
+      "10,000 nested [",
+      "[".repeat(10_000) + "x" + "](y)".repeat(10_000) + "\n",
+    );
+    expect(report.notes).toEqual([
+      'g3doc/bad.md: skipped, line 1 opens more than 256 nested "[" in one paragraph.',
+    ]);
   });
 
   test("10,000 unclosed [: skipped with a note", () => {
     const report = reviewBad("10,000 unclosed [", "# T\n\n" + "[".repeat(10_000) + "\n");
     expect(report.notes).toHaveLength(1);
-    expect(report.notes[0]).toMatch(/^g3doc\/bad\.md: skipped, line 3 opens more than 256 nested "\["/);
+    expect(report.notes[0]).toMatch(
+      /^g3doc\/bad\.md: skipped, line 3 opens more than 256 nested "\["/,
+    );
   });
 
   test("lists nested 2,000 deep: skipped with a note", () => {
-    const text = Array.from({ length: 2000 }, (_, i) => " ".repeat(i * 2) + "- item").join("\n") + "\n";
+    const text =
+      Array.from({ length: 2000 }, (_, i) => " ".repeat(i * 2) + "- item").join("\n") + "\n";
     const report = reviewBad("lists 2,000 deep", text);
     expect(report.notes).toHaveLength(1);
-    expect(report.notes[0]).toMatch(/^g3doc\/bad\.md: skipped, line \d+ nests block quotes or lists \d+ deep/);
+    expect(report.notes[0]).toMatch(
+      /^g3doc\/bad\.md: skipped, line \d+ nests block quotes or lists \d+ deep/,
+    );
   });
 
   test("10,000 nested emphasis markers: skipped with a note", () => {
-    const report = reviewBad("10,000 nested *", "*".repeat(10_000) + "a" + "*".repeat(10_000) + "\n");
+    const report = reviewBad(
+      "10,000 nested *",
+      "*".repeat(10_000) + "a" + "*".repeat(10_000) + "\n",
+    );
     expect(report.notes[0]).toMatch(/run of more than 400 "\*"/);
   });
 
   test("an unterminated fence: the rest of the doc is code, no crash", () => {
-    const text = "# Doc\n\nSome text.\n\n```python\n" + "def f():\n    return [x for x in range(10)]\n".repeat(2000);
+    const text =
+      "# Doc\n\nSome text.\n\n```python\n" +
+      "def f():\n    return [x for x in range(10)]\n".repeat(2000);
     const report = reviewBad("unterminated fence", text);
     expect(report.notes).toEqual([]);
   });
@@ -173,7 +218,7 @@ describe("bad input", () => {
       "## Heading {#id with spaces}",
       "###### ####### too many",
       "[unclosed link](http://example.com",
-      "![unclosed image](a.png \"title",
+      '![unclosed image](a.png "title',
       "[ref][missing-ref] and [another][]",
       "[def]: <unclosed",
       "<div><span>unclosed html",
@@ -217,6 +262,8 @@ describe("bad input", () => {
 
   test("a doc with a NUL byte in its text is skipped as binary", () => {
     const report = reviewBad("NUL in text", "# Title\n\nText\u0000more.\n");
-    expect(report.notes).toContain("g3doc/bad.md: skipped, the file is binary or not valid UTF-8 text.");
+    expect(report.notes).toContain(
+      "g3doc/bad.md: skipped, the file is binary or not valid UTF-8 text.",
+    );
   });
 });

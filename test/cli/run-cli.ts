@@ -23,7 +23,8 @@ export interface CliResult {
 }
 
 function requireBuild(): void {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npx tsc -p tsconfig.json" (npm test builds it first)`);
+  if (!existsSync(BIN))
+    throw new Error(`${BIN} is missing: run "npx tsc -p tsconfig.json" (npm test builds it first)`);
 }
 
 /**
@@ -52,7 +53,9 @@ export function runCli(args: string[], cwd: string, opts: { timeoutMs?: number }
   // `times` prints the shell's times, then its children's: "0m1.234s 0m0.056s".
   const lines = r.stderr.trim().split("\n");
   const children = lines[lines.length - 1] ?? "";
-  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    (m) => Number(m[1]) * 60 + Number(m[2]),
+  );
   const cpuMs = secs.length === 2 ? (secs[0] + secs[1]) * 1000 : ms;
   return { code: r.status, stdout, stderr, ms, cpuMs };
 }
@@ -67,7 +70,12 @@ const GIT_ENV = {
 };
 
 export function git(repo: string, args: string[]): string {
-  return execFileSync("git", args, { cwd: repo, encoding: "utf8", env: { ...process.env, ...GIT_ENV }, maxBuffer: 1 << 30 });
+  return execFileSync("git", args, {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, ...GIT_ENV },
+    maxBuffer: 1 << 30,
+  });
 }
 
 export type Files = Record<string, string | Buffer | null>;
@@ -104,5 +112,10 @@ export function removeAll(paths: string[]): void {
 /** True when `stderr` is one line that names the tool, with no stack trace. */
 export function isOneCleanLine(stderr: string): boolean {
   const lines = stderr.split("\n").filter((l) => l !== "");
-  return lines.length === 1 && lines[0].startsWith("g3doc-review: ") && !/\bat .*:\d+:\d+\)?$/.test(stderr) && !/internal error/.test(stderr);
+  return (
+    lines.length === 1 &&
+    lines[0].startsWith("g3doc-review: ") &&
+    !/\bat .*:\d+:\d+\)?$/.test(stderr) &&
+    !/internal error/.test(stderr)
+  );
 }

@@ -1,6 +1,12 @@
 /** The config: defaults, terms and addTerms, rule severities, review and build sections, and one clear message per invalid file. */
 import { describe, expect, test } from "@jest/globals";
-import { ConfigError, loadConfig, parseConfigText, resolveConfig, validateUserConfig } from "../../src/config/load.js";
+import {
+  ConfigError,
+  loadConfig,
+  parseConfigText,
+  resolveConfig,
+  validateUserConfig,
+} from "../../src/config/load.js";
 import { DEFAULT_TERMS, defaultConfig } from "../../src/config/defaults.js";
 import { checkRuleIds } from "../../src/core/rules/ids.js";
 import { RULES } from "../../src/core/rules/index.js";
@@ -35,11 +41,18 @@ describe("defaults", () => {
     expect(d.lineLength).toBe(80);
     expect(d.terms).toEqual(DEFAULT_TERMS);
     expect(d.rules).toEqual({});
-    expect(d.review).toEqual({ maxComments: 30, requestChanges: false, drafts: false, failOn: "error" });
+    expect(d.review).toEqual({
+      maxComments: 30,
+      requestChanges: false,
+      drafts: false,
+      failOn: "error",
+    });
     expect(d.build.files).toEqual(["BUILD", "BUILD.bazel"]);
     expect(d.build.registry).toBe("website/BUILD");
     // Every rule is on, at its own severity.
-    expect(enabledRules(d).map((x) => [x.rule.id, x.severity])).toEqual(RULES.map((r) => [r.id, r.severity]));
+    expect(enabledRules(d).map((x) => [x.rule.id, x.severity])).toEqual(
+      RULES.map((r) => [r.id, r.severity]),
+    );
   });
 
   test("the defaults are fresh copies: changing one config does not change the next", () => {
@@ -64,12 +77,19 @@ describe("terms and addTerms", () => {
   });
 
   test("addTerms extends it", () => {
-    const c = loadConfig("addTerms:\n  - use: runsc\n    avoid: [RunSC]\n    caseSensitive: true\n");
-    expect(c.terms).toEqual([...DEFAULT_TERMS, { use: "runsc", avoid: ["RunSC"], caseSensitive: true }]);
+    const c = loadConfig(
+      "addTerms:\n  - use: runsc\n    avoid: [RunSC]\n    caseSensitive: true\n",
+    );
+    expect(c.terms).toEqual([
+      ...DEFAULT_TERMS,
+      { use: "runsc", avoid: ["RunSC"], caseSensitive: true },
+    ]);
   });
 
   test("both: the new list, then the additions", () => {
-    const c = loadConfig("terms:\n  - use: a\n    avoid: [b]\naddTerms:\n  - use: c\n    avoid: [d]\n");
+    const c = loadConfig(
+      "terms:\n  - use: a\n    avoid: [b]\naddTerms:\n  - use: c\n    avoid: [d]\n",
+    );
     expect(c.terms.map((t) => t.use)).toEqual(["a", "c"]);
   });
 
@@ -81,7 +101,9 @@ describe("terms and addTerms", () => {
 describe("rules", () => {
   test("a severity per rule, and off", () => {
     const [first, second] = RULES;
-    const c = loadConfig(`rules:\n  ${first.id}: notice\n${second ? `  ${second.id}: "off"\n` : ""}`);
+    const c = loadConfig(
+      `rules:\n  ${first.id}: notice\n${second ? `  ${second.id}: "off"\n` : ""}`,
+    );
     const on = enabledRules(c);
     expect(on.find((x) => x.rule.id === first.id)?.severity).toBe("notice");
     if (second) expect(on.find((x) => x.rule.id === second.id)).toBeUndefined();
@@ -98,7 +120,9 @@ describe("rules", () => {
     const all = RULES.map((r) => `  ${r.id}: warning`).join("\n");
     expect(() => checkRuleIds(loadConfig(`rules:\n${all}\n`), SRC)).not.toThrow();
     const msg = errorOf("rules:\n  missing-assets: warning\n");
-    expect(msg).toMatch(/^\.github\/g3doc-review\.yml: rules\.missing-assets: no rule has this id; known rules: /);
+    expect(msg).toMatch(
+      /^\.github\/g3doc-review\.yml: rules\.missing-assets: no rule has this id; known rules: /,
+    );
     for (const r of RULES) expect(msg).toContain(r.id);
   });
 });
@@ -106,12 +130,21 @@ describe("rules", () => {
 describe("review and build sections", () => {
   test("review: given keys replace the defaults, the others stay", () => {
     const c = loadConfig("review:\n  maxComments: 5\n  failOn: warning\n");
-    expect(c.review).toEqual({ maxComments: 5, requestChanges: false, drafts: false, failOn: "warning" });
-    expect(loadConfig("review:\n  requestChanges: true\n  drafts: true\n  failOn: never\n").review).toEqual({ maxComments: 30, requestChanges: true, drafts: true, failOn: "never" });
+    expect(c.review).toEqual({
+      maxComments: 5,
+      requestChanges: false,
+      drafts: false,
+      failOn: "warning",
+    });
+    expect(
+      loadConfig("review:\n  requestChanges: true\n  drafts: true\n  failOn: never\n").review,
+    ).toEqual({ maxComments: 30, requestChanges: true, drafts: true, failOn: "never" });
   });
 
   test("build: given keys replace the defaults; registry may be null", () => {
-    const c = loadConfig("build:\n  files: [BUILD.bazel]\n  registry: null\n  kinds: [doc, g3doc]\n");
+    const c = loadConfig(
+      "build:\n  files: [BUILD.bazel]\n  registry: null\n  kinds: [doc, g3doc]\n",
+    );
     expect(c.build.files).toEqual(["BUILD.bazel"]);
     expect(c.build.registry).toBeNull();
     expect(c.build.kinds).toEqual(["doc", "g3doc"]);
@@ -125,32 +158,82 @@ describe("review and build sections", () => {
 
   test("an object from elsewhere (Probot's context.config) is validated the same way", () => {
     expect(resolveConfig(validateUserConfig({ lineLength: 90 }, "app")).lineLength).toBe(90);
-    expect(() => validateUserConfig({ lineLenght: 90 }, "app")).toThrow('app: unknown key "lineLenght" in (top level)');
+    expect(() => validateUserConfig({ lineLenght: 90 }, "app")).toThrow(
+      'app: unknown key "lineLenght" in (top level)',
+    );
     expect(validateUserConfig(null, "app")).toEqual({});
   });
 });
 
 describe("every kind of invalid file: one message, with the key and the line", () => {
   const cases: [string, string, string][] = [
-    ["an unknown top-level key", "lineLength: 90\nlinelength: 80\n", `${SRC}:2: unknown key "linelength" in (top level)`],
-    ["an unknown key whose value is a block", "paths: [a.md]\nreveiw:\n  drafts: true\n", `${SRC}:2: unknown key "reveiw" in (top level)`],
-    ["an unknown key in review", "review:\n  drafts: true\n  maxComment: 3\n", `${SRC}:3: unknown key "maxComment" in review`],
-    ["an unknown key in build", "build:\n\n  registy: website/BUILD\n", `${SRC}:3: unknown key "registy" in build`],
-    ["an unknown key in a term", "terms:\n  - use: a\n    avoid: [b]\n    casesensitive: true\n", `${SRC}:4: unknown key "casesensitive" in terms.0`],
-    ["a term without avoid", "addTerms:\n  - use: a\n", `${SRC}:2: addTerms.0 needs the key "avoid"`],
-    ["a term with an empty avoid list", "terms:\n  - use: a\n    avoid: []\n", `${SRC}:3: terms.0.avoid must NOT have fewer than 1 items`],
+    [
+      "an unknown top-level key",
+      "lineLength: 90\nlinelength: 80\n",
+      `${SRC}:2: unknown key "linelength" in (top level)`,
+    ],
+    [
+      "an unknown key whose value is a block",
+      "paths: [a.md]\nreveiw:\n  drafts: true\n",
+      `${SRC}:2: unknown key "reveiw" in (top level)`,
+    ],
+    [
+      "an unknown key in review",
+      "review:\n  drafts: true\n  maxComment: 3\n",
+      `${SRC}:3: unknown key "maxComment" in review`,
+    ],
+    [
+      "an unknown key in build",
+      "build:\n\n  registy: website/BUILD\n",
+      `${SRC}:3: unknown key "registy" in build`,
+    ],
+    [
+      "an unknown key in a term",
+      "terms:\n  - use: a\n    avoid: [b]\n    casesensitive: true\n",
+      `${SRC}:4: unknown key "casesensitive" in terms.0`,
+    ],
+    [
+      "a term without avoid",
+      "addTerms:\n  - use: a\n",
+      `${SRC}:2: addTerms.0 needs the key "avoid"`,
+    ],
+    [
+      "a term with an empty avoid list",
+      "terms:\n  - use: a\n    avoid: []\n",
+      `${SRC}:3: terms.0.avoid must NOT have fewer than 1 items`,
+    ],
     ["paths as a string", "paths: g3doc/**/*.md\n", `${SRC}:1: paths must be array`],
     ["an empty paths list", "paths: []\n", `${SRC}:1: paths must NOT have fewer than 1 items`],
     ["lineLength as a string", "lineLength: eighty\n", `${SRC}:1: lineLength must be integer`],
     ["lineLength too small", "\n\nlineLength: 10\n", `${SRC}:3: lineLength must be >= 20`],
     ["lineLength not whole", "lineLength: 80.5\n", `${SRC}:1: lineLength must be integer`],
-    ["a bad severity", "rules:\n  missing-asset: fatal\n", `${SRC}:2: rules.missing-asset must be one of "error", "warning", "notice", "off"`],
+    [
+      "a bad severity",
+      "rules:\n  missing-asset: fatal\n",
+      `${SRC}:2: rules.missing-asset must be one of "error", "warning", "notice", "off"`,
+    ],
     ["rules as a list", "rules:\n  - missing-asset\n", `${SRC}:1: rules must be object`],
-    ["a bad failOn", "review:\n  failOn: always\n", `${SRC}:2: review.failOn must be one of "error", "warning", "notice", "never"`],
-    ["maxComments too large", "review:\n  maxComments: 1000\n", `${SRC}:2: review.maxComments must be <= 100`],
-    ["drafts as a string", "review:\n  drafts: \"yes\"\n", `${SRC}:2: review.drafts must be boolean`],
-    ["a list at the top", "- paths\n", `${SRC}: the config must be a mapping of keys, like "lineLength: 80"`],
-    ["a scalar at the top", "just text\n", `${SRC}: the config must be a mapping of keys, like "lineLength: 80"`],
+    [
+      "a bad failOn",
+      "review:\n  failOn: always\n",
+      `${SRC}:2: review.failOn must be one of "error", "warning", "notice", "never"`,
+    ],
+    [
+      "maxComments too large",
+      "review:\n  maxComments: 1000\n",
+      `${SRC}:2: review.maxComments must be <= 100`,
+    ],
+    ["drafts as a string", 'review:\n  drafts: "yes"\n', `${SRC}:2: review.drafts must be boolean`],
+    [
+      "a list at the top",
+      "- paths\n",
+      `${SRC}: the config must be a mapping of keys, like "lineLength: 80"`,
+    ],
+    [
+      "a scalar at the top",
+      "just text\n",
+      `${SRC}: the config must be a mapping of keys, like "lineLength: 80"`,
+    ],
   ];
   test.each(cases)("%s", (_name, text, message) => {
     const msg = errorOf(text);
@@ -167,12 +250,16 @@ describe("every kind of invalid file: one message, with the key and the line", (
   ];
   test.each(yamlCases)("bad YAML: %s", (_name, text, line) => {
     const msg = errorOf(text);
-    expect(msg).toMatch(new RegExp(`^\\.github/g3doc-review\\.yml:${line}: not valid YAML \\(.+\\)$`));
+    expect(msg).toMatch(
+      new RegExp(`^\\.github/g3doc-review\\.yml:${line}: not valid YAML \\(.+\\)$`),
+    );
     expect(msg).not.toContain("\n");
   });
 
   test("the source named in the message is the file given", () => {
-    expect(errorOf("nope: 1\n", "/tmp/my config.yml")).toBe('/tmp/my config.yml:1: unknown key "nope" in (top level)');
+    expect(errorOf("nope: 1\n", "/tmp/my config.yml")).toBe(
+      '/tmp/my config.yml:1: unknown key "nope" in (top level)',
+    );
   });
 
   test("parseConfigText keeps what the file says, before defaults", () => {

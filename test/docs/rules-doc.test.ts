@@ -11,7 +11,9 @@ import { lintDoc } from "../helpers/lint.js";
 
 describe("docs/rules.md", () => {
   test("is generated from the rule modules (run `npm run docs:rules` after changing a rule)", () => {
-    expect(readFileSync(new URL("../../docs/rules.md", import.meta.url), "utf8")).toBe(renderRulesDoc());
+    expect(readFileSync(new URL("../../docs/rules.md", import.meta.url), "utf8")).toBe(
+      renderRulesDoc(),
+    );
   });
 
   test("rule ids are unique and kebab-case", () => {
@@ -29,14 +31,14 @@ describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
   });
 
   const ex = rule.docs.example;
-  if (ex === undefined) test("its bad example is reported and its good example is not (docs-only example)", async () => {
-    const wrap = (s: string) => (/^# /m.test(s) ? s : `# Title\n\n${s}`).replace(/\n?$/, "\n");
-    const bad = await lintDoc(wrap(rule.docs.bad), { rule: id });
-    const good = await lintDoc(wrap(rule.docs.good), { rule: id });
-    expect(bad.length).toBeGreaterThan(0);
-    expect(good).toEqual([]);
-  });
-
+  if (ex === undefined)
+    test("its bad example is reported and its good example is not (docs-only example)", async () => {
+      const wrap = (s: string) => (/^# /m.test(s) ? s : `# Title\n\n${s}`).replace(/\n?$/, "\n");
+      const bad = await lintDoc(wrap(rule.docs.bad), { rule: id });
+      const good = await lintDoc(wrap(rule.docs.good), { rule: id });
+      expect(bad.length).toBeGreaterThan(0);
+      expect(good).toEqual([]);
+    });
   else {
     test("its bad example is reported and its good example is not (with its files)", async () => {
       const bad = await lintDoc(ex.bad.doc, { rule: id, path: ex.path, extra: ex.bad.files });

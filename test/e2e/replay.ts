@@ -34,7 +34,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const faults = arg("--faults")?.split(",").filter(Boolean) as FaultKind[] | undefined;
-  for (const f of faults ?? []) if (!ALL_FAULTS.includes(f)) throw new Error(`unknown fault ${f} (known: ${ALL_FAULTS.join(", ")})`);
+  for (const f of faults ?? [])
+    if (!ALL_FAULTS.includes(f))
+      throw new Error(`unknown fault ${f} (known: ${ALL_FAULTS.join(", ")})`);
   const appConcurrency = num("--app-concurrency");
   const quiet = process.argv.includes("--quiet");
   const report = await runReplay({

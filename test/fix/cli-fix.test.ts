@@ -50,7 +50,8 @@ function run(dir: string, ...args: string[]): { code: number; stdout: string; st
 
 const read = (dir: string, p: string) => readFileSync(join(dir, p), "utf8");
 
-const LONG = "This sentence goes on and on well past the eightieth column of the line, which makes diffs hard to read.";
+const LONG =
+  "This sentence goes on and on well past the eightieth column of the line, which makes diffs hard to read.";
 
 const PROTECTED = [
   "```shell",
@@ -75,15 +76,30 @@ const PROTECTED = [
 
 describe("g3doc-review fix", () => {
   test("--all fixes every doc, never touches code, tables, HTML or mdformat-off regions, and a second run changes nothing", () => {
-    const doc = ["# Title", "", `${LONG}   `, "", "* one", "* two that is long enough to go past the eighty column limit once the marker is padded", "", PROTECTED].join("\n");
+    const doc = [
+      "# Title",
+      "",
+      `${LONG}   `,
+      "",
+      "* one",
+      "* two that is long enough to go past the eighty column limit once the marker is padded",
+      "",
+      PROTECTED,
+    ].join("\n");
     const dir = repo({ "g3doc/a.md": "# Title\n" });
     write(dir, { "g3doc/a.md": doc });
     const first = run(dir, "--all");
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^g3doc\/a\.md: \d+ fixes \(.*line-length.*list-marker.*trailing-whitespace.*\)$/m);
+    expect(first.stdout).toMatch(
+      /^g3doc\/a\.md: \d+ fixes \(.*line-length.*list-marker.*trailing-whitespace.*\)$/m,
+    );
     const fixed = read(dir, "g3doc/a.md");
-    expect(fixed).toContain("# Title\n\nThis sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.\n");
-    expect(fixed).toContain("*   one\n*   two that is long enough to go past the eighty column limit once the marker\n    is padded\n");
+    expect(fixed).toContain(
+      "# Title\n\nThis sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.\n",
+    );
+    expect(fixed).toContain(
+      "*   one\n*   two that is long enough to go past the eighty column limit once the marker\n    is padded\n",
+    );
     // The protected regions are byte for byte what they were.
     expect(fixed.endsWith(PROTECTED)).toBe(true);
     const second = run(dir, "--all");
@@ -97,7 +113,10 @@ describe("g3doc-review fix", () => {
     execFileSync("git", ["checkout", "-q", "-b", "topic"], { cwd: dir });
     write(dir, { "g3doc/b.md": `# B\n\nText.\n\n${LONG}\n` });
     execFileSync("git", ["commit", "-qam", "topic"], { cwd: dir });
-    write(dir, { "g3doc/old.md": old.replace("# Old", "# Old title"), "g3doc/new.md": `# New\n\n* ${LONG}\n` });
+    write(dir, {
+      "g3doc/old.md": old.replace("# Old", "# Old title"),
+      "g3doc/new.md": `# New\n\n* ${LONG}\n`,
+    });
     const r = run(dir, "--base", "main");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("g3doc/b.md: 1 fix (line-length 1)");
@@ -105,8 +124,12 @@ describe("g3doc-review fix", () => {
     expect(r.stdout).not.toContain("g3doc/old.md");
     // Untouched lines stay as they are, long or not.
     expect(read(dir, "g3doc/old.md")).toBe(old.replace("# Old", "# Old title"));
-    expect(read(dir, "g3doc/b.md")).toBe("# B\n\nText.\n\nThis sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.\n");
-    expect(read(dir, "g3doc/new.md")).toBe("# New\n\n*   This sentence goes on and on well past the eightieth column of the line,\n    which makes diffs hard to read.\n");
+    expect(read(dir, "g3doc/b.md")).toBe(
+      "# B\n\nText.\n\nThis sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.\n",
+    );
+    expect(read(dir, "g3doc/new.md")).toBe(
+      "# New\n\n*   This sentence goes on and on well past the eightieth column of the line,\n    which makes diffs hard to read.\n",
+    );
     expect(run(dir, "--base", "main").stdout).toBe("Nothing to fix.\n");
   });
 
@@ -138,12 +161,15 @@ describe("g3doc-review fix", () => {
 
   test("--rule picks fixes; terminology applies inside a rewrapped paragraph", () => {
     const dir = repo({ "g3doc/a.md": "# A\n" });
-    const text = "# A\n\nThe Sentry is a user space kernel that implements system calls for the sandboxed application.   \n";
+    const text =
+      "# A\n\nThe Sentry is a user space kernel that implements system calls for the sandboxed application.   \n";
     write(dir, { "g3doc/a.md": text });
     expect(run(dir, "--all", "--rule", "trailing-whitespace").code).toBe(0);
     expect(read(dir, "g3doc/a.md")).toBe(text.replace("   \n", "\n"));
     expect(run(dir, "--all").code).toBe(0);
-    expect(read(dir, "g3doc/a.md")).toBe("# A\n\nThe Sentry is a userspace kernel that implements system calls for the sandboxed\napplication.\n");
+    expect(read(dir, "g3doc/a.md")).toBe(
+      "# A\n\nThe Sentry is a userspace kernel that implements system calls for the sandboxed\napplication.\n",
+    );
   });
 
   test("bad usage exits with 2", () => {

@@ -17,7 +17,13 @@ import { fixText } from "../../src/core/fix/apply.js";
 import { resolveConfig } from "../../src/config/load.js";
 
 function mdFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? mdFiles(join(dir, e.name)) : e.name.endsWith(".md") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? mdFiles(join(dir, e.name))
+      : e.name.endsWith(".md")
+        ? [join(dir, e.name)]
+        : [],
+  );
 }
 
 /** Rewraps each paragraph on its own and checks the doc still says the same; returns the failures. */
@@ -83,7 +89,10 @@ describeCorpus("fixes on gVisor's docs", () => {
     const bad: string[] = [];
     for (const m of merges) {
       for (const path of m.paths) {
-        const text = execFileSync("git", ["show", `${m.tip}:${path}`], { cwd: clone, encoding: "utf8" });
+        const text = execFileSync("git", ["show", `${m.tip}:${path}`], {
+          cwd: clone,
+          encoding: "utf8",
+        });
         bad.push(...unsafeRewraps(`${m.tip.slice(0, 8)}/${path}`, text));
         const pad = unsafePadding(path, text);
         if (pad) bad.push(`${m.tip.slice(0, 8)}/${path} (padding): ${pad}`);
@@ -92,43 +101,51 @@ describeCorpus("fixes on gVisor's docs", () => {
     expect(bad).toEqual([]);
   });
 
-  test(
-    "bench:fixups: at least 80% of the docs come out identical to the merged text (formatter mistakes left out), and no fix changes a doc's meaning",
-    async () => {
-      const clone = historyClone()!;
-      const config = resolveConfig({});
-      const results: { key: string; identical: boolean; mergedChanges: boolean; ours: string | null; line: number }[] = [];
-      for (const m of formatterMerges(clone)) {
-        for (const path of m.paths) {
-          const git = (rev: string) => execFileSync("git", ["show", `${rev}:${path}`], { cwd: clone, encoding: "utf8" });
-          const before = git(m.tip);
-          const merged = git(m.merge);
-          const fixed = await fixText(path, before, config, FORMATTER_RULES);
-          results.push({
-            key: `${m.merge.slice(0, 8)} ${path}`,
-            identical: fixed.text === merged,
-            mergedChanges: meaningDifference(before, merged) !== null,
-            ours: meaningDifference(before, fixed.text),
-            line: lineMatch(before, merged, fixed.text),
-          });
-        }
+  test("bench:fixups: at least 80% of the docs come out identical to the merged text (formatter mistakes left out), and no fix changes a doc's meaning", async () => {
+    const clone = historyClone()!;
+    const config = resolveConfig({});
+    const results: {
+      key: string;
+      identical: boolean;
+      mergedChanges: boolean;
+      ours: string | null;
+      line: number;
+    }[] = [];
+    for (const m of formatterMerges(clone)) {
+      for (const path of m.paths) {
+        const git = (rev: string) =>
+          execFileSync("git", ["show", `${rev}:${path}`], { cwd: clone, encoding: "utf8" });
+        const before = git(m.tip);
+        const merged = git(m.merge);
+        const fixed = await fixText(path, before, config, FORMATTER_RULES);
+        results.push({
+          key: `${m.merge.slice(0, 8)} ${path}`,
+          identical: fixed.text === merged,
+          mergedChanges: meaningDifference(before, merged) !== null,
+          ours: meaningDifference(before, fixed.text),
+          line: lineMatch(before, merged, fixed.text),
+        });
       }
-      expect(results).toHaveLength(50);
-      // Our fixes never change what a doc says.
-      expect(results.filter((r) => r.ours !== null).map((r) => `${r.key}: ${r.ours}`)).toEqual([]);
-      // The docs marked as formatter mistakes or human edits are exactly those whose merged text says something else.
-      const marked = Object.entries(KNOWN)
-        .filter(([, v]) => v.kind !== "miss")
-        .map(([k]) => k)
-        .sort();
-      expect(results.filter((r) => r.mergedChanges).map((r) => r.key).sort()).toEqual(marked);
-      // Every doc that is not identical has a reason.
-      expect(results.filter((r) => !r.identical && !KNOWN[r.key]).map((r) => r.key)).toEqual([]);
-      const mistakes = results.filter((r) => KNOWN[r.key]?.kind === "formatter-mistake").length;
-      const identical = results.filter((r) => r.identical).length;
-      expect(identical / (results.length - mistakes)).toBeGreaterThanOrEqual(0.8);
-      expect(results.reduce((a, r) => a + r.line, 0) / results.length).toBeGreaterThan(0.85);
-    },
-    600_000,
-  );
+    }
+    expect(results).toHaveLength(50);
+    // Our fixes never change what a doc says.
+    expect(results.filter((r) => r.ours !== null).map((r) => `${r.key}: ${r.ours}`)).toEqual([]);
+    // The docs marked as formatter mistakes or human edits are exactly those whose merged text says something else.
+    const marked = Object.entries(KNOWN)
+      .filter(([, v]) => v.kind !== "miss")
+      .map(([k]) => k)
+      .sort();
+    expect(
+      results
+        .filter((r) => r.mergedChanges)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(marked);
+    // Every doc that is not identical has a reason.
+    expect(results.filter((r) => !r.identical && !KNOWN[r.key]).map((r) => r.key)).toEqual([]);
+    const mistakes = results.filter((r) => KNOWN[r.key]?.kind === "formatter-mistake").length;
+    const identical = results.filter((r) => r.identical).length;
+    expect(identical / (results.length - mistakes)).toBeGreaterThanOrEqual(0.8);
+    expect(results.reduce((a, r) => a + r.line, 0) / results.length).toBeGreaterThan(0.85);
+  }, 600_000);
 });

@@ -5,42 +5,99 @@ import { lintDoc } from "../helpers/lint.js";
 
 const PATH = "g3doc/doc.md";
 
-function f(rule: string, line: number, endLine: number, suggestion: string | null, message = rule): Finding {
-  return { path: PATH, line, endLine, column: 1, rule, severity: "warning", message, suggestion, changed: true };
+function f(
+  rule: string,
+  line: number,
+  endLine: number,
+  suggestion: string | null,
+  message = rule,
+): Finding {
+  return {
+    path: PATH,
+    line,
+    endLine,
+    column: 1,
+    rule,
+    severity: "warning",
+    message,
+    suggestion,
+    changed: true,
+  };
 }
 
-const overlaps = (xs: { line: number; endLine: number }[]) => xs.some((a, i) => xs.some((b, j) => i !== j && a.line <= b.endLine && b.line <= a.endLine));
+const overlaps = (xs: { line: number; endLine: number }[]) =>
+  xs.some((a, i) => xs.some((b, j) => i !== j && a.line <= b.endLine && b.line <= a.endLine));
 
 describe("mergeSuggestions", () => {
-  const text = ["# T", "", "The sandbox runs in user space and the Sentry handles every system call made by", "the application, one by one.", "", "Other line.   ", ""].join("\n");
+  const text = [
+    "# T",
+    "",
+    "The sandbox runs in user space and the Sentry handles every system call made by",
+    "the application, one by one.",
+    "",
+    "Other line.   ",
+    "",
+  ].join("\n");
 
   test("suggestions on different lines pass through unchanged", () => {
     const a = f("trailing-whitespace", 6, 6, "Other line.");
     const r = mergeSuggestions(text, PATH, [a], { limit: 80 });
-    expect(r.suggestions).toEqual([{ line: 6, endLine: 6, suggestion: "Other line.", findings: [a] }]);
+    expect(r.suggestions).toEqual([
+      { line: 6, endLine: 6, suggestion: "Other line.", findings: [a] },
+    ]);
     expect(r.dropped).toEqual([]);
   });
 
   test("a term fixed inside a paragraph that is also rewrapped: one suggestion, term first, then the rewrap", () => {
-    const term = f("terminology", 3, 3, "The sandbox runs in userspace and the Sentry handles every system call made by");
-    const wrap = f("line-length", 3, 4, "The sandbox runs in user space and the Sentry handles every system call made\nby the application, one by one.");
+    const term = f(
+      "terminology",
+      3,
+      3,
+      "The sandbox runs in userspace and the Sentry handles every system call made by",
+    );
+    const wrap = f(
+      "line-length",
+      3,
+      4,
+      "The sandbox runs in user space and the Sentry handles every system call made\nby the application, one by one.",
+    );
     const r = mergeSuggestions(text, PATH, [wrap, term], { limit: 80 });
     expect(r.suggestions).toHaveLength(1);
     expect(r.suggestions[0]).toMatchObject({
       line: 3,
       endLine: 4,
-      suggestion: "The sandbox runs in userspace and the Sentry handles every system call made by\nthe application, one by one.",
+      suggestion:
+        "The sandbox runs in userspace and the Sentry handles every system call made by\nthe application, one by one.",
     });
-    expect(r.suggestions[0].findings.map((x) => x.rule).sort()).toEqual(["line-length", "terminology"]);
+    expect(r.suggestions[0].findings.map((x) => x.rule).sort()).toEqual([
+      "line-length",
+      "terminology",
+    ]);
   });
 
   test("list-marker padding and a rewrap of the same item: padded first, then wrapped at the new indent", () => {
-    const t = ["* item one goes on and on and on and on and on and on and on and on and on past", "  the limit", ""].join("\n");
-    const pad = f("list-marker", 1, 2, "*   item one goes on and on and on and on and on and on and on and on and on past\n    the limit");
-    const wrap = f("line-length", 1, 2, "* item one goes on and on and on and on and on and on and on and on and on past\n  the limit");
+    const t = [
+      "* item one goes on and on and on and on and on and on and on and on and on past",
+      "  the limit",
+      "",
+    ].join("\n");
+    const pad = f(
+      "list-marker",
+      1,
+      2,
+      "*   item one goes on and on and on and on and on and on and on and on and on past\n    the limit",
+    );
+    const wrap = f(
+      "line-length",
+      1,
+      2,
+      "* item one goes on and on and on and on and on and on and on and on and on past\n  the limit",
+    );
     const r = mergeSuggestions(t, PATH, [pad, wrap], { limit: 80 });
     expect(r.suggestions).toHaveLength(1);
-    expect(r.suggestions[0].suggestion).toBe("*   item one goes on and on and on and on and on and on and on and on and on\n    past the limit");
+    expect(r.suggestions[0].suggestion).toBe(
+      "*   item one goes on and on and on and on and on and on and on and on and on\n    past the limit",
+    );
   });
 
   test("two plain replacements on one line combine when they touch different characters; a collision drops the later one", () => {
@@ -49,7 +106,9 @@ describe("mergeSuggestions", () => {
     const b = f("terminology", 1, 1, "Use user space on GitHub.   ");
     const c = f("trailing-whitespace", 1, 1, "Use user space on Github.");
     const r = mergeSuggestions(t, PATH, [a, b, c], { limit: 80 });
-    expect(r.suggestions).toEqual([{ line: 1, endLine: 1, suggestion: "Use userspace on GitHub.", findings: [a, b, c] }]);
+    expect(r.suggestions).toEqual([
+      { line: 1, endLine: 1, suggestion: "Use userspace on GitHub.", findings: [a, b, c] },
+    ]);
     const d = f("other", 1, 1, "Use kernel space on Github.   ");
     const r2 = mergeSuggestions(t, PATH, [a, d], { limit: 80 });
     expect(r2.suggestions[0].suggestion).toBe("Use userspace on Github.   ");
@@ -65,7 +124,12 @@ describe("mergeSuggestions", () => {
   });
 
   test("findings without suggestions and of other files are ignored", () => {
-    const r = mergeSuggestions(text, PATH, [f("broken-link", 3, 3, null), { ...f("x", 3, 3, "y"), path: "other.md" }], { limit: 80 });
+    const r = mergeSuggestions(
+      text,
+      PATH,
+      [f("broken-link", 3, 3, null), { ...f("x", 3, 3, "y"), path: "other.md" }],
+      { limit: 80 },
+    );
     expect(r.suggestions).toEqual([]);
   });
 
@@ -89,7 +153,9 @@ describe("mergeSuggestions", () => {
       "",
     ].join("\n");
     const findings = (await lintDoc(md)).filter((x) => x.suggestion !== null);
-    expect(new Set(findings.map((x) => x.rule))).toEqual(new Set(["list-marker", "line-length", "terminology", "trailing-whitespace"]));
+    expect(new Set(findings.map((x) => x.rule))).toEqual(
+      new Set(["list-marker", "line-length", "terminology", "trailing-whitespace"]),
+    );
     expect(overlaps(findings)).toBe(true);
     const r = mergeSuggestions(md, PATH, findings, { limit: 80 });
     expect(overlaps(r.suggestions)).toBe(false);
@@ -102,7 +168,12 @@ describe("mergeSuggestions", () => {
   });
 
   test("mergeFindings: the first finding of a group carries the merged suggestion, the others none", () => {
-    const term = f("terminology", 3, 3, "The sandbox runs in userspace and the Sentry handles every system call made by");
+    const term = f(
+      "terminology",
+      3,
+      3,
+      "The sandbox runs in userspace and the Sentry handles every system call made by",
+    );
     const wrap = f("line-length", 3, 4, "x");
     const other = f("broken-link", 6, 6, null);
     const out = mergeFindings(text, PATH, [term, wrap, other], { limit: 80 });

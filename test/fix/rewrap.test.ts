@@ -22,9 +22,18 @@ function rewrapDoc(text: string, limit = 80): string {
 function unbrokenAtoms(text: string): string[] {
   const bad: string[] = [];
   const walk = (n: Nodes) => {
-    if (["link", "linkReference", "image", "imageReference", "inlineCode", "html"].includes(n.type) && n.position) {
-      if (n.position.start.line !== n.position.end.line && n.type !== "html") bad.push(`${n.type} at line ${n.position.start.line}`);
-      if (n.type === "html" && n.position.start.line !== n.position.end.line && !/\n/.test((n as { value: string }).value.replace(/^[\s\S]*?>/, ""))) bad.push(`html at line ${n.position.start.line}`);
+    if (
+      ["link", "linkReference", "image", "imageReference", "inlineCode", "html"].includes(n.type) &&
+      n.position
+    ) {
+      if (n.position.start.line !== n.position.end.line && n.type !== "html")
+        bad.push(`${n.type} at line ${n.position.start.line}`);
+      if (
+        n.type === "html" &&
+        n.position.start.line !== n.position.end.line &&
+        !/\n/.test((n as { value: string }).value.replace(/^[\s\S]*?>/, ""))
+      )
+        bad.push(`html at line ${n.position.start.line}`);
       return;
     }
     if ("children" in n) for (const c of n.children as Nodes[]) walk(c);
@@ -35,7 +44,9 @@ function unbrokenAtoms(text: string): string[] {
 
 describe("rewrap", () => {
   test("greedy fill to 80 columns, single spaces", () => {
-    const out = wrap("Short line  with   spaces.\nThis sentence goes on and on well past the eightieth column of the line, which makes diffs hard to read.");
+    const out = wrap(
+      "Short line  with   spaces.\nThis sentence goes on and on well past the eightieth column of the line, which makes diffs hard to read.",
+    );
     expect(out).toEqual([
       "Short line with spaces. This sentence goes on and on well past the eightieth",
       "column of the line, which makes diffs hard to read.",
@@ -46,12 +57,15 @@ describe("rewrap", () => {
   test("a line of exactly 80 columns stays", () => {
     const line = `${"abcd ".repeat(15)}abcde`;
     expect(line.length).toBe(80);
-    expect(wrap(`${line}\nlook at the [documentation][docs].`)).toEqual([line, "look at the [documentation][docs]."]);
+    expect(wrap(`${line}\nlook at the [documentation][docs].`)).toEqual([
+      line,
+      "look at the [documentation][docs].",
+    ]);
   });
 
   test("link text, URLs, code spans, images, HTML tags and autolinks are never broken", () => {
     const text =
-      "Words before the link text [this gVisor issue for background](https://github.com/google/gvisor/issues/13718) and `a code span with spaces` and ![an image alt](img.png \"A title\") and <a href=\"x\">tag</a> and <https://example.com/a> and [a reference][ref] end.";
+      'Words before the link text [this gVisor issue for background](https://github.com/google/gvisor/issues/13718) and `a code span with spaces` and ![an image alt](img.png "A title") and <a href="x">tag</a> and <https://example.com/a> and [a reference][ref] end.';
     const out = wrap(text, 40);
     const joined = out.join("\n");
     for (const atom of [
@@ -69,7 +83,11 @@ describe("rewrap", () => {
 
   test("an unbreakable piece longer than the limit goes on its own line", () => {
     const url = "https://github.com/google/gvisor/blob/master/images/basic/docker/start-dockerd.sh";
-    expect(wrap(`needs additional network setup, check [images/basic/docker/start-dockerd.sh](${url}) for the reference`)).toEqual([
+    expect(
+      wrap(
+        `needs additional network setup, check [images/basic/docker/start-dockerd.sh](${url}) for the reference`,
+      ),
+    ).toEqual([
       "needs additional network setup, check",
       `[images/basic/docker/start-dockerd.sh](${url})`,
       "for the reference",
@@ -77,33 +95,75 @@ describe("rewrap", () => {
   });
 
   test("list items keep their marker; continuation lines take the item's indentation", () => {
-    expect(wrap("*   **CRI-O**: See the [CRI-O installation guide](https://github.com/cri-o/cri-o/blob/main/install.md).\n    **Minimal version supported: v1.37.**")).toEqual([
+    expect(
+      wrap(
+        "*   **CRI-O**: See the [CRI-O installation guide](https://github.com/cri-o/cri-o/blob/main/install.md).\n    **Minimal version supported: v1.37.**",
+      ),
+    ).toEqual([
       "*   **CRI-O**: See the",
       "    [CRI-O installation guide](https://github.com/cri-o/cri-o/blob/main/install.md).",
       "    **Minimal version supported: v1.37.**",
     ]);
-    expect(wrap("1.  Visit the Kubernetes Engine page in the Google Cloud Platform Console and sign in there.")).toEqual([
+    expect(
+      wrap(
+        "1.  Visit the Kubernetes Engine page in the Google Cloud Platform Console and sign in there.",
+      ),
+    ).toEqual([
       "1.  Visit the Kubernetes Engine page in the Google Cloud Platform Console and",
       "    sign in there.",
     ]);
   });
 
   test("block quotes keep `> ` on every line, lazy lines included", () => {
-    expect(wrap("> Note: Ensure that `SELinux` (Security Enhanced Linux) is disabled on your system\nbefore running the runtime environment with debugging enabled.")).toEqual([
+    expect(
+      wrap(
+        "> Note: Ensure that `SELinux` (Security Enhanced Linux) is disabled on your system\nbefore running the runtime environment with debugging enabled.",
+      ),
+    ).toEqual([
       "> Note: Ensure that `SELinux` (Security Enhanced Linux) is disabled on your",
       "> system before running the runtime environment with debugging enabled.",
     ]);
   });
 
   test("hard breaks stay where they are; each part is wrapped on its own", () => {
-    const out = wrap("First part that is long enough to need wrapping once it is joined with more words\\\nsecond part,  \nthird part.");
-    expect(out).toEqual(["First part that is long enough to need wrapping once it is joined with more", "words\\", "second part,  ", "third part."]);
+    const out = wrap(
+      "First part that is long enough to need wrapping once it is joined with more words\\\nsecond part,  \nthird part.",
+    );
+    expect(out).toEqual([
+      "First part that is long enough to need wrapping once it is joined with more",
+      "words\\",
+      "second part,  ",
+      "third part.",
+    ]);
   });
 
   test("no line starts with something that would change the Markdown", () => {
-    const cases = ["#", "# heading", "> quote", "- item", "* item", "+ item", "1. item", "2) item", "```", "~~~", "===", "---", "| --- |", "<div>"];
+    const cases = [
+      "#",
+      "# heading",
+      "> quote",
+      "- item",
+      "* item",
+      "+ item",
+      "1. item",
+      "2) item",
+      "```",
+      "~~~",
+      "===",
+      "---",
+      "| --- |",
+      "<div>",
+    ];
     for (const c of cases) expect(isDangerousLine(c)).toBe(true);
-    for (const c of ["#hashtag", "-flag", "1.5 times", "<https://example.com>", "**bold**", "--runtime=runsc"]) expect(isDangerousLine(c)).toBe(false);
+    for (const c of [
+      "#hashtag",
+      "-flag",
+      "1.5 times",
+      "<https://example.com>",
+      "**bold**",
+      "--runtime=runsc",
+    ])
+      expect(isDangerousLine(c)).toBe(false);
     const filler = "word ".repeat(15).trim(); // 74 columns
     for (const tok of ["#", ">", "-", "+", "*", "1.", "2)", "```", "===", "---", "<div>"]) {
       const text = `${filler} ${tok} tail words`;
@@ -121,7 +181,8 @@ describe("rewrap", () => {
   });
 
   test("footnotes: continuation lines indented by four, text width as after the label", () => {
-    const doc = "# T\n\nText[^1].\n\n[^1]: Unless host networking is enabled, the Sentry is not able to create or open host file descriptors itself, it can only receive them in this way from the Gofer.\n";
+    const doc =
+      "# T\n\nText[^1].\n\n[^1]: Unless host networking is enabled, the Sentry is not able to create or open host file descriptors itself, it can only receive them in this way from the Gofer.\n";
     expect(rewrapDoc(doc).split("\n").slice(4, 7)).toEqual([
       "[^1]: Unless host networking is enabled, the Sentry is not able to create or",
       "    open host file descriptors itself, it can only receive them in this way",
@@ -130,14 +191,17 @@ describe("rewrap", () => {
   });
 
   test("indentation of a top-level paragraph is dropped; a later paragraph of an item takes the item's indent", () => {
-    expect(rewrapDoc("# T\n\n   `https://storage.googleapis.com/gvisor/releases/master/latest/runsc`\n")).toBe(
-      "# T\n\n`https://storage.googleapis.com/gvisor/releases/master/latest/runsc`\n",
+    expect(
+      rewrapDoc("# T\n\n   `https://storage.googleapis.com/gvisor/releases/master/latest/runsc`\n"),
+    ).toBe("# T\n\n`https://storage.googleapis.com/gvisor/releases/master/latest/runsc`\n");
+    expect(rewrapDoc("*   item\n\n      second paragraph of the item\n")).toBe(
+      "*   item\n\n    second paragraph of the item\n",
     );
-    expect(rewrapDoc("*   item\n\n      second paragraph of the item\n")).toBe("*   item\n\n    second paragraph of the item\n");
   });
 
   test("rewrapping twice gives the same lines", () => {
-    const text = "A paragraph with `code`, [a link](https://example.com/a/long/path/that/goes/on) and **bold words that wrap** across lines of text.";
+    const text =
+      "A paragraph with `code`, [a link](https://example.com/a/long/path/that/goes/on) and **bold words that wrap** across lines of text.";
     const once = wrap(text, 30);
     expect(rewrapParagraph(once, { limit: 30 })).toEqual(once);
   });
@@ -155,18 +219,59 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = ["gVisor", "sandbox", "the", "a", "runsc", "kernel", "Sentry", "is", "of", "system", "calls", "container", "and", "with", "to", "Docker", "1.", "2)", "#", "-", "*", "+", ">", "=", "---", "```", "|", "<br>", "C:\\", "e.g.", "(see", "this)", "100%", "—", "’s"];
+const WORDS = [
+  "gVisor",
+  "sandbox",
+  "the",
+  "a",
+  "runsc",
+  "kernel",
+  "Sentry",
+  "is",
+  "of",
+  "system",
+  "calls",
+  "container",
+  "and",
+  "with",
+  "to",
+  "Docker",
+  "1.",
+  "2)",
+  "#",
+  "-",
+  "*",
+  "+",
+  ">",
+  "=",
+  "---",
+  "```",
+  "|",
+  "<br>",
+  "C:\\",
+  "e.g.",
+  "(see",
+  "this)",
+  "100%",
+  "—",
+  "’s",
+];
 
 function piece(r: () => number): string {
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
-  const words = (n: number) => Array.from({ length: 1 + Math.floor(r() * n) }, () => pick(WORDS.filter((w) => /^[a-zA-Z]/.test(w)))).join(" ");
+  const words = (n: number) =>
+    Array.from({ length: 1 + Math.floor(r() * n) }, () =>
+      pick(WORDS.filter((w) => /^[a-zA-Z]/.test(w))),
+    ).join(" ");
   const x = r();
-  if (x < 0.08) return `[${words(6)}](https://example.com/${"path/".repeat(1 + Math.floor(r() * 20))}end)`;
+  if (x < 0.08)
+    return `[${words(6)}](https://example.com/${"path/".repeat(1 + Math.floor(r() * 20))}end)`;
   if (x < 0.12) return `[${words(4)}][ref${Math.floor(r() * 3)}]`;
   if (x < 0.18) return `\`${words(5)}\``;
   if (x < 0.23) return `**${words(5)}**`;
   if (x < 0.27) return `*${words(4)}*`;
-  if (x < 0.3) return `https://github.com/google/gvisor/blob/master/${"pkg/".repeat(1 + Math.floor(r() * 15))}x.go`;
+  if (x < 0.3)
+    return `https://github.com/google/gvisor/blob/master/${"pkg/".repeat(1 + Math.floor(r() * 15))}x.go`;
   if (x < 0.32) return `![${words(3)}](img.png "${words(3)}")`;
   if (x < 0.34) return `<span class="x">${words(2)}</span>`;
   return pick(WORDS);
@@ -208,7 +313,11 @@ describe("rewrap property: meaning kept, nothing unbreakable broken, stable", ()
       // Atoms already broken in the source stay (a paragraph that cannot be rewrapped safely is left alone); no new ones.
       const before = unbrokenAtoms(doc).length;
       const after = unbrokenAtoms(out);
-      expect([context, before === 0 ? after : [], after.length <= before]).toEqual([context, [], true]);
+      expect([context, before === 0 ? after : [], after.length <= before]).toEqual([
+        context,
+        [],
+        true,
+      ]);
       expect([context, rewrapDoc(out, limit)]).toEqual([context, out]);
     }
   });

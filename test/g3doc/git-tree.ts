@@ -15,7 +15,11 @@ export function treeAt(repo: string, rev: string): Tree {
       return { type, oid, path: l.slice(tab + 1) };
     })
     .filter((e) => e.type === "blob");
-  const out = execFileSync("git", ["cat-file", "--batch"], { cwd: repo, input: entries.map((e) => e.oid).join("\n") + "\n", maxBuffer: 256 * 1024 * 1024 });
+  const out = execFileSync("git", ["cat-file", "--batch"], {
+    cwd: repo,
+    input: entries.map((e) => e.oid).join("\n") + "\n",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const tree: Tree = {};
   let pos = 0;
   for (const e of entries) {
@@ -37,9 +41,12 @@ export function treeAt(repo: string, rev: string): Tree {
 }
 
 export function renamesBetween(repo: string, base: string, head: string): Record<string, string> {
-  const raw = execFileSync("git", ["diff", "--name-status", "-z", "-M", base, head], { cwd: repo, encoding: "utf8" }).split("\0");
+  const raw = execFileSync("git", ["diff", "--name-status", "-z", "-M", base, head], {
+    cwd: repo,
+    encoding: "utf8",
+  }).split("\0");
   const renames: Record<string, string> = {};
-  for (let i = 0; i < raw.length - 1; ) {
+  for (let i = 0; i < raw.length - 1;) {
     const code = raw[i++];
     if (!code) continue;
     if (code[0] === "R" || code[0] === "C") {

@@ -19,13 +19,26 @@ import { referencesOf } from "../../src/core/markdown/refs.js";
 import { resolveLocal } from "../../src/core/markdown/paths.js";
 import { treeAt, renamesBetween, rev } from "./git-tree.js";
 
-const PUBLISHING = ["undeclared-asset", "asset-path", "build-data", "build-syntax", "permalink", "unregistered-doc", "unpublished-doc", "permalink-link", "liquid-tag"];
+const PUBLISHING = [
+  "undeclared-asset",
+  "asset-path",
+  "build-data",
+  "build-syntax",
+  "permalink",
+  "unregistered-doc",
+  "unpublished-doc",
+  "permalink-link",
+  "liquid-tag",
+];
 
 /** website/BUILD as gVisor has it: docs(name = "docs", deps = [...]) with the labels of website-docs-registry.txt. */
 export function websiteBuild(drop: string[] = []): string {
   const text = readFileSync(join(GVISOR, "website-docs-registry.txt"), "utf8");
   const section = text.split("[website:docs deps]")[1].split(/\n\s*\n/)[0];
-  const labels = section.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#") && !drop.includes(l));
+  const labels = section
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#") && !drop.includes(l));
   return `load("//website:defs.bzl", "docs")\n\ndocs(\n    name = "docs",\n    deps = [\n${labels.map((l) => `        "${l}",`).join("\n")}\n    ],\n)\n`;
 }
 
@@ -50,7 +63,11 @@ describeCorpus("publishing checks on gVisor's history", () => {
     const cs = await GitChangeSet.create(clone, rev(clone, `${seed}^`), seed);
     const r = await review(cs, resolveConfig({}), { mode: "change" });
     expect(r.docs).toContain("g3doc/architecture_guide/security.md");
-    expect(r.allFindings.filter((f) => ["undeclared-asset", "asset-path", "build-data", "build-syntax"].includes(f.rule))).toEqual([]);
+    expect(
+      r.allFindings.filter((f) =>
+        ["undeclared-asset", "asset-path", "build-data", "build-syntax"].includes(f.rule),
+      ),
+    ).toEqual([]);
   });
 
   test("1. the seed commit without the BUILD hunk of security: one undeclared-asset on security.md:89 naming security.png and //g3doc/architecture_guide:security", async () => {
@@ -61,12 +78,25 @@ describeCorpus("publishing checks on gVisor's history", () => {
     const build = after["g3doc/architecture_guide/BUILD"] as string;
     const hunk = '    data = [\n        "security.png",\n        "security.svg",\n    ],';
     expect(build).toContain(hunk);
-    const withoutHunk = { ...after, "g3doc/architecture_guide/BUILD": build.replace(hunk, '    data = [\n        "Layers.png",\n        "Layers.svg",\n    ],') };
-    const cs = new MemoryChangeSet(base, withoutHunk, { renames: renamesBetween(clone, parent, seed) });
+    const withoutHunk = {
+      ...after,
+      "g3doc/architecture_guide/BUILD": build.replace(
+        hunk,
+        '    data = [\n        "Layers.png",\n        "Layers.svg",\n    ],',
+      ),
+    };
+    const cs = new MemoryChangeSet(base, withoutHunk, {
+      renames: renamesBetween(clone, parent, seed),
+    });
     const r = await review(cs, resolveConfig({}), { mode: "change" });
     const f = r.findings.filter((x) => x.rule === "undeclared-asset");
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ path: "g3doc/architecture_guide/security.md", line: 89, severity: "error", changed: true });
+    expect(f[0]).toMatchObject({
+      path: "g3doc/architecture_guide/security.md",
+      line: 89,
+      severity: "error",
+      changed: true,
+    });
     expect(f[0].lineText).toContain("![Threat model](security.png");
     expect(f[0].message).toContain("`security.png`");
     expect(f[0].message).toContain("`//g3doc/architecture_guide:security`");
@@ -75,7 +105,11 @@ describeCorpus("publishing checks on gVisor's history", () => {
     const data = r.findings.filter((x) => x.rule === "build-data");
     expect(data.map((d) => d.lineText?.trim())).toEqual(['"Layers.png",', '"Layers.svg",']);
     for (const d of data) {
-      expect(d).toMatchObject({ path: "g3doc/architecture_guide/BUILD", causedByChange: true, changed: false });
+      expect(d).toMatchObject({
+        path: "g3doc/architecture_guide/BUILD",
+        causedByChange: true,
+        changed: false,
+      });
       expect(d.message).toContain("this change moved it to `g3doc/Layers.");
     }
   });
@@ -84,11 +118,16 @@ describeCorpus("publishing checks on gVisor's history", () => {
     const seed = commitFor(clone, "420b791a3d");
     const parent = rev(clone, `${seed}^`);
     const base = treeAt(clone, parent);
-    const head = { ...treeAt(clone, seed), "g3doc/architecture_guide/BUILD": base["g3doc/architecture_guide/BUILD"] };
+    const head = {
+      ...treeAt(clone, seed),
+      "g3doc/architecture_guide/BUILD": base["g3doc/architecture_guide/BUILD"],
+    };
     const cs = new MemoryChangeSet(base, head, { renames: renamesBetween(clone, parent, seed) });
     expect(cs.files.some((f) => f.path === "g3doc/architecture_guide/BUILD")).toBe(false);
     const r = await review(cs, resolveConfig({}), { mode: "change" });
-    expect(r.findings.filter((x) => x.rule === "undeclared-asset").map((x) => `${x.path}:${x.line}`)).toEqual([
+    expect(
+      r.findings.filter((x) => x.rule === "undeclared-asset").map((x) => `${x.path}:${x.line}`),
+    ).toEqual([
       "g3doc/architecture_guide/platforms.md:35",
       "g3doc/architecture_guide/resources.md:16",
       "g3doc/architecture_guide/security.md:89",
@@ -113,7 +152,13 @@ describeCorpus("publishing checks on gVisor's history", () => {
     const r = await review(cs, resolveConfig({}), { mode: "change" });
     const f = r.findings.filter((x) => x.rule === "permalink");
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ path: "g3doc/proposals/BUILD", line: 13, severity: "error", changed: true, suggestion: '    permalink = "/community/gsoc_2021/",' });
+    expect(f[0]).toMatchObject({
+      path: "g3doc/proposals/BUILD",
+      line: 13,
+      severity: "error",
+      changed: true,
+      suggestion: '    permalink = "/community/gsoc_2021/",',
+    });
     expect(f[0].message).toContain("/community/gsoc_2021");
   });
 
@@ -148,8 +193,12 @@ describeCorpus("publishing checks on gVisor's history", () => {
     ]);
     // The generated syscall page has no doc to suggest; every other one suggests the .md link.
     expect(links.filter((f) => f.suggestion === null).map((f) => f.line)).toEqual([32, 62]);
-    expect(links.find((f) => f.path.endsWith("debugging.md") && f.line === 106)!.suggestion).toContain("(install.md#nightly)");
-    expect(links.find((f) => f.line === 62)!.suggestion).toContain("[NVIDIA GPUs](gpu.md) and [TPU devices](tpu.md)");
+    expect(
+      links.find((f) => f.path.endsWith("debugging.md") && f.line === 106)!.suggestion,
+    ).toContain("(install.md#nightly)");
+    expect(links.find((f) => f.line === 62)!.suggestion).toContain(
+      "[NVIDIA GPUs](gpu.md) and [TPU devices](tpu.md)",
+    );
   });
 
   test("3. every image of the newest tree is in the data of its doc's rule", async () => {
@@ -157,7 +206,13 @@ describeCorpus("publishing checks on gVisor's history", () => {
     const config = resolveConfig({});
     const list = await cs.listPaths("head");
     const isDoc = docMatcher(config);
-    const pub = (await loadPublishing(cs, list, config, { mode: "all", deleted: new Set(), renamed: new Map(), added: new Set() }, isDoc))!;
+    const pub = (await loadPublishing(
+      cs,
+      list,
+      config,
+      { mode: "all", deleted: new Set(), renamed: new Map(), added: new Set() },
+      isDoc,
+    ))!;
     expect(pub.rules).toHaveLength(47);
     expect(pub.pages.size).toBe(47);
     const docs = list.filter(isDoc);
@@ -170,17 +225,34 @@ describeCorpus("publishing checks on gVisor's history", () => {
         const t = resolveLocal(p, ref.url);
         if (ref.kind !== "image" || !t || t.absolute) continue;
         images++;
-        expect({ image: t.path, declared: pub.ruleOfDoc(p)?.data.files.has(t.path) }).toEqual({ image: t.path, declared: true });
+        expect({ image: t.path, declared: pub.ruleOfDoc(p)?.data.files.has(t.path) }).toEqual({
+          image: t.path,
+          declared: true,
+        });
       }
     }
     expect(images).toBe(14);
   });
 
   test("3. the newest tree with website/BUILD: every rule is registered; a dropped label is one unregistered-doc", async () => {
-    const full = await review(new MemoryChangeSet(null, { ...headTree, "website/BUILD": websiteBuild() }), resolveConfig({}), { mode: "all" });
+    const full = await review(
+      new MemoryChangeSet(null, { ...headTree, "website/BUILD": websiteBuild() }),
+      resolveConfig({}),
+      { mode: "all" },
+    );
     expect(full.findings.filter((f) => f.rule === "unregistered-doc")).toEqual([]);
-    expect(byRule(full.findings.filter((f) => PUBLISHING.includes(f.rule)))).toEqual({ "unpublished-doc": 3, "permalink-link": 14 });
-    const dropped = await review(new MemoryChangeSet(null, { ...headTree, "website/BUILD": websiteBuild(["//g3doc/user_guide:fuse"]) }), resolveConfig({}), { mode: "all" });
+    expect(byRule(full.findings.filter((f) => PUBLISHING.includes(f.rule)))).toEqual({
+      "unpublished-doc": 3,
+      "permalink-link": 14,
+    });
+    const dropped = await review(
+      new MemoryChangeSet(null, {
+        ...headTree,
+        "website/BUILD": websiteBuild(["//g3doc/user_guide:fuse"]),
+      }),
+      resolveConfig({}),
+      { mode: "all" },
+    );
     const f = dropped.findings.filter((x) => x.rule === "unregistered-doc");
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ path: "g3doc/user_guide/BUILD", severity: "warning" });
@@ -191,15 +263,26 @@ describeCorpus("publishing checks on gVisor's history", () => {
   test("4. renaming security.png without touching security.md: the broken image, with the new name, and the stale BUILD entry", async () => {
     const { "g3doc/architecture_guide/security.png": png, ...rest } = headTree;
     const after = { ...rest, "g3doc/architecture_guide/threat-model.png": png };
-    const cs = new MemoryChangeSet(headTree, after, { renames: { "g3doc/architecture_guide/security.png": "g3doc/architecture_guide/threat-model.png" } });
+    const cs = new MemoryChangeSet(headTree, after, {
+      renames: {
+        "g3doc/architecture_guide/security.png": "g3doc/architecture_guide/threat-model.png",
+      },
+    });
     const r = await review(cs, resolveConfig({}), { mode: "change" });
     const missing = r.findings.filter((f) => f.rule === "missing-asset");
     expect(missing).toHaveLength(1);
-    expect(missing[0]).toMatchObject({ path: "g3doc/architecture_guide/security.md", causedByChange: true });
+    expect(missing[0]).toMatchObject({
+      path: "g3doc/architecture_guide/security.md",
+      causedByChange: true,
+    });
     expect(missing[0].suggestion).toContain("![Threat model](threat-model.png");
     const data = r.findings.filter((f) => f.rule === "build-data");
     expect(data).toHaveLength(1);
-    expect(data[0]).toMatchObject({ path: "g3doc/architecture_guide/BUILD", causedByChange: true, suggestion: '        "threat-model.png",' });
+    expect(data[0]).toMatchObject({
+      path: "g3doc/architecture_guide/BUILD",
+      causedByChange: true,
+      suggestion: '        "threat-model.png",',
+    });
   });
 
   test("4. renaming a heading reports the links to its old anchor in other docs (through a .md link and through a permalink)", async () => {
@@ -210,26 +293,38 @@ describeCorpus("publishing checks on gVisor's history", () => {
       "g3doc/user_guide/networking.md": net.replace("## Network passthrough", "## Host networking"),
       "g3doc/user_guide/filesystem.md": fs.replace("## Directfs", "## Direct file access"),
     };
-    const r = await review(new MemoryChangeSet(headTree, after), resolveConfig({}), { mode: "change" });
+    const r = await review(new MemoryChangeSet(headTree, after), resolveConfig({}), {
+      mode: "change",
+    });
     // Through the permalink /docs/user_guide/networking/#network-passthrough (FAQ.md): this module's job.
     const viaPage = r.findings.filter((f) => f.rule === "permalink-link");
     expect(viaPage.map((f) => `${f.path}:${f.line}`)).toEqual(["g3doc/user_guide/FAQ.md:182"]);
     expect(viaPage[0]).toMatchObject({ severity: "warning", causedByChange: true });
     // Through ../user_guide/filesystem.md#directfs (security.md): broken-anchor's job.
-    const viaMd = r.findings.filter((f) => f.rule === "broken-anchor" && f.path === "g3doc/architecture_guide/security.md");
+    const viaMd = r.findings.filter(
+      (f) => f.rule === "broken-anchor" && f.path === "g3doc/architecture_guide/security.md",
+    );
     expect(viaMd.map((f) => f.line)).toEqual([150, 155]);
   });
 
   test("4. deleting a doc: the links to its page elsewhere are reported, and its rule's src", async () => {
     const { "g3doc/user_guide/debugging.md": _gone, ...after } = headTree;
-    const r = await review(new MemoryChangeSet(headTree, after), resolveConfig({}), { mode: "change" });
+    const r = await review(new MemoryChangeSet(headTree, after), resolveConfig({}), {
+      mode: "change",
+    });
     const links = r.findings.filter((f) => f.rule === "permalink-link");
     expect(links.length).toBeGreaterThan(0);
     for (const f of links) {
       expect(f).toMatchObject({ severity: "error", causedByChange: true });
       expect(f.message).toContain("this change deleted its doc `g3doc/user_guide/debugging.md`");
     }
-    expect(links.map((f) => f.path)).toEqual(expect.arrayContaining(["g3doc/user_guide/FAQ.md", "g3doc/user_guide/compatibility.md", "g3doc/user_guide/containerd/crio.md"]));
+    expect(links.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        "g3doc/user_guide/FAQ.md",
+        "g3doc/user_guide/compatibility.md",
+        "g3doc/user_guide/containerd/crio.md",
+      ]),
+    );
     const src = r.findings.filter((f) => f.rule === "build-data");
     expect(src).toHaveLength(1);
     expect(src[0]).toMatchObject({ path: "g3doc/user_guide/BUILD", causedByChange: true });

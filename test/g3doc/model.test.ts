@@ -12,7 +12,13 @@ const AUDIT: ChangeInfo = { mode: "all", deleted: new Set(), renamed: new Map(),
 async function load(tree: Tree, user = {}) {
   const cs = new MemoryChangeSet(null, tree);
   const config = resolveConfig(user);
-  const pub = await loadPublishing(cs, await cs.listPaths("head"), config, AUDIT, docMatcher(config));
+  const pub = await loadPublishing(
+    cs,
+    await cs.listPaths("head"),
+    config,
+    AUDIT,
+    docMatcher(config),
+  );
   return { pub, cs };
 }
 
@@ -65,15 +71,31 @@ describe("the publishing model", () => {
     });
     expect(pub).toBeDefined();
     const index = pub!.ruleOfDoc("g3doc/README.md")!;
-    expect(index).toMatchObject({ label: "//g3doc:index", pkg: "g3doc", build: "g3doc/BUILD", line: 3, endLine: 15 });
+    expect(index).toMatchObject({
+      label: "//g3doc:index",
+      pkg: "g3doc",
+      build: "g3doc/BUILD",
+      line: 3,
+      endLine: 15,
+    });
     expect(index.name).toEqual({ value: "index", line: 4, column: 5 });
     expect(index.permalink).toEqual({ value: "/docs/", line: 14, column: 5 });
     expect([...index.data.files].sort()).toEqual(["g3doc/Layers.png", "g3doc/Layers.svg"]);
-    expect(index.data.globs[0]).toMatchObject({ include: ["*.png", "*.svg"], exclude: ["logo.png"], line: 7 });
+    expect(index.data.globs[0]).toMatchObject({
+      include: ["*.png", "*.svg"],
+      exclude: ["logo.png"],
+      line: 7,
+    });
     // A doc in a folder without BUILD belongs to the nearest package above it.
-    expect(pub!.ruleOfDoc("g3doc/user_guide/tutorials/cni.md")!.label).toBe("//g3doc/user_guide:cni");
+    expect(pub!.ruleOfDoc("g3doc/user_guide/tutorials/cni.md")!.label).toBe(
+      "//g3doc/user_guide:cni",
+    );
     expect(pub!.packageOf("g3doc/notes/todo.md")!.path).toBe("g3doc/BUILD");
-    expect([...pub!.pages.keys()].sort()).toEqual(["/docs/", "/docs/tutorials/cni/", "/docs/user_guide/install/"]);
+    expect([...pub!.pages.keys()].sort()).toEqual([
+      "/docs/",
+      "/docs/tutorials/cni/",
+      "/docs/user_guide/install/",
+    ]);
     expect(pub!.pages.get("/docs/user_guide/install/")!.doc).toBe("g3doc/user_guide/install.md");
     expect(pub!.registry).toBeNull();
     expect(pub!.complete).toBe(true);
@@ -81,14 +103,20 @@ describe("the publishing model", () => {
     expect(cs.reads).toEqual([{ side: "head", paths: ["g3doc/BUILD", "g3doc/user_guide/BUILD"] }]);
   });
 
-  test("the registry: labels of docs(name = \"docs\") deps, relative ones resolved against website/", async () => {
+  test('the registry: labels of docs(name = "docs") deps, relative ones resolved against website/', async () => {
     const { pub } = await load({
       "g3doc/BUILD": 'doc(name = "a", src = "a.md", permalink = "/docs/a/")\n',
       "g3doc/a.md": "# A\n",
-      "website/BUILD": 'load("//website:defs.bzl", "docs")\n\ngenrule(name = "files", srcs = [":docs"] + glob(["**"]), cmd = "x")\n\ndocs(\n    name = "docs",\n    deps = [\n        ":index",\n        "//g3doc:a",\n        "//g3doc/user_guide",\n        "@//g3doc:b",\n    ],\n)\n',
+      "website/BUILD":
+        'load("//website:defs.bzl", "docs")\n\ngenrule(name = "files", srcs = [":docs"] + glob(["**"]), cmd = "x")\n\ndocs(\n    name = "docs",\n    deps = [\n        ":index",\n        "//g3doc:a",\n        "//g3doc/user_guide",\n        "@//g3doc:b",\n    ],\n)\n',
     });
     expect(pub!.registry).toMatchObject({ path: "website/BUILD", complete: true, line: 5 });
-    expect([...pub!.registry!.labels]).toEqual(["//website:index", "//g3doc:a", "//g3doc/user_guide:user_guide", "//g3doc:b"]);
+    expect([...pub!.registry!.labels]).toEqual([
+      "//website:index",
+      "//g3doc:a",
+      "//g3doc/user_guide:user_guide",
+      "//g3doc:b",
+    ]);
   });
 
   test("canonical labels", () => {
@@ -100,24 +128,62 @@ describe("the publishing model", () => {
 
   test("no BUILD file at all, or BUILD files without doc rules: no model", async () => {
     expect((await load({ "g3doc/a.md": "# A\n" })).pub).toBeUndefined();
-    expect((await load({ "g3doc/a.md": "# A\n", "g3doc/BUILD": 'filegroup(name = "all", srcs = glob(["*"]))\n' })).pub).toBeUndefined();
-    expect((await load({ "g3doc/a.md": "# A\n", "BUILD": "this is ((( not starlark" })).pub).toBeUndefined();
-    expect((await load({ "docs/a.md": "# A\n", "g3doc/BUILD": 'doc(name = "a", src = "a.md", permalink = "/a/")\n' })).pub).toBeUndefined();
+    expect(
+      (
+        await load({
+          "g3doc/a.md": "# A\n",
+          "g3doc/BUILD": 'filegroup(name = "all", srcs = glob(["*"]))\n',
+        })
+      ).pub,
+    ).toBeUndefined();
+    expect(
+      (await load({ "g3doc/a.md": "# A\n", BUILD: "this is ((( not starlark" })).pub,
+    ).toBeUndefined();
+    expect(
+      (
+        await load({
+          "docs/a.md": "# A\n",
+          "g3doc/BUILD": 'doc(name = "a", src = "a.md", permalink = "/a/")\n',
+        })
+      ).pub,
+    ).toBeUndefined();
   });
 
   test("a BUILD file that cannot be read, or a computed name or src, makes its package incomplete", async () => {
-    const broken = await load({ "g3doc/a.md": "# A\n", "g3doc/BUILD": 'doc(\n    name = "a"\n    src = "a.md",\n)\n' });
-    expect(broken.pub!.builds.get("g3doc/BUILD")).toMatchObject({ incomplete: true, mentionsKind: true, error: { line: 2 } });
+    const broken = await load({
+      "g3doc/a.md": "# A\n",
+      "g3doc/BUILD": 'doc(\n    name = "a"\n    src = "a.md",\n)\n',
+    });
+    expect(broken.pub!.builds.get("g3doc/BUILD")).toMatchObject({
+      incomplete: true,
+      mentionsKind: true,
+      error: { line: 2 },
+    });
     expect(broken.pub!.complete).toBe(false);
-    const computed = await load({ "g3doc/a.md": "# A\n", "g3doc/BUILD": 'NAME = "a"\n\ndoc(\n    name = NAME,\n    src = NAME + ".md",\n    permalink = "/a/",\n)\n\ndoc(\n    name = "b",\n    src = SRC,\n    permalink = "/b/",\n)\n' });
+    const computed = await load({
+      "g3doc/a.md": "# A\n",
+      "g3doc/BUILD":
+        'NAME = "a"\n\ndoc(\n    name = NAME,\n    src = NAME + ".md",\n    permalink = "/a/",\n)\n\ndoc(\n    name = "b",\n    src = SRC,\n    permalink = "/b/",\n)\n',
+    });
     expect(computed.pub!.rules.map((r) => r.label)).toEqual(["//g3doc:b"]);
     expect(computed.pub!.builds.get("g3doc/BUILD")!.incomplete).toBe(true);
   });
 });
 
 describe("no noise", () => {
-  const DOC = "# Doc\n\nSee [the page](../debugging/) and [/docs/x/](/docs/x/).\n\n![Diagram](img/d.png)\n\n`{{.ID}}`\n";
-  const PUB_RULES = ["undeclared-asset", "asset-path", "build-data", "build-syntax", "permalink", "unregistered-doc", "unpublished-doc", "permalink-link", "liquid-tag"];
+  const DOC =
+    "# Doc\n\nSee [the page](../debugging/) and [/docs/x/](/docs/x/).\n\n![Diagram](img/d.png)\n\n`{{.ID}}`\n";
+  const PUB_RULES = [
+    "undeclared-asset",
+    "asset-path",
+    "build-data",
+    "build-syntax",
+    "permalink",
+    "unregistered-doc",
+    "unpublished-doc",
+    "permalink-link",
+    "liquid-tag",
+  ];
 
   test("a repository with no BUILD files gets no publishing finding", async () => {
     const f = await lintDoc(DOC, { extra: { "g3doc/img/d.png": "png" } });
@@ -125,21 +191,44 @@ describe("no noise", () => {
   });
 
   test("a malformed BUILD file: one build-syntax finding on it, nothing on its docs", async () => {
-    const f = await lintDoc(DOC, { extra: { "g3doc/img/d.png": "png", "g3doc/BUILD": 'doc(\n    name = "doc",\n    src = "doc.md"\n    permalink = "/docs/doc/",\n)\n' } });
+    const f = await lintDoc(DOC, {
+      extra: {
+        "g3doc/img/d.png": "png",
+        "g3doc/BUILD":
+          'doc(\n    name = "doc",\n    src = "doc.md"\n    permalink = "/docs/doc/",\n)\n',
+      },
+    });
     const pub = f.filter((x) => PUB_RULES.includes(x.rule));
     expect(pub).toHaveLength(1);
-    expect(pub[0]).toMatchObject({ rule: "build-syntax", path: "g3doc/BUILD", line: 3, column: 11, severity: "error" });
+    expect(pub[0]).toMatchObject({
+      rule: "build-syntax",
+      path: "g3doc/BUILD",
+      line: 3,
+      column: 11,
+      severity: "error",
+    });
     expect(pub[0].message).toContain("missing comma");
   });
 
   test("a rule with a computed name: skipped, and its package's docs are not called unpublished", async () => {
-    const f = await lintDoc(DOC, { extra: { "g3doc/img/d.png": "png", "g3doc/BUILD": 'NAME = "doc"\n\ndoc(\n    name = NAME,\n    src = "doc.md",\n    permalink = "/docs/doc/",\n)\n' } });
+    const f = await lintDoc(DOC, {
+      extra: {
+        "g3doc/img/d.png": "png",
+        "g3doc/BUILD":
+          'NAME = "doc"\n\ndoc(\n    name = NAME,\n    src = "doc.md",\n    permalink = "/docs/doc/",\n)\n',
+      },
+    });
     expect(f.filter((x) => PUB_RULES.includes(x.rule))).toEqual([]);
   });
 
   test("glob with exclude: an excluded image is undeclared, a matched one is not", async () => {
-    const build = 'doc(\n    name = "doc",\n    src = "doc.md",\n    data = glob(["*.png"], exclude = ["b.png"]),\n    permalink = "/docs/doc/",\n)\n';
-    const f = await lintDoc("# Doc\n\n![A](a.png)\n\n![B](b.png)\n", { extra: { "g3doc/a.png": "png", "g3doc/b.png": "png", "g3doc/BUILD": build } });
-    expect(f.filter((x) => PUB_RULES.includes(x.rule)).map((x) => [x.rule, x.line])).toEqual([["undeclared-asset", 5]]);
+    const build =
+      'doc(\n    name = "doc",\n    src = "doc.md",\n    data = glob(["*.png"], exclude = ["b.png"]),\n    permalink = "/docs/doc/",\n)\n';
+    const f = await lintDoc("# Doc\n\n![A](a.png)\n\n![B](b.png)\n", {
+      extra: { "g3doc/a.png": "png", "g3doc/b.png": "png", "g3doc/BUILD": build },
+    });
+    expect(f.filter((x) => PUB_RULES.includes(x.rule)).map((x) => [x.rule, x.line])).toEqual([
+      ["undeclared-asset", 5],
+    ]);
   });
 });

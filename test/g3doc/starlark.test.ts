@@ -35,28 +35,60 @@ describe("parseBuild", () => {
   test("a gVisor BUILD file: every top-level call, with attributes and their lines", () => {
     const r = parseBuild(SECURITY);
     expect(r.error).toBeUndefined();
-    expect(r.calls.map((c) => [c.kind, c.line])).toEqual([["load", 1], ["package", 3], ["exports_files", 10], ["doc", 17]]);
+    expect(r.calls.map((c) => [c.kind, c.line])).toEqual([
+      ["load", 1],
+      ["package", 3],
+      ["exports_files", 10],
+      ["doc", 17],
+    ]);
     const doc = r.calls[3];
     expect(doc.endLine).toBe(28);
-    expect([...doc.kwargs.keys()]).toEqual(["name", "src", "category", "data", "include_in_menu", "permalink", "weight"]);
-    expect(doc.kwargs.get("name")).toMatchObject({ line: 18, column: 5, value: { t: "str", v: "security" } });
+    expect([...doc.kwargs.keys()]).toEqual([
+      "name",
+      "src",
+      "category",
+      "data",
+      "include_in_menu",
+      "permalink",
+      "weight",
+    ]);
+    expect(doc.kwargs.get("name")).toMatchObject({
+      line: 18,
+      column: 5,
+      value: { t: "str", v: "security" },
+    });
     expect(doc.kwargs.get("include_in_menu")!.value).toMatchObject({ t: "bool", v: false });
-    expect(doc.kwargs.get("permalink")!.value).toMatchObject({ t: "str", v: "/docs/architecture_guide/security/", line: 26 });
+    expect(doc.kwargs.get("permalink")!.value).toMatchObject({
+      t: "str",
+      v: "/docs/architecture_guide/security/",
+      line: 26,
+    });
     expect(stringsOf(doc.kwargs.get("data")!.value)).toEqual([
       { v: "security.png", line: 22, column: 9 },
       { v: "security.svg", line: 23, column: 9 },
     ]);
-    expect(r.calls[2].kwargs.get("srcs")!.value).toMatchObject({ t: "glob", include: { t: "list" } });
+    expect(r.calls[2].kwargs.get("srcs")!.value).toMatchObject({
+      t: "glob",
+      include: { t: "list" },
+    });
   });
 
   test("glob with exclude, positional or by keyword, and list + glob", () => {
-    const r = parseBuild('doc(name = "a", data = ["x.png"] + glob(["*.png", "*.svg"], exclude = ["logo.png"]))\ndoc(name = "b", data = glob(include = ["*.png"]))\n');
+    const r = parseBuild(
+      'doc(name = "a", data = ["x.png"] + glob(["*.png", "*.svg"], exclude = ["logo.png"]))\ndoc(name = "b", data = glob(include = ["*.png"]))\n',
+    );
     const a = r.calls[0].kwargs.get("data")!.value;
     expect(a.t).toBe("sum");
     if (a.t !== "sum") return;
     expect(a.parts[1]).toMatchObject({ t: "glob", include: { t: "list" }, exclude: { t: "list" } });
-    expect(stringsOf((a.parts[1] as Extract<Value, { t: "glob" }>).exclude)).toEqual([{ v: "logo.png", line: 1, column: 72 }]);
-    expect(r.calls[1].kwargs.get("data")!.value).toMatchObject({ t: "glob", include: { t: "list" }, exclude: null });
+    expect(stringsOf((a.parts[1] as Extract<Value, { t: "glob" }>).exclude)).toEqual([
+      { v: "logo.png", line: 1, column: 72 },
+    ]);
+    expect(r.calls[1].kwargs.get("data")!.value).toMatchObject({
+      t: "glob",
+      include: { t: "list" },
+      exclude: null,
+    });
   });
 
   test("what it cannot evaluate is unknown, never an error", () => {
@@ -77,7 +109,8 @@ doc(
     const r = parseBuild(text);
     expect(r.error).toBeUndefined();
     const doc = r.calls.find((c) => c.kind === "doc")!;
-    for (const k of ["name", "src", "data", "weight", "permalink"]) expect(doc.kwargs.get(k)!.value.t).toBe("unknown");
+    for (const k of ["name", "src", "data", "weight", "permalink"])
+      expect(doc.kwargs.get(k)!.value.t).toBe("unknown");
     expect(r.nestedCalls.has("doc")).toBe(true);
   });
 
@@ -98,7 +131,7 @@ lines""", d = "tab\\there")\n`);
     ['doc(\n    name = "a,\n)\n', 2, "unterminated string"],
     ['doc(\n    name = "a",\n', 1, "never closed"],
     ['doc(name = "a"))\n', 1, "closes nothing"],
-    ['doc(name = $x)\n', 1, "unexpected character"],
+    ["doc(name = $x)\n", 1, "unexpected character"],
     ['"""never\nclosed\n', 1, "unterminated string"],
   ])("a syntax error is reported once, with its line, never thrown (%#)", (text, line, what) => {
     const r = parseBuild(text);
@@ -109,7 +142,9 @@ lines""", d = "tab\\there")\n`);
 
   test("comments, trailing commas, blank lines, line continuations and an empty file", () => {
     expect(parseBuild("")).toEqual({ calls: [], nestedCalls: new Set() });
-    const r = parseBuild('# only\n\ndoc(  # c\n    name = "a",  # c\n    src = \\\n        "a.md",\n)\n');
+    const r = parseBuild(
+      '# only\n\ndoc(  # c\n    name = "a",  # c\n    src = \\\n        "a.md",\n)\n',
+    );
     expect(r.error).toBeUndefined();
     expect(r.calls[0].kwargs.get("src")!.value).toMatchObject({ v: "a.md", line: 6 });
   });

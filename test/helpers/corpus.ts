@@ -38,7 +38,11 @@ export function historyClone(): string | null {
 
 /** The filtered-history SHA of a commit, from its original gVisor SHA prefix. */
 export function commitFor(clone: string, originalPrefix: string): string {
-  const out = execFileSync("git", ["log", "--all", "--format=%H", `--grep=Original-gVisor-Commit: ${originalPrefix}`], { cwd: clone, encoding: "utf8" }).trim();
+  const out = execFileSync(
+    "git",
+    ["log", "--all", "--format=%H", `--grep=Original-gVisor-Commit: ${originalPrefix}`],
+    { cwd: clone, encoding: "utf8" },
+  ).trim();
   if (!out) throw new Error(`no commit for ${originalPrefix}`);
   return out.split("\n")[0];
 }

@@ -14,7 +14,12 @@ const spec = require("@octokit/openapi/generated/api.github.com.json") as {
   components: { parameters: Record<string, any>; schemas: Record<string, any> };
 };
 
-const ajv = new Ajv({ strict: false, validateSchema: false, validateFormats: false, allErrors: true });
+const ajv = new Ajv({
+  strict: false,
+  validateSchema: false,
+  validateFormats: false,
+  allErrors: true,
+});
 ajv.addSchema(spec, "gh");
 
 const ptr = (s: string) => encodeURIComponent(s.replace(/~/g, "~0").replace(/\//g, "~1"));
@@ -24,7 +29,12 @@ const bodyValidators = new Map<string, ReturnType<typeof ajv.getSchema>>();
 const templates = Object.keys(spec.paths)
   .map((route) => ({
     route,
-    re: new RegExp(`^${route.split(/\{[^}]+\}/).map((x) => x.replace(/[.*+?^$()|[\]\\]/g, "\\$&")).join("([^/]+)")}$`),
+    re: new RegExp(
+      `^${route
+        .split(/\{[^}]+\}/)
+        .map((x) => x.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+        .join("([^/]+)")}$`,
+    ),
     literal: route.replace(/\{[^}]+\}/g, "").length,
   }))
   .sort((a, b) => b.literal - a.literal);
@@ -46,16 +56,29 @@ function resolveSchema(s: any): any {
 function checkScalar(name: string, value: unknown, schema: any, errors: string[]): void {
   schema = resolveSchema(schema) ?? {};
   const v = String(value);
-  const types = schema.type ? [].concat(schema.type) : schema.anyOf ? schema.anyOf.map((x: any) => resolveSchema(x).type) : [];
+  const types = schema.type
+    ? [].concat(schema.type)
+    : schema.anyOf
+      ? schema.anyOf.map((x: any) => resolveSchema(x).type)
+      : [];
   if (types.length > 0) {
     const ok = types.some((t: string) =>
-      t === "integer" ? /^-?\d+$/.test(v) : t === "number" ? !Number.isNaN(Number(v)) : t === "boolean" ? v === "true" || v === "false" : t === "string" || t === "array",
+      t === "integer"
+        ? /^-?\d+$/.test(v)
+        : t === "number"
+          ? !Number.isNaN(Number(v))
+          : t === "boolean"
+            ? v === "true" || v === "false"
+            : t === "string" || t === "array",
     );
     if (!ok) errors.push(`query ${name}=${v} must be ${types.join("|")}`);
   }
-  if (schema.enum && !schema.enum.map(String).includes(v)) errors.push(`query ${name}=${v} must be one of ${schema.enum.join(", ")}`);
-  if (typeof schema.minimum === "number" && Number(v) < schema.minimum) errors.push(`query ${name}=${v} must be >= ${schema.minimum}`);
-  if (typeof schema.maximum === "number" && Number(v) > schema.maximum) errors.push(`query ${name}=${v} must be <= ${schema.maximum}`);
+  if (schema.enum && !schema.enum.map(String).includes(v))
+    errors.push(`query ${name}=${v} must be one of ${schema.enum.join(", ")}`);
+  if (typeof schema.minimum === "number" && Number(v) < schema.minimum)
+    errors.push(`query ${name}=${v} must be >= ${schema.minimum}`);
+  if (typeof schema.maximum === "number" && Number(v) > schema.maximum)
+    errors.push(`query ${name}=${v} must be <= ${schema.maximum}`);
 }
 
 export interface RequestParts {
@@ -65,15 +88,25 @@ export interface RequestParts {
 }
 
 /** Throws when (method, route template) is unknown or any part violates the description. */
-export function validateGitHubRequest(method: string, route: string, parts: RequestParts | unknown = {}): void {
+export function validateGitHubRequest(
+  method: string,
+  route: string,
+  parts: RequestParts | unknown = {},
+): void {
   const m = method.toLowerCase();
   const op = spec.paths[route]?.[m];
   if (!op) throw new Error(`Unknown GitHub endpoint: ${method} ${route}`);
-  const p: RequestParts = parts && typeof parts === "object" && ("path" in parts || "query" in parts || "body" in parts) ? (parts as RequestParts) : { body: parts };
+  const p: RequestParts =
+    parts && typeof parts === "object" && ("path" in parts || "query" in parts || "body" in parts)
+      ? (parts as RequestParts)
+      : { body: parts };
   const errors: string[] = [];
-  const params = [...(spec.paths[route].parameters ?? []), ...(op.parameters ?? [])].map(resolveParam);
+  const params = [...(spec.paths[route].parameters ?? []), ...(op.parameters ?? [])].map(
+    resolveParam,
+  );
   for (const param of params.filter((x) => x.in === "path")) {
-    if (p.path && (p.path[param.name] === undefined || p.path[param.name] === "")) errors.push(`missing path parameter ${param.name}`);
+    if (p.path && (p.path[param.name] === undefined || p.path[param.name] === ""))
+      errors.push(`missing path parameter ${param.name}`);
   }
   const queryParams = new Map(params.filter((x) => x.in === "query").map((x) => [x.name, x]));
   for (const [name, value] of Object.entries(p.query ?? {})) {
@@ -84,19 +117,28 @@ export function validateGitHubRequest(method: string, route: string, parts: Requ
     }
     checkScalar(name, value, param.schema, errors);
   }
-  for (const param of queryParams.values()) if (param.required && (p.query ?? {})[param.name] === undefined) errors.push(`missing query parameter ${param.name}`);
+  for (const param of queryParams.values())
+    if (param.required && (p.query ?? {})[param.name] === undefined)
+      errors.push(`missing query parameter ${param.name}`);
 
   const schemaNode = op.requestBody?.content?.["application/json"]?.schema;
   if (schemaNode) {
     const key = `${m} ${route}`;
     let validate = bodyValidators.get(key);
     if (!validate) {
-      validate = ajv.getSchema(`gh#/paths/${ptr(route)}/${m}/requestBody/content/application~1json/schema`);
+      validate = ajv.getSchema(
+        `gh#/paths/${ptr(route)}/${m}/requestBody/content/application~1json/schema`,
+      );
       bodyValidators.set(key, validate);
     }
     if (op.requestBody.required && p.body === undefined) errors.push("body is required");
-    if (!validate!(p.body ?? {})) errors.push(ajv.errorsText(validate!.errors, { dataVar: "body" }));
-  } else if (p.body !== undefined && Object.keys(p.body as object).length > 0 && !["get", "head", "delete"].includes(m)) {
+    if (!validate!(p.body ?? {}))
+      errors.push(ajv.errorsText(validate!.errors, { dataVar: "body" }));
+  } else if (
+    p.body !== undefined &&
+    Object.keys(p.body as object).length > 0 &&
+    !["get", "head", "delete"].includes(m)
+  ) {
     errors.push(`operation takes no JSON body, got ${Object.keys(p.body as object).join(", ")}`);
   }
   if (errors.length > 0) throw new Error(`${op.operationId}: ${errors.join("; ")}`);
@@ -105,7 +147,9 @@ export function validateGitHubRequest(method: string, route: string, parts: Requ
 const META = new Set(["method", "url", "headers", "request", "mediaType", "baseUrl", "data"]);
 
 /** Splits Octokit request options into path, query and body parts for a route. */
-export function partsOf(options: any): { method: string; route: string; parts: RequestParts } | undefined {
+export function partsOf(
+  options: any,
+): { method: string; route: string; parts: RequestParts } | undefined {
   const method: string = options.method;
   let route: string = options.url;
   const path: Record<string, unknown> = {};
@@ -126,8 +170,11 @@ export function partsOf(options: any): { method: string; route: string; parts: R
   }
   const urlParams = new Set([...route.matchAll(/\{(\w+)\}/g)].map((x) => x[1]));
   for (const k of urlParams) path[k] = options[k];
-  const rest = Object.fromEntries(Object.entries(options).filter(([k]) => !META.has(k) && !urlParams.has(k)));
-  if (["GET", "HEAD", "DELETE"].includes(method.toUpperCase())) return { method, route, parts: { path, query: { ...query, ...rest } } };
+  const rest = Object.fromEntries(
+    Object.entries(options).filter(([k]) => !META.has(k) && !urlParams.has(k)),
+  );
+  if (["GET", "HEAD", "DELETE"].includes(method.toUpperCase()))
+    return { method, route, parts: { path, query: { ...query, ...rest } } };
   return { method, route, parts: { path, query, body: "data" in options ? options.data : rest } };
 }
 

@@ -15,14 +15,17 @@ export function unifiedDiff(a: string, b: string): string {
   const n = x.length;
   const m = y.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   type Op = { t: " " | "-" | "+"; s: string; i: number; j: number };
   const ops: Op[] = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) ops.push({ t: " ", s: x[i++], i, j: j++ });
-    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ t: "+", s: y[j++], i, j });
+    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j]))
+      ops.push({ t: "+", s: y[j++], i, j });
     else ops.push({ t: "-", s: x[i++], i, j });
   }
   const out: string[] = [];
@@ -53,7 +56,9 @@ export function unifiedDiff(a: string, b: string): string {
     }
     const oldLines = hunk.filter((o) => o.t !== "+").length;
     const newLines = hunk.filter((o) => o.t !== "-").length;
-    out.push(`@@ -${oldLines === 0 ? oldStart : oldStart + 1},${oldLines} +${newLines === 0 ? newStart : newStart + 1},${newLines} @@`);
+    out.push(
+      `@@ -${oldLines === 0 ? oldStart : oldStart + 1},${oldLines} +${newLines === 0 ? newStart : newStart + 1},${newLines} @@`,
+    );
     for (const o of hunk) out.push(o.t + o.s);
     k = end;
   }
@@ -92,21 +97,39 @@ export class MemoryChangeSet implements ChangeSet {
     if (!baseTree) return;
     const renames = opts.renames ?? {};
     const renamedTo = new Set(Object.values(renames));
-    const str = (v: string | Buffer | undefined) => (v === undefined ? "" : typeof v === "string" ? v : v.toString("utf8"));
-    const patchOf = (path: string, a: string, b: string) => (opts.noPatch?.includes(path) ? null : unifiedDiff(a, b));
+    const str = (v: string | Buffer | undefined) =>
+      v === undefined ? "" : typeof v === "string" ? v : v.toString("utf8");
+    const patchOf = (path: string, a: string, b: string) =>
+      opts.noPatch?.includes(path) ? null : unifiedDiff(a, b);
     for (const [from, to] of Object.entries(renames)) {
-      this.files.push({ path: to, previousPath: from, status: "renamed", patch: patchOf(to, str(baseTree[from]), str(headTree[to])) });
+      this.files.push({
+        path: to,
+        previousPath: from,
+        status: "renamed",
+        patch: patchOf(to, str(baseTree[from]), str(headTree[to])),
+      });
     }
     for (const p of Object.keys(headTree).sort()) {
       if (renamedTo.has(p)) continue;
-      if (!(p in baseTree)) this.files.push({ path: p, status: "added", patch: patchOf(p, "", str(headTree[p])) });
+      if (!(p in baseTree))
+        this.files.push({ path: p, status: "added", patch: patchOf(p, "", str(headTree[p])) });
       else if (str(baseTree[p]) !== str(headTree[p]) || Buffer.isBuffer(headTree[p])) {
-        if (Buffer.isBuffer(headTree[p]) && Buffer.isBuffer(baseTree[p]) && (headTree[p] as Buffer).equals(baseTree[p] as Buffer)) continue;
-        this.files.push({ path: p, status: "modified", patch: patchOf(p, str(baseTree[p]), str(headTree[p])) });
+        if (
+          Buffer.isBuffer(headTree[p]) &&
+          Buffer.isBuffer(baseTree[p]) &&
+          (headTree[p] as Buffer).equals(baseTree[p] as Buffer)
+        )
+          continue;
+        this.files.push({
+          path: p,
+          status: "modified",
+          patch: patchOf(p, str(baseTree[p]), str(headTree[p])),
+        });
       }
     }
     for (const p of Object.keys(baseTree).sort()) {
-      if (!(p in headTree) && !(p in renames)) this.files.push({ path: p, status: "removed", patch: patchOf(p, str(baseTree[p]), "") });
+      if (!(p in headTree) && !(p in renames))
+        this.files.push({ path: p, status: "removed", patch: patchOf(p, str(baseTree[p]), "") });
     }
     this.files.sort((a, b) => (a.path < b.path ? -1 : 1));
   }

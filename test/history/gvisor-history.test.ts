@@ -11,7 +11,8 @@ import { resolveConfig } from "../../src/config/load.js";
 
 describeCorpus("gVisor g3doc history", () => {
   const clone = historyClone()!;
-  const head = () => execFileSync("git", ["rev-parse", "HEAD"], { cwd: clone, encoding: "utf8" }).trim();
+  const head = () =>
+    execFileSync("git", ["rev-parse", "HEAD"], { cwd: clone, encoding: "utf8" }).trim();
 
   test("audit of the newest commit: no line-length on prose, no missing asset", async () => {
     const cs = await GitChangeSet.create(clone, null, head());
@@ -23,13 +24,24 @@ describeCorpus("gVisor g3doc history", () => {
 
   test("the seed commit 420b791a3d replayed as a change reports no asset finding", async () => {
     const seed = commitFor(clone, "420b791a3d");
-    const parent = execFileSync("git", ["rev-parse", `${seed}^`], { cwd: clone, encoding: "utf8" }).trim();
+    const parent = execFileSync("git", ["rev-parse", `${seed}^`], {
+      cwd: clone,
+      encoding: "utf8",
+    }).trim();
     const cs = await GitChangeSet.create(clone, parent, seed);
-    expect(cs.files.some((f) => f.path === "g3doc/architecture_guide/security.png" && f.status === "added")).toBe(true);
+    expect(
+      cs.files.some(
+        (f) => f.path === "g3doc/architecture_guide/security.png" && f.status === "added",
+      ),
+    ).toBe(true);
     const r = await review(cs, resolveConfig({}), { mode: "change" });
     expect(r.docs).toContain("g3doc/architecture_guide/security.md");
     const assetRules = new Set(["missing-asset", "undeclared-asset", "asset-path", "build-data"]);
     expect(r.findings.filter((f) => assetRules.has(f.rule))).toEqual([]);
-    expect(r.findings.filter((f) => f.path === "g3doc/architecture_guide/security.md" && f.rule === "line-length")).toEqual([]);
+    expect(
+      r.findings.filter(
+        (f) => f.path === "g3doc/architecture_guide/security.md" && f.rule === "line-length",
+      ),
+    ).toEqual([]);
   });
 });

@@ -16,7 +16,9 @@ describe("parsePatch", () => {
   });
 
   test("CRLF patches give the same lines", () => {
-    expect([...parsePatch(patch.replace(/\n/g, "\r\n")).added].sort((a, b) => a - b)).toEqual([2, 3, 12]);
+    expect([...parsePatch(patch.replace(/\n/g, "\r\n")).added].sort((a, b) => a - b)).toEqual([
+      2, 3, 12,
+    ]);
   });
 
   test("a missing patch means every line changed and no line can take a comment", () => {
@@ -41,7 +43,18 @@ describe("parsePatch", () => {
 });
 
 describe("fingerprints", () => {
-  const f = (line: number, lineText: string): Finding => ({ path: "g3doc/a.md", line, endLine: line, column: 1, rule: "code-fence-language", severity: "notice", message: "m", suggestion: null, changed: true, lineText });
+  const f = (line: number, lineText: string): Finding => ({
+    path: "g3doc/a.md",
+    line,
+    endLine: line,
+    column: 1,
+    rule: "code-fence-language",
+    severity: "notice",
+    message: "m",
+    suggestion: null,
+    changed: true,
+    lineText,
+  });
 
   test("identical lines in one file get distinct fingerprints, stable in file order", () => {
     const list = [f(3, "```"), f(9, "```"), f(20, "```"), f(25, "other")];
@@ -56,6 +69,13 @@ describe("fingerprints", () => {
   test("the first occurrence keeps the plain fingerprint (rule, path, line text, message)", () => {
     const one = [f(3, "```")];
     numberOccurrences(one);
-    expect(fingerprint(one[0])).toBe(fingerprint({ rule: "code-fence-language", path: "g3doc/a.md", lineText: "```", message: "m" }));
+    expect(fingerprint(one[0])).toBe(
+      fingerprint({
+        rule: "code-fence-language",
+        path: "g3doc/a.md",
+        lineText: "```",
+        message: "m",
+      }),
+    );
   });
 });

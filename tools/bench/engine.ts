@@ -65,7 +65,11 @@ function walk(dir: string): string[] {
 }
 
 /** The files under `dir` as repository paths under `prefix`: .md files read, the rest only listed. */
-function loadTree(dir: string, prefix: string, limitBytes: number): { docs: Map<string, string>; otherPaths: string[] } {
+function loadTree(
+  dir: string,
+  prefix: string,
+  limitBytes: number,
+): { docs: Map<string, string>; otherPaths: string[] } {
   const docs = new Map<string, string>();
   const otherPaths: string[] = [];
   let bytes = 0;
@@ -93,7 +97,11 @@ function large(limitBytes: number): Corpus | string {
   const dir = mkdtempSync(join(tmpdir(), "g3doc-review-bench-"));
   execFileSync("tar", ["-xJf", LARGE_TARBALL, "-C", dir]);
   // Under g3doc/, so that the default config reviews every file.
-  return { name: "large", ...loadTree(dir, "g3doc/large", limitBytes), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    name: "large",
+    ...loadTree(dir, "g3doc/large", limitBytes),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 function repeated(limitBytes: number): Corpus | string {
@@ -134,7 +142,9 @@ function timed<T>(fn: () => T): { value: T; ms: number; cpuMs: number } {
   return { value, ms, cpuMs: (c.user + c.system) / 1000 };
 }
 
-async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+async function timedAsync<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; ms: number; cpuMs: number }> {
   gc();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -175,10 +185,35 @@ export async function measure(c: Corpus): Promise<Row> {
 }
 
 function table(rows: Row[]): string {
-  const head = ["corpus", "files", "MB", "engine ms", "parse ms", "ratio", "MB/s", "engine cpu", "parse cpu", "ratio cpu", "findings"];
-  const body = rows.map((r) => [r.name, String(r.files), (r.bytes / 1048576).toFixed(2), r.engine_ms.toFixed(0), r.parse_ms.toFixed(0), r.ratio.toFixed(2), r.mb_per_s.toFixed(3), r.engine_cpu_ms.toFixed(0), r.parse_cpu_ms.toFixed(0), r.ratio_cpu.toFixed(2), String(r.findings)]);
+  const head = [
+    "corpus",
+    "files",
+    "MB",
+    "engine ms",
+    "parse ms",
+    "ratio",
+    "MB/s",
+    "engine cpu",
+    "parse cpu",
+    "ratio cpu",
+    "findings",
+  ];
+  const body = rows.map((r) => [
+    r.name,
+    String(r.files),
+    (r.bytes / 1048576).toFixed(2),
+    r.engine_ms.toFixed(0),
+    r.parse_ms.toFixed(0),
+    r.ratio.toFixed(2),
+    r.mb_per_s.toFixed(3),
+    r.engine_cpu_ms.toFixed(0),
+    r.parse_cpu_ms.toFixed(0),
+    r.ratio_cpu.toFixed(2),
+    String(r.findings),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
@@ -193,12 +228,16 @@ export function parseArgs(argv: string[]): { only?: string; limitMb: number; jso
     };
     if (flag === "--only") {
       out.only = value();
-      if (!["gvisor", "large", "repeated", "dense"].includes(out.only)) throw new Error(`--only takes gvisor, large, repeated or dense, not "${out.only}"`);
+      if (!["gvisor", "large", "repeated", "dense"].includes(out.only))
+        throw new Error(`--only takes gvisor, large, repeated or dense, not "${out.only}"`);
     } else if (flag === "--limit-mb") {
       out.limitMb = Number(value());
       if (!(out.limitMb > 0)) throw new Error("--limit-mb takes a positive number of MB");
     } else if (flag === "--json") out.json = value();
-    else throw new Error(`unknown option "${argv[i]}"; use --only gvisor|large|repeated|dense, --limit-mb N, --json FILE`);
+    else
+      throw new Error(
+        `unknown option "${argv[i]}"; use --only gvisor|large|repeated|dense, --limit-mb N, --json FILE`,
+      );
   }
   return out;
 }
@@ -234,9 +273,18 @@ async function main(): Promise<void> {
       c.cleanup?.();
     }
   }
-  process.stdout.write(`\n${table(rows)}\n\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB${Number.isFinite(args.limitMb) ? `; limited to ${args.limitMb} MB per corpus` : ""}\n`);
+  process.stdout.write(
+    `\n${table(rows)}\n\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB${Number.isFinite(args.limitMb) ? `; limited to ${args.limitMb} MB per corpus` : ""}\n`,
+  );
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ corpora: rows, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }, null, 2) + "\n");
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        { corpora: rows, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) },
+        null,
+        2,
+      ) + "\n",
+    );
     process.stdout.write(`wrote ${args.json}\n`);
   }
 }

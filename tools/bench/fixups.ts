@@ -30,7 +30,13 @@ import { sharedDir } from "../paths.js";
 const BUNDLE = resolve(sharedDir(), "corpus", "gvisor", "history", "g3doc-history.bundle");
 
 /** The rules whose fixes the maintainers' formatter also makes. */
-export const FORMATTER_RULES = ["line-length", "list-marker", "trailing-whitespace", "blank-lines", "final-newline"];
+export const FORMATTER_RULES = [
+  "line-length",
+  "list-marker",
+  "trailing-whitespace",
+  "blank-lines",
+  "final-newline",
+];
 
 export type Kind = "identical" | "miss" | "formatter-mistake" | "editorial";
 
@@ -42,51 +48,63 @@ export type Kind = "identical" | "miss" | "formatter-mistake" | "editorial";
 export const KNOWN: Record<string, { kind: Exclude<Kind, "identical">; reason: string }> = {
   "c9336f53 g3doc/user_guide/fuse.md": {
     kind: "formatter-mistake",
-    reason: "the formatter turned the reference link `[FUSE] (Filesystem in Userspace)` into `[FUSE](Filesystem in Userspace)`, which is no link at all; every other line is identical",
+    reason:
+      "the formatter turned the reference link `[FUSE] (Filesystem in Userspace)` into `[FUSE](Filesystem in Userspace)`, which is no link at all; every other line is identical",
   },
   "4f167d0e g3doc/user_guide/tutorials/docker-in-gke-sandbox.md": {
     kind: "formatter-mistake",
-    reason: "a ```shell fence right after a paragraph line was wrapped into the paragraph as inline code",
+    reason:
+      "a ```shell fence right after a paragraph line was wrapped into the paragraph as inline code",
   },
   "250d00bf g3doc/user_guide/tutorials/cni.md": {
     kind: "formatter-mistake",
-    reason: "a ``` fence right after a paragraph line was wrapped into the paragraph as inline code",
+    reason:
+      "a ``` fence right after a paragraph line was wrapped into the paragraph as inline code",
   },
   "250d00bf g3doc/user_guide/tutorials/kubernetes.md": {
     kind: "formatter-mistake",
-    reason: "two ```yaml fences right after paragraph lines were wrapped into paragraphs, and YAML `---` lines became headings",
+    reason:
+      "two ```yaml fences right after paragraph lines were wrapped into paragraphs, and YAML `---` lines became headings",
   },
   "3a6dbe16 g3doc/user_guide/runtimeclass.md": {
     kind: "editorial",
-    reason: "a maintainer linked RuntimeClass, capitalised Kubernetes and added a link definition on import",
+    reason:
+      "a maintainer linked RuntimeClass, capitalised Kubernetes and added a link definition on import",
   },
   "250d00bf g3doc/user_guide/compatibility.md": {
     kind: "editorial",
-    reason: "the tools table was rewritten by hand on import (periods, centred columns, an mdformat-off block); the formatter also moved the paragraph after the list into the last list item",
+    reason:
+      "the tools table was rewritten by hand on import (periods, centred columns, an mdformat-off block); the formatter also moved the paragraph after the list into the last list item",
   },
   "daa7d59f g3doc/architecture_guide/resources.md": {
     kind: "miss",
-    reason: "the formatter broke the code span `runsc usage <container id>` across two lines; fix keeps code spans whole and moves it to the next line",
+    reason:
+      "the formatter broke the code span `runsc usage <container id>` across two lines; fix keeps code spans whole and moves it to the next line",
   },
   "30dfbd7a g3doc/user_guide/tutorials/docker-in-gvisor.md": {
     kind: "miss",
-    reason: "the formatter broke the code spans `--iptables=false --ip6tables=false` and `docker run --network=host` across lines; fix keeps code spans whole",
+    reason:
+      "the formatter broke the code spans `--iptables=false --ip6tables=false` and `docker run --network=host` across lines; fix keeps code spans whole",
   },
   "b167073a g3doc/user_guide/FAQ.md": {
     kind: "miss",
-    reason: "the formatter broke the code span `--security-opt label=type:container_engine_t` across two lines; fix keeps code spans whole",
+    reason:
+      "the formatter broke the code span `--security-opt label=type:container_engine_t` across two lines; fix keeps code spans whole",
   },
   "250d00bf g3doc/user_guide/filesystem.md": {
     kind: "miss",
-    reason: "the formatter broke the code span `docker cp` across two lines; fix keeps code spans whole",
+    reason:
+      "the formatter broke the code span `docker cp` across two lines; fix keeps code spans whole",
   },
   "a0c132e9 g3doc/user_guide/gpu.md": {
     kind: "miss",
-    reason: "the formatter escaped the parentheses in four link destinations (`Turing_\\(microarchitecture\\)`): the same URLs, and not a house-style fix; the list-marker padding around them matches",
+    reason:
+      "the formatter escaped the parentheses in four link destinations (`Turing_\\(microarchitecture\\)`): the same URLs, and not a house-style fix; the list-marker padding around them matches",
   },
   "250d00bf g3doc/architecture_guide/resources.md": {
     kind: "miss",
-    reason: "the formatter removed the blank line between the link definitions and the footnote definition `[^1]:`; no rule asks for that",
+    reason:
+      "the formatter removed the blank line between the link definitions and the footnote definition `[^1]:`; no rule asks for that",
   },
 };
 
@@ -167,7 +185,8 @@ export interface Merge {
 
 /** Merges of outside pull requests, and the docs each changed that mainline left alone since the merge base. */
 export function formatterMerges(clone: string): Merge[] {
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: clone, encoding: "utf8", maxBuffer: 256 << 20 });
+  const git = (...a: string[]) =>
+    execFileSync("git", a, { cwd: clone, encoding: "utf8", maxBuffer: 256 << 20 });
   const out: Merge[] = [];
   for (const m of git("log", "--merges", "--format=%H").trim().split("\n").filter(Boolean)) {
     const [p1, p2] = git("rev-parse", `${m}^1`, `${m}^2`).trim().split("\n");
@@ -194,7 +213,8 @@ async function main(): Promise<void> {
   const jsonAt = process.argv.indexOf("--json");
   const jsonFile = jsonAt >= 0 ? process.argv[jsonAt + 1] : undefined;
   const verbose = process.argv.includes("--verbose");
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: clone, encoding: "utf8", maxBuffer: 256 << 20 });
+  const git = (...a: string[]) =>
+    execFileSync("git", a, { cwd: clone, encoding: "utf8", maxBuffer: 256 << 20 });
   const config = resolveConfig({});
   const merges = formatterMerges(clone);
   const results: DocResult[] = [];
@@ -234,7 +254,8 @@ async function main(): Promise<void> {
         fix_changes_meaning: ours !== null,
         fixes: fixed.fixes,
       });
-      if (verbose && !identical) process.stdout.write(unifiedDiff(merged, fixed.text, `${merge.slice(0, 8)}/${path}`));
+      if (verbose && !identical)
+        process.stdout.write(unifiedDiff(merged, fixed.text, `${merge.slice(0, 8)}/${path}`));
     }
   }
   const ms = performance.now() - t0;
@@ -245,19 +266,33 @@ async function main(): Promise<void> {
   const meanLine = results.reduce((a, r) => a + r.line_match, 0) / Math.max(1, docs);
   const unsafe = results.filter((r) => r.fix_changes_meaning);
 
-  console.log(`fix --all (${FORMATTER_RULES.join(", ")}) on the pull-request tips of ${merges.length} merges, ${docs} docs, compared with the merged text:`);
-  console.log(`  identical:                                           ${identical}/${docs} (${pct(identical, docs)})`);
-  console.log(`  identical, formatter mistakes left out:              ${identical}/${docs - mistakes} (${pct(identical, docs - mistakes)})`);
-  console.log(`  identical, formatter mistakes and human edits out:   ${identical}/${docs - mistakes - editorial} (${pct(identical, docs - mistakes - editorial)})`);
-  console.log(`  changed lines matched (mean over docs):              ${(100 * meanLine).toFixed(1)}%`);
+  console.log(
+    `fix --all (${FORMATTER_RULES.join(", ")}) on the pull-request tips of ${merges.length} merges, ${docs} docs, compared with the merged text:`,
+  );
+  console.log(
+    `  identical:                                           ${identical}/${docs} (${pct(identical, docs)})`,
+  );
+  console.log(
+    `  identical, formatter mistakes left out:              ${identical}/${docs - mistakes} (${pct(identical, docs - mistakes)})`,
+  );
+  console.log(
+    `  identical, formatter mistakes and human edits out:   ${identical}/${docs - mistakes - editorial} (${pct(identical, docs - mistakes - editorial)})`,
+  );
+  console.log(
+    `  changed lines matched (mean over docs):              ${(100 * meanLine).toFixed(1)}%`,
+  );
   console.log(`  fixes that changed a doc's meaning:                  ${unsafe.length}`);
   console.log(`  time: ${(ms / 1000).toFixed(1)} s`);
   const misses = results.filter((r) => !r.identical);
   if (misses.length > 0) {
     console.log("\nNot identical:");
-    for (const r of misses) console.log(`  ${r.kind.padEnd(17)} ${r.merge.slice(0, 8)} ${r.path} (lines matched ${(100 * r.line_match).toFixed(0)}%): ${r.reason}`);
+    for (const r of misses)
+      console.log(
+        `  ${r.kind.padEnd(17)} ${r.merge.slice(0, 8)} ${r.path} (lines matched ${(100 * r.line_match).toFixed(0)}%): ${r.reason}`,
+      );
   }
-  for (const r of unsafe) console.log(`ERROR: the fix changed the meaning of ${r.merge.slice(0, 8)} ${r.path}`);
+  for (const r of unsafe)
+    console.log(`ERROR: the fix changed the meaning of ${r.merge.slice(0, 8)} ${r.path}`);
   if (jsonFile) {
     writeFileSync(
       jsonFile,

@@ -31,8 +31,12 @@ async function main(): Promise<void> {
   const jsonFile = arg("--json");
   const dir = mkdtempSync(join(tmpdir(), "g3doc-review-replay-"));
   execFileSync("git", ["clone", "-q", BUNDLE, dir]);
-  const git = (...a: string[]) => execFileSync("git", a, { cwd: dir, encoding: "utf8", maxBuffer: 64 << 20 });
-  const commits = git("log", "--reverse", "--no-merges", "--format=%H", "--", "*.md").trim().split("\n").filter(Boolean);
+  const git = (...a: string[]) =>
+    execFileSync("git", a, { cwd: dir, encoding: "utf8", maxBuffer: 64 << 20 });
+  const commits = git("log", "--reverse", "--no-merges", "--format=%H", "--", "*.md")
+    .trim()
+    .split("\n")
+    .filter(Boolean);
   const config = resolveConfig({});
   const perRule = new Map<string, number>();
   const perRuleCommits = new Map<string, number>();
@@ -57,9 +61,14 @@ async function main(): Promise<void> {
       sampleList.set(f.rule, list);
     }
   }
-  console.log(`${reviewed} commits replayed (${commits.length} non-merge commits touch Markdown), engine ${Math.round(totalMs)} ms in all`);
+  console.log(
+    `${reviewed} commits replayed (${commits.length} non-merge commits touch Markdown), engine ${Math.round(totalMs)} ms in all`,
+  );
   console.log("rule                 findings  commits");
-  for (const [rule, n] of [...perRule].sort((a, b) => b[1] - a[1])) console.log(`${rule.padEnd(20)} ${String(n).padStart(8)}  ${String(perRuleCommits.get(rule)).padStart(7)}`);
+  for (const [rule, n] of [...perRule].sort((a, b) => b[1] - a[1]))
+    console.log(
+      `${rule.padEnd(20)} ${String(n).padStart(8)}  ${String(perRuleCommits.get(rule)).padStart(7)}`,
+    );
   if (samples > 0) {
     for (const [rule, list] of sampleList) {
       if (onlyRule && rule !== onlyRule) continue;
@@ -69,11 +78,24 @@ async function main(): Promise<void> {
         const { commit, f } = list[i];
         console.log(`${commit.slice(0, 10)} ${f.path}:${f.line}:${f.column} ${f.message}`);
         console.log(`    > ${(f.lineText ?? "").slice(0, 160)}`);
-        if (f.suggestion !== null) console.log(`    suggestion: ${f.suggestion.split("\n").join(" / ").slice(0, 200)}`);
+        if (f.suggestion !== null)
+          console.log(`    suggestion: ${f.suggestion.split("\n").join(" / ").slice(0, 200)}`);
       }
     }
   }
-  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ commits: reviewed, perRule: Object.fromEntries(perRule), perRuleCommits: Object.fromEntries(perRuleCommits) }, null, 2));
+  if (jsonFile)
+    writeFileSync(
+      jsonFile,
+      JSON.stringify(
+        {
+          commits: reviewed,
+          perRule: Object.fromEntries(perRule),
+          perRuleCommits: Object.fromEntries(perRuleCommits),
+        },
+        null,
+        2,
+      ),
+    );
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -35,7 +35,10 @@ export function namedFiles(build: string): string[] {
   return [...build.matchAll(/"([^"/\s]+\.(?:png|svg|md))"/g)].map((m) => m[1]);
 }
 
-const PNG_PLACEHOLDER = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082", "hex");
+const PNG_PLACEHOLDER = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082",
+  "hex",
+);
 
 async function writeSide(repo: string, side: "base" | "head", opts: SeedOptions): Promise<void> {
   const root = join(SEED_DIR, side);
@@ -51,11 +54,19 @@ async function writeSide(repo: string, side: "base" | "head", opts: SeedOptions)
     for (const name of namedFiles(await readFile(join(root, build), "utf8"))) {
       const rel = posix.join(folder, name);
       if (files.includes(rel)) continue;
-      if (side === "head" && rel === "g3doc/architecture_guide/security.png" && !opts.withImage) continue;
+      if (side === "head" && rel === "g3doc/architecture_guide/security.png" && !opts.withImage)
+        continue;
       const target = join(repo, rel);
       await mkdir(dirname(target), { recursive: true });
       const title = name.replace(/\.md$/, "").replace(/[_-]/g, " ");
-      await writeFile(target, name.endsWith(".png") ? PNG_PLACEHOLDER : name.endsWith(".svg") ? `<svg xmlns="http://www.w3.org/2000/svg"/>\n` : `# ${title}\n`);
+      await writeFile(
+        target,
+        name.endsWith(".png")
+          ? PNG_PLACEHOLDER
+          : name.endsWith(".svg")
+            ? `<svg xmlns="http://www.w3.org/2000/svg"/>\n`
+            : `# ${title}\n`,
+      );
     }
   }
   if (side === "head") {
@@ -70,7 +81,15 @@ function run(repo: string, args: string[]): void {
   execFileSync("git", args, {
     cwd: repo,
     stdio: "ignore",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Seed", GIT_AUTHOR_EMAIL: "seed@example.com", GIT_COMMITTER_NAME: "Seed", GIT_COMMITTER_EMAIL: "seed@example.com", GIT_AUTHOR_DATE: "2020-05-15T20:03:54-07:00", GIT_COMMITTER_DATE: "2020-05-15T20:03:54-07:00" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "Seed",
+      GIT_AUTHOR_EMAIL: "seed@example.com",
+      GIT_COMMITTER_NAME: "Seed",
+      GIT_COMMITTER_EMAIL: "seed@example.com",
+      GIT_AUTHOR_DATE: "2020-05-15T20:03:54-07:00",
+      GIT_COMMITTER_DATE: "2020-05-15T20:03:54-07:00",
+    },
   });
 }
 
@@ -83,7 +102,21 @@ export async function buildSeedRepo(opts: SeedOptions = {}, dir?: string): Promi
   run(repo, ["commit", "-q", "-m", "Base: before gVisor 420b791a3d"]);
   // The head side replaces the base files.
   run(repo, ["rm", "-q", "-r", "--cached", "."]);
-  execFileSync("find", [repo, "-mindepth", "1", "-maxdepth", "1", "!", "-name", ".git", "-exec", "rm", "-rf", "{}", "+"]);
+  execFileSync("find", [
+    repo,
+    "-mindepth",
+    "1",
+    "-maxdepth",
+    "1",
+    "!",
+    "-name",
+    ".git",
+    "-exec",
+    "rm",
+    "-rf",
+    "{}",
+    "+",
+  ]);
   await writeSide(repo, "head", opts);
   run(repo, ["add", "-A"]);
   run(repo, ["commit", "-q", "-m", "Minor formatting updates for gvisor.dev."]);

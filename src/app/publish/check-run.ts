@@ -13,7 +13,8 @@ export const CHECK_NAME = "g3doc-review";
 export const SUMMARY_LIMIT = 65535;
 export const ANNOTATIONS_PER_REQUEST = 50;
 
-export type Conclusion = "success" | "failure" | "neutral" | "cancelled" | "action_required" | "skipped" | "timed_out";
+export type Conclusion =
+  "success" | "failure" | "neutral" | "cancelled" | "action_required" | "skipped" | "timed_out";
 
 export interface Annotation {
   path: string;
@@ -26,7 +27,11 @@ export interface Annotation {
   raw_details?: string;
 }
 
-const LEVEL: Record<Severity, Annotation["annotation_level"]> = { error: "failure", warning: "warning", notice: "notice" };
+const LEVEL: Record<Severity, Annotation["annotation_level"]> = {
+  error: "failure",
+  warning: "warning",
+  notice: "notice",
+};
 
 export function annotationsFor(findings: Finding[]): Annotation[] {
   return findings.map((f) => {
@@ -39,22 +44,34 @@ export function annotationsFor(findings: Finding[]): Annotation[] {
       message: f.message.slice(0, 60000),
     };
     if (f.endLine === f.line && f.column > 0) a.start_column = f.column;
-    if (f.suggestion !== null) a.raw_details = `Suggested replacement for line${f.endLine > f.line ? `s ${f.line}-${f.endLine}` : ` ${f.line}`}:\n${f.suggestion}`.slice(0, 60000);
+    if (f.suggestion !== null)
+      a.raw_details =
+        `Suggested replacement for line${f.endLine > f.line ? `s ${f.line}-${f.endLine}` : ` ${f.line}`}:\n${f.suggestion}`.slice(
+          0,
+          60000,
+        );
     return a;
   });
 }
 
 /** failure when a finding is at or above `failOn`; with `never`, neutral when errors remain. */
 export function conclusionFor(findings: Finding[], failOn: Severity | "never"): Conclusion {
-  if (failOn === "never") return findings.some((f) => f.severity === "error") ? "neutral" : "success";
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? "failure" : "success";
+  if (failOn === "never")
+    return findings.some((f) => f.severity === "error") ? "neutral" : "success";
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
+    ? "failure"
+    : "success";
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function countsText(findings: Finding[]): string {
   const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  const parts = [plural(n("error"), "error"), plural(n("warning"), "warning"), plural(n("notice"), "notice")];
+  const parts = [
+    plural(n("error"), "error"),
+    plural(n("warning"), "warning"),
+    plural(n("notice"), "notice"),
+  ];
   return parts.join(", ");
 }
 
@@ -87,8 +104,12 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
       : `g3doc-review found ${countsText(findings)} in the docs this pull request changes (at ${input.headSha.slice(0, 7)}).`,
   );
   const said: string[] = [];
-  if (input.commented > 0) said.push(`${plural(input.commented, "new review comment")}${input.reviewUrl ? ` ([review](${input.reviewUrl}))` : ""}`);
-  if (input.alreadyCommented > 0) said.push(`${plural(input.alreadyCommented, "finding")} already commented on earlier`);
+  if (input.commented > 0)
+    said.push(
+      `${plural(input.commented, "new review comment")}${input.reviewUrl ? ` ([review](${input.reviewUrl}))` : ""}`,
+    );
+  if (input.alreadyCommented > 0)
+    said.push(`${plural(input.alreadyCommented, "finding")} already commented on earlier`);
   if (input.resolved > 0) said.push(`${plural(input.resolved, "fixed thread")} resolved`);
   if (said.length > 0) head.push("", `This run: ${said.join("; ")}.`);
 
@@ -100,7 +121,8 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
       rules.set(f.rule, r);
     }
     head.push("", "| Rule | Errors | Warnings | Notices |", "| --- | ---: | ---: | ---: |");
-    for (const [rule, c] of [...rules].sort((a, b) => (a[0] < b[0] ? -1 : 1))) head.push(`| ${codeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`);
+    for (const [rule, c] of [...rules].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+      head.push(`| ${codeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`);
 
     const files = new Map<string, Finding[]>();
     for (const f of findings) files.set(f.path, [...(files.get(f.path) ?? []), f]);
@@ -111,7 +133,8 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
       const shown = lines.slice(0, 12).join(", ") + (lines.length > 12 ? ", …" : "");
       head.push(`| ${codeSpan(path).replace(/\|/g, "\\|")} | ${fs.length} | ${shown} |`);
     }
-    if (rows.length > MAX_TABLE_ROWS) head.push(`| …and ${plural(rows.length - MAX_TABLE_ROWS, "more file")} | | |`);
+    if (rows.length > MAX_TABLE_ROWS)
+      head.push(`| …and ${plural(rows.length - MAX_TABLE_ROWS, "more file")} | | |`);
   }
 
   const items: string[] = [];
@@ -121,7 +144,8 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
     for (const n of input.notCommented) {
       const f = n.finding;
       let item = `- ${codeSpan(`${f.path}:${f.line}`)} **${f.severity}** ${codeSpan(f.rule)}: ${escapeMarkdown(f.message)} _(${n.reason})_`;
-      if (f.suggestion !== null) item += `\n\n  Suggested replacement:\n\n${fencedBlock(f.suggestion).replace(/^/gm, "  ")}\n`;
+      if (f.suggestion !== null)
+        item += `\n\n  Suggested replacement:\n\n${fencedBlock(f.suggestion).replace(/^/gm, "  ")}\n`;
       items.push(item);
     }
   }
@@ -170,23 +194,39 @@ export class CheckRun {
     const data = await this.create({
       status: "in_progress",
       started_at: new Date().toISOString(),
-      output: { title: "Reviewing the changed docs", summary: "g3doc-review is reading the change." },
+      output: {
+        title: "Reviewing the changed docs",
+        summary: "g3doc-review is reading the change.",
+      },
     });
     this.id = data.id;
     this.htmlUrl = data.html_url ?? undefined;
   }
 
   /** Creates the run; after a failed attempt, adopts the run GitHub made anyway (by external_id), else tries again. */
-  private async create(fields: Record<string, unknown>): Promise<{ id: number; html_url?: string | null }> {
+  private async create(
+    fields: Record<string, unknown>,
+  ): Promise<{ id: number; html_url?: string | null }> {
     const attempts = 3;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { data } = await this.octokit.rest.checks.create({ owner: this.owner, repo: this.repo, name: CHECK_NAME, head_sha: this.headSha, external_id: this.externalId, ...(fields as object) } as any);
+        const { data } = await this.octokit.rest.checks.create({
+          owner: this.owner,
+          repo: this.repo,
+          name: CHECK_NAME,
+          head_sha: this.headSha,
+          external_id: this.externalId,
+          ...(fields as object),
+        } as any);
         return data;
       } catch (err) {
         const status = (err as { status?: number }).status;
         // A 4xx other than a rate limit means GitHub did not create it; anything else may have.
-        if (attempt >= attempts || (status !== undefined && status < 500 && status !== 403 && status !== 429)) throw err;
+        if (
+          attempt >= attempts ||
+          (status !== undefined && status < 500 && status !== 403 && status !== 429)
+        )
+          throw err;
         const found = await this.lookup().catch(() => undefined);
         if (found) return found;
       }
@@ -195,7 +235,14 @@ export class CheckRun {
 
   /** The app's runs on this commit: returns ours (by external_id) if GitHub made it; notes the other in-progress ones. */
   private async lookup(): Promise<{ id: number; html_url?: string | null } | undefined> {
-    const { data } = await this.octokit.rest.checks.listForRef({ owner: this.owner, repo: this.repo, ref: this.headSha, check_name: CHECK_NAME, filter: "all", per_page: 100 });
+    const { data } = await this.octokit.rest.checks.listForRef({
+      owner: this.owner,
+      repo: this.repo,
+      ref: this.headSha,
+      check_name: CHECK_NAME,
+      filter: "all",
+      per_page: 100,
+    });
     let mine: { id: number; html_url?: string | null } | undefined;
     for (const run of data.check_runs) {
       if (run.head_sha !== this.headSha || run.name !== CHECK_NAME) continue;
@@ -217,14 +264,22 @@ export class CheckRun {
         status: "completed",
         conclusion: "cancelled",
         completed_at: new Date().toISOString(),
-        output: { title: "Replaced by another run", summary: `This run was left behind by a failed request; check run ${this.id ?? "?"} has the result.` },
+        output: {
+          title: "Replaced by another run",
+          summary: `This run was left behind by a failed request; check run ${this.id ?? "?"} has the result.`,
+        },
       });
       this.strays.delete(id);
     }
   }
 
   /** Completes the run; annotations past the first 50 follow in further updates. */
-  async complete(conclusion: Conclusion, title: string, summary: string, annotations: Annotation[] = []): Promise<void> {
+  async complete(
+    conclusion: Conclusion,
+    title: string,
+    summary: string,
+    annotations: Annotation[] = [],
+  ): Promise<void> {
     const output = { title: title.slice(0, 1000), summary: summary.slice(0, SUMMARY_LIMIT) };
     const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);
     const completion = {
@@ -238,11 +293,24 @@ export class CheckRun {
       this.id = data.id;
       this.htmlUrl = data.html_url ?? undefined;
       // Adopted a run made in progress by an earlier attempt: complete it.
-      if ((data as { status?: string }).status !== undefined && (data as { status?: string }).status !== "completed") {
-        await this.octokit.rest.checks.update({ owner: this.owner, repo: this.repo, check_run_id: this.id, ...completion });
+      if (
+        (data as { status?: string }).status !== undefined &&
+        (data as { status?: string }).status !== "completed"
+      ) {
+        await this.octokit.rest.checks.update({
+          owner: this.owner,
+          repo: this.repo,
+          check_run_id: this.id,
+          ...completion,
+        });
       }
     } else {
-      await this.octokit.rest.checks.update({ owner: this.owner, repo: this.repo, check_run_id: this.id, ...completion });
+      await this.octokit.rest.checks.update({
+        owner: this.owner,
+        repo: this.repo,
+        check_run_id: this.id,
+        ...completion,
+      });
     }
     this.completed = true;
     await this.completeStrays();

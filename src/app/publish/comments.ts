@@ -41,14 +41,21 @@ export interface ReviewPlan {
   stale: ReviewThread[];
 }
 
-export type Anchor = { line: number; startLine?: number; withSuggestion: boolean; note?: string } | { reason: string };
+export type Anchor =
+  { line: number; startLine?: number; withSuggestion: boolean; note?: string } | { reason: string };
 
 /** Where a finding can be commented on, from the file's diff. */
 export function anchorFor(f: Finding, diff: FileDiff | undefined): Anchor {
   if (!diff) return { reason: "the file is not in the pull request's diff" };
-  if (diff.wholeFile) return { reason: "GitHub gave no diff for this file (binary or too large), so no line can take a comment" };
+  if (diff.wholeFile)
+    return {
+      reason:
+        "GitHub gave no diff for this file (binary or too large), so no line can take a comment",
+    };
   if (f.suggestion !== null && hunkHolding(diff, f.line, f.endLine)) {
-    return f.endLine > f.line ? { startLine: f.line, line: f.endLine, withSuggestion: true } : { line: f.line, withSuggestion: true };
+    return f.endLine > f.line
+      ? { startLine: f.line, line: f.endLine, withSuggestion: true }
+      : { line: f.line, withSuggestion: true };
   }
   const first = firstCommentableLine(diff, f.line, f.endLine);
   if (first === undefined) {
@@ -56,16 +63,30 @@ export function anchorFor(f: Finding, diff: FileDiff | undefined): Anchor {
     return { reason: `${where} outside the pull request's diff` };
   }
   if (f.suggestion !== null) {
-    return { line: first, withSuggestion: false, note: "The suggested change spans lines outside this pull request's diff, so it is in the check run summary instead." };
+    return {
+      line: first,
+      withSuggestion: false,
+      note: "The suggested change spans lines outside this pull request's diff, so it is in the check run summary instead.",
+    };
   }
   // A multi-line finding without a suggestion: mark its whole range when one hunk holds it.
-  if (f.endLine > f.line && hunkHolding(diff, f.line, f.endLine)) return { startLine: f.line, line: f.endLine, withSuggestion: false };
+  if (f.endLine > f.line && hunkHolding(diff, f.line, f.endLine))
+    return { startLine: f.line, line: f.endLine, withSuggestion: false };
   return { line: first, withSuggestion: false };
 }
 
-export function commentBody(f: Finding, fp: string, withSuggestion: boolean, note?: string, riders: readonly Finding[] = []): string {
+export function commentBody(
+  f: Finding,
+  fp: string,
+  withSuggestion: boolean,
+  note?: string,
+  riders: readonly Finding[] = [],
+): string {
   const parts = [`**${f.severity}** ${codeSpan(f.rule)}: ${escapeMarkdown(f.message)}`];
-  for (const r of riders) parts.push(`**${r.severity}** ${codeSpan(r.rule)} (line ${r.line}): ${escapeMarkdown(r.message)}`);
+  for (const r of riders)
+    parts.push(
+      `**${r.severity}** ${codeSpan(r.rule)} (line ${r.line}): ${escapeMarkdown(r.message)}`,
+    );
   if (withSuggestion && f.suggestion !== null) parts.push(fencedBlock(f.suggestion, "suggestion"));
   if (note) parts.push(`_${note}_`);
   parts.push(fingerprintMarker(fp));
@@ -74,7 +95,10 @@ export function commentBody(f: Finding, fp: string, withSuggestion: boolean, not
 
 /** Most severe first, then by place, so the comment budget goes to what matters. */
 function byImportance(a: Finding, b: Finding): number {
-  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line);
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line)
+  );
 }
 
 /**
@@ -83,12 +107,17 @@ function byImportance(a: Finding, b: Finding): number {
  * suggestions become one over the union of their ranges (src/core/fix/merge.ts);
  * its first finding carries it, and the others ride along in its comment.
  */
-export function mergeOverlapping(findings: readonly Finding[], texts: ReadonlyMap<string, string>, limit: number): { findings: Finding[]; riders: Map<Finding, Finding[]> } {
+export function mergeOverlapping(
+  findings: readonly Finding[],
+  texts: ReadonlyMap<string, string>,
+  limit: number,
+): { findings: Finding[]; riders: Map<Finding, Finding[]> } {
   const riders = new Map<Finding, Finding[]>();
   const replaced = new Map<Finding, Finding>();
   const dropped = new Set<Finding>();
   const byPath = new Map<string, Finding[]>();
-  for (const f of findings) if (f.suggestion !== null) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+  for (const f of findings)
+    if (f.suggestion !== null) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
   for (const [path, fs] of byPath) {
     const text = texts.get(path);
     if (fs.length < 2 || text === undefined) continue;
@@ -102,7 +131,8 @@ export function mergeOverlapping(findings: readonly Finding[], texts: ReadonlyMa
       for (const r of rest) dropped.add(r);
     }
     // A fix that collided with another comes back on the next review; it is still reported, without its suggestion.
-    for (const f of fs) if (!carried.has(f) && !dropped.has(f)) replaced.set(f, { ...f, suggestion: null });
+    for (const f of fs)
+      if (!carried.has(f) && !dropped.has(f)) replaced.set(f, { ...f, suggestion: null });
   }
   const out = findings.filter((f) => !dropped.has(f)).map((f) => replaced.get(f) ?? f);
   return { findings: out, riders };
@@ -116,7 +146,12 @@ export interface PlanOptions {
   reviewed?: (path: string) => boolean;
 }
 
-export function planReview(findings: Finding[], diffs: ReadonlyMap<string, FileDiff>, threads: ReviewThread[], options: PlanOptions): ReviewPlan {
+export function planReview(
+  findings: Finding[],
+  diffs: ReadonlyMap<string, FileDiff>,
+  threads: ReviewThread[],
+  options: PlanOptions,
+): ReviewPlan {
   const existing = new Map<string, number>();
   for (const t of threads) existing.set(t.fingerprint, (existing.get(t.fingerprint) ?? 0) + 1);
   const current = new Map<string, number>();
@@ -138,7 +173,11 @@ export function planReview(findings: Finding[], diffs: ReadonlyMap<string, FileD
       continue;
     }
     if (plan.comments.length >= options.maxComments) {
-      for (const x of [f, ...riders]) plan.notCommented.push({ finding: x, reason: `over the limit of ${options.maxComments} comments per review` });
+      for (const x of [f, ...riders])
+        plan.notCommented.push({
+          finding: x,
+          reason: `over the limit of ${options.maxComments} comments per review`,
+        });
       continue;
     }
     plan.comments.push({
@@ -150,7 +189,12 @@ export function planReview(findings: Finding[], diffs: ReadonlyMap<string, FileD
       withSuggestion: anchor.withSuggestion,
       body: commentBody(f, fp, anchor.withSuggestion, anchor.note, riders),
     });
-    if (!anchor.withSuggestion && f.suggestion !== null) plan.notCommented.push({ finding: f, reason: "its suggested change spans lines outside the diff", commentedWithoutSuggestion: true });
+    if (!anchor.withSuggestion && f.suggestion !== null)
+      plan.notCommented.push({
+        finding: f,
+        reason: "its suggested change spans lines outside the diff",
+        commentedWithoutSuggestion: true,
+      });
   }
 
   // Threads beyond the number of findings that still carry their fingerprint are stale.

@@ -28,9 +28,17 @@ export interface PostedReview {
 }
 
 function apiComment(c: PlannedComment) {
-  const body = c.body.length > BODY_LIMIT ? c.body.slice(0, BODY_LIMIT - 20) + "\n\n(truncated)" : c.body;
+  const body =
+    c.body.length > BODY_LIMIT ? c.body.slice(0, BODY_LIMIT - 20) + "\n\n(truncated)" : c.body;
   return c.startLine !== undefined && c.startLine < c.line
-    ? { path: c.path, body, line: c.line, side: "RIGHT", start_line: c.startLine, start_side: "RIGHT" }
+    ? {
+        path: c.path,
+        body,
+        line: c.line,
+        side: "RIGHT",
+        start_line: c.startLine,
+        start_side: "RIGHT",
+      }
     : { path: c.path, body, line: c.line, side: "RIGHT" };
 }
 
@@ -43,8 +51,17 @@ export async function postReview(
   options: { maxProbes?: number; bodyFor?: (rejected: PlannedComment[]) => string } = {},
 ): Promise<PostedReview> {
   const maxProbes = options.maxProbes ?? 16;
-  const base = { owner: pull.owner, repo: pull.repo, pull_number: pull.number, commit_id: pull.headSha };
-  const create = (comments: PlannedComment[], event: ReviewToPost["event"] | undefined, body: string) =>
+  const base = {
+    owner: pull.owner,
+    repo: pull.repo,
+    pull_number: pull.number,
+    commit_id: pull.headSha,
+  };
+  const create = (
+    comments: PlannedComment[],
+    event: ReviewToPost["event"] | undefined,
+    body: string,
+  ) =>
     octokit.rest.pulls.createReview({
       ...base,
       body: body.length > BODY_LIMIT ? body.slice(0, BODY_LIMIT - 20) + "\n\n(truncated)" : body,
@@ -65,7 +82,12 @@ export async function postReview(
     probes++;
     try {
       const { data } = await create(comments, undefined, "");
-      await octokit.rest.pulls.deletePendingReview({ owner: pull.owner, repo: pull.repo, pull_number: pull.number, review_id: data.id });
+      await octokit.rest.pulls.deletePendingReview({
+        owner: pull.owner,
+        repo: pull.repo,
+        pull_number: pull.number,
+        review_id: data.id,
+      });
       return true;
     } catch (err) {
       if (is422(err)) return false;
@@ -101,7 +123,11 @@ export async function postReview(
   for (const [comments, event] of attempts) {
     const rejected = review.comments.filter((c) => !comments.includes(c));
     try {
-      const { data } = await create(comments, event, options.bodyFor ? options.bodyFor(rejected) : review.body);
+      const { data } = await create(
+        comments,
+        event,
+        options.bodyFor ? options.bodyFor(rejected) : review.body,
+      );
       return { id: data.id, url: data.html_url, posted: comments, rejected, probes };
     } catch (err) {
       if (!is422(err)) throw err;

@@ -30,11 +30,17 @@ interface ThreadNode {
   id: string;
   isResolved: boolean;
   path: string;
-  comments: { totalCount: number; nodes: { body: string; author: { login: string; __typename: string } | null }[] };
+  comments: {
+    totalCount: number;
+    nodes: { body: string; author: { login: string; __typename: string } | null }[];
+  };
 }
 
 interface ThreadPage {
-  reviewThreads: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: ThreadNode[] };
+  reviewThreads: {
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: ThreadNode[];
+  };
 }
 
 const COMMENTS_PER_THREAD = 20;
@@ -59,7 +65,9 @@ export function appThreads(nodes: ThreadNode[]): ReviewThread[] {
     if (!first || first.author?.__typename !== "Bot") continue;
     const fp = fingerprintIn(first.body);
     if (!fp) continue;
-    const othersReplied = t.comments.totalCount > t.comments.nodes.length || rest.some((c) => c.author?.login !== first.author?.login);
+    const othersReplied =
+      t.comments.totalCount > t.comments.nodes.length ||
+      rest.some((c) => c.author?.login !== first.author?.login);
     out.push({ id: t.id, path: t.path, isResolved: t.isResolved, fingerprint: fp, othersReplied });
   }
   return out;
@@ -114,7 +122,11 @@ export class ThreadLister {
 }
 
 /** Replies "Fixed in <sha>." to each thread and resolves it: one mutation per 25 threads. */
-export async function resolveThreads(octokit: Octokit, threads: ReviewThread[], headSha: string): Promise<number> {
+export async function resolveThreads(
+  octokit: Octokit,
+  threads: ReviewThread[],
+  headSha: string,
+): Promise<number> {
   let done = 0;
   const body = `Fixed in ${headSha.slice(0, 7)}.`;
   for (let i = 0; i < threads.length; i += 25) {
@@ -126,8 +138,12 @@ export async function resolveThreads(octokit: Octokit, threads: ReviewThread[], 
       defs.push(`$t${j}: ID!`);
       vars[`t${j}`] = t.id;
       // Top-level mutation fields run in order: the reply lands before the thread closes.
-      fields.push(`r${j}: addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $t${j}, body: $body }) { comment { id } }`);
-      fields.push(`s${j}: resolveReviewThread(input: { threadId: $t${j} }) { thread { id isResolved } }`);
+      fields.push(
+        `r${j}: addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $t${j}, body: $body }) { comment { id } }`,
+      );
+      fields.push(
+        `s${j}: resolveReviewThread(input: { threadId: $t${j} }) { thread { id isResolved } }`,
+      );
     });
     await octokit.graphql(`mutation(${defs.join(", ")}) {\n  ${fields.join("\n  ")}\n}`, vars);
     done += chunk.length;

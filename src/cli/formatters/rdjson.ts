@@ -10,7 +10,11 @@ import type { ReportInput } from "./index.js";
 import { TOOL_HOME, TOOL_NAME } from "./sarif.js";
 
 type RdSeverity = "ERROR" | "WARNING" | "INFO";
-const SEVERITY: Record<Severity, RdSeverity> = { error: "ERROR", warning: "WARNING", notice: "INFO" };
+const SEVERITY: Record<Severity, RdSeverity> = {
+  error: "ERROR",
+  warning: "WARNING",
+  notice: "INFO",
+};
 
 interface RdPosition {
   line: number;
@@ -35,12 +39,23 @@ export function byteColumn(lineText: string | undefined, column: number): number
 function diagnostic(f: Finding): RdDiagnostic {
   const d: RdDiagnostic = {
     message: f.message,
-    location: { path: f.path, range: { start: { line: f.line, column: byteColumn(f.lineText, f.column) }, end: { line: f.endLine } } },
+    location: {
+      path: f.path,
+      range: {
+        start: { line: f.line, column: byteColumn(f.lineText, f.column) },
+        end: { line: f.endLine },
+      },
+    },
     severity: SEVERITY[f.severity],
     code: { value: f.rule, url: docsUrl(f.rule) },
   };
   if (f.suggestion !== null) {
-    d.suggestions = [{ range: { start: { line: f.line, column: 1 }, end: { line: f.endLine + 1, column: 1 } }, text: f.suggestion + "\n" }];
+    d.suggestions = [
+      {
+        range: { start: { line: f.line, column: 1 }, end: { line: f.endLine + 1, column: 1 } },
+        text: f.suggestion + "\n",
+      },
+    ];
   }
   return d;
 }
@@ -48,7 +63,8 @@ function diagnostic(f: Finding): RdDiagnostic {
 export function toRdjson(r: ReportInput) {
   // The result's severity is the default for diagnostics without one: the most severe reported, INFO when none.
   let top: Severity | null = null;
-  for (const f of r.findings) if (top === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[top]) top = f.severity;
+  for (const f of r.findings)
+    if (top === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[top]) top = f.severity;
   return {
     source: { name: TOOL_NAME, url: TOOL_HOME },
     severity: top ? SEVERITY[top] : "INFO",

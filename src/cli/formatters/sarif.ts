@@ -14,12 +14,18 @@ import type { ReportInput } from "./index.js";
 
 export const TOOL_NAME = "g3doc-review";
 /** The project's home page (the repository the rules doc lives in). */
-export const TOOL_HOME = RULES_DOC.includes("/blob/") ? RULES_DOC.slice(0, RULES_DOC.indexOf("/blob/")) : RULES_DOC;
+export const TOOL_HOME = RULES_DOC.includes("/blob/")
+  ? RULES_DOC.slice(0, RULES_DOC.indexOf("/blob/"))
+  : RULES_DOC;
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 /** The key of the fingerprint in `partialFingerprints`. */
 export const FINGERPRINT_KEY = "g3docReviewFingerprint/v1";
 
-const LEVEL: Record<Severity, Sarif.Result.level> = { error: "error", warning: "warning", notice: "note" };
+const LEVEL: Record<Severity, Sarif.Result.level> = {
+  error: "error",
+  warning: "warning",
+  notice: "note",
+};
 
 /** A repository-relative path as a relative URI reference (each segment percent-encoded). */
 export function pathToUri(path: string): string {
@@ -63,11 +69,21 @@ function result(f: Finding, ruleIndex: Map<string, number>): Sarif.Result {
   if (f.suggestion !== null) {
     res.fixes = [
       {
-        description: { text: f.endLine > f.line ? `Replace lines ${f.line}-${f.endLine}.` : `Replace line ${f.line}.` },
+        description: {
+          text:
+            f.endLine > f.line
+              ? `Replace lines ${f.line}-${f.endLine}.`
+              : `Replace line ${f.line}.`,
+        },
         artifactChanges: [
           {
             artifactLocation: { uri },
-            replacements: [{ deletedRegion: { startLine: f.line, endLine: f.endLine }, insertedContent: { text: f.suggestion } }],
+            replacements: [
+              {
+                deletedRegion: { startLine: f.line, endLine: f.endLine },
+                insertedContent: { text: f.suggestion },
+              },
+            ],
           },
         ],
       },
@@ -79,7 +95,9 @@ function result(f: Finding, ruleIndex: Map<string, number>): Sarif.Result {
 export function toSarif(r: ReportInput): Sarif.Log {
   const ruleIndex = new Map(RULES.map((rule, i) => [rule.id, i]));
   const run: Sarif.Run = {
-    tool: { driver: { name: TOOL_NAME, informationUri: TOOL_HOME, rules: RULES.map(ruleDescriptor) } },
+    tool: {
+      driver: { name: TOOL_NAME, informationUri: TOOL_HOME, rules: RULES.map(ruleDescriptor) },
+    },
     results: r.findings.map((f) => result(f, ruleIndex)),
     columnKind: "utf16CodeUnits",
     properties: { base: r.base, head: r.head },

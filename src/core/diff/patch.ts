@@ -53,7 +53,11 @@ export function touches(diff: FileDiff | undefined, line: number, endLine: numbe
 }
 
 /** The hunk that holds every line of line..endLine, if one does. */
-export function hunkHolding(diff: FileDiff | undefined, line: number, endLine: number): Hunk | undefined {
+export function hunkHolding(
+  diff: FileDiff | undefined,
+  line: number,
+  endLine: number,
+): Hunk | undefined {
   if (!diff || diff.wholeFile) return undefined;
   return diff.hunks.find((h) => h.start <= line && endLine <= h.end);
 }
@@ -64,7 +68,11 @@ export function isCommentable(diff: FileDiff | undefined, line: number): boolean
 }
 
 /** The first line of line..endLine that a review comment can sit on, if any. */
-export function firstCommentableLine(diff: FileDiff | undefined, line: number, endLine: number): number | undefined {
+export function firstCommentableLine(
+  diff: FileDiff | undefined,
+  line: number,
+  endLine: number,
+): number | undefined {
   for (let l = line; l <= endLine; l++) if (isCommentable(diff, l)) return l;
   return undefined;
 }

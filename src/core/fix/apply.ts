@@ -56,17 +56,28 @@ export function fixRuleIds(): string[] {
 export function protectedSignature(doc: Doc): string {
   const parts: string[] = [];
   const visit = (node: Nodes, flow: boolean) => {
-    if (node.type === "code") parts.push(`code\u0001${node.lang ?? ""}\u0001${node.meta ?? ""}\u0001${node.value}`);
-    else if (node.type === "table") parts.push(`table\u0001${(node as Table).align?.join(",") ?? ""}\u0001${(node as Table).children.map((r) => r.children.map((c) => toString(c)).join("\u0002")).join("\u0003")}`);
+    if (node.type === "code")
+      parts.push(`code\u0001${node.lang ?? ""}\u0001${node.meta ?? ""}\u0001${node.value}`);
+    else if (node.type === "table")
+      parts.push(
+        `table\u0001${(node as Table).align?.join(",") ?? ""}\u0001${(node as Table).children.map((r) => r.children.map((c) => toString(c)).join("\u0002")).join("\u0003")}`,
+      );
     else if (node.type === "html" && flow) parts.push(`html\u0001${node.value}`);
     else if (node.type === "yaml") parts.push(`yaml\u0001${node.value}`);
     if ("children" in node && node.type !== "table") {
-      const childFlow = node.type === "root" || node.type === "blockquote" || node.type === "listItem" || node.type === "footnoteDefinition" || node.type === "list";
+      const childFlow =
+        node.type === "root" ||
+        node.type === "blockquote" ||
+        node.type === "listItem" ||
+        node.type === "footnoteDefinition" ||
+        node.type === "list";
       for (const c of node.children as Nodes[]) visit(c, childFlow);
     }
   };
   visit(doc.tree, true);
-  const off = mdformatOffRanges(doc.lines).map((r) => doc.lines.slice(r.start - 1, r.end).join("\n"));
+  const off = mdformatOffRanges(doc.lines).map((r) =>
+    doc.lines.slice(r.start - 1, r.end).join("\n"),
+  );
   return [...parts, ...off.map((t) => `off\u0001${t}`)].join("\u0004");
 }
 
@@ -74,7 +85,8 @@ export function protectedSignature(doc: Doc): string {
 function allowed(doc: Doc, f: Finding): boolean {
   if (overlapsProtected(mdformatOffRanges(doc.lines), f.line, f.endLine)) return false;
   // Padding a list marker moves the item's code blocks with it (their content stays); others may not touch them.
-  if (f.rule !== "list-marker" && overlapsProtected(protectedRanges(doc), f.line, f.endLine)) return false;
+  if (f.rule !== "list-marker" && overlapsProtected(protectedRanges(doc), f.line, f.endLine))
+    return false;
   return true;
 }
 
@@ -99,7 +111,9 @@ class FixedChangeSet implements ChangeSet {
     this.base = inner.base;
     this.head = inner.head;
     this.filesTruncated = inner.filesTruncated;
-    this.files = inner.files.map((f) => (patches.has(f.path) ? { ...f, patch: patches.get(f.path)! } : f));
+    this.files = inner.files.map((f) =>
+      patches.has(f.path) ? { ...f, patch: patches.get(f.path)! } : f,
+    );
   }
 
   listPaths(side: Side): Promise<string[]> {
@@ -110,7 +124,8 @@ class FixedChangeSet implements ChangeSet {
     if (side === "base") return this.inner.read(paths, side);
     const rest = paths.filter((p) => !this.texts.has(p));
     const out = rest.length ? await this.inner.read(rest, side) : new Map<string, FileContent>();
-    for (const p of paths) if (this.texts.has(p)) out.set(p, { kind: "text", text: this.texts.get(p)! });
+    for (const p of paths)
+      if (this.texts.has(p)) out.set(p, { kind: "text", text: this.texts.get(p)! });
     return new Map(paths.map((p) => [p, out.get(p) ?? { kind: "missing" }]));
   }
 }
@@ -149,12 +164,19 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
       ].filter((f) => allowed(doc, f));
       const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
       const safe = suggestions.filter((m) => keepsProtected(doc, text, m));
-      if (pass === 0 && safe.length < suggestions.length) notes.push(`${path}: ${suggestions.length - safe.length} fix(es) left out because they would change a code block, a table or an HTML block.`);
+      if (pass === 0 && safe.length < suggestions.length)
+        notes.push(
+          `${path}: ${suggestions.length - safe.length} fix(es) left out because they would change a code block, a table or an HTML block.`,
+        );
       let next = applySuggestions(text, safe);
       const lastLine = doc.lines.length - (text.endsWith("\n") ? 1 : 0);
-      if (formatRules.has("final-newline") && (mode === "all" || touches(diff, lastLine, lastLine))) next = withFinalNewline(next);
+      if (formatRules.has("final-newline") && (mode === "all" || touches(diff, lastLine, lastLine)))
+        next = withFinalNewline(next);
       if (next === text) continue;
-      if (dropped.length > 0 && pass === (opts.maxPasses ?? 5) - 1) notes.push(`${path}: ${dropped.length} fix(es) overlapped others and were left for another run.`);
+      if (dropped.length > 0 && pass === (opts.maxPasses ?? 5) - 1)
+        notes.push(
+          `${path}: ${dropped.length} fix(es) overlapped others and were left for another run.`,
+        );
       const byRule = counts.get(path) ?? {};
       // A rule's finding and the formatter's for the same lines are one fix.
       const seen = new Set<string>();
@@ -166,7 +188,8 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
           byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
         }
       }
-      if (next !== applySuggestions(text, safe)) byRule["final-newline"] = (byRule["final-newline"] ?? 0) + 1;
+      if (next !== applySuggestions(text, safe))
+        byRule["final-newline"] = (byRule["final-newline"] ?? 0) + 1;
       counts.set(path, byRule);
       texts.set(path, next);
       changed = true;
@@ -175,7 +198,9 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
     // The next pass reviews the fixed text against the same base.
     const patches = new Map<string, string>();
     if (mode === "change") {
-      const need = cs.files.filter((f) => texts.has(f.path) && f.status !== "removed" && !baseTexts.has(f.path));
+      const need = cs.files.filter(
+        (f) => texts.has(f.path) && f.status !== "removed" && !baseTexts.has(f.path),
+      );
       if (need.length > 0) {
         const base = await cs.read(
           need.map((f) => f.previousPath ?? f.path),
@@ -186,7 +211,12 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
           baseTexts.set(f.path, f.status === "added" || !b || b.kind !== "text" ? "" : b.text);
         }
       }
-      for (const f of cs.files) if (texts.has(f.path) && baseTexts.has(f.path)) patches.set(f.path, unifiedDiff(baseTexts.get(f.path)!, texts.get(f.path)!, f.path, 0) || "");
+      for (const f of cs.files)
+        if (texts.has(f.path) && baseTexts.has(f.path))
+          patches.set(
+            f.path,
+            unifiedDiff(baseTexts.get(f.path)!, texts.get(f.path)!, f.path, 0) || "",
+          );
     }
     current = new FixedChangeSet(cs, texts, patches);
   }
@@ -196,7 +226,13 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
     const before = originals.get(path)!;
     if (before === after) continue;
     const byRule = counts.get(path) ?? {};
-    files.push({ path, before, after, fixes: Object.values(byRule).reduce((a, b) => a + b, 0), byRule });
+    files.push({
+      path,
+      before,
+      after,
+      fixes: Object.values(byRule).reduce((a, b) => a + b, 0),
+      byRule,
+    });
   }
   return { files, notes };
 }
@@ -214,13 +250,28 @@ export class TextChangeSet implements ChangeSet {
   }
 
   async read(paths: readonly string[], side: Side): Promise<Map<string, FileContent>> {
-    return new Map(paths.map((p) => [p, side === "head" && this.tree.has(p) ? { kind: "text", text: this.tree.get(p)! } : { kind: "missing" }]));
+    return new Map(
+      paths.map((p) => [
+        p,
+        side === "head" && this.tree.has(p)
+          ? { kind: "text", text: this.tree.get(p)! }
+          : { kind: "missing" },
+      ]),
+    );
   }
 }
 
 /** Fixes one doc held in memory, as `g3doc-review fix --all` would. */
-export async function fixText(path: string, text: string, config: Config, rules?: readonly string[]): Promise<{ text: string; fixes: number; notes: string[] }> {
-  const r = await fixDocs(new TextChangeSet(new Map([[path, text]])), config, { mode: "all", rules });
+export async function fixText(
+  path: string,
+  text: string,
+  config: Config,
+  rules?: readonly string[],
+): Promise<{ text: string; fixes: number; notes: string[] }> {
+  const r = await fixDocs(new TextChangeSet(new Map([[path, text]])), config, {
+    mode: "all",
+    rules,
+  });
   const f = r.files.find((x) => x.path === path);
   return { text: f ? f.after : text, fixes: f ? f.fixes : 0, notes: r.notes };
 }

@@ -14,8 +14,10 @@ function normalise(node: Nodes): Plain {
   const out: Plain = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === "position" || k === "children" || k === "data") continue;
-    if (k === "value" && typeof v === "string" && WHITESPACE_VALUES.has(node.type)) out[k] = v.replace(/\s+/g, " ");
-    else if (k === "spread") continue; // loose/tight lists are decided by blank lines, which fixes do not move
+    if (k === "value" && typeof v === "string" && WHITESPACE_VALUES.has(node.type))
+      out[k] = v.replace(/\s+/g, " ");
+    else if (k === "spread")
+      continue; // loose/tight lists are decided by blank lines, which fixes do not move
     else out[k] = v;
   }
   const data = (node.data ?? {}) as { id?: string };
@@ -26,7 +28,8 @@ function normalise(node: Nodes): Plain {
       const n = normalise(c);
       const prev = kids[kids.length - 1];
       // Adjacent text nodes read as one.
-      if (prev && prev.type === "text" && n.type === "text") prev.value = `${prev.value}${n.value}`.replace(/\s+/g, " ");
+      if (prev && prev.type === "text" && n.type === "text")
+        prev.value = `${prev.value}${n.value}`.replace(/\s+/g, " ");
       else kids.push(n);
     }
     out.children = kids;

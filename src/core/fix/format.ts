@@ -20,7 +20,13 @@ import { paragraphsOf, refillOf } from "./paragraphs.js";
 import { listItemsOf, padOf } from "./list-marker.js";
 import { protectedRanges, overlapsProtected } from "./regions.js";
 
-export const FORMAT_RULES = ["line-length", "list-marker", "trailing-whitespace", "blank-lines", "final-newline"] as const;
+export const FORMAT_RULES = [
+  "line-length",
+  "list-marker",
+  "trailing-whitespace",
+  "blank-lines",
+  "final-newline",
+] as const;
 export type FormatRule = (typeof FORMAT_RULES)[number];
 
 export interface FormatOptions {
@@ -31,7 +37,14 @@ export interface FormatOptions {
   wanted?: (start: number, end: number) => boolean;
 }
 
-function finding(doc: Doc, rule: string, start: number, end: number, lines: string[], message: string): Finding {
+function finding(
+  doc: Doc,
+  rule: string,
+  start: number,
+  end: number,
+  lines: string[],
+  message: string,
+): Finding {
   return {
     path: doc.path,
     line: start,
@@ -64,24 +77,55 @@ export function formatFindings(doc: Doc, opts: FormatOptions): Finding[] {
   const prot = protectedRanges(doc);
   if (opts.rules.has("list-marker")) {
     for (const item of listItemsOf(doc)) {
-      if (overlapsProtected(prot, item.start, item.start) || !wanted(item.start, item.start)) continue;
+      if (overlapsProtected(prot, item.start, item.start) || !wanted(item.start, item.start))
+        continue;
       const padded = padOf(doc, item);
-      if (padded) out.push(finding(doc, "list-marker", item.start, item.end, padded, "Pad the list marker to four columns, as the house style does."));
+      if (padded)
+        out.push(
+          finding(
+            doc,
+            "list-marker",
+            item.start,
+            item.end,
+            padded,
+            "Pad the list marker to four columns, as the house style does.",
+          ),
+        );
     }
   }
   if (opts.rules.has("line-length")) {
     for (const p of paragraphsOf(doc)) {
       if (!wanted(p.start, p.end)) continue;
       const lines = refillOf(doc, p, opts.limit);
-      if (lines) out.push(finding(doc, "line-length", p.start, p.end, lines, `Fill the paragraph to ${opts.limit} columns, as the house formatter does.`));
+      if (lines)
+        out.push(
+          finding(
+            doc,
+            "line-length",
+            p.start,
+            p.end,
+            lines,
+            `Fill the paragraph to ${opts.limit} columns, as the house formatter does.`,
+          ),
+        );
     }
   }
   if (opts.rules.has("trailing-whitespace")) {
     const breaks = hardBreakLines(doc);
     doc.lines.forEach((line, i) => {
       const n = i + 1;
-      if (!/[ \t]$/.test(line) || breaks.has(n) || overlapsProtected(prot, n, n) || !wanted(n, n)) return;
-      out.push(finding(doc, "trailing-whitespace", n, n, [line.replace(/[ \t]+$/, "")], "Remove the trailing whitespace."));
+      if (!/[ \t]$/.test(line) || breaks.has(n) || overlapsProtected(prot, n, n) || !wanted(n, n))
+        return;
+      out.push(
+        finding(
+          doc,
+          "trailing-whitespace",
+          n,
+          n,
+          [line.replace(/[ \t]+$/, "")],
+          "Remove the trailing whitespace.",
+        ),
+      );
     });
   }
   if (opts.rules.has("blank-lines")) {
@@ -92,7 +136,9 @@ export function formatFindings(doc: Doc, opts: FormatOptions): Finding[] {
       while (j + 1 < doc.lines.length && doc.lines[j + 1].trim() === "") j++;
       const last = j === doc.lines.length - 1 && doc.text.endsWith("\n") ? j - 1 : j;
       if (last > i && !overlapsProtected(prot, i + 1, last + 1) && wanted(i + 1, last + 1)) {
-        out.push(finding(doc, "blank-lines", i + 1, last + 1, [""], "Keep one blank line between blocks."));
+        out.push(
+          finding(doc, "blank-lines", i + 1, last + 1, [""], "Keep one blank line between blocks."),
+        );
       }
       i = j;
     }

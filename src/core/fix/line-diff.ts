@@ -19,7 +19,12 @@ export function diffLines(a: readonly string[], b: readonly string[]): LineOp[] 
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   const x = a.slice(head, a.length - tail);
   const y = b.slice(head, b.length - tail);
   const n = x.length;
@@ -32,7 +37,8 @@ export function diffLines(a: readonly string[], b: readonly string[]): LineOp[] 
     trace.push(new Map(v));
     for (let k = -d; k <= d; k += 2) {
       let px: number;
-      if (k === -d || (k !== d && (v.get(k - 1) ?? -1) < (v.get(k + 1) ?? -1))) px = v.get(k + 1) ?? 0;
+      if (k === -d || (k !== d && (v.get(k - 1) ?? -1) < (v.get(k + 1) ?? -1)))
+        px = v.get(k + 1) ?? 0;
       else px = (v.get(k - 1) ?? 0) + 1;
       let py = px - k;
       while (px < n && py < m && x[px] === y[py]) {
@@ -68,7 +74,11 @@ export function diffLines(a: readonly string[], b: readonly string[]): LineOp[] 
     }
   }
   middle.reverse();
-  return [...a.slice(0, head).map((s) => ({ t: " " as const, s })), ...middle, ...a.slice(a.length - tail).map((s) => ({ t: " " as const, s }))];
+  return [
+    ...a.slice(0, head).map((s) => ({ t: " " as const, s })),
+    ...middle,
+    ...a.slice(a.length - tail).map((s) => ({ t: " " as const, s })),
+  ];
 }
 
 const NO_EOL = "\u0000";
@@ -113,7 +123,9 @@ export function unifiedDiff(before: string, after: string, path: string, context
     const hunk = ops.slice(start, end);
     const oldLines = hunk.filter((o) => o.t !== "+").length;
     const newLines = hunk.filter((o) => o.t !== "-").length;
-    out.push(`@@ -${oldLines === 0 ? oldStart : oldStart + 1},${oldLines} +${newLines === 0 ? newStart : newStart + 1},${newLines} @@`);
+    out.push(
+      `@@ -${oldLines === 0 ? oldStart : oldStart + 1},${oldLines} +${newLines === 0 ? newStart : newStart + 1},${newLines} @@`,
+    );
     hunk.forEach(print);
     k = end;
   }

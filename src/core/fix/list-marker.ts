@@ -50,7 +50,8 @@ export function padListItem(lines: readonly string[], opts: PadListItemOptions =
   if (!m) return [...lines];
   const [whole, marker, spaces] = m;
   const rest = first.slice(at + whole.length);
-  if (rest === "" || spaces.length === 0 || spaces.length > 4 || /^\t/.test(rest)) return [...lines];
+  if (rest === "" || spaces.length === 0 || spaces.length > 4 || /^\t/.test(rest))
+    return [...lines];
   const oldWidth = marker.length + spaces.length;
   const newWidth = paddedWidth(marker, opts.width);
   if (oldWidth === newWidth) return [...lines];
@@ -106,7 +107,8 @@ function computeItems(doc: Doc): ListItemLayout[] {
     if (node.type === "list") {
       for (const item of (node as List).children as ListItem[]) {
         const p = item.position;
-        if (p && !overlapsProtected(off, p.start.line, p.end.line)) out.push({ start: p.start.line, end: p.end.line, markerOffset: p.start.column - 1 });
+        if (p && !overlapsProtected(off, p.start.line, p.end.line))
+          out.push({ start: p.start.line, end: p.end.line, markerOffset: p.start.column - 1 });
       }
     }
     if (node.type === "code" || node.type === "table" || node.type === "html") return;

@@ -62,7 +62,13 @@ function lineCount(s: string): number {
 }
 
 /** The smallest character edit that turns lines line..endLine of `s` into `text`. */
-function editOf(s: string, starts: number[], line: number, endLine: number, text: string): Edit | null {
+function editOf(
+  s: string,
+  starts: number[],
+  line: number,
+  endLine: number,
+  text: string,
+): Edit | null {
   if (line < 1 || endLine < line || endLine > starts.length - 2) return null;
   const from = starts[line - 1];
   const to = starts[endLine] - 1;
@@ -70,13 +76,19 @@ function editOf(s: string, starts: number[], line: number, endLine: number, text
   let p = 0;
   while (p < orig.length && p < text.length && orig[p] === text[p]) p++;
   let q = 0;
-  while (q < orig.length - p && q < text.length - p && orig[orig.length - 1 - q] === text[text.length - 1 - q]) q++;
+  while (
+    q < orig.length - p &&
+    q < text.length - p &&
+    orig[orig.length - 1 - q] === text[text.length - 1 - q]
+  )
+    q++;
   return { from: from + p, to: to - q, insert: text.slice(p, text.length - q) };
 }
 
 function applyEdits(s: string, edits: Edit[]): string {
   let out = s;
-  for (const e of [...edits].sort((a, b) => b.from - a.from || b.to - a.to)) out = out.slice(0, e.from) + e.insert + out.slice(e.to);
+  for (const e of [...edits].sort((a, b) => b.from - a.from || b.to - a.to))
+    out = out.slice(0, e.from) + e.insert + out.slice(e.to);
   return out;
 }
 
@@ -114,7 +126,13 @@ export function repadRange(s: string, path: string, start: number, end: number):
 }
 
 /** Rewraps, again, the paragraphs that meet start..end of `s`. */
-export function rewrapRange(s: string, path: string, start: number, end: number, limit: number): string {
+export function rewrapRange(
+  s: string,
+  path: string,
+  start: number,
+  end: number,
+  limit: number,
+): string {
   const doc = parseDoc(path, s);
   let cur = s;
   const paras = paragraphsOf(doc)
@@ -134,7 +152,12 @@ interface Cluster {
 }
 
 /** Applies the fixes of a group of findings to `s` in turn; returns the new text and the findings left out. */
-function applyGroup(s: string, path: string, group: Finding[], opts: MergeOptions): { text: string; dropped: Finding[]; applied: Finding[] } {
+function applyGroup(
+  s: string,
+  path: string,
+  group: Finding[],
+  opts: MergeOptions,
+): { text: string; dropped: Finding[]; applied: Finding[] } {
   const starts = lineStarts(s);
   const edits: Edit[] = [];
   const dropped: Finding[] = [];
@@ -167,7 +190,9 @@ function applyGroup(s: string, path: string, group: Finding[], opts: MergeOption
     const at = starts[Math.min(l, starts.length - 1) - 1];
     let delta = 0;
     for (const e of edits) {
-      if (e.to <= at && !(e.from === e.to && e.from === at)) delta += (e.insert.match(/\n/g)?.length ?? 0) - (s.slice(e.from, e.to).match(/\n/g)?.length ?? 0);
+      if (e.to <= at && !(e.from === e.to && e.from === at))
+        delta +=
+          (e.insert.match(/\n/g)?.length ?? 0) - (s.slice(e.from, e.to).match(/\n/g)?.length ?? 0);
     }
     return l + delta;
   };
@@ -176,7 +201,10 @@ function applyGroup(s: string, path: string, group: Finding[], opts: MergeOption
       if (f.rule !== rule) continue;
       const a = mapLine(f.line);
       const b = mapLine(f.endLine + 1) - 1;
-      text = rule === "list-marker" ? repadRange(text, path, a, b) : rewrapRange(text, path, a, b, opts.limit);
+      text =
+        rule === "list-marker"
+          ? repadRange(text, path, a, b)
+          : rewrapRange(text, path, a, b, opts.limit);
       applied.push(f);
     }
   }
@@ -184,14 +212,24 @@ function applyGroup(s: string, path: string, group: Finding[], opts: MergeOption
 }
 
 /** The suggestion that turns `s` into `t`, covering at least lines line..endLine of `s`. */
-function suggestionBetween(s: string, t: string, line: number, endLine: number): { line: number; endLine: number; suggestion: string } | null {
+function suggestionBetween(
+  s: string,
+  t: string,
+  line: number,
+  endLine: number,
+): { line: number; endLine: number; suggestion: string } | null {
   if (s === t) return null;
   const a = s.split("\n");
   const b = t.split("\n");
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   const start = Math.min(line, head + 1);
   const end = Math.max(endLine, a.length - tail);
   const newEnd = end + (b.length - a.length);
@@ -203,11 +241,23 @@ function suggestionBetween(s: string, t: string, line: number, endLine: number):
  * Findings without a suggestion are ignored. The result never has two
  * suggestions on the same line.
  */
-export function mergeSuggestions(text: string, path: string, findings: readonly Finding[], opts: MergeOptions): MergeResult {
+export function mergeSuggestions(
+  text: string,
+  path: string,
+  findings: readonly Finding[],
+  opts: MergeOptions,
+): MergeResult {
   const s = text.replace(/\r\n?/g, "\n");
   const total = lineCount(s);
   const withFix = findings
-    .filter((f) => f.path === path && f.suggestion !== null && f.suggestion !== undefined && f.line >= 1 && f.endLine <= total)
+    .filter(
+      (f) =>
+        f.path === path &&
+        f.suggestion !== null &&
+        f.suggestion !== undefined &&
+        f.line >= 1 &&
+        f.endLine <= total,
+    )
     .sort((x, y) => x.line - y.line || x.endLine - y.endLine);
   // Overlapping ranges form clusters.
   let clusters: Cluster[] = [];
@@ -250,7 +300,8 @@ export function mergeSuggestions(text: string, path: string, findings: readonly 
         next.push({ findings: [...c.findings], line, endLine });
       }
     }
-    if (!merged) return { suggestions: results.filter((r): r is MergedSuggestion => r !== null), dropped };
+    if (!merged)
+      return { suggestions: results.filter((r): r is MergedSuggestion => r !== null), dropped };
     clusters = next;
   }
   return { suggestions: [], dropped: withFix };
@@ -262,7 +313,12 @@ export function mergeSuggestions(text: string, path: string, findings: readonly 
  * (its line..endLine set to the suggestion's range) and the others carry
  * none. Findings without a suggestion pass through unchanged.
  */
-export function mergeFindings(text: string, path: string, findings: readonly Finding[], opts: MergeOptions): Finding[] {
+export function mergeFindings(
+  text: string,
+  path: string,
+  findings: readonly Finding[],
+  opts: MergeOptions,
+): Finding[] {
   const { suggestions } = mergeSuggestions(text, path, findings, opts);
   const carrier = new Map<Finding, MergedSuggestion>();
   const held = new Set<Finding>();
@@ -279,9 +335,13 @@ export function mergeFindings(text: string, path: string, findings: readonly Fin
 }
 
 /** Applies non-overlapping suggestions to a text (the file at head); returns the new text. */
-export function applySuggestions(text: string, suggestions: readonly Pick<MergedSuggestion, "line" | "endLine" | "suggestion">[]): string {
+export function applySuggestions(
+  text: string,
+  suggestions: readonly Pick<MergedSuggestion, "line" | "endLine" | "suggestion">[],
+): string {
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   let s = text.replace(/\r\n?/g, "\n");
-  for (const m of [...suggestions].sort((a, b) => b.line - a.line)) s = replaceLines(s, m.line, m.endLine, m.suggestion.split("\n"));
+  for (const m of [...suggestions].sort((a, b) => b.line - a.line))
+    s = replaceLines(s, m.line, m.endLine, m.suggestion.split("\n"));
   return eol === "\n" ? s : s.replace(/\n/g, eol);
 }

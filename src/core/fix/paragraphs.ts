@@ -66,13 +66,26 @@ function computeParagraphs(doc: Doc): ParagraphLayout[] {
       const indent = container ? containerIndent(doc, container) : "";
       if (indent === null) return;
       const sharesLine = container?.position && container.position.start.line === p.start.line;
-      const layout: ParagraphLayout = { start: p.start.line, end: p.end.line, contentStart, firstPrefix: sharesLine ? before : indent, indent };
+      const layout: ParagraphLayout = {
+        start: p.start.line,
+        end: p.end.line,
+        contentStart,
+        firstPrefix: sharesLine ? before : indent,
+        indent,
+      };
       // The formatter wraps a footnote's text to the width left after its label, on every line.
-      if (sharesLine && container?.type === "footnoteDefinition") layout.restWidthDelta = textWidth(before) - textWidth(indent);
+      if (sharesLine && container?.type === "footnoteDefinition")
+        layout.restWidthDelta = textWidth(before) - textWidth(indent);
       out.push(layout);
       return;
     }
-    if (node.type === "table" || node.type === "code" || node.type === "html" || node.type === "heading") return;
+    if (
+      node.type === "table" ||
+      node.type === "code" ||
+      node.type === "html" ||
+      node.type === "heading"
+    )
+      return;
     if ("children" in node) {
       const next = CONTAINERS.has(node.type) ? node : container;
       for (const c of node.children as Nodes[]) walk(c, next);
@@ -103,12 +116,18 @@ export function paragraphAt(doc: Doc, line: number): ParagraphLayout | undefined
 }
 
 export function rewrapOptions(p: ParagraphLayout, limit: number): RewrapOptions {
-  const o: RewrapOptions = { limit, contentStart: p.contentStart, firstPrefix: p.firstPrefix, indent: p.indent };
+  const o: RewrapOptions = {
+    limit,
+    contentStart: p.contentStart,
+    firstPrefix: p.firstPrefix,
+    indent: p.indent,
+  };
   if (p.restWidthDelta) o.restWidth = Math.max(1, limit - textWidth(p.indent) - p.restWidthDelta);
   return o;
 }
 
-const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((l, i) => l === b[i]);
+const sameLines = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((l, i) => l === b[i]);
 
 /** The rewrapped lines of a paragraph, or null when they would not change. */
 export function rewrapOf(doc: Doc, p: ParagraphLayout, limit: number): string[] | null {

@@ -37,7 +37,11 @@ function computeProtected(doc: Doc): LineRange[] {
   const out: LineRange[] = [];
   const visit = (node: Nodes, parent: Parents | undefined) => {
     const p = node.position;
-    if (p && (PROTECTED_NODES.has(node.type) || (node.type === "html" && (!parent || FLOW_PARENTS.has(parent.type))))) {
+    if (
+      p &&
+      (PROTECTED_NODES.has(node.type) ||
+        (node.type === "html" && (!parent || FLOW_PARENTS.has(parent.type))))
+    ) {
       out.push({ start: p.start.line, end: p.end.line });
       return;
     }
@@ -59,6 +63,10 @@ export function protectedRanges(doc: Doc): LineRange[] {
 }
 
 /** Whether any line of start..end is protected. */
-export function overlapsProtected(ranges: readonly LineRange[], start: number, end: number): boolean {
+export function overlapsProtected(
+  ranges: readonly LineRange[],
+  start: number,
+  end: number,
+): boolean {
   return ranges.some((r) => r.start <= end && start <= r.end);
 }

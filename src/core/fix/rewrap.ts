@@ -36,10 +36,19 @@ export interface RewrapOptions {
 }
 
 /** Inline nodes whose source must stay on one line. */
-const ATOMIC = new Set(["link", "linkReference", "image", "imageReference", "inlineCode", "html", "footnoteReference"]);
+const ATOMIC = new Set([
+  "link",
+  "linkReference",
+  "image",
+  "imageReference",
+  "inlineCode",
+  "html",
+  "footnoteReference",
+]);
 
 /** Container markers at the start of a paragraph's first line (`> `, `*   `, `1.  `, `[^1]: `). */
-const CONTAINER_PREFIX = /^(?:[ ]*(?:>[ ]?|(?:[-*+]|\d{1,9}[.)])(?:[ ]{1,4}|$)|\[\^[^\]\s]+\]:[ ]*))+/;
+const CONTAINER_PREFIX =
+  /^(?:[ ]*(?:>[ ]?|(?:[-*+]|\d{1,9}[.)])(?:[ ]{1,4}|$)|\[\^[^\]\s]+\]:[ ]*))+/;
 
 /** A line that, as a paragraph continuation line, would start another block or end the paragraph. */
 const DANGEROUS_LINE: RegExp[] = [
@@ -115,8 +124,13 @@ function parseParagraph(content: string, limit: number, formatterBreaks: boolean
   if (lastParsed?.input !== input) lastParsed = { input, tree: parseOnly(input) };
   const tree: Root = lastParsed.tree;
   const [first, ...rest] = tree.children;
-  if (!first || first.type !== "paragraph" || rest.some((n) => n.type !== "definition")) return null;
-  if (first.position?.start.offset !== 0 || (first.position?.end.offset ?? 0) < content.trimEnd().length) return null;
+  if (!first || first.type !== "paragraph" || rest.some((n) => n.type !== "definition"))
+    return null;
+  if (
+    first.position?.start.offset !== 0 ||
+    (first.position?.end.offset ?? 0) < content.trimEnd().length
+  )
+    return null;
   const atomic: Span[] = [];
   const breaks: Span[] = [];
   let unsafe = false;
@@ -133,9 +147,18 @@ function parseParagraph(content: string, limit: number, formatterBreaks: boolean
       return;
     }
     if (formatterBreaks && node.type === "inlineCode") return;
-    if (formatterBreaks && (node.type === "link" || node.type === "linkReference") && node.children.length > 0 && s !== undefined && e !== undefined) {
+    if (
+      formatterBreaks &&
+      (node.type === "link" || node.type === "linkReference") &&
+      node.children.length > 0 &&
+      s !== undefined &&
+      e !== undefined
+    ) {
       const last = node.children[node.children.length - 1].position?.end.offset;
-      if (last !== undefined && textWidth(content.slice(s, last + 1).replace(/\s+/g, " ")) > limit) {
+      if (
+        last !== undefined &&
+        textWidth(content.slice(s, last + 1).replace(/\s+/g, " ")) > limit
+      ) {
         // Only the `](url)` / `][ref]` tail stays whole.
         atomic.push({ start: last, end: e });
         for (const c of node.children as Nodes[]) walk(c);
@@ -158,11 +181,13 @@ function wordsOf(content: string, start: number, end: number, atomic: Span[]): s
   let cur = "";
   let a = 0;
   while (a < atomic.length && atomic[a].end <= start) a++;
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const span = a < atomic.length && atomic[a].start <= i ? atomic[a] : undefined;
     if (span) {
       const piece = content.slice(i, Math.min(span.end, end));
-      cur += /^`/.test(content.slice(span.start, span.start + 1)) ? piece.replace(/\n/g, " ") : piece.replace(/[ \t]*\n[ \t]*/g, " ");
+      cur += /^`/.test(content.slice(span.start, span.start + 1))
+        ? piece.replace(/\n/g, " ")
+        : piece.replace(/[ \t]*\n[ \t]*/g, " ");
       i = span.end;
       a++;
       continue;
@@ -189,7 +214,7 @@ function fill(words: string[], first: number, rest: number, forbidden: Set<numbe
   const starts = [0];
   let s = 0;
   let width = words.length ? textWidth(words[0]) : 0;
-  for (let j = 1; j < words.length; ) {
+  for (let j = 1; j < words.length;) {
     const limit = starts.length === 1 ? first : rest;
     const w = textWidth(words[j]);
     if (width + 1 + w <= limit) {
@@ -229,12 +254,18 @@ function fillSafely(words: string[], first: number, rest: number): string[] {
         }
         continue;
       }
-      if ((isDangerousLine(text) || /\\$/.test(words[starts[k] - 1])) && !forbidden.has(starts[k])) {
+      if (
+        (isDangerousLine(text) || /\\$/.test(words[starts[k] - 1])) &&
+        !forbidden.has(starts[k])
+      ) {
         forbidden.add(starts[k]);
         changed = true;
       }
     }
-    if (!changed) return starts.map((st, k) => words.slice(st, k + 1 < starts.length ? starts[k + 1] : words.length).join(" "));
+    if (!changed)
+      return starts.map((st, k) =>
+        words.slice(st, k + 1 < starts.length ? starts[k + 1] : words.length).join(" "),
+      );
   }
   return [words.join(" ")];
 }
@@ -256,7 +287,8 @@ export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): 
   const contentStart = opts.contentStart ?? derivedContentStart(lines[0]);
   const rawPrefix = lines[0].slice(0, contentStart);
   const firstPrefix = opts.firstPrefix ?? rawPrefix;
-  const indent = opts.indent ?? (CONTAINER_PREFIX.test(rawPrefix) ? indentFromPrefix(rawPrefix) : rawPrefix);
+  const indent =
+    opts.indent ?? (CONTAINER_PREFIX.test(rawPrefix) ? indentFromPrefix(rawPrefix) : rawPrefix);
   if (/\t/.test(firstPrefix + indent)) return [...lines];
   // The paragraph text: the first line after its prefix, the others without
   // their container prefix (`>` markers and indentation).
@@ -294,10 +326,22 @@ export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): 
  * text wider than the limit; a shorter link it moves to a line of its own).
  * `ours` is our fill of `lines`, when the caller has it already.
  */
-export function isWrapped(lines: readonly string[], opts: RewrapOptions, ours: readonly string[] = rewrapParagraph(lines, opts)): boolean {
+export function isWrapped(
+  lines: readonly string[],
+  opts: RewrapOptions,
+  ours: readonly string[] = rewrapParagraph(lines, opts),
+): boolean {
   const lazy = opts.indent?.replace(/>[ ]?/g, "");
   const same = (a: readonly string[]) =>
-    a.length === lines.length && a.every((l, i) => l === lines[i] || (i > 0 && lazy !== undefined && opts.indent !== undefined && lines[i] === lazy + l.slice(opts.indent.length)));
+    a.length === lines.length &&
+    a.every(
+      (l, i) =>
+        l === lines[i] ||
+        (i > 0 &&
+          lazy !== undefined &&
+          opts.indent !== undefined &&
+          lines[i] === lazy + l.slice(opts.indent.length)),
+    );
   if (same(ours)) return true;
   return same(rewrapParagraph(lines, { ...opts, formatterBreaks: true }));
 }

@@ -15,20 +15,40 @@ import type { Config } from "../../config/defaults.js";
 import type { ChangeInfo } from "../rules/types.js";
 import { splitLines, type Doc } from "../markdown/parse.js";
 import { referencesOf, type Reference } from "../markdown/refs.js";
-import { buildModel, packageFolderOf, pageKey, type DocRule, type LostPage, type Publishing } from "./model.js";
+import {
+  buildModel,
+  packageFolderOf,
+  pageKey,
+  type DocRule,
+  type LostPage,
+  type Publishing,
+} from "./model.js";
 import { siteLinkOf } from "./site.js";
 
 /** A BUILD file as a doc-like object: no Markdown tree, but lines and a vfile to report on. */
 export function buildFileDoc(path: string, text: string): Doc {
   const tree: Root = { type: "root", children: [] };
-  return { path, text, lines: splitLines(text), tree, file: new VFile({ path, value: text }), memo: new Map() };
+  return {
+    path,
+    text,
+    lines: splitLines(text),
+    tree,
+    file: new VFile({ path, value: text }),
+    memo: new Map(),
+  };
 }
 
 const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));
 
 /** The BUILD file of a folder (BUILD.bazel wins over BUILD, as in Bazel). */
-function buildFileIn(folder: string, names: string[], paths: ReadonlySet<string>): string | undefined {
-  const candidates = names.map((n) => (folder === "" ? n : `${folder}/${n}`)).filter((p) => paths.has(p));
+function buildFileIn(
+  folder: string,
+  names: string[],
+  paths: ReadonlySet<string>,
+): string | undefined {
+  const candidates = names
+    .map((n) => (folder === "" ? n : `${folder}/${n}`))
+    .filter((p) => paths.has(p));
   return candidates.find((p) => p.endsWith(".bazel")) ?? candidates[0];
 }
 
@@ -55,7 +75,8 @@ export async function loadPublishing(
     if (b) toRead.add(b);
   }
   if (toRead.size === 0) return undefined;
-  const registryPath = config.build.registry && headPaths.has(config.build.registry) ? config.build.registry : null;
+  const registryPath =
+    config.build.registry && headPaths.has(config.build.registry) ? config.build.registry : null;
   if (registryPath) toRead.add(registryPath);
 
   const contents = await cs.read([...toRead].sort(), "head");
@@ -72,10 +93,14 @@ export async function loadPublishing(
     knownPages: config.build.knownPages,
     makeDoc: buildFileDoc,
   });
-  const matters = [...model.builds.values()].some((b) => b.path !== registryPath && (b.rules.length > 0 || (b.error !== undefined && b.mentionsKind)));
+  const matters = [...model.builds.values()].some(
+    (b) =>
+      b.path !== registryPath && (b.rules.length > 0 || (b.error !== undefined && b.mentionsKind)),
+  );
   if (!matters) return undefined;
 
-  if (change.mode === "change") await findLostPages(cs, model, headPaths, buildPaths, config, change, registryPath);
+  if (change.mode === "change")
+    await findLostPages(cs, model, headPaths, buildPaths, config, change, registryPath);
   return model;
 }
 
@@ -90,7 +115,10 @@ async function findLostPages(
   registryPath: string | null,
 ): Promise<void> {
   const names = config.build.files;
-  const changed = cs.files.filter((f) => names.includes(posix.basename(f.path)) && f.status !== "added" && f.path !== registryPath);
+  const changed = cs.files.filter(
+    (f) =>
+      names.includes(posix.basename(f.path)) && f.status !== "added" && f.path !== registryPath,
+  );
   const before: DocRule[] = model.rules.filter((r) => !changed.some((f) => f.path === r.build));
   if (changed.length > 0) {
     const basePaths = changed.map((f) => f.previousPath ?? f.path);
@@ -124,7 +152,9 @@ async function findLostPages(
     else if (change.renamed.has(srcPath)) {
       const to = change.renamed.get(srcPath)!;
       const page = [...model.pages.values()].find((p) => p.doc === to);
-      lost.reason = page ? `this change renamed its doc to \`${to}\`, published at \`${page.permalink}\`` : `this change renamed its doc to \`${to}\`, which no doc() rule publishes`;
+      lost.reason = page
+        ? `this change renamed its doc to \`${to}\`, published at \`${page.permalink}\``
+        : `this change renamed its doc to \`${to}\`, which no doc() rule publishes`;
       if (page) lost.newPermalink = page.permalink;
     } else if (now && now.permalink && pageKey(now.permalink.value) !== key) {
       lost.reason = `this change moved \`${r.label}\` to \`${now.permalink.value}\``;
@@ -149,7 +179,8 @@ export function docsLinkedThroughPages(
     for (const ref of referencesOf(doc)) {
       if (ref.kind !== "link" || !ref.url.includes("#") || !wanted(doc, ref)) continue;
       const link = siteLinkOf(pub, doc.path, ref.url, exists);
-      if (link?.page && link.fragment && link.page.doc !== doc.path && headPaths.has(link.page.doc)) out.add(link.page.doc);
+      if (link?.page && link.fragment && link.page.doc !== doc.path && headPaths.has(link.page.doc))
+        out.add(link.page.doc);
     }
   }
   return [...out].sort();

@@ -7,7 +7,14 @@
 import { posix } from "node:path";
 import picomatch from "picomatch";
 import type { Doc } from "../markdown/parse.js";
-import { parseBuild, stringsOf, type Arg, type Call, type SyntaxProblem, type Value } from "./starlark.js";
+import {
+  parseBuild,
+  stringsOf,
+  type Arg,
+  type Call,
+  type SyntaxProblem,
+  type Value,
+} from "./starlark.js";
 
 export interface Located<T> {
   value: T;
@@ -189,7 +196,9 @@ export function packageFolderOf(path: string, buildFolders: ReadonlySet<string>)
 }
 
 function kindMentioned(text: string, kinds: string[]): boolean {
-  return kinds.some((k) => new RegExp(`(^|[^\\w.])${k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\(`, "m").test(text));
+  return kinds.some((k) =>
+    new RegExp(`(^|[^\\w.])${k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*\\(`, "m").test(text),
+  );
 }
 
 interface ParsedFile {
@@ -202,7 +211,11 @@ interface ParsedFile {
 }
 
 /** Files of a package at head (not those of its subpackages), relative to the package folder. */
-function packageFiles(pkg: string, headPaths: ReadonlySet<string>, buildFolders: ReadonlySet<string>): string[] {
+function packageFiles(
+  pkg: string,
+  headPaths: ReadonlySet<string>,
+  buildFolders: ReadonlySet<string>,
+): string[] {
   const prefix = pkg === "" ? "" : `${pkg}/`;
   const out: string[] = [];
   for (const p of headPaths) {
@@ -213,9 +226,12 @@ function packageFiles(pkg: string, headPaths: ReadonlySet<string>, buildFolders:
   return out.sort();
 }
 
-export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & { lostPages: Map<string, LostPage> } {
+export function buildModel(
+  input: ModelInput,
+): Omit<Publishing, "lostPages"> & { lostPages: Map<string, LostPage> } {
   const buildFolders = new Set<string>();
-  for (const b of input.buildPaths) buildFolders.add(posix.dirname(b) === "." ? "" : posix.dirname(b));
+  for (const b of input.buildPaths)
+    buildFolders.add(posix.dirname(b) === "." ? "" : posix.dirname(b));
   const parsed = new Map<string, ParsedFile>();
   for (const [path, text] of input.builds) {
     const pkg = posix.dirname(path) === "." ? "" : posix.dirname(path);
@@ -223,7 +239,13 @@ export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & {
     parsed.set(path, { path, pkg, calls: r.calls, nested: r.nestedCalls, error: r.error, text });
   }
   const namesOf = (pkg: string): Set<string> | null => {
-    for (const f of parsed.values()) if (f.pkg === pkg) return new Set(f.calls.map((c) => stringsOf(c.kwargs.get("name")?.value)?.[0]?.v).filter((x): x is string => !!x));
+    for (const f of parsed.values())
+      if (f.pkg === pkg)
+        return new Set(
+          f.calls
+            .map((c) => stringsOf(c.kwargs.get("name")?.value)?.[0]?.v)
+            .filter((x): x is string => !!x),
+        );
     return null;
   };
   const filesCache = new Map<string, string[]>();
@@ -265,9 +287,21 @@ export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & {
         const inc = picomatch(include.map((s) => s.v));
         const exc = exclude.length > 0 ? picomatch(exclude.map((s) => s.v)) : () => false;
         const matches = filesOf(pkg)
-          .filter((f) => inc(f) && !exc(f) && posix.basename(f) !== "BUILD" && posix.basename(f) !== "BUILD.bazel")
+          .filter(
+            (f) =>
+              inc(f) &&
+              !exc(f) &&
+              posix.basename(f) !== "BUILD" &&
+              posix.basename(f) !== "BUILD.bazel",
+          )
           .map((f) => joinPkg(pkg, f));
-        data.globs.push({ include: include.map((s) => s.v), exclude: exclude.map((s) => s.v), line: x.line, column: x.column, matches });
+        data.globs.push({
+          include: include.map((s) => s.v),
+          exclude: exclude.map((s) => s.v),
+          line: x.line,
+          column: x.column,
+          matches,
+        });
       } else data.known = false;
     };
     walk(v);
@@ -298,7 +332,11 @@ export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & {
       const name = call.kwargs.get("name");
       const nameValue = name?.value.t === "str" ? name.value.v : null;
       if (nameValue !== null) file.names.add(nameValue);
-      if (f.path === input.registryPath && call.kind === input.registryRule && (nameValue === "docs" || registry === null)) {
+      if (
+        f.path === input.registryPath &&
+        call.kind === input.registryRule &&
+        (nameValue === "docs" || registry === null)
+      ) {
         const deps = call.kwargs.get("deps");
         const labels = new Set<string>();
         let complete = deps !== undefined;
@@ -326,7 +364,9 @@ export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & {
       if (!srcKnown) file.incomplete = true;
       const str = (key: string): Located<string> | undefined => {
         const a = call.kwargs.get(key);
-        return a && a.value.t === "str" ? { value: a.value.v, line: a.line, column: a.column } : undefined;
+        return a && a.value.t === "str"
+          ? { value: a.value.v, line: a.line, column: a.column }
+          : undefined;
       };
       const permalinkArg = call.kwargs.get("permalink");
       const dataArg = call.kwargs.get("data");
@@ -340,15 +380,25 @@ export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & {
         line: call.line,
         endLine: call.endLine,
         name: { value: nameValue, line: name.line, column: name.column },
-        src: src && src.value.t === "str" ? entryOf(src.value.v, src.value.line, src.value.column, f.pkg) : undefined,
+        src:
+          src && src.value.t === "str"
+            ? entryOf(src.value.v, src.value.line, src.value.column, f.pkg)
+            : undefined,
         srcKnown,
-        data: dataArg ? dataOf(dataArg.value, f.pkg) : { entries: [], globs: [], known: true, files: new Set() },
+        data: dataArg
+          ? dataOf(dataArg.value, f.pkg)
+          : { entries: [], globs: [], known: true, files: new Set() },
         permalink: str("permalink"),
         permalinkKnown: permalinkArg === undefined || permalinkArg.value.t === "str",
         category: str("category"),
         subcategory: str("subcategory"),
-        weight: weight ? { value: weight.value, line: weight.line, column: weight.column } : undefined,
-        includeInMenu: inMenu && inMenu.value.t === "bool" ? { value: inMenu.value.v, line: inMenu.line, column: inMenu.column } : undefined,
+        weight: weight
+          ? { value: weight.value, line: weight.line, column: weight.column }
+          : undefined,
+        includeInMenu:
+          inMenu && inMenu.value.t === "bool"
+            ? { value: inMenu.value.v, line: inMenu.line, column: inMenu.column }
+            : undefined,
         attrs: call.kwargs,
       };
       if (!rule.permalinkKnown) file.incomplete = true;
@@ -359,7 +409,8 @@ export function buildModel(input: ModelInput): Omit<Publishing, "lostPages"> & {
   }
 
   const byDoc = new Map<string, DocRule>();
-  for (const r of rules) if (r.src && r.src.kind === "file" && !byDoc.has(r.src.path)) byDoc.set(r.src.path, r);
+  for (const r of rules)
+    if (r.src && r.src.kind === "file" && !byDoc.has(r.src.path)) byDoc.set(r.src.path, r);
   const pages = new Map<string, SitePage>();
   const prefixes = new Set<string>();
   for (const r of rules) {

@@ -49,7 +49,14 @@ export function siteLinkOf(
   exists: { fileExists(p: string): boolean; dirExists(p: string): boolean },
 ): SiteLink | null {
   const raw = url.trim();
-  if (raw === "" || raw.startsWith("#") || raw.startsWith("?") || SCHEME.test(raw) || raw.startsWith("//")) return null;
+  if (
+    raw === "" ||
+    raw.startsWith("#") ||
+    raw.startsWith("?") ||
+    SCHEME.test(raw) ||
+    raw.startsWith("//")
+  )
+    return null;
   const hash = raw.indexOf("#");
   const written = (hash >= 0 ? raw.slice(0, hash) : raw).replace(/\?.*$/, "");
   const fragment = hash >= 0 ? safeDecode(raw.slice(hash + 1)) : undefined;
@@ -74,7 +81,15 @@ export function siteLinkOf(
   pathname = safeDecode(pathname);
   const key = pageKey(pathname);
   const page = pub.pages.get(key);
-  return { kind, written, pathname, fragment, page, known: page !== undefined || pub.isKnownPage(pathname), lost: page ? undefined : pub.lostPages.get(key) };
+  return {
+    kind,
+    written,
+    pathname,
+    fragment,
+    page,
+    known: page !== undefined || pub.isKnownPage(pathname),
+    lost: page ? undefined : pub.lostPages.get(key),
+  };
 }
 
 /** The relative path from one doc to another, as a writer would type it. */

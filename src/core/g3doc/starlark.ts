@@ -61,12 +61,58 @@ interface Token extends Pos {
 }
 
 const KEYWORDS = new Set([
-  "and", "as", "assert", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
-  "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+  "and",
+  "as",
+  "assert",
+  "break",
+  "class",
+  "continue",
+  "def",
+  "del",
+  "elif",
+  "else",
+  "except",
+  "finally",
+  "for",
+  "from",
+  "global",
+  "if",
+  "import",
+  "in",
+  "is",
+  "lambda",
+  "nonlocal",
+  "not",
+  "or",
+  "pass",
+  "raise",
+  "return",
+  "try",
+  "while",
+  "with",
+  "yield",
 ]);
 
 const OPS3 = ["//=", "**=", ">>=", "<<="];
-const OPS2 = ["**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "->", "<<", ">>"];
+const OPS2 = [
+  "**",
+  "//",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "->",
+  "<<",
+  ">>",
+];
 const OPS1 = "()[]{},:.=+-*/%<>|&^~;";
 const OPEN: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 const CLOSE = new Set([")", "]", "}"]);
@@ -81,7 +127,19 @@ class StarlarkError extends Error {
   }
 }
 
-const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", '"': '"', "'": "'", "0": "\0", a: "\x07", b: "\b", f: "\f", v: "\v" };
+const ESCAPES: Record<string, string> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  v: "\v",
+};
 
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -100,7 +158,8 @@ function tokenize(text: string): Token[] {
     }
   };
   const pushNl = () => {
-    if (stack.length === 0 && out.length > 0 && out[out.length - 1].t !== "nl") out.push({ t: "nl", v: "\n", line, column: col, endLine: line });
+    if (stack.length === 0 && out.length > 0 && out[out.length - 1].t !== "nl")
+      out.push({ t: "nl", v: "\n", line, column: col, endLine: line });
   };
   while (i < n) {
     const c = text[i];
@@ -137,7 +196,12 @@ function tokenize(text: string): Token[] {
           break;
         }
         const ch = text[i];
-        if (ch === "\n" && quote.length === 1) throw new StarlarkError("unterminated string (a string on one line must close on that line)", startLine, startCol);
+        if (ch === "\n" && quote.length === 1)
+          throw new StarlarkError(
+            "unterminated string (a string on one line must close on that line)",
+            startLine,
+            startCol,
+          );
         if (ch === "\\" && i + 1 < n) {
           const nx = text[i + 1];
           if (raw) {
@@ -176,13 +240,21 @@ function tokenize(text: string): Token[] {
       out.push({ t: "num", v: num[0], line: startLine, column: startCol, endLine: line });
       continue;
     }
-    const op = OPS3.find((o) => text.startsWith(o, i)) ?? OPS2.find((o) => text.startsWith(o, i)) ?? (OPS1.includes(c) ? c : null);
+    const op =
+      OPS3.find((o) => text.startsWith(o, i)) ??
+      OPS2.find((o) => text.startsWith(o, i)) ??
+      (OPS1.includes(c) ? c : null);
     if (op === null) throw new StarlarkError(`unexpected character \`${c}\``, startLine, startCol);
     if (op in OPEN) stack.push({ ch: op, line: startLine, column: startCol });
     else if (CLOSE.has(op)) {
       const top = stack.pop();
       if (!top) throw new StarlarkError(`\`${op}\` closes nothing`, startLine, startCol);
-      if (OPEN[top.ch] !== op) throw new StarlarkError(`\`${op}\` does not match \`${top.ch}\` opened at line ${top.line}`, startLine, startCol);
+      if (OPEN[top.ch] !== op)
+        throw new StarlarkError(
+          `\`${op}\` does not match \`${top.ch}\` opened at line ${top.line}`,
+          startLine,
+          startCol,
+        );
     }
     advance(op.length);
     out.push({ t: "op", v: op, line: startLine, column: startCol, endLine: line });
@@ -195,7 +267,8 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-const isOperand = (t: Token) => t.t === "str" || t.t === "num" || (t.t === "id" && !KEYWORDS.has(t.v));
+const isOperand = (t: Token) =>
+  t.t === "str" || t.t === "num" || (t.t === "id" && !KEYWORDS.has(t.v));
 const endsOperand = (t: Token) => isOperand(t) || (t.t === "op" && CLOSE.has(t.v));
 
 /** Two values side by side (`"a" "b"`, `"x.md" category = ...`) is always a Starlark syntax error. */
@@ -207,8 +280,17 @@ function checkJuxtaposition(tokens: Token[]): void {
     if (endsOperand(prev) && isOperand(cur)) {
       const shown = (t: Token) => (t.t === "str" ? JSON.stringify(t.v) : t.v);
       // Reported where the comma or `+` belongs: after the first value.
-      if (prev.t === "str" && cur.t === "str") throw new StarlarkError(`two strings side by side, ${shown(prev)} and ${shown(cur)} (Starlark has no implicit concatenation: use \`+\`)`, prev.endLine, prev.column);
-      throw new StarlarkError(`a missing comma after \`${shown(prev)}\`, before \`${shown(cur)}\``, prev.endLine, prev.column);
+      if (prev.t === "str" && cur.t === "str")
+        throw new StarlarkError(
+          `two strings side by side, ${shown(prev)} and ${shown(cur)} (Starlark has no implicit concatenation: use \`+\`)`,
+          prev.endLine,
+          prev.column,
+        );
+      throw new StarlarkError(
+        `a missing comma after \`${shown(prev)}\`, before \`${shown(cur)}\``,
+        prev.endLine,
+        prev.column,
+      );
     }
   }
 }
@@ -270,9 +352,15 @@ function evaluate(tokens: Token[], from: number, to: number): Value {
   if (values.length === 1) return values[0];
   if (values.some((v) => v.t === "unknown")) return unknown(tokens[from]);
   if (values.every((v) => v.t === "str")) {
-    return { t: "str", v: values.map((v) => (v as { v: string }).v).join(""), line: values[0].line, column: values[0].column };
+    return {
+      t: "str",
+      v: values.map((v) => (v as { v: string }).v).join(""),
+      line: values[0].line,
+      column: values[0].column,
+    };
   }
-  if (values.every((v) => v.t === "list" || v.t === "glob" || v.t === "sum")) return { t: "sum", parts: values, line: values[0].line, column: values[0].column };
+  if (values.every((v) => v.t === "list" || v.t === "glob" || v.t === "sum"))
+    return { t: "sum", parts: values, line: values[0].line, column: values[0].column };
   return unknown(tokens[from]);
 }
 
@@ -282,15 +370,22 @@ function primary(tokens: Token[], from: number, to: number): Value {
   if (to - from === 1) {
     if (first.t === "str") return { t: "str", v: first.v, line: first.line, column: first.column };
     if (first.t === "num") return { t: "num", v: first.v, line: first.line, column: first.column };
-    if (first.t === "id" && (first.v === "True" || first.v === "False")) return { t: "bool", v: first.v === "True", line: first.line, column: first.column };
+    if (first.t === "id" && (first.v === "True" || first.v === "False"))
+      return { t: "bool", v: first.v === "True", line: first.line, column: first.column };
     return unknown(first);
   }
   if (first.t === "op" && first.v === "[" && matching(tokens, from) === to - 1) {
-    if (tokens.slice(from + 1, to - 1).some((t) => t.t === "id" && t.v === "for")) return unknown(first);
+    if (tokens.slice(from + 1, to - 1).some((t) => t.t === "id" && t.v === "for"))
+      return unknown(first);
     const items = splitCommas(tokens, from + 1, to - 1).map(([a, b]) => evaluate(tokens, a, b));
     return { t: "list", items, line: first.line, column: first.column };
   }
-  if (first.t === "id" && first.v === "glob" && tokens[from + 1]?.v === "(" && matching(tokens, from + 1) === to - 1) {
+  if (
+    first.t === "id" &&
+    first.v === "glob" &&
+    tokens[from + 1]?.v === "(" &&
+    matching(tokens, from + 1) === to - 1
+  ) {
     let include: Value | null = null;
     let exclude: Value | null = null;
     let positional = 0;
@@ -313,7 +408,12 @@ function parseArgs(tokens: Token[], open: number, close: number): Arg[] {
     if (t.t === "id" && tokens[a + 1]?.t === "op" && tokens[a + 1].v === "=" && a + 1 < b) {
       args.push({ name: t.v, line: t.line, column: t.column, value: evaluate(tokens, a + 2, b) });
     } else {
-      args.push({ name: null, line: t.line, column: t.column, value: t.t === "op" && (t.v === "*" || t.v === "**") ? unknown(t) : evaluate(tokens, a, b) });
+      args.push({
+        name: null,
+        line: t.line,
+        column: t.column,
+        value: t.t === "op" && (t.v === "*" || t.v === "**") ? unknown(t) : evaluate(tokens, a, b),
+      });
     }
   }
   return args;
@@ -326,7 +426,12 @@ export function parseBuild(text: string): ParsedBuild {
     tokens = tokenize(text);
     checkJuxtaposition(tokens);
   } catch (err) {
-    if (err instanceof StarlarkError) return { calls: [], nestedCalls: new Set(), error: { message: err.message, line: err.line, column: err.column } };
+    if (err instanceof StarlarkError)
+      return {
+        calls: [],
+        nestedCalls: new Set(),
+        error: { message: err.message, line: err.line, column: err.column },
+      };
     throw err;
   }
   const calls: Call[] = [];
@@ -351,9 +456,22 @@ export function parseBuild(text: string): ParsedBuild {
       }
     }
     let topCallOpen = -1;
-    if (kind && !kind.endsWith(".") && tokens[p]?.t === "op" && tokens[p].v === "(" && matching(tokens, p) === stmt[1] - 1) topCallOpen = p;
+    if (
+      kind &&
+      !kind.endsWith(".") &&
+      tokens[p]?.t === "op" &&
+      tokens[p].v === "(" &&
+      matching(tokens, p) === stmt[1] - 1
+    )
+      topCallOpen = p;
     for (let q = stmt[0]; q < stmt[1] - 1; q++) {
-      if (q + 1 !== topCallOpen && tokens[q].t === "id" && tokens[q + 1].t === "op" && tokens[q + 1].v === "(") nestedCalls.add(tokens[q].v);
+      if (
+        q + 1 !== topCallOpen &&
+        tokens[q].t === "id" &&
+        tokens[q + 1].t === "op" &&
+        tokens[q + 1].v === "("
+      )
+        nestedCalls.add(tokens[q].v);
     }
     if (topCallOpen < 0) continue;
     const close = stmt[1] - 1;
@@ -361,13 +479,22 @@ export function parseBuild(text: string): ParsedBuild {
     const kwargs = new Map<string, Arg>();
     for (const a of args) if (a.name !== null && !kwargs.has(a.name)) kwargs.set(a.name, a);
     const head = tokens[stmt[0]];
-    calls.push({ kind, line: head.line, column: head.column, endLine: tokens[close].endLine, args, kwargs });
+    calls.push({
+      kind,
+      line: head.line,
+      column: head.column,
+      endLine: tokens[close].endLine,
+      args,
+      kwargs,
+    });
   }
   return { calls, nestedCalls };
 }
 
 /** The strings of a value that is a string or a list of strings; null when any part is not literal. */
-export function stringsOf(v: Value | null | undefined): { v: string; line: number; column: number }[] | null {
+export function stringsOf(
+  v: Value | null | undefined,
+): { v: string; line: number; column: number }[] | null {
   if (!v) return null;
   if (v.t === "str") return [{ v: v.v, line: v.line, column: v.column }];
   if (v.t === "list") {

@@ -38,7 +38,8 @@ export function memo<T>(doc: Doc, key: string, compute: (doc: Doc) => T): T {
 let processor: Processor<Root> | undefined;
 
 function getProcessor(): Processor<Root> {
-  if (!processor) processor = unified().use(remarkParse).use(remarkGfm).freeze() as unknown as Processor<Root>;
+  if (!processor)
+    processor = unified().use(remarkParse).use(remarkGfm).freeze() as unknown as Processor<Root>;
   return processor;
 }
 
@@ -107,19 +108,25 @@ export function nestingProblem(text: string, limits = NESTING_LIMITS): string | 
       const c = text.charCodeAt(i);
       let next = i;
       if (c === 62 /* > */) next = i + 1;
-      else if ((c === 45 || c === 42 || c === 43) /* - * + */ && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) next = i + 1;
+      else if (
+        (c === 45 || c === 42 || c === 43) /* - * + */ &&
+        (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))
+      )
+        next = i + 1;
       else if (isDigit(c)) {
         let j = i;
         while (j < n && j - i < 9 && isDigit(text.charCodeAt(j))) j++;
         const d = text.charCodeAt(j);
-        if ((d === 46 || d === 41) /* . ) */ && (j + 1 >= n || isSpace(text.charCodeAt(j + 1)))) next = j + 1;
+        if ((d === 46 || d === 41) /* . ) */ && (j + 1 >= n || isSpace(text.charCodeAt(j + 1))))
+          next = j + 1;
       }
       if (next === i) break;
       containers++;
       i = next;
     }
     if (containers > 0) containers += Math.floor(indent / 2);
-    if (containers > limits.containers) return `line ${line} nests block quotes or lists ${containers} deep (the limit is ${limits.containers})`;
+    if (containers > limits.containers)
+      return `line ${line} nests block quotes or lists ${containers} deep (the limit is ${limits.containers})`;
     // The rest of the line.
     let run = 0;
     let runChar = 0;
@@ -130,14 +137,16 @@ export function nestingProblem(text: string, limits = NESTING_LIMITS): string | 
       if (c === 42 || c === 95) {
         run = c === runChar ? run + 1 : 1;
         runChar = c;
-        if (run > limits.delimiterRun) return `line ${line} has a run of more than ${limits.delimiterRun} "${String.fromCharCode(c)}" (emphasis markers)`;
+        if (run > limits.delimiterRun)
+          return `line ${line} has a run of more than ${limits.delimiterRun} "${String.fromCharCode(c)}" (emphasis markers)`;
         continue;
       }
       run = 0;
       runChar = 0;
       if (c === 92 /* \ */) i++;
       else if (c === 91 /* [ */) {
-        if (++brackets > limits.brackets) return `line ${line} opens more than ${limits.brackets} nested "[" in one paragraph`;
+        if (++brackets > limits.brackets)
+          return `line ${line} opens more than ${limits.brackets} nested "[" in one paragraph`;
       } else if (c === 93 /* ] */ && brackets > 0) brackets--;
     }
     if (blank) brackets = 0;

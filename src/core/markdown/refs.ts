@@ -41,7 +41,14 @@ export function collectReferences(tree: Root): Reference[] {
     const pos = node.position;
     if (!pos) return;
     if (node.type === "image" || node.type === "link") {
-      out.push({ kind: node.type, url: node.url, line: pos.start.line, column: pos.start.column, endLine: pos.end.line, via: "inline" });
+      out.push({
+        kind: node.type,
+        url: node.url,
+        line: pos.start.line,
+        column: pos.start.column,
+        endLine: pos.end.line,
+        via: "inline",
+      });
     } else if (node.type === "imageReference" || node.type === "linkReference") {
       const def = defs.get(normalizeIdentifier(node.identifier));
       if (def) {
@@ -51,7 +58,8 @@ export function collectReferences(tree: Root): Reference[] {
       }
     } else if (node.type === "html") {
       const lineStarts = [0];
-      for (let i = 0; i < node.value.length; i++) if (node.value[i] === "\n") lineStarts.push(i + 1);
+      for (let i = 0; i < node.value.length; i++)
+        if (node.value[i] === "\n") lineStarts.push(i + 1);
       for (const m of node.value.matchAll(HTML_ATTR)) {
         const url = m[3] ?? m[4] ?? m[5] ?? "";
         const offset = m.index ?? 0;
@@ -59,14 +67,29 @@ export function collectReferences(tree: Root): Reference[] {
         while (l + 1 < lineStarts.length && lineStarts[l + 1] <= offset) l++;
         const line = pos.start.line + l;
         const column = l === 0 ? pos.start.column + offset : offset - lineStarts[l] + 1;
-        out.push({ kind: m[1].toLowerCase() === "img" ? "image" : "link", url, line, column, endLine: line, via: "html" });
+        out.push({
+          kind: m[1].toLowerCase() === "img" ? "image" : "link",
+          url,
+          line,
+          column,
+          endLine: line,
+          via: "html",
+        });
       }
     }
   });
   for (const [def, kind] of usedDefs) {
     const pos = def.position;
     if (!pos) continue;
-    out.push({ kind, url: def.url, line: pos.start.line, column: pos.start.column, endLine: pos.end.line, via: "definition", label: def.label ?? def.identifier });
+    out.push({
+      kind,
+      url: def.url,
+      line: pos.start.line,
+      column: pos.start.column,
+      endLine: pos.end.line,
+      via: "definition",
+      label: def.label ?? def.identifier,
+    });
   }
   out.sort((a, b) => a.line - b.line || a.column - b.column);
   return out;

@@ -6,6 +6,9 @@ import { RULES } from "./index.js";
 export function checkRuleIds(config: Config, source: string): void {
   const known = new Set(RULES.map((r) => r.id));
   for (const id of Object.keys(config.rules)) {
-    if (!known.has(id)) throw new ConfigError(`${source}: rules.${id}: no rule has this id; known rules: ${[...known].join(", ")}`);
+    if (!known.has(id))
+      throw new ConfigError(
+        `${source}: rules.${id}: no rule has this id; known rules: ${[...known].join(", ")}`,
+      );
   }
 }

@@ -9,7 +9,11 @@ import { ASSET_LINK_RULES } from "./assets-links/index.js";
 import { STYLE_RULES } from "./style/index.js";
 import { PUBLISHING_RULES } from "./publishing/index.js";
 
-export const RULES: readonly RuleModule[] = [...ASSET_LINK_RULES, ...PUBLISHING_RULES, ...STYLE_RULES];
+export const RULES: readonly RuleModule[] = [
+  ...ASSET_LINK_RULES,
+  ...PUBLISHING_RULES,
+  ...STYLE_RULES,
+];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 

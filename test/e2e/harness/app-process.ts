@@ -95,7 +95,8 @@ export class AppProcess {
     const port = await freePort();
     const env: Record<string, string> = {};
     // Only what a user's shell would have, plus the app's variables.
-    for (const k of ["PATH", "HOME", "LANG", "TMPDIR", "USER", "SHELL", "TERM"]) if (process.env[k]) env[k] = process.env[k]!;
+    for (const k of ["PATH", "HOME", "LANG", "TMPDIR", "USER", "SHELL", "TERM"])
+      if (process.env[k]) env[k] = process.env[k]!;
     Object.assign(env, {
       APP_ID: String(o.appId),
       PRIVATE_KEY: o.privateKey,
@@ -108,7 +109,12 @@ export class AppProcess {
       NODE_ENV: "production",
       ...(o.env ?? {}),
     });
-    const child = spawn("npm", ["start", "--silent"], { cwd: projectRoot(), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["start", "--silent"], {
+      cwd: projectRoot(),
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const app = new AppProcess(child, port);
     running.add(app);
     const collect = (sink: string[], chunk: Buffer, carry: { s: string }) => {
@@ -131,12 +137,17 @@ export class AppProcess {
     });
     const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
-      if (app.exited) throw new Error(`the app exited during start-up (${JSON.stringify(app.exited)}):\n${[...app.stdoutLines, ...app.stderrLines].slice(-30).join("\n")}`);
+      if (app.exited)
+        throw new Error(
+          `the app exited during start-up (${JSON.stringify(app.exited)}):\n${[...app.stdoutLines, ...app.stderrLines].slice(-30).join("\n")}`,
+        );
       if (await app.ping(500)) return app;
       await sleep(100);
     }
     await app.stop();
-    throw new Error(`the app did not answer /ping within ${o.startTimeoutMs ?? 30_000} ms:\n${[...app.stdoutLines, ...app.stderrLines].slice(-30).join("\n")}`);
+    throw new Error(
+      `the app did not answer /ping within ${o.startTimeoutMs ?? 30_000} ms:\n${[...app.stdoutLines, ...app.stderrLines].slice(-30).join("\n")}`,
+    );
   }
 
   /** True when GET /ping answers 200 PONG. */
@@ -172,10 +183,12 @@ export class AppProcess {
       }
     }
     const isDescendant = (pid: number) => {
-      for (let p = pid, i = 0; p > 1 && i < 20; p = parents.get(p) ?? 0, i++) if (p === root) return true;
+      for (let p = pid, i = 0; p > 1 && i < 20; p = parents.get(p) ?? 0, i++)
+        if (p === root) return true;
       return false;
     };
-    for (const [pid, c] of cmd) if (isDescendant(pid) && /probot/.test(c) && /node/.test(c)) return pid;
+    for (const [pid, c] of cmd)
+      if (isDescendant(pid) && /probot/.test(c) && /node/.test(c)) return pid;
     return null;
   }
 

@@ -8,7 +8,15 @@ import { projectRoot } from "../../../tools/paths.js";
 export { projectRoot };
 
 export function bundlePath(): string {
-  return resolve(projectRoot(), "..", "shared", "corpus", "gvisor", "history", "g3doc-history.bundle");
+  return resolve(
+    projectRoot(),
+    "..",
+    "shared",
+    "corpus",
+    "gvisor",
+    "history",
+    "g3doc-history.bundle",
+  );
 }
 
 /** A clone of the history bundle (the same folder the tests' corpus helper uses). Null when the bundle is absent. */
@@ -37,7 +45,11 @@ export interface ReplayCommit {
 
 /** Non-merge commits that touch Markdown, oldest first, with their first parent. */
 export function markdownCommits(clone: string): ReplayCommit[] {
-  const out = execFileSync("git", ["log", "--reverse", "--no-merges", "--format=%H %P%x09%s", "--", "*.md"], { cwd: clone, encoding: "utf8", maxBuffer: 64 << 20 });
+  const out = execFileSync(
+    "git",
+    ["log", "--reverse", "--no-merges", "--format=%H %P%x09%s", "--", "*.md"],
+    { cwd: clone, encoding: "utf8", maxBuffer: 64 << 20 },
+  );
   const commits: ReplayCommit[] = [];
   for (const line of out.split("\n")) {
     if (!line) continue;

@@ -127,7 +127,12 @@ export interface ReplayReport {
     conclusions: Record<string, number>;
     failure_titles: Record<string, number>;
     orphan_check_runs: string[];
-    rss_kib: { baseline: number | null; baseline_after_prs: number; end: number | null; growth_pct: number | null };
+    rss_kib: {
+      baseline: number | null;
+      baseline_after_prs: number;
+      end: number | null;
+      growth_pct: number | null;
+    };
     unhandled: string[];
     ping_at_end: boolean;
     app_exit: { code: number | null; signal: string | null } | null;
@@ -149,7 +154,13 @@ export function percentile(values: number[], p: number): number {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Waits until the newest check run made for `head` since `since` is completed. */
-async function waitForCheck(standin: Standin, repo: Repo, head: string, since: number, timeoutMs: number): Promise<CheckRun | null> {
+async function waitForCheck(
+  standin: Standin,
+  repo: Repo,
+  head: string,
+  since: number,
+  timeoutMs: number,
+): Promise<CheckRun | null> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     const runs = standin.checkRunsFor(repo, head, CHECK_NAME).filter((r) => r.createdAt >= since);
@@ -165,10 +176,18 @@ async function waitForCheck(standin: Standin, repo: Repo, head: string, since: n
  * review): a new check run within `graceMs` is waited for as usual; none means
  * the app skipped it (null).
  */
-async function waitForCheckOrSkip(standin: Standin, repo: Repo, head: string, since: number, graceMs: number, timeoutMs: number): Promise<CheckRun | null | "skipped"> {
+async function waitForCheckOrSkip(
+  standin: Standin,
+  repo: Repo,
+  head: string,
+  since: number,
+  graceMs: number,
+  timeoutMs: number,
+): Promise<CheckRun | null | "skipped"> {
   const deadline = performance.now() + graceMs;
   while (performance.now() < deadline) {
-    if (standin.checkRunsFor(repo, head, CHECK_NAME).some((r) => r.createdAt >= since)) return waitForCheck(standin, repo, head, since, timeoutMs);
+    if (standin.checkRunsFor(repo, head, CHECK_NAME).some((r) => r.createdAt >= since))
+      return waitForCheck(standin, repo, head, since, timeoutMs);
     await sleep(20);
   }
   return "skipped";
@@ -185,16 +204,28 @@ async function waitQuiet(standin: Standin, quietMs: number, maxMs: number): Prom
 }
 
 /** Forged, missing and replayed-with-another-body signatures: each must get a 4xx and cause no GitHub request. */
-export async function checkSignatures(app: AppProcess, standin: Standin, secret: string, payload: string, otherPayload: string): Promise<SignatureCase[]> {
+export async function checkSignatures(
+  app: AppProcess,
+  standin: Standin,
+  secret: string,
+  payload: string,
+  otherPayload: string,
+): Promise<SignatureCase[]> {
   const cases: { name: string; body: string; signature: string | null }[] = [
-    { name: "forged (signed with another secret)", body: payload, signature: sign(`not-${secret}`, payload) },
+    {
+      name: "forged (signed with another secret)",
+      body: payload,
+      signature: sign(`not-${secret}`, payload),
+    },
     { name: "missing", body: payload, signature: null },
     { name: "replayed with another body", body: otherPayload, signature: sign(secret, payload) },
   ];
   const out: SignatureCase[] = [];
   for (const c of cases) {
     const before = standin.requests.length;
-    const r = await deliver(app.webhookUrl, "pull_request", c.body, secret, { signature: c.signature });
+    const r = await deliver(app.webhookUrl, "pull_request", c.body, secret, {
+      signature: c.signature,
+    });
     await sleep(1500);
     out.push({ name: c.name, status: r.status, requestsSeen: standin.requests.length - before });
   }
@@ -204,7 +235,8 @@ export async function checkSignatures(app: AppProcess, standin: Standin, secret:
 export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   const log = o.log ?? (() => undefined);
   const clone = historyClone();
-  if (!clone) throw new Error("the gVisor history bundle is absent (../shared/corpus/gvisor/history)");
+  if (!clone)
+    throw new Error("the gVisor history bundle is absent (../shared/corpus/gvisor/history)");
   const all = markdownCommits(clone);
   const offset = o.offset ?? 0;
   const commits = all.slice(offset, offset + (o.limit ?? all.length));
@@ -237,19 +269,37 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   let rssEnd: number | null;
   let pingAtEnd: boolean;
   try {
-    app = await AppProcess.start({ appId, privateKey: keys.privateKey, webhookSecret: secret, gheHost: standin.host, env: o.appEnv });
+    app = await AppProcess.start({
+      appId,
+      privateKey: keys.privateKey,
+      webhookSecret: secret,
+      gheHost: standin.host,
+      env: o.appEnv,
+    });
     log(`app on ${app.url} (pid ${app.serverPid() ?? "?"}), stand-in on ${standin.urls.web}`);
 
     if (o.checkSignatures) {
-      const repo = standin.addRepo({ owner: "google", name: "gvisor-signatures", gitDir: clone, defaultSha: head });
+      const repo = standin.addRepo({
+        owner: "google",
+        name: "gvisor-signatures",
+        gitDir: clone,
+        defaultSha: head,
+      });
       const c = commits[0] ?? all[0];
       const pull = standin.openPull(repo, { number: 1, base: c.parent, head: c.sha });
       const a = await pullRequestPayload(standin, repo, pull, "opened", 1);
-      const b = await pullRequestPayload(standin, repo, { ...pull, title: "Another title" }, "opened", 1);
+      const b = await pullRequestPayload(
+        standin,
+        repo,
+        { ...pull, title: "Another title" },
+        "opened",
+        1,
+      );
       signatures = await checkSignatures(app, standin, secret, a, b);
       repo.pulls.clear();
       standin.repos.delete("google/gvisor-signatures");
-      for (const s of signatures) log(`signature ${s.name}: HTTP ${s.status}, GitHub requests caused: ${s.requestsSeen}`);
+      for (const s of signatures)
+        log(`signature ${s.name}: HTTP ${s.status}, GitHub requests caused: ${s.requestsSeen}`);
     }
 
     // Faults start with the replay (the signature check needs a quiet stand-in).
@@ -259,13 +309,30 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     let done = 0;
     const runOne = async (index: number, c: ReplayCommit): Promise<PrOutcome> => {
       const number = index + 1;
-      const repo = standin.addRepo({ owner: "google", name: `gvisor-${number}`, gitDir: clone, defaultSha: head });
+      const repo = standin.addRepo({
+        owner: "google",
+        name: `gvisor-${number}`,
+        gitDir: clone,
+        defaultSha: head,
+      });
       const installation = (index % installations) + 1;
-      const pull = standin.openPull(repo, { number, base: c.parent, head: c.sha, title: c.subject.slice(0, 200) });
+      const pull = standin.openPull(repo, {
+        number,
+        base: c.parent,
+        head: c.sha,
+        title: c.subject.slice(0, 200),
+      });
       const files = (await standin.pullFiles(repo, pull)).length;
       const deliveries: DeliveryOutcome[] = [];
       const send = async (kind: DeliveryOutcome["kind"], p: Pull, before?: string) => {
-        const payload = await pullRequestPayload(standin, repo, p, kind === "opened" ? "opened" : "synchronize", installation, before);
+        const payload = await pullRequestPayload(
+          standin,
+          repo,
+          p,
+          kind === "opened" ? "opened" : "synchronize",
+          installation,
+          before,
+        );
         const sentAt = standin.now();
         let ackStatus = 0;
         let ackMs = 0;
@@ -273,33 +340,69 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
           const r = await deliver(app!.webhookUrl, "pull_request", payload, secret);
           ackStatus = r.status;
           ackMs = r.ms;
-          if (r.status < 200 || r.status >= 300) errors.push(`PR ${number} ${kind}: webhook answered ${r.status} ${r.body.slice(0, 200)}`);
+          if (r.status < 200 || r.status >= 300)
+            errors.push(
+              `PR ${number} ${kind}: webhook answered ${r.status} ${r.body.slice(0, 200)}`,
+            );
         } catch (err) {
           errors.push(`PR ${number} ${kind}: webhook delivery failed: ${(err as Error).message}`);
         }
-        const waited = kind === "synchronize-same-head" && deliveries[0]?.conclusion ? await waitForCheckOrSkip(standin, repo, p.headSha, sentAt, 3000, deliveryTimeoutMs) : await waitForCheck(standin, repo, p.headSha, sentAt, deliveryTimeoutMs);
+        const waited =
+          kind === "synchronize-same-head" && deliveries[0]?.conclusion
+            ? await waitForCheckOrSkip(standin, repo, p.headSha, sentAt, 3000, deliveryTimeoutMs)
+            : await waitForCheck(standin, repo, p.headSha, sentAt, deliveryTimeoutMs);
         if (waited === "skipped") {
-          deliveries.push({ kind, head: p.headSha, ackStatus, ackMs, reviewMs: null, conclusion: null, title: null, sentAt, skipped: true });
+          deliveries.push({
+            kind,
+            head: p.headSha,
+            ackStatus,
+            ackMs,
+            reviewMs: null,
+            conclusion: null,
+            title: null,
+            sentAt,
+            skipped: true,
+          });
           return null;
         }
         const run = waited;
-        if (!run) errors.push(`PR ${number} ${kind}: no completed ${CHECK_NAME} check run for ${p.headSha.slice(0, 7)} within ${deliveryTimeoutMs} ms`);
+        if (!run)
+          errors.push(
+            `PR ${number} ${kind}: no completed ${CHECK_NAME} check run for ${p.headSha.slice(0, 7)} within ${deliveryTimeoutMs} ms`,
+          );
         // Time this delivery's spaced requests waited for the spacing: plugin-throttling puts writes and
         // every GraphQL request of one installation 1 s apart. One that arrived within 1.05 s of the spaced
         // request before it waited for it (from that request, or from the webhook when it came later).
         let spacingMs: number | undefined;
         if (run) {
-          const spaced = standin.requests.filter((r) => (r.method !== "GET" && r.path.includes("/repos/")) || r.path.endsWith("/graphql"));
+          const spaced = standin.requests.filter(
+            (r) =>
+              (r.method !== "GET" && r.path.includes("/repos/")) || r.path.endsWith("/graphql"),
+          );
           spacingMs = 0;
           for (let i = 1; i < spaced.length; i++) {
             const w = spaced[i];
             if (w.at < sentAt || w.at > run.completedAtMs!) continue;
-            if (!w.path.endsWith("/graphql") && !w.path.includes(`/repos/${repo.owner}/${repo.name}/`)) continue;
+            if (
+              !w.path.endsWith("/graphql") &&
+              !w.path.includes(`/repos/${repo.owner}/${repo.name}/`)
+            )
+              continue;
             const prev = spaced[i - 1];
             if (w.at - prev.at <= 1050) spacingMs += w.at - Math.max(prev.at, sentAt);
           }
         }
-        deliveries.push({ kind, head: p.headSha, ackStatus, ackMs, reviewMs: run ? run.completedAtMs! - sentAt : null, spacingMs, conclusion: run?.conclusion ?? null, title: run?.output.title ?? null, sentAt });
+        deliveries.push({
+          kind,
+          head: p.headSha,
+          ackStatus,
+          ackMs,
+          reviewMs: run ? run.completedAtMs! - sentAt : null,
+          spacingMs,
+          conclusion: run?.conclusion ?? null,
+          title: run?.output.title ?? null,
+          sentAt,
+        });
         return run;
       };
       const first = await send("opened", pull);
@@ -310,7 +413,9 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
         standin.pushPull(repo, number, nextCommit.sha);
         await send("synchronize-next", pull, before);
       }
-      const comments = standin.commentsOf(repo, number).filter((x) => x.kind === "issue" || x.inReplyTo === undefined);
+      const comments = standin
+        .commentsOf(repo, number)
+        .filter((x) => x.kind === "issue" || x.inReplyTo === undefined);
       const out: PrOutcome = {
         index,
         number,
@@ -329,7 +434,10 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
         rssBaseline = app!.rssKiB();
         log(`RSS after ${done} pull requests: ${rssBaseline} KiB`);
       }
-      if (done % 10 === 0 || done === commits.length) log(`${done}/${commits.length} pull requests replayed (${Math.round((performance.now() - started) / 1000)} s, ${standin.requests.length} requests)`);
+      if (done % 10 === 0 || done === commits.length)
+        log(
+          `${done}/${commits.length} pull requests replayed (${Math.round((performance.now() - started) / 1000)} s, ${standin.requests.length} requests)`,
+        );
       return out;
     };
     const worker = async () => {
@@ -366,7 +474,11 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       tokens++;
       continue;
     }
-    if (r.operation === "repos/get-content" && /\.github(%2F|\/)g3doc-review\.yml$/i.test(r.path) && r.path.includes("/repos/google/.github/")) {
+    if (
+      r.operation === "repos/get-content" &&
+      /\.github(%2F|\/)g3doc-review\.yml$/i.test(r.path) &&
+      r.path.includes("/repos/google/.github/")
+    ) {
       orgConfig++;
       continue;
     }
@@ -393,7 +505,9 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     const repo = standin.repos.get(p.repo.toLowerCase())!;
     const pull = repo.pulls.get(p.number)!;
     reviews += pull.reviews.length;
-    const top = standin.commentsOf(repo, p.number).filter((c) => c.kind === "issue" || c.inReplyTo === undefined);
+    const top = standin
+      .commentsOf(repo, p.number)
+      .filter((c) => c.kind === "issue" || c.inReplyTo === undefined);
     const counts = new Map<string, number>();
     for (const c of top) {
       const fp = FP.exec(c.body)?.[1];
@@ -405,9 +519,20 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     const opened = p.deliveries.find((x) => x.kind === "opened");
     const same = p.deliveries.find((x) => x.kind === "synchronize-same-head");
     const nextSync = p.deliveries.find((x) => x.kind === "synchronize-next");
-    if (opened && same && opened.conclusion && opened.conclusion !== "failure" && opened.conclusion !== "cancelled") {
+    if (
+      opened &&
+      same &&
+      opened.conclusion &&
+      opened.conclusion !== "failure" &&
+      opened.conclusion !== "cancelled"
+    ) {
       const end = nextSync ? nextSync.sentAt : Infinity;
-      const late = top.filter((c) => c.at >= same.sentAt && c.at < end && !(c.body && FP.test(c.body) && counts.get(FP.exec(c.body)![1])! > 1));
+      const late = top.filter(
+        (c) =>
+          c.at >= same.sentAt &&
+          c.at < end &&
+          !(c.body && FP.test(c.body) && counts.get(FP.exec(c.body)![1])! > 1),
+      );
       reposted += late.length;
       d += late.length;
     }
@@ -426,20 +551,29 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     for (const dl of p.deliveries) {
       const k = dl.conclusion ?? "none";
       conclusions[k] = (conclusions[k] ?? 0) + 1;
-      if (dl.conclusion === "failure" && dl.title && !/error|warning|notice|invalid config/i.test(dl.title)) failureTitles[dl.title] = (failureTitles[dl.title] ?? 0) + 1;
+      if (
+        dl.conclusion === "failure" &&
+        dl.title &&
+        !/error|warning|notice|invalid config/i.test(dl.title)
+      )
+        failureTitles[dl.title] = (failureTitles[dl.title] ?? 0) + 1;
     }
     for (const r of repo.checkRuns) {
       if (r.status === "completed") completed++;
       else {
         inProgress++;
-        orphans.push(`${p.repo}#${p.number} check run ${r.id} on ${r.headSha.slice(0, 7)}: ${r.status}, created at ${Math.round(r.createdAt)} ms, ${r.history.length} update(s)`);
+        orphans.push(
+          `${p.repo}#${p.number} check run ${r.id} on ${r.headSha.slice(0, 7)}: ${r.status}, created at ${Math.round(r.createdAt)} ms, ${r.history.length} update(s)`,
+        );
       }
     }
   }
   for (const o2 of orphans) errors.push(`check run left ${o2}`);
   const deliveries = prs.flatMap((p) => p.deliveries);
   const reviewTimes = deliveries.map((d) => d.reviewMs).filter((x): x is number => x !== null);
-  const beyondSpacing = deliveries.filter((d) => d.reviewMs !== null && d.spacingMs !== undefined).map((d) => d.reviewMs! - d.spacingMs!);
+  const beyondSpacing = deliveries
+    .filter((d) => d.reviewMs !== null && d.spacingMs !== undefined)
+    .map((d) => d.reviewMs! - d.spacingMs!);
   const byOp: Record<string, number> = {};
   for (const r of reqs) byOp[r.operation || "?"] = (byOp[r.operation || "?"] ?? 0) + 1;
   const faults: Record<string, number> = {};
@@ -451,23 +585,54 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   }
   const unhandled = app ? [...(app as AppProcess).unhandled] : [];
   for (const u of unhandled.slice(0, 20)) errors.push(`app: ${u.slice(0, 300)}`);
-  if (app && (app as AppProcess).exited && !pingAtEnd) errors.push(`app exited: ${JSON.stringify((app as AppProcess).exited)}`);
+  if (app && (app as AppProcess).exited && !pingAtEnd)
+    errors.push(`app exited: ${JSON.stringify((app as AppProcess).exited)}`);
   const small = prs.filter((p) => p.files <= 100);
   // Review comments GitHub would refuse for a line outside the diff hunks (the stand-in answers 422).
-  const outsideHunk = reqs.filter((r) => r.operation === "pulls/create-review" && r.status === 422 && /part of the diff|same hunk/i.test(r.error ?? "")).length;
+  const outsideHunk = reqs.filter(
+    (r) =>
+      r.operation === "pulls/create-review" &&
+      r.status === 422 &&
+      /part of the diff|same hunk/i.test(r.error ?? ""),
+  ).length;
   const perDelivery = prs.map((p) => p.requests / Math.max(1, p.deliveries.length));
   const violations = standin.violations;
-  const burst = prs.slice(0, concurrency).map((p) => p.deliveries[0]?.ackMs).filter((x): x is number => x !== undefined);
+  const burst = prs
+    .slice(0, concurrency)
+    .map((p) => p.deliveries[0]?.ackMs)
+    .filter((x): x is number => x !== undefined);
   const report: ReplayReport = {
     prs: prs.length,
     requests_total: reqs.length,
-    requests_per_pr: { p50: percentile(prs.map((p) => p.requests), 50), max: Math.max(0, ...prs.map((p) => p.requests)) },
-    ack_ms: { p50: round(percentile(deliveries.map((d) => d.ackMs), 50)), p99: round(percentile(deliveries.map((d) => d.ackMs), 99)) },
+    requests_per_pr: {
+      p50: percentile(
+        prs.map((p) => p.requests),
+        50,
+      ),
+      max: Math.max(0, ...prs.map((p) => p.requests)),
+    },
+    ack_ms: {
+      p50: round(
+        percentile(
+          deliveries.map((d) => d.ackMs),
+          50,
+        ),
+      ),
+      p99: round(
+        percentile(
+          deliveries.map((d) => d.ackMs),
+          99,
+        ),
+      ),
+    },
     installation_token_requests: tokens,
     overlapping_suggestions: overlapping,
     suggestions_outside_hunk: outsideHunk,
     review_ms: { p50: round(percentile(reviewTimes, 50)), p95: round(percentile(reviewTimes, 95)) },
-    review_beyond_write_spacing_ms: { p50: round(percentile(beyondSpacing, 50)), p95: round(percentile(beyondSpacing, 95)) },
+    review_beyond_write_spacing_ms: {
+      p50: round(percentile(beyondSpacing, 50)),
+      p95: round(percentile(beyondSpacing, 95)),
+    },
     findings_total: prs.reduce((a, p) => a + p.findings, 0),
     comments_total: prs.reduce((a, p) => a + p.comments, 0),
     duplicate_comments: prs.reduce((a, p) => a + p.duplicates, 0),
@@ -479,22 +644,45 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       options: { ...o, log: undefined } as Omit<ReplayOptions, "log">,
       deliveries: deliveries.length,
       skipped_deliveries: deliveries.filter((d) => d.skipped).length,
-      requests_per_delivery: { p50: round(percentile(perDelivery, 50)), max: round(Math.max(0, ...perDelivery)) },
-      ack_first_burst_ms: { n: burst.length, p50: round(percentile(burst, 50)), p99: round(percentile(burst, 99)) },
-      requests_per_pr_small: { p50: percentile(small.map((p) => p.requests), 50), max: Math.max(0, ...small.map((p) => p.requests)), prs: small.length },
+      requests_per_delivery: {
+        p50: round(percentile(perDelivery, 50)),
+        max: round(Math.max(0, ...perDelivery)),
+      },
+      ack_first_burst_ms: {
+        n: burst.length,
+        p50: round(percentile(burst, 50)),
+        p99: round(percentile(burst, 99)),
+      },
+      requests_per_pr_small: {
+        p50: percentile(
+          small.map((p) => p.requests),
+          50,
+        ),
+        max: Math.max(0, ...small.map((p) => p.requests)),
+        prs: small.length,
+      },
       requests_by_operation: byOp,
       shared_requests: { token: tokens, org_config: orgConfig },
       duplicates_same_fingerprint: dupSame,
       reposted_after_same_head_sync: reposted,
       reviews_total: reviews,
       violations_rejected: violations.filter((v) => v.rejects).length,
-      violation_samples: [...new Set(violations.map((v) => `${v.operation}: ${v.message}`))].slice(0, 20),
+      violation_samples: [...new Set(violations.map((v) => `${v.operation}: ${v.message}`))].slice(
+        0,
+        20,
+      ),
       faults_injected: faults,
       faults_applied_writes: appliedWrites,
       conclusions,
       failure_titles: failureTitles,
       orphan_check_runs: orphans.slice(0, 50),
-      rss_kib: { baseline: rssBaseline, baseline_after_prs: baselineAfter, end: rssEnd, growth_pct: rssBaseline && rssEnd ? round(((rssEnd - rssBaseline) / rssBaseline) * 100) : null },
+      rss_kib: {
+        baseline: rssBaseline,
+        baseline_after_prs: baselineAfter,
+        end: rssEnd,
+        growth_pct:
+          rssBaseline && rssEnd ? round(((rssEnd - rssBaseline) / rssBaseline) * 100) : null,
+      },
       unhandled,
       ping_at_end: pingAtEnd,
       app_exit: app ? (app as AppProcess).exited : null,
@@ -514,10 +702,18 @@ export let lastRequests: RequestRecord[] = [];
 export function formatReport(r: ReplayReport, maxRows = 400): string {
   const lines: string[] = [];
   const pad = (s: string | number, n: number) => String(s).padStart(n);
-  lines.push(`${pad("PR", 4)} ${"commit".padEnd(8)} ${pad("files", 5)} ${pad("finds", 5)} ${pad("cmts", 4)} ${pad("reqs", 6)} ${pad("dup", 3)}  ${"review ms (opened / same-head sync / next)".padEnd(44)} conclusions`);
+  lines.push(
+    `${pad("PR", 4)} ${"commit".padEnd(8)} ${pad("files", 5)} ${pad("finds", 5)} ${pad("cmts", 4)} ${pad("reqs", 6)} ${pad("dup", 3)}  ${"review ms (opened / same-head sync / next)".padEnd(44)} conclusions`,
+  );
   for (const p of r.details.per_pr.slice(0, maxRows)) {
-    const ms = p.deliveries.map((d) => (d.skipped ? "skipped" : d.reviewMs === null ? "timeout" : String(Math.round(d.reviewMs)))).join(" / ");
-    lines.push(`${pad(p.number, 4)} ${p.commit.slice(0, 8)} ${pad(p.files, 5)} ${pad(p.findings, 5)} ${pad(p.comments, 4)} ${pad(p.requests, 6)} ${pad(p.duplicates, 3)}  ${ms.padEnd(44)} ${p.deliveries.map((d) => d.conclusion ?? "-").join(", ")}`);
+    const ms = p.deliveries
+      .map((d) =>
+        d.skipped ? "skipped" : d.reviewMs === null ? "timeout" : String(Math.round(d.reviewMs)),
+      )
+      .join(" / ");
+    lines.push(
+      `${pad(p.number, 4)} ${p.commit.slice(0, 8)} ${pad(p.files, 5)} ${pad(p.findings, 5)} ${pad(p.comments, 4)} ${pad(p.requests, 6)} ${pad(p.duplicates, 3)}  ${ms.padEnd(44)} ${p.deliveries.map((d) => d.conclusion ?? "-").join(", ")}`,
+    );
   }
   lines.push("");
   const kv: [string, string][] = [
@@ -527,29 +723,72 @@ export function formatReport(r: ReplayReport, maxRows = 400): string {
     ["requests per PR p50 / max", `${r.requests_per_pr.p50} / ${r.requests_per_pr.max}`],
     ["installation token requests (apart)", String(r.installation_token_requests)],
     ["skipped deliveries (reviewed already)", String(r.details.skipped_deliveries)],
-    ["overlapping suggestions / outside hunk", `${r.overlapping_suggestions} / ${r.suggestions_outside_hunk}`],
-    ["requests per PR (<=100 files) p50 / max", `${r.details.requests_per_pr_small.p50} / ${r.details.requests_per_pr_small.max}`],
-    ["requests per delivery p50 / max", `${r.details.requests_per_delivery.p50} / ${r.details.requests_per_delivery.max}`],
+    [
+      "overlapping suggestions / outside hunk",
+      `${r.overlapping_suggestions} / ${r.suggestions_outside_hunk}`,
+    ],
+    [
+      "requests per PR (<=100 files) p50 / max",
+      `${r.details.requests_per_pr_small.p50} / ${r.details.requests_per_pr_small.max}`,
+    ],
+    [
+      "requests per delivery p50 / max",
+      `${r.details.requests_per_delivery.p50} / ${r.details.requests_per_delivery.max}`,
+    ],
     ["webhook ack ms p50 / p99", `${r.ack_ms.p50} / ${r.ack_ms.p99}`],
-    ["webhook ack ms, first burst: n / p50 / p99", `${r.details.ack_first_burst_ms.n} / ${r.details.ack_first_burst_ms.p50} / ${r.details.ack_first_burst_ms.p99}`],
+    [
+      "webhook ack ms, first burst: n / p50 / p99",
+      `${r.details.ack_first_burst_ms.n} / ${r.details.ack_first_burst_ms.p50} / ${r.details.ack_first_burst_ms.p99}`,
+    ],
     ["review ms p50 / p95", `${r.review_ms.p50} / ${r.review_ms.p95}`],
-    ["  less waits for 1 s request spacing", `${r.review_beyond_write_spacing_ms.p50} / ${r.review_beyond_write_spacing_ms.p95}`],
-    ["findings / comments / reviews", `${r.findings_total} / ${r.comments_total} / ${r.details.reviews_total}`],
-    ["duplicate comments (same fp / reposted)", `${r.duplicate_comments} (${r.details.duplicates_same_fingerprint} / ${r.details.reposted_after_same_head_sync})`],
-    ["OpenAPI/GraphQL violations (rejected)", `${r.openapi_violations} (${r.details.violations_rejected})`],
-    ["check runs completed / left in progress", `${r.checks_completed} / ${r.checks_left_in_progress}`],
+    [
+      "  less waits for 1 s request spacing",
+      `${r.review_beyond_write_spacing_ms.p50} / ${r.review_beyond_write_spacing_ms.p95}`,
+    ],
+    [
+      "findings / comments / reviews",
+      `${r.findings_total} / ${r.comments_total} / ${r.details.reviews_total}`,
+    ],
+    [
+      "duplicate comments (same fp / reposted)",
+      `${r.duplicate_comments} (${r.details.duplicates_same_fingerprint} / ${r.details.reposted_after_same_head_sync})`,
+    ],
+    [
+      "OpenAPI/GraphQL violations (rejected)",
+      `${r.openapi_violations} (${r.details.violations_rejected})`,
+    ],
+    [
+      "check runs completed / left in progress",
+      `${r.checks_completed} / ${r.checks_left_in_progress}`,
+    ],
     ["conclusions", JSON.stringify(r.details.conclusions)],
-    ["faults injected", `${JSON.stringify(r.details.faults_injected)} (writes done before the fault: ${r.details.faults_applied_writes})`],
-    ["RSS KiB after baseline / end", `${r.details.rss_kib.baseline} (after ${r.details.rss_kib.baseline_after_prs} PRs) / ${r.details.rss_kib.end} (${r.details.rss_kib.growth_pct ?? "?"}%)`],
+    [
+      "faults injected",
+      `${JSON.stringify(r.details.faults_injected)} (writes done before the fault: ${r.details.faults_applied_writes})`,
+    ],
+    [
+      "RSS KiB after baseline / end",
+      `${r.details.rss_kib.baseline} (after ${r.details.rss_kib.baseline_after_prs} PRs) / ${r.details.rss_kib.end} (${r.details.rss_kib.growth_pct ?? "?"}%)`,
+    ],
     ["unhandled rejections", String(r.details.unhandled.length)],
     ["/ping at end", r.details.ping_at_end ? "PONG" : "no answer"],
     ["wall time s", String(Math.round(r.details.wall_ms / 1000))],
     ["errors", String(r.errors.length)],
   ];
   for (const [k, v] of kv) lines.push(`${k.padEnd(42)} ${v}`);
-  for (const s of r.details.signatures) lines.push(`${`signature: ${s.name}`.padEnd(42)} HTTP ${s.status}, requests caused ${s.requestsSeen}`);
-  if (r.details.violation_samples.length) lines.push("", "violations:", ...r.details.violation_samples.map((v) => `  ${v}`));
+  for (const s of r.details.signatures)
+    lines.push(
+      `${`signature: ${s.name}`.padEnd(42)} HTTP ${s.status}, requests caused ${s.requestsSeen}`,
+    );
+  if (r.details.violation_samples.length)
+    lines.push("", "violations:", ...r.details.violation_samples.map((v) => `  ${v}`));
   if (r.errors.length) lines.push("", "errors:", ...r.errors.slice(0, 30).map((e) => `  ${e}`));
-  lines.push("", "requests by operation:", ...Object.entries(r.details.requests_by_operation).sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k.padEnd(50)} ${v}`));
+  lines.push(
+    "",
+    "requests by operation:",
+    ...Object.entries(r.details.requests_by_operation)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `  ${k.padEnd(50)} ${v}`),
+  );
   return lines.join("\n");
 }

@@ -34,7 +34,14 @@ export function sign(secret: string, body: string): string {
 }
 
 /** A pull_request payload for the stand-in's pull request. */
-export async function pullRequestPayload(standin: Standin, repo: Repo, pull: Pull, action: "opened" | "synchronize", installationId: number, before?: string): Promise<string> {
+export async function pullRequestPayload(
+  standin: Standin,
+  repo: Repo,
+  pull: Pull,
+  action: "opened" | "synchronize",
+  installationId: number,
+  before?: string,
+): Promise<string> {
   const e = example(action);
   const base = e as Record<string, any>;
   base.action = action;
@@ -42,14 +49,19 @@ export async function pullRequestPayload(standin: Standin, repo: Repo, pull: Pul
   base.pull_request = { ...base.pull_request, ...(await standin.pullPayload(repo, pull)) };
   base.repository = { ...base.repository, ...standin.repoPayload(repo) };
   base.sender = { ...base.sender, ...standin.userPayload(standin.author) };
-  base.installation = { id: installationId, node_id: Buffer.from(`0:Installation${installationId}`).toString("base64") };
+  base.installation = {
+    id: installationId,
+    node_id: Buffer.from(`0:Installation${installationId}`).toString("base64"),
+  };
   if (action === "synchronize") {
     base.before = before ?? pull.headSha;
     base.after = pull.headSha;
   }
   if (base.organization) base.organization = { ...base.organization, login: repo.owner };
   // Every URL points at the stand-in, as a GitHub Enterprise Server payload points at its host.
-  return JSON.stringify(base).replaceAll("https://api.github.com", standin.urls.api).replaceAll("https://github.com", standin.urls.web);
+  return JSON.stringify(base)
+    .replaceAll("https://api.github.com", standin.urls.api)
+    .replaceAll("https://github.com", standin.urls.web);
 }
 
 export interface DeliveryResult {
@@ -60,7 +72,13 @@ export interface DeliveryResult {
 }
 
 /** POSTs one delivery. `signature: null` leaves the header out; a string replaces it. */
-export function deliver(url: string, event: string, body: string, secret: string, o: { signature?: string | null; deliveryId?: string; timeoutMs?: number } = {}): Promise<DeliveryResult> {
+export function deliver(
+  url: string,
+  event: string,
+  body: string,
+  secret: string,
+  o: { signature?: string | null; deliveryId?: string; timeoutMs?: number } = {},
+): Promise<DeliveryResult> {
   const deliveryId = o.deliveryId ?? randomUUID();
   const headers: Record<string, string> = {
     "content-type": "application/json",
@@ -76,13 +94,26 @@ export function deliver(url: string, event: string, body: string, secret: string
   if (sig !== null) headers["x-hub-signature-256"] = sig;
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers, agent: false, timeout: o.timeoutMs ?? 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, body: Buffer.concat(chunks).toString("utf8"), deliveryId }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`webhook delivery timed out after ${o.timeoutMs ?? 30_000} ms`)));
+    const req = request(
+      url,
+      { method: "POST", headers, agent: false, timeout: o.timeoutMs ?? 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - t0,
+            body: Buffer.concat(chunks).toString("utf8"),
+            deliveryId,
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () =>
+      req.destroy(new Error(`webhook delivery timed out after ${o.timeoutMs ?? 30_000} ms`)),
+    );
     req.on("error", reject);
     req.end(body);
   });

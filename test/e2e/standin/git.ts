@@ -34,7 +34,9 @@ export interface BlobRead {
 
 function run(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 512 << 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 512 << 20 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
   });
 }
 
@@ -56,7 +58,10 @@ export class GitStore {
 
   private ensureBatch(): ChildProcessWithoutNullStreams {
     if (this.batch) return this.batch;
-    const p = spawn("git", ["cat-file", "--batch"], { cwd: this.dir, stdio: ["pipe", "pipe", "pipe"] });
+    const p = spawn("git", ["cat-file", "--batch"], {
+      cwd: this.dir,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     p.stdout.on("data", (d: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
       this.drain();
@@ -118,7 +123,10 @@ export class GitStore {
     const key = `${a}...${b}`;
     let p = this.mergeBaseCache.get(key);
     if (!p) {
-      p = run(this.dir, ["merge-base", a, b]).then((s) => s.trim(), () => a);
+      p = run(this.dir, ["merge-base", a, b]).then(
+        (s) => s.trim(),
+        () => a,
+      );
       this.mergeBaseCache.set(key, p);
     }
     return p;
@@ -148,7 +156,13 @@ export class GitStore {
     if (treeish.startsWith("-")) return null;
     let out: string;
     try {
-      out = await run(this.dir, ["ls-tree", "-z", "-l", ...(recursive ? ["-r", "-t"] : []), treeish]);
+      out = await run(this.dir, [
+        "ls-tree",
+        "-z",
+        "-l",
+        ...(recursive ? ["-r", "-t"] : []),
+        treeish,
+      ]);
     } catch {
       return null;
     }
@@ -192,7 +206,7 @@ export class GitStore {
     // --raw -z: ":oldmode newmode oldsha newsha status\0path\0[newpath\0]"
     const rawParts = raw.split("\0");
     const entries: DiffEntry[] = [];
-    for (let i = 0; i < rawParts.length; ) {
+    for (let i = 0; i < rawParts.length;) {
       const meta = rawParts[i];
       if (!meta) {
         i++;
@@ -201,18 +215,34 @@ export class GitStore {
       const [, , oldSha, newSha, status] = meta.slice(1).split(" ");
       const code = status[0];
       if (code === "R" || code === "C") {
-        entries.push({ filename: rawParts[i + 2], previous_filename: rawParts[i + 1], status: code === "R" ? "renamed" : "copied", additions: 0, deletions: 0, changes: 0, sha: newSha });
+        entries.push({
+          filename: rawParts[i + 2],
+          previous_filename: rawParts[i + 1],
+          status: code === "R" ? "renamed" : "copied",
+          additions: 0,
+          deletions: 0,
+          changes: 0,
+          sha: newSha,
+        });
         i += 3;
       } else {
-        const st = code === "A" ? "added" : code === "D" ? "removed" : code === "T" ? "changed" : "modified";
-        entries.push({ filename: rawParts[i + 1], status: st, additions: 0, deletions: 0, changes: 0, sha: code === "D" ? oldSha : newSha });
+        const st =
+          code === "A" ? "added" : code === "D" ? "removed" : code === "T" ? "changed" : "modified";
+        entries.push({
+          filename: rawParts[i + 1],
+          status: st,
+          additions: 0,
+          deletions: 0,
+          changes: 0,
+          sha: code === "D" ? oldSha : newSha,
+        });
         i += 2;
       }
     }
     // --numstat -z: "add\tdel\tpath\0" or "add\tdel\t\0old\0new\0"
     const ns = numstat.split("\0");
     let k = 0;
-    for (let i = 0; i < ns.length && k < entries.length; ) {
+    for (let i = 0; i < ns.length && k < entries.length;) {
       const rec = ns[i];
       if (!rec) {
         i++;

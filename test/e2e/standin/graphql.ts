@@ -126,14 +126,20 @@ function lex(src: string): Token[] {
     }
     if (/[-0-9]/.test(c)) {
       const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(src.slice(i));
-      if (!m) throw new GraphQLFailure(`Parse error on "${c}" (error) at [${pos.line}, ${pos.column}]`, { locations: [pos] });
+      if (!m)
+        throw new GraphQLFailure(`Parse error on "${c}" (error) at [${pos.line}, ${pos.column}]`, {
+          locations: [pos],
+        });
       out.push({ t: m[2] || m[3] ? "float" : "int", v: m[0], ...pos });
       i += m[0].length;
       continue;
     }
     if (src.startsWith('"""', i)) {
       const end = src.indexOf('"""', i + 3);
-      if (end < 0) throw new GraphQLFailure(`Parse error on unterminated string at [${pos.line}, ${pos.column}]`);
+      if (end < 0)
+        throw new GraphQLFailure(
+          `Parse error on unterminated string at [${pos.line}, ${pos.column}]`,
+        );
       const raw = src.slice(i + 3, end);
       out.push({ t: "string", v: raw, ...pos });
       for (const ch of raw) if (ch === "\n") line++;
@@ -144,10 +150,22 @@ function lex(src: string): Token[] {
       let j = i + 1;
       let s = "";
       while (j < src.length && src[j] !== '"') {
-        if (src[j] === "\n") throw new GraphQLFailure(`Parse error on unterminated string at [${pos.line}, ${pos.column}]`);
+        if (src[j] === "\n")
+          throw new GraphQLFailure(
+            `Parse error on unterminated string at [${pos.line}, ${pos.column}]`,
+          );
         if (src[j] === "\\") {
           const e = src[j + 1];
-          const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", '"': '"', "\\": "\\", "/": "/" };
+          const map: Record<string, string> = {
+            n: "\n",
+            t: "\t",
+            r: "\r",
+            b: "\b",
+            f: "\f",
+            '"': '"',
+            "\\": "\\",
+            "/": "/",
+          };
           if (e === "u") {
             s += String.fromCharCode(parseInt(src.slice(j + 2, j + 6), 16));
             j += 6;
@@ -160,12 +178,17 @@ function lex(src: string): Token[] {
         s += src[j];
         j++;
       }
-      if (j >= src.length) throw new GraphQLFailure(`Parse error on unterminated string at [${pos.line}, ${pos.column}]`);
+      if (j >= src.length)
+        throw new GraphQLFailure(
+          `Parse error on unterminated string at [${pos.line}, ${pos.column}]`,
+        );
       out.push({ t: "string", v: s, ...pos });
       i = j + 1;
       continue;
     }
-    throw new GraphQLFailure(`Parse error on "${c}" (error) at [${pos.line}, ${pos.column}]`, { locations: [pos] });
+    throw new GraphQLFailure(`Parse error on "${c}" (error) at [${pos.line}, ${pos.column}]`, {
+      locations: [pos],
+    });
   }
   out.push({ t: "eof", v: "", line, column: i - lineStart + 1 });
   return out;
@@ -178,9 +201,12 @@ export function parse(src: string): Document {
   let p = 0;
   const peek = () => toks[p];
   const fail = (tok: Token): never => {
-    throw new GraphQLFailure(`Parse error on ${tok.t === "eof" ? "end of input" : JSON.stringify(tok.v)} (${tok.t.toUpperCase()}) at [${tok.line}, ${tok.column}]`, {
-      locations: [{ line: tok.line, column: tok.column }],
-    });
+    throw new GraphQLFailure(
+      `Parse error on ${tok.t === "eof" ? "end of input" : JSON.stringify(tok.v)} (${tok.t.toUpperCase()}) at [${tok.line}, ${tok.column}]`,
+      {
+        locations: [{ line: tok.line, column: tok.column }],
+      },
+    );
   };
   const expect = (v: string) => {
     const tok = toks[p];
@@ -278,10 +304,21 @@ export function parse(src: string): Document {
           p++;
           const on = name();
           directives();
-          out.push({ kind: "inline", on, selections: selectionSet(), line: tok.line, column: tok.column });
+          out.push({
+            kind: "inline",
+            on,
+            selections: selectionSet(),
+            line: tok.line,
+            column: tok.column,
+          });
         } else if (isPunct("{") || isPunct("@")) {
           directives();
-          out.push({ kind: "inline", selections: selectionSet(), line: tok.line, column: tok.column });
+          out.push({
+            kind: "inline",
+            selections: selectionSet(),
+            line: tok.line,
+            column: tok.column,
+          });
         } else {
           out.push({ kind: "spread", name: name(), line: tok.line, column: tok.column });
           directives();
@@ -298,7 +335,15 @@ export function parse(src: string): Document {
       const a = isPunct("(") ? args() : {};
       directives();
       const sel = isPunct("{") ? selectionSet() : undefined;
-      out.push({ kind: "field", alias, name: fieldName, args: a, selections: sel, line: tok.line, column: tok.column });
+      out.push({
+        kind: "field",
+        alias,
+        name: fieldName,
+        args: a,
+        selections: sel,
+        line: tok.line,
+        column: tok.column,
+      });
     }
     p++;
     if (out.length === 0) fail(toks[p - 1]);
@@ -401,35 +446,84 @@ function isPossible(schema: Schema, abstract: string, concrete: string): boolean
 }
 
 /** Static validation of a selection set against the schema (GitHub rejects the whole document on any of these). */
-function validate(schema: Schema, doc: Document, typeName: string, sels: Selection[], op: Operation, errors: GraphQLErrorOut[], path: string[], usedVars: Set<string>, seenFragments: Set<string>): void {
+function validate(
+  schema: Schema,
+  doc: Document,
+  typeName: string,
+  sels: Selection[],
+  op: Operation,
+  errors: GraphQLErrorOut[],
+  path: string[],
+  usedVars: Set<string>,
+  seenFragments: Set<string>,
+): void {
   const def = schema[typeName];
   if (!def || (def.kind !== "object" && def.kind !== "interface")) return;
   for (const s of sels) {
     if (s.kind === "spread") {
       const frag = doc.fragments.get(s.name);
       if (!frag) {
-        errors.push({ message: `Fragment ${s.name} was used, but not defined`, locations: [{ line: s.line, column: s.column }], path: [...path], extensions: { code: "useAndDefineFragment", fragmentName: s.name } });
+        errors.push({
+          message: `Fragment ${s.name} was used, but not defined`,
+          locations: [{ line: s.line, column: s.column }],
+          path: [...path],
+          extensions: { code: "useAndDefineFragment", fragmentName: s.name },
+        });
         continue;
       }
       seenFragments.add(s.name);
       if (!schema[frag.on]) {
-        errors.push({ message: `No such type ${frag.on}, so it can't be a fragment condition`, locations: [{ line: s.line, column: s.column }], path: [...path] });
+        errors.push({
+          message: `No such type ${frag.on}, so it can't be a fragment condition`,
+          locations: [{ line: s.line, column: s.column }],
+          path: [...path],
+        });
         continue;
       }
-      validate(schema, doc, frag.on, frag.selections, op, errors, [...path, `...${s.name}`], usedVars, seenFragments);
+      validate(
+        schema,
+        doc,
+        frag.on,
+        frag.selections,
+        op,
+        errors,
+        [...path, `...${s.name}`],
+        usedVars,
+        seenFragments,
+      );
       continue;
     }
     if (s.kind === "inline") {
       const on = s.on ?? typeName;
       if (!schema[on]) {
-        errors.push({ message: `No such type ${on}, so it can't be a fragment condition`, locations: [{ line: s.line, column: s.column }], path: [...path, `... on ${on}`], extensions: { code: "undefinedType", typeName: on } });
+        errors.push({
+          message: `No such type ${on}, so it can't be a fragment condition`,
+          locations: [{ line: s.line, column: s.column }],
+          path: [...path, `... on ${on}`],
+          extensions: { code: "undefinedType", typeName: on },
+        });
         continue;
       }
       if (!isPossible(schema, typeName, on) && !isPossible(schema, on, typeName)) {
-        errors.push({ message: `Fragment on ${on} can't be spread inside ${typeName}`, locations: [{ line: s.line, column: s.column }], path: [...path, `... on ${on}`], extensions: { code: "fragmentSpreadImpossible" } });
+        errors.push({
+          message: `Fragment on ${on} can't be spread inside ${typeName}`,
+          locations: [{ line: s.line, column: s.column }],
+          path: [...path, `... on ${on}`],
+          extensions: { code: "fragmentSpreadImpossible" },
+        });
         continue;
       }
-      validate(schema, doc, on, s.selections, op, errors, [...path, `... on ${on}`], usedVars, seenFragments);
+      validate(
+        schema,
+        doc,
+        on,
+        s.selections,
+        op,
+        errors,
+        [...path, `... on ${on}`],
+        usedVars,
+        seenFragments,
+      );
       continue;
     }
     if (s.name === "__typename") continue;
@@ -437,12 +531,27 @@ function validate(schema: Schema, doc: Document, typeName: string, sels: Selecti
     const loc = [{ line: s.line, column: s.column }];
     const here = [...path, s.alias ?? s.name];
     if (!f) {
-      errors.push({ message: `Field '${s.name}' doesn't exist on type '${typeName}'`, locations: loc, path: here, extensions: { code: "undefinedField", typeName, fieldName: s.name } });
+      errors.push({
+        message: `Field '${s.name}' doesn't exist on type '${typeName}'`,
+        locations: loc,
+        path: here,
+        extensions: { code: "undefinedField", typeName, fieldName: s.name },
+      });
       continue;
     }
     for (const [a, v] of Object.entries(s.args)) {
       if (!f.args?.[a]) {
-        errors.push({ message: `Field '${s.name}' doesn't accept argument '${a}'`, locations: loc, path: [...here, a], extensions: { code: "argumentNotAccepted", name: s.name, typeName: "Field", argumentName: a } });
+        errors.push({
+          message: `Field '${s.name}' doesn't accept argument '${a}'`,
+          locations: loc,
+          path: [...here, a],
+          extensions: {
+            code: "argumentNotAccepted",
+            name: s.name,
+            typeName: "Field",
+            argumentName: a,
+          },
+        });
       }
       collectVars(v, usedVars);
     }
@@ -450,13 +559,33 @@ function validate(schema: Schema, doc: Document, typeName: string, sels: Selecti
       .filter(([a, d]) => d.required && !(a in s.args))
       .map(([a]) => a);
     if (missing.length) {
-      errors.push({ message: `Field '${s.name}' is missing required arguments: ${missing.join(", ")}`, locations: loc, path: here, extensions: { code: "missingRequiredArguments", className: "Field", name: s.name, arguments: missing.join(", ") } });
+      errors.push({
+        message: `Field '${s.name}' is missing required arguments: ${missing.join(", ")}`,
+        locations: loc,
+        path: here,
+        extensions: {
+          code: "missingRequiredArguments",
+          className: "Field",
+          name: s.name,
+          arguments: missing.join(", "),
+        },
+      });
     }
     const kind = typeKind(schema, f.type);
     if ((kind === "object" || kind === "interface") && !s.selections) {
-      errors.push({ message: `Field must have selections (field '${s.name}' returns ${f.type} but has no selections. Did you mean '${s.name} { ... }'?)`, locations: loc, path: here, extensions: { code: "selectionMismatch", nodeName: `field '${s.name}'`, typeName: f.type } });
+      errors.push({
+        message: `Field must have selections (field '${s.name}' returns ${f.type} but has no selections. Did you mean '${s.name} { ... }'?)`,
+        locations: loc,
+        path: here,
+        extensions: { code: "selectionMismatch", nodeName: `field '${s.name}'`, typeName: f.type },
+      });
     } else if ((kind === "scalar" || kind === "enum") && s.selections) {
-      errors.push({ message: `Selections can't be made on scalars (field '${s.name}' returns ${f.type} but has selections [${s.selections.map((x) => (x.kind === "field" ? x.name : "...")).join(", ")}])`, locations: loc, path: here, extensions: { code: "selectionMismatch", nodeName: `field '${s.name}'`, typeName: f.type } });
+      errors.push({
+        message: `Selections can't be made on scalars (field '${s.name}' returns ${f.type} but has selections [${s.selections.map((x) => (x.kind === "field" ? x.name : "...")).join(", ")}])`,
+        locations: loc,
+        path: here,
+        extensions: { code: "selectionMismatch", nodeName: `field '${s.name}'`, typeName: f.type },
+      });
     } else if (s.selections) {
       validate(schema, doc, f.type, s.selections, op, errors, here, usedVars, seenFragments);
     }
@@ -503,16 +632,21 @@ function checkArgType(schema: Schema, type: string, value: unknown): string | nu
       return typeof value === "boolean" ? null : `Expected Boolean, got ${JSON.stringify(value)}`;
   }
   const def = schema[type];
-  if (def?.kind === "enum") return typeof value === "string" && def.values.includes(value) ? null : `Expected type '${type}', got ${JSON.stringify(value)}`;
+  if (def?.kind === "enum")
+    return typeof value === "string" && def.values.includes(value)
+      ? null
+      : `Expected type '${type}', got ${JSON.stringify(value)}`;
   if (def?.kind === "input") {
     if (typeof value !== "object" || Array.isArray(value)) return `Expected type '${type}'`;
     for (const [k, d] of Object.entries(def.fields)) {
       const x = (value as Record<string, unknown>)[k];
-      if (d.required && (x === undefined || x === null)) return `Argument '${k}' on InputObject '${type}' is required. Expected type ${d.type}!`;
+      if (d.required && (x === undefined || x === null))
+        return `Argument '${k}' on InputObject '${type}' is required. Expected type ${d.type}!`;
       const e = checkArgType(schema, d.type, x);
       if (e) return e;
     }
-    for (const k of Object.keys(value as object)) if (!def.fields[k]) return `InputObject '${type}' doesn't accept argument '${k}'`;
+    for (const k of Object.keys(value as object))
+      if (!def.fields[k]) return `InputObject '${type}' doesn't accept argument '${k}'`;
   }
   return null;
 }
@@ -523,8 +657,14 @@ export interface ExecResult {
 }
 
 /** Parses, validates and runs one request. `isMutation` tells the caller whether anything was written. */
-export function execute(schema: Schema, roots: { query: string; mutation: string }, body: { query?: unknown; variables?: unknown; operationName?: unknown }, ctx: unknown): ExecResult & { operation?: Operation } {
-  if (typeof body.query !== "string") return { errors: [{ message: "A query attribute must be specified and must be a string." }] };
+export function execute(
+  schema: Schema,
+  roots: { query: string; mutation: string },
+  body: { query?: unknown; variables?: unknown; operationName?: unknown },
+  ctx: unknown,
+): ExecResult & { operation?: Operation } {
+  if (typeof body.query !== "string")
+    return { errors: [{ message: "A query attribute must be specified and must be a string." }] };
   let doc: Document;
   try {
     doc = parse(body.query);
@@ -533,9 +673,20 @@ export function execute(schema: Schema, roots: { query: string; mutation: string
     return { errors: [{ message: f.message, ...f.extra }] };
   }
   let op: Operation | undefined;
-  if (typeof body.operationName === "string") op = doc.operations.find((o) => o.name === body.operationName);
+  if (typeof body.operationName === "string")
+    op = doc.operations.find((o) => o.name === body.operationName);
   else if (doc.operations.length === 1) op = doc.operations[0];
-  if (!op) return { errors: [{ message: doc.operations.length > 1 ? "An operation name is required" : `No operation named "${String(body.operationName)}"` }] };
+  if (!op)
+    return {
+      errors: [
+        {
+          message:
+            doc.operations.length > 1
+              ? "An operation name is required"
+              : `No operation named "${String(body.operationName)}"`,
+        },
+      ],
+    };
   if (op.op === "subscription") return { errors: [{ message: "Subscriptions are not supported" }] };
   const rootType = op.op === "mutation" ? roots.mutation : roots.query;
   const errors: GraphQLErrorOut[] = [];
@@ -543,33 +694,62 @@ export function execute(schema: Schema, roots: { query: string; mutation: string
   const seenFragments = new Set<string>();
   validate(schema, doc, rootType, op.selections, op, errors, [op.op], used, seenFragments);
   for (const name of doc.fragments.keys()) {
-    if (!seenFragments.has(name)) errors.push({ message: `Fragment ${name} was defined, but not used`, extensions: { code: "useAndDefineFragment", fragmentName: name } });
+    if (!seenFragments.has(name))
+      errors.push({
+        message: `Fragment ${name} was defined, but not used`,
+        extensions: { code: "useAndDefineFragment", fragmentName: name },
+      });
   }
   const declared = new Map(op.vars.map((v) => [v.name, v]));
   for (const u of used) {
-    if (!declared.has(u)) errors.push({ message: `Variable $${u} is used by ${op.name ?? "anonymous " + op.op} but not declared`, extensions: { code: "variableNotDefined", variableName: u } });
+    if (!declared.has(u))
+      errors.push({
+        message: `Variable $${u} is used by ${op.name ?? "anonymous " + op.op} but not declared`,
+        extensions: { code: "variableNotDefined", variableName: u },
+      });
   }
   for (const d of op.vars) {
-    if (!used.has(d.name)) errors.push({ message: `Variable $${d.name} is declared by ${op.name ?? "anonymous " + op.op} but not used`, extensions: { code: "variableNotUsed", variableName: d.name } });
+    if (!used.has(d.name))
+      errors.push({
+        message: `Variable $${d.name} is declared by ${op.name ?? "anonymous " + op.op} but not used`,
+        extensions: { code: "variableNotUsed", variableName: d.name },
+      });
   }
   if (errors.length) return { errors, operation: op };
-  const given = (body.variables && typeof body.variables === "object" ? body.variables : {}) as Record<string, unknown>;
+  const given = (
+    body.variables && typeof body.variables === "object" ? body.variables : {}
+  ) as Record<string, unknown>;
   const vars: Record<string, unknown> = {};
   for (const d of op.vars) {
     let v = given[d.name];
     if (v === undefined && d.defaultValue) v = valueOf(d.defaultValue, {});
     if ((v === undefined || v === null) && d.nonNull) {
-      errors.push({ message: `Variable $${d.name} of type ${d.type}! was provided invalid value`, extensions: { value: v ?? null, problems: [{ path: [], explanation: "Expected value to not be null" }] } });
+      errors.push({
+        message: `Variable $${d.name} of type ${d.type}! was provided invalid value`,
+        extensions: {
+          value: v ?? null,
+          problems: [{ path: [], explanation: "Expected value to not be null" }],
+        },
+      });
       continue;
     }
     const e = d.type.startsWith("[") ? null : checkArgType(schema, d.type, v);
-    if (e) errors.push({ message: `Variable $${d.name} of type ${d.type}${d.nonNull ? "!" : ""} was provided invalid value`, extensions: { value: v, problems: [{ path: [], explanation: e }] } });
+    if (e)
+      errors.push({
+        message: `Variable $${d.name} of type ${d.type}${d.nonNull ? "!" : ""} was provided invalid value`,
+        extensions: { value: v, problems: [{ path: [], explanation: e }] },
+      });
     vars[d.name] = v;
   }
   if (errors.length) return { errors, operation: op };
 
   const execErrors: GraphQLErrorOut[] = [];
-  const run = (typeName: string, parent: any, sels: Selection[], path: (string | number)[]): Record<string, unknown> => {
+  const run = (
+    typeName: string,
+    parent: any,
+    sels: Selection[],
+    path: (string | number)[],
+  ): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     const runtime = parent?.__typename ?? typeName;
     const def = schema[runtime] ?? schema[typeName];
@@ -596,11 +776,18 @@ export function execute(schema: Schema, roots: { query: string; mutation: string
         let bad: string | null = null;
         for (const [a, d] of Object.entries(f.args ?? {})) {
           const e = checkArgType(schema, d.type, args[a]);
-          if (e) bad = `Argument '${a}' on Field '${s.name}' has an invalid value (${JSON.stringify(args[a])}). Expected type '${d.type}${d.required ? "!" : ""}'.`;
-          if (d.required && (args[a] === undefined || args[a] === null)) bad = `Argument '${a}' on Field '${s.name}' has an invalid value (null). Expected type '${d.type}!'.`;
+          if (e)
+            bad = `Argument '${a}' on Field '${s.name}' has an invalid value (${JSON.stringify(args[a])}). Expected type '${d.type}${d.required ? "!" : ""}'.`;
+          if (d.required && (args[a] === undefined || args[a] === null))
+            bad = `Argument '${a}' on Field '${s.name}' has an invalid value (null). Expected type '${d.type}!'.`;
         }
         if (bad) {
-          execErrors.push({ message: bad, path: [...path, key], locations: [{ line: s.line, column: s.column }], extensions: { code: "argumentLiteralsIncompatible" } });
+          execErrors.push({
+            message: bad,
+            path: [...path, key],
+            locations: [{ line: s.line, column: s.column }],
+            extensions: { code: "argumentLiteralsIncompatible" },
+          });
           out[key] = null;
           continue;
         }
@@ -609,14 +796,21 @@ export function execute(schema: Schema, roots: { query: string; mutation: string
           v = f.resolve ? f.resolve(parent, args, ctx) : parent?.[s.name];
         } catch (e) {
           if (!(e instanceof GraphQLFailure)) throw e;
-          execErrors.push({ message: e.message, path: [...path, key], locations: [{ line: s.line, column: s.column }], ...e.extra });
+          execErrors.push({
+            message: e.message,
+            path: [...path, key],
+            locations: [{ line: s.line, column: s.column }],
+            ...e.extra,
+          });
           out[key] = null;
           continue;
         }
         if (v === undefined) v = null;
         if (s.selections && v !== null) {
           if (f.list) {
-            out[key] = (v as unknown[]).map((item, i) => (item === null ? null : run(f.type, item, s.selections!, [...path, key, i])));
+            out[key] = (v as unknown[]).map((item, i) =>
+              item === null ? null : run(f.type, item, s.selections!, [...path, key, i]),
+            );
           } else {
             out[key] = run(f.type, v, s.selections, [...path, key]);
           }

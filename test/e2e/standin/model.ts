@@ -208,7 +208,16 @@ export function repoJson(r: Repo, owner: Actor, urls: Urls): Record<string, unkn
   };
 }
 
-export function pullJson(r: Repo, p: Pull, owner: Actor, author: Actor, urls: Urls, changedFiles: number, additions: number, deletions: number): Record<string, unknown> {
+export function pullJson(
+  r: Repo,
+  p: Pull,
+  owner: Actor,
+  author: Actor,
+  urls: Urls,
+  changedFiles: number,
+  additions: number,
+  deletions: number,
+): Record<string, unknown> {
   const full = `${r.owner}/${r.name}`;
   const api = `${urls.api}/repos/${full}`;
   const repo = repoJson(r, owner, urls);
@@ -243,8 +252,20 @@ export function pullJson(r: Repo, p: Pull, owner: Actor, author: Actor, urls: Ur
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${r.owner}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: userJson(owner, urls), repo },
-    base: { label: `${r.owner}:${p.baseRef}`, ref: p.baseRef, sha: p.baseSha, user: userJson(owner, urls), repo },
+    head: {
+      label: `${r.owner}:${p.headRef}`,
+      ref: p.headRef,
+      sha: p.headSha,
+      user: userJson(owner, urls),
+      repo,
+    },
+    base: {
+      label: `${r.owner}:${p.baseRef}`,
+      ref: p.baseRef,
+      sha: p.baseSha,
+      user: userJson(owner, urls),
+      repo,
+    },
     _links: {
       self: { href: `${api}/pulls/${p.number}` },
       html: { href: `${urls.web}/${full}/pull/${p.number}` },
@@ -273,7 +294,14 @@ export function pullJson(r: Repo, p: Pull, owner: Actor, author: Actor, urls: Ur
   };
 }
 
-export function reviewCommentJson(r: Repo, p: Pull, c: ReviewComment, urls: Urls, diffHunk: string, outdated: boolean): Record<string, unknown> {
+export function reviewCommentJson(
+  r: Repo,
+  p: Pull,
+  c: ReviewComment,
+  urls: Urls,
+  diffHunk: string,
+  outdated: boolean,
+): Record<string, unknown> {
   const full = `${r.owner}/${r.name}`;
   const api = `${urls.api}/repos/${full}`;
   const out: Record<string, unknown> = {
@@ -299,7 +327,18 @@ export function reviewCommentJson(r: Repo, p: Pull, c: ReviewComment, urls: Urls
       html: { href: `${urls.web}/${full}/pull/${p.number}#discussion_r${c.id}` },
       pull_request: { href: `${api}/pulls/${p.number}` },
     },
-    reactions: { url: `${api}/pulls/comments/${c.id}/reactions`, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 },
+    reactions: {
+      url: `${api}/pulls/comments/${c.id}/reactions`,
+      total_count: 0,
+      "+1": 0,
+      "-1": 0,
+      laugh: 0,
+      hooray: 0,
+      confused: 0,
+      heart: 0,
+      rocket: 0,
+      eyes: 0,
+    },
     start_line: c.startLine,
     original_start_line: c.startLine,
     start_side: c.startSide,
@@ -322,14 +361,23 @@ export function reviewJson(r: Repo, p: Pull, v: Review, urls: Urls): Record<stri
     state: v.state,
     html_url: `${urls.web}/${full}/pull/${p.number}#pullrequestreview-${v.id}`,
     pull_request_url: `${urls.api}/repos/${full}/pulls/${p.number}`,
-    _links: { html: { href: `${urls.web}/${full}/pull/${p.number}#pullrequestreview-${v.id}` }, pull_request: { href: `${urls.api}/repos/${full}/pulls/${p.number}` } },
+    _links: {
+      html: { href: `${urls.web}/${full}/pull/${p.number}#pullrequestreview-${v.id}` },
+      pull_request: { href: `${urls.api}/repos/${full}/pulls/${p.number}` },
+    },
     submitted_at: v.state === "PENDING" ? undefined : v.submittedAt,
     commit_id: v.commitId,
     author_association: "NONE",
   };
 }
 
-export function checkRunJson(r: Repo, c: CheckRun, app: { id: number; slug: string; owner: Actor }, pulls: Pull[], urls: Urls): Record<string, unknown> {
+export function checkRunJson(
+  r: Repo,
+  c: CheckRun,
+  app: { id: number; slug: string; owner: Actor },
+  pulls: Pull[],
+  urls: Urls,
+): Record<string, unknown> {
   const full = `${r.owner}/${r.name}`;
   return {
     id: c.id,
@@ -343,16 +391,41 @@ export function checkRunJson(r: Repo, c: CheckRun, app: { id: number; slug: stri
     conclusion: c.conclusion,
     started_at: c.startedAt,
     completed_at: c.completedAt,
-    output: { ...c.output, annotations_count: c.annotations.length, annotations_url: `${urls.api}/repos/${full}/check-runs/${c.id}/annotations` },
+    output: {
+      ...c.output,
+      annotations_count: c.annotations.length,
+      annotations_url: `${urls.api}/repos/${full}/check-runs/${c.id}/annotations`,
+    },
     name: c.name,
     check_suite: { id: c.id + 1_000_000 },
-    app: { id: app.id, slug: app.slug, node_id: nodeId("A", app.id), owner: userJson(app.owner, urls), name: app.slug, description: "", external_url: urls.web, html_url: `${urls.web}/apps/${app.slug}`, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z", permissions: {}, events: [] },
+    app: {
+      id: app.id,
+      slug: app.slug,
+      node_id: nodeId("A", app.id),
+      owner: userJson(app.owner, urls),
+      name: app.slug,
+      description: "",
+      external_url: urls.web,
+      html_url: `${urls.web}/apps/${app.slug}`,
+      created_at: "2024-01-01T00:00:00Z",
+      updated_at: "2024-01-01T00:00:00Z",
+      permissions: {},
+      events: [],
+    },
     pull_requests: pulls.map((p) => ({
       url: `${urls.api}/repos/${full}/pulls/${p.number}`,
       id: p.id,
       number: p.number,
-      head: { ref: p.headRef, sha: p.headSha, repo: { id: r.id, url: `${urls.api}/repos/${full}`, name: r.name } },
-      base: { ref: p.baseRef, sha: p.baseSha, repo: { id: r.id, url: `${urls.api}/repos/${full}`, name: r.name } },
+      head: {
+        ref: p.headRef,
+        sha: p.headSha,
+        repo: { id: r.id, url: `${urls.api}/repos/${full}`, name: r.name },
+      },
+      base: {
+        ref: p.baseRef,
+        sha: p.baseSha,
+        repo: { id: r.id, url: `${urls.api}/repos/${full}`, name: r.name },
+      },
     })),
   };
 }

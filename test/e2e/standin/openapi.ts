@@ -42,7 +42,10 @@ export class OpenApi {
   private readonly bodyAjv: Ajv;
   private readonly queryAjv: Ajv;
   private readonly routes: Compiled[] = [];
-  private readonly queryValidators = new Map<string, { validate: ValidateFunction; known: Set<string> }>();
+  private readonly queryValidators = new Map<
+    string,
+    { validate: ValidateFunction; known: Set<string> }
+  >();
   private readonly bodyValidators = new Map<string, ValidateFunction | null>();
 
   /** One instance per process: loading the description takes a few hundred milliseconds. */
@@ -53,9 +56,20 @@ export class OpenApi {
 
   private constructor() {
     this.spec = require("@octokit/openapi/generated/api.github.com.json");
-    this.bodyAjv = new Ajv({ strict: false, validateSchema: false, validateFormats: false, allErrors: true });
+    this.bodyAjv = new Ajv({
+      strict: false,
+      validateSchema: false,
+      validateFormats: false,
+      allErrors: true,
+    });
     this.bodyAjv.addSchema(this.spec, "gh");
-    this.queryAjv = new Ajv({ strict: false, validateSchema: false, validateFormats: false, allErrors: true, coerceTypes: true });
+    this.queryAjv = new Ajv({
+      strict: false,
+      validateSchema: false,
+      validateFormats: false,
+      allErrors: true,
+      coerceTypes: true,
+    });
     this.queryAjv.addSchema(this.spec, "gh");
     for (const [route, item] of Object.entries<any>(this.spec.paths)) {
       for (const [method, op] of Object.entries<any>(item)) {
@@ -69,14 +83,26 @@ export class OpenApi {
             const m = /^\{(.+)\}$/.exec(seg);
             if (!m) {
               literal++;
-              return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\{([^}]+)\\\}/g, (_, n) => (names.push(n), "([^/]+)"));
+              return seg
+                .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+                .replace(/\\\{([^}]+)\\\}/g, (_, n) => (names.push(n), "([^/]+)"));
             }
             names.push(m[1]);
-            const multi = params.find((p: any) => p.name === m[1] && p.in === "path")?.["x-multi-segment"] || m[1] === "path";
+            const multi =
+              params.find((p: any) => p.name === m[1] && p.in === "path")?.["x-multi-segment"] ||
+              m[1] === "path";
             return multi ? "(.+)" : "([^/]+)";
           })
           .join("/");
-        this.routes.push({ regex: new RegExp(`^${source}$`), names, literal, route, method: method.toUpperCase(), operationId: op.operationId, op });
+        this.routes.push({
+          regex: new RegExp(`^${source}$`),
+          names,
+          literal,
+          route,
+          method: method.toUpperCase(),
+          operationId: op.operationId,
+          op,
+        });
       }
     }
     // Most specific first: more literal segments win (`/pulls/comments/{id}` before `/pulls/{n}`).
@@ -88,7 +114,10 @@ export class OpenApi {
   }
 
   private resolve(ref: string): any {
-    const parts = ref.replace(/^#\//, "").split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const parts = ref
+      .replace(/^#\//, "")
+      .split("/")
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     let cur = this.spec;
     for (const p of parts) cur = cur?.[p];
     return cur;
@@ -125,7 +154,9 @@ export class OpenApi {
         const def = p.$ref ? this.resolve(p.$ref) : p;
         if (def.in !== "query") return;
         known.add(def.name);
-        const at = p.$ref ? `gh${p.$ref}/schema` : `gh#/paths/${ptr(match.route)}/${match.method.toLowerCase()}/parameters/${i}/schema`;
+        const at = p.$ref
+          ? `gh${p.$ref}/schema`
+          : `gh#/paths/${ptr(match.route)}/${match.method.toLowerCase()}/parameters/${i}/schema`;
         properties[def.name] = { $ref: at };
         if (def.required) required.push(def.name);
       });
@@ -136,13 +167,21 @@ export class OpenApi {
     const problems: Problem[] = [];
     for (const [k, val] of query) {
       if (!v.known.has(k)) {
-        problems.push({ where: "query", message: `${match.operationId}: unknown query parameter "${k}" (GitHub ignores it)`, rejects: false });
+        problems.push({
+          where: "query",
+          message: `${match.operationId}: unknown query parameter "${k}" (GitHub ignores it)`,
+          rejects: false,
+        });
         continue;
       }
       obj[k] = val;
     }
     if (!v.validate(obj)) {
-      problems.push({ where: "query", message: `${match.operationId}: ${this.queryAjv.errorsText(v.validate.errors, { dataVar: "query" })}`, rejects: true });
+      problems.push({
+        where: "query",
+        message: `${match.operationId}: ${this.queryAjv.errorsText(v.validate.errors, { dataVar: "query" })}`,
+        rejects: true,
+      });
     }
     return problems;
   }
@@ -154,27 +193,51 @@ export class OpenApi {
     if (rb?.$ref) rb = this.resolve(rb.$ref);
     const schema = rb?.content?.["application/json"]?.schema;
     if (!schema) {
-      if (hasBody && body !== undefined && !(typeof body === "object" && body !== null && Object.keys(body).length === 0)) {
-        return [{ where: "body", message: `${match.operationId}: takes no request body`, rejects: false }];
+      if (
+        hasBody &&
+        body !== undefined &&
+        !(typeof body === "object" && body !== null && Object.keys(body).length === 0)
+      ) {
+        return [
+          { where: "body", message: `${match.operationId}: takes no request body`, rejects: false },
+        ];
       }
       return [];
     }
     if (!hasBody || body === undefined) {
-      return rb.required ? [{ where: "body", message: `${match.operationId}: a request body is required`, rejects: true }] : [];
+      return rb.required
+        ? [
+            {
+              where: "body",
+              message: `${match.operationId}: a request body is required`,
+              rejects: true,
+            },
+          ]
+        : [];
     }
     const key = `${match.method} ${match.route}`;
     let v = this.bodyValidators.get(key);
     if (v === undefined) {
-      const at = op.requestBody.$ref ? `gh${op.requestBody.$ref}/content/application~1json/schema` : `gh#/paths/${ptr(match.route)}/${m}/requestBody/content/application~1json/schema`;
+      const at = op.requestBody.$ref
+        ? `gh${op.requestBody.$ref}/content/application~1json/schema`
+        : `gh#/paths/${ptr(match.route)}/${m}/requestBody/content/application~1json/schema`;
       v = this.bodyAjv.getSchema(at) ?? null;
       this.bodyValidators.set(key, v);
     }
     const problems: Problem[] = [];
     if (v && !v(body)) {
-      problems.push({ where: "body", message: `${match.operationId}: ${this.bodyAjv.errorsText(v.errors, { dataVar: "body" })}`, rejects: true });
+      problems.push({
+        where: "body",
+        message: `${match.operationId}: ${this.bodyAjv.errorsText(v.errors, { dataVar: "body" })}`,
+        rejects: true,
+      });
     }
     for (const unknown of this.unknownKeys(schema, body, "body", 0)) {
-      problems.push({ where: "body", message: `${match.operationId}: ${unknown} is not in GitHub's schema (GitHub ignores it)`, rejects: false });
+      problems.push({
+        where: "body",
+        message: `${match.operationId}: ${unknown} is not in GitHub's schema (GitHub ignores it)`,
+        rejects: false,
+      });
     }
     return problems;
   }
@@ -188,7 +251,12 @@ export class OpenApi {
       if (!schema.items) return [];
       return data.flatMap((x, i) => this.unknownKeys(schema.items, x, `${at}/${i}`, depth + 1));
     }
-    if (data && typeof data === "object" && schema.properties && schema.additionalProperties === undefined) {
+    if (
+      data &&
+      typeof data === "object" &&
+      schema.properties &&
+      schema.additionalProperties === undefined
+    ) {
       const out: string[] = [];
       for (const [k, val] of Object.entries(data)) {
         if (!(k in schema.properties)) out.push(`${at}/${k}`);

@@ -147,8 +147,16 @@ export class Standin {
   private constructor(readonly options: StandinOptions) {
     this.appSlug = options.appSlug ?? "g3doc-review";
     this.bot = { login: `${this.appSlug}[bot]`, id: 41898282, type: "Bot" };
-    this.publicKey = options.publicKey ? (typeof options.publicKey === "string" ? createPublicKey(options.publicKey) : options.publicKey) : null;
-    this.faults = new FaultInjector(options.faultRate ?? 0, options.faultSeed ?? 1, options.faultKinds ?? ALL_FAULTS);
+    this.publicKey = options.publicKey
+      ? typeof options.publicKey === "string"
+        ? createPublicKey(options.publicKey)
+        : options.publicKey
+      : null;
+    this.faults = new FaultInjector(
+      options.faultRate ?? 0,
+      options.faultSeed ?? 1,
+      options.faultKinds ?? ALL_FAULTS,
+    );
     this.latencyMs = options.latencyMs ?? 0;
   }
 
@@ -201,7 +209,14 @@ export class Standin {
 
   // ------------------------------------------------------------ state set-up
 
-  addRepo(spec: { owner: string; name: string; gitDir: string; defaultBranch?: string; defaultSha: string; contents?: Record<string, string> }): Repo {
+  addRepo(spec: {
+    owner: string;
+    name: string;
+    gitDir: string;
+    defaultBranch?: string;
+    defaultSha: string;
+    contents?: Record<string, string>;
+  }): Repo {
     let git = this.gitStores.get(spec.gitDir);
     if (!git) {
       git = new GitStore(spec.gitDir);
@@ -229,7 +244,17 @@ export class Standin {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
-  openPull(repo: Repo, spec: { number: number; base: string; head: string; title?: string; headRef?: string; baseRef?: string }): Pull {
+  openPull(
+    repo: Repo,
+    spec: {
+      number: number;
+      base: string;
+      head: string;
+      title?: string;
+      headRef?: string;
+      baseRef?: string;
+    },
+  ): Pull {
     const id = this.id();
     const p: Pull = {
       number: spec.number,
@@ -314,7 +339,14 @@ export class Standin {
       }
     }
     if (this.options.recordBodies !== false) rec.body = badJson ? rawBody : body;
-    const ctx: Ctx = { rec, query: url.searchParams, body, headers: req.headers, touched: new Set(), mutated: false };
+    const ctx: Ctx = {
+      rec,
+      query: url.searchParams,
+      body,
+      headers: req.headers,
+      touched: new Set(),
+      mutated: false,
+    };
 
     let path = url.pathname;
     let api: "rest" | "graphql" | "none" = "none";
@@ -322,7 +354,12 @@ export class Standin {
     else if (path.startsWith("/api/v3/") || path === "/api/v3") {
       path = path.slice("/api/v3".length) || "/";
       api = "rest";
-    } else if (path.startsWith("/repos/") || path.startsWith("/app") || path.startsWith("/repositories/")) api = "rest";
+    } else if (
+      path.startsWith("/repos/") ||
+      path.startsWith("/app") ||
+      path.startsWith("/repositories/")
+    )
+      api = "rest";
     // Pagination links name the repository by id.
     const byId = /^\/repositories\/(\d+)(\/.*)?$/.exec(path);
     if (byId) {
@@ -330,18 +367,25 @@ export class Standin {
       if (r) path = `/repos/${r.owner}/${r.name}${byId[2] ?? ""}`;
     }
 
-    const isWrite = api === "graphql" ? /^\s*mutation\b/.test(String(body?.query ?? "")) : method !== "GET" && method !== "HEAD";
+    const isWrite =
+      api === "graphql"
+        ? /^\s*mutation\b/.test(String(body?.query ?? ""))
+        : method !== "GET" && method !== "HEAD";
     // Named before any fault, so faulted requests count for their operation and repository.
     if (api === "graphql") {
       rec.operation = isWrite ? "graphql:mutation" : "graphql:query";
       const v = body?.variables ?? {};
-      const r = typeof v.owner === "string" && typeof (v.name ?? v.repo) === "string" ? this.repo(v.owner, v.name ?? v.repo) : undefined;
+      const r =
+        typeof v.owner === "string" && typeof (v.name ?? v.repo) === "string"
+          ? this.repo(v.owner, v.name ?? v.repo)
+          : undefined;
       if (r) rec.repo = `${r.owner}/${r.name}`;
     } else if (api === "rest") {
       const m = this.openapi.match(method, path);
       if (m) {
         rec.operation = m.operationId;
-        const r = m.params.owner && m.params.repo ? this.repo(m.params.owner, m.params.repo) : undefined;
+        const r =
+          m.params.owner && m.params.repo ? this.repo(m.params.owner, m.params.repo) : undefined;
         if (r) rec.repo = `${r.owner}/${r.name}`;
       }
     }
@@ -373,7 +417,15 @@ export class Standin {
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       rec.error = err.message;
-      reply = { status: err.status, body: { message: err.message, ...(err.errors ? { errors: err.errors } : {}), documentation_url: err.docs, status: String(err.status) } };
+      reply = {
+        status: err.status,
+        body: {
+          message: err.message,
+          ...(err.errors ? { errors: err.errors } : {}),
+          documentation_url: err.docs,
+          status: String(err.status),
+        },
+      };
     }
     rec.repo = [...ctx.touched][0] ?? rec.repo;
     if (fault) {
@@ -409,7 +461,13 @@ export class Standin {
     res.end(JSON.stringify(reply.body));
   }
 
-  private async sendFault(res: ServerResponse, fault: FaultPlan, rec: RequestRecord, t0: number, done: Reply | null): Promise<void> {
+  private async sendFault(
+    res: ServerResponse,
+    fault: FaultPlan,
+    rec: RequestRecord,
+    t0: number,
+    done: Reply | null,
+  ): Promise<void> {
     switch (fault.kind) {
       case "500":
         this.send(res, { status: 500, body: { message: "Server Error" } }, rec, t0);
@@ -418,7 +476,9 @@ export class Standin {
         rec.status = 502;
         rec.ms = performance.now() - t0;
         res.writeHead(502, { "content-type": "text/html" });
-        res.end("<html><body><h1>502 Bad Gateway</h1>\nThe server returned an invalid or incomplete response.\n</body></html>\n");
+        res.end(
+          "<html><body><h1>502 Bad Gateway</h1>\nThe server returned an invalid or incomplete response.\n</body></html>\n",
+        );
         return;
       case "secondary-rate-limit":
         this.send(
@@ -428,7 +488,8 @@ export class Standin {
             headers: { "retry-after": String(this.options.retryAfterSeconds ?? 1) },
             body: {
               message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID SI${rec.seq.toString(16).toUpperCase()}.`,
-              documentation_url: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+              documentation_url:
+                "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
               status: "403",
             },
           },
@@ -454,7 +515,12 @@ export class Standin {
 
   private violation(ctx: Ctx, p: { message: string; rejects: boolean }): void {
     ctx.rec.problems.push(p.message);
-    this.violations.push({ seq: ctx.rec.seq, operation: ctx.rec.operation, message: p.message, rejects: p.rejects });
+    this.violations.push({
+      seq: ctx.rec.seq,
+      operation: ctx.rec.operation,
+      message: p.message,
+      rejects: p.rejects,
+    });
   }
 
   // ------------------------------------------------------------ auth
@@ -473,14 +539,25 @@ export class Standin {
     }
     if (header.alg !== "RS256") throw new HttpError(401, `'alg' must be RS256, got ${header.alg}`);
     const now = Math.floor(Date.now() / 1000);
-    if (String(claims.iss) !== String(this.options.appId)) throw new HttpError(401, `'Issuer' claim ('iss') must be the app id ${this.options.appId}`);
-    if (typeof claims.iat !== "number" || claims.iat > now + 60) throw new HttpError(401, "'Issued at' claim ('iat') must be an Integer representing a time in the past");
-    if (typeof claims.exp !== "number" || claims.exp <= now) throw new HttpError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
-    if (claims.exp - claims.iat > 600 + 60) throw new HttpError(401, "'Expiration time' claim ('exp') is too far in the future");
+    if (String(claims.iss) !== String(this.options.appId))
+      throw new HttpError(401, `'Issuer' claim ('iss') must be the app id ${this.options.appId}`);
+    if (typeof claims.iat !== "number" || claims.iat > now + 60)
+      throw new HttpError(
+        401,
+        "'Issued at' claim ('iat') must be an Integer representing a time in the past",
+      );
+    if (typeof claims.exp !== "number" || claims.exp <= now)
+      throw new HttpError(
+        401,
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+      );
+    if (claims.exp - claims.iat > 600 + 60)
+      throw new HttpError(401, "'Expiration time' claim ('exp') is too far in the future");
     if (this.publicKey) {
       const v = createVerify("RSA-SHA256");
       v.update(`${m[1]}.${m[2]}`);
-      if (!v.verify(this.publicKey, Buffer.from(m[3], "base64url"))) throw new HttpError(401, "A JSON web token could not be decoded (bad signature)");
+      if (!v.verify(this.publicKey, Buffer.from(m[3], "base64url")))
+        throw new HttpError(401, "A JSON web token could not be decoded (bad signature)");
     }
   }
 
@@ -488,7 +565,8 @@ export class Standin {
     const auth = String(ctx.headers.authorization ?? "");
     const m = /^(?:token|bearer)\s+(\S+)$/i.exec(auth);
     const t = m ? this.tokens.get(m[1]) : undefined;
-    if (!t || t.expires < Date.now()) throw new HttpError(401, "Bad credentials", undefined, "https://docs.github.com/rest");
+    if (!t || t.expires < Date.now())
+      throw new HttpError(401, "Bad credentials", undefined, "https://docs.github.com/rest");
     ctx.installationId = t.installationId;
   }
 
@@ -498,20 +576,36 @@ export class Standin {
     const match = this.openapi.match(method, path);
     if (!match) {
       ctx.rec.operation = `unknown ${method} ${path}`;
-      this.violation(ctx, { message: `${method} ${path}: no such endpoint in GitHub's OpenAPI description`, rejects: true });
+      this.violation(ctx, {
+        message: `${method} ${path}: no such endpoint in GitHub's OpenAPI description`,
+        rejects: true,
+      });
       throw new HttpError(404, "Not Found");
     }
     ctx.match = match;
     ctx.rec.operation = match.operationId;
-    const problems: Problem[] = [...this.openapi.validateQuery(match, ctx.query), ...this.openapi.validateBody(match, ctx.body, ctx.body !== undefined)];
+    const problems: Problem[] = [
+      ...this.openapi.validateQuery(match, ctx.query),
+      ...this.openapi.validateBody(match, ctx.body, ctx.body !== undefined),
+    ];
     for (const p of problems) this.violation(ctx, p);
     const rejecting = problems.filter((p) => p.rejects);
-    if (match.operationId === "apps/create-installation-access-token" || match.operationId === "apps/get-authenticated" || match.operationId === "apps/get-repo-installation") {
+    if (
+      match.operationId === "apps/create-installation-access-token" ||
+      match.operationId === "apps/get-authenticated" ||
+      match.operationId === "apps/get-repo-installation"
+    ) {
       this.verifyJwt(ctx);
     } else {
       this.authInstallation(ctx);
     }
-    if (rejecting.length) throw new HttpError(422, `Invalid request.\n\n${rejecting.map((p) => p.message).join("\n")}`, undefined, "https://docs.github.com/rest");
+    if (rejecting.length)
+      throw new HttpError(
+        422,
+        `Invalid request.\n\n${rejecting.map((p) => p.message).join("\n")}`,
+        undefined,
+        "https://docs.github.com/rest",
+      );
     const { owner, repo: repoName } = match.params;
     let repo: Repo | undefined;
     if (owner && repoName) {
@@ -521,7 +615,10 @@ export class Standin {
     }
     const h = this.restHandlers[match.operationId];
     if (!h) {
-      this.violation(ctx, { message: `${match.operationId}: the stand-in does not serve this endpoint`, rejects: false });
+      this.violation(ctx, {
+        message: `${match.operationId}: the stand-in does not serve this endpoint`,
+        rejects: false,
+      });
       throw new HttpError(404, "Not Found");
     }
     return h(ctx, match.params, repo!);
@@ -557,23 +654,43 @@ export class Standin {
     return { status: 200, body: out, headers: links.length ? { link: links.join(", ") } : {} };
   }
 
-  private threadOutdated(repo: Repo, p: Pull, t: Thread, currentPatch: string | undefined): boolean {
+  private threadOutdated(
+    repo: Repo,
+    p: Pull,
+    t: Thread,
+    currentPatch: string | undefined,
+  ): boolean {
     if (t.commitId === p.headSha) return false;
     return currentPatch !== t.patchAtCreation;
   }
 
-  private async commentJson(repo: Repo, p: Pull, c: ReviewComment): Promise<Record<string, unknown>> {
+  private async commentJson(
+    repo: Repo,
+    p: Pull,
+    c: ReviewComment,
+  ): Promise<Record<string, unknown>> {
     const t = p.threads.find((x) => x.id === c.threadId);
     const files = await this.pullFiles(repo, p);
     const cur = files.find((f) => f.filename === c.path)?.patch;
     const outdated = t ? this.threadOutdated(repo, p, t, cur) : false;
-    return reviewCommentJson(repo, p, c, this.urls, (t?.patchAtCreation ?? "").split("\n").slice(0, 4).join("\n"), outdated);
+    return reviewCommentJson(
+      repo,
+      p,
+      c,
+      this.urls,
+      (t?.patchAtCreation ?? "").split("\n").slice(0, 4).join("\n"),
+      outdated,
+    );
   }
 
-  private readonly restHandlers: Record<string, (ctx: Ctx, params: Record<string, string>, repo: Repo) => Promise<Reply> | Reply> = {
+  private readonly restHandlers: Record<
+    string,
+    (ctx: Ctx, params: Record<string, string>, repo: Repo) => Promise<Reply> | Reply
+  > = {
     "apps/create-installation-access-token": (ctx, params) => {
       const inst = Number(params.installation_id);
-      if (!(inst >= 1 && inst <= (this.options.installations ?? 1))) throw new HttpError(404, "Not Found");
+      if (!(inst >= 1 && inst <= (this.options.installations ?? 1)))
+        throw new HttpError(404, "Not Found");
       const token = `ghs_${randomBytes(18).toString("base64url")}`;
       const expires = Date.now() + 3600_000;
       this.tokens.set(token, { installationId: inst, expires });
@@ -582,7 +699,12 @@ export class Standin {
         body: {
           token,
           expires_at: new Date(expires).toISOString().replace(/\.\d{3}Z$/, "Z"),
-          permissions: { checks: "write", contents: "read", metadata: "read", pull_requests: "write" },
+          permissions: {
+            checks: "write",
+            contents: "read",
+            metadata: "read",
+            pull_requests: "write",
+          },
           repository_selection: "all",
         },
       };
@@ -590,23 +712,62 @@ export class Standin {
 
     "apps/get-authenticated": () => ({
       status: 200,
-      body: { id: this.options.appId, slug: this.appSlug, node_id: nodeId("A", this.options.appId), name: this.appSlug, owner: userJson(this.owner, this.urls), description: "", external_url: this.urls.web, html_url: `${this.urls.web}/apps/${this.appSlug}`, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z", permissions: {}, events: ["pull_request"] },
+      body: {
+        id: this.options.appId,
+        slug: this.appSlug,
+        node_id: nodeId("A", this.options.appId),
+        name: this.appSlug,
+        owner: userJson(this.owner, this.urls),
+        description: "",
+        external_url: this.urls.web,
+        html_url: `${this.urls.web}/apps/${this.appSlug}`,
+        created_at: "2024-01-01T00:00:00Z",
+        updated_at: "2024-01-01T00:00:00Z",
+        permissions: {},
+        events: ["pull_request"],
+      },
     }),
 
     "apps/get-repo-installation": (_ctx, _params, repo) => ({
       status: 200,
-      body: { id: 1, account: userJson(this.owner, this.urls), app_id: this.options.appId, app_slug: this.appSlug, target_id: this.owner.id, target_type: "Organization", repository_selection: "all", permissions: {}, events: [], created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z", single_file_name: null, access_tokens_url: `${this.urls.api}/app/installations/${1}/access_tokens`, repositories_url: `${this.urls.api}/installation/repositories`, html_url: `${this.urls.web}/${repo.owner}`, suspended_at: null, suspended_by: null },
+      body: {
+        id: 1,
+        account: userJson(this.owner, this.urls),
+        app_id: this.options.appId,
+        app_slug: this.appSlug,
+        target_id: this.owner.id,
+        target_type: "Organization",
+        repository_selection: "all",
+        permissions: {},
+        events: [],
+        created_at: "2024-01-01T00:00:00Z",
+        updated_at: "2024-01-01T00:00:00Z",
+        single_file_name: null,
+        access_tokens_url: `${this.urls.api}/app/installations/${1}/access_tokens`,
+        repositories_url: `${this.urls.api}/installation/repositories`,
+        html_url: `${this.urls.web}/${repo.owner}`,
+        suspended_at: null,
+        suspended_by: null,
+      },
     }),
 
     "repos/get": (_ctx, _params, repo) => ({ status: 200, body: this.repoPayload(repo) }),
 
-    "pulls/get": async (_ctx, params, repo) => ({ status: 200, body: await this.pullPayload(repo, this.pullOf(repo, params.pull_number)) }),
+    "pulls/get": async (_ctx, params, repo) => ({
+      status: 200,
+      body: await this.pullPayload(repo, this.pullOf(repo, params.pull_number)),
+    }),
 
     "pulls/list": async (ctx, _params, repo) => {
       const state = ctx.query.get("state") ?? "open";
       const head = ctx.query.get("head");
       const base = ctx.query.get("base");
-      const list = [...repo.pulls.values()].filter((p) => (state === "all" || p.state === state) && (!head || `${repo.owner}:${p.headRef}` === head) && (!base || p.baseRef === base));
+      const list = [...repo.pulls.values()].filter(
+        (p) =>
+          (state === "all" || p.state === state) &&
+          (!head || `${repo.owner}:${p.headRef}` === head) &&
+          (!base || p.baseRef === base),
+      );
       const bodies = await Promise.all(list.map((p) => this.pullPayload(repo, p)));
       return this.paginate(ctx, bodies, `/repos/${repo.owner}/${repo.name}/pulls`);
     },
@@ -614,7 +775,11 @@ export class Standin {
     "repos/list-pull-requests-associated-with-commit": async (ctx, params, repo) => {
       const list = [...repo.pulls.values()].filter((p) => p.heads.includes(params.commit_sha));
       const bodies = await Promise.all(list.map((p) => this.pullPayload(repo, p)));
-      return this.paginate(ctx, bodies, `/repos/${repo.owner}/${repo.name}/commits/${params.commit_sha}/pulls`);
+      return this.paginate(
+        ctx,
+        bodies,
+        `/repos/${repo.owner}/${repo.name}/commits/${params.commit_sha}/pulls`,
+      );
     },
 
     "pulls/list-files": async (ctx, params, repo) => {
@@ -650,7 +815,14 @@ export class Standin {
         body: {
           sha,
           url: `${full}/git/trees/${sha}`,
-          tree: entries.slice(0, max).map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha, ...(e.size !== undefined ? { size: e.size } : {}), url: `${full}/git/${e.type === "blob" ? "blobs" : "trees"}/${e.sha}` })),
+          tree: entries.slice(0, max).map((e) => ({
+            path: e.path,
+            mode: e.mode,
+            type: e.type,
+            sha: e.sha,
+            ...(e.size !== undefined ? { size: e.size } : {}),
+            url: `${full}/git/${e.type === "blob" ? "blobs" : "trees"}/${e.sha}`,
+          })),
           truncated: entries.length > max,
         },
       };
@@ -659,7 +831,17 @@ export class Standin {
     "git/get-blob": async (_ctx, params, repo) => {
       const b = await repo.git.read(params.file_sha);
       if (!b || b.type !== "blob") throw new HttpError(404, "Not Found");
-      return { status: 200, body: { sha: b.oid, node_id: nodeId("B", b.oid), size: b.content.length, url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/git/blobs/${b.oid}`, content: b.content.toString("base64"), encoding: "base64" } };
+      return {
+        status: 200,
+        body: {
+          sha: b.oid,
+          node_id: nodeId("B", b.oid),
+          size: b.content.length,
+          url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/git/blobs/${b.oid}`,
+          content: b.content.toString("base64"),
+          encoding: "base64",
+        },
+      };
     },
 
     "repos/get-content": async (ctx, params, repo) => {
@@ -677,22 +859,68 @@ export class Standin {
           sha = b.oid;
         } else if (b && b.type === "tree") {
           const entries = (await repo.git.tree(`${ref ?? repo.defaultSha}:${path}`, false)) ?? [];
-          return { status: 200, body: entries.map((e) => ({ type: e.type === "tree" ? "dir" : "file", name: e.path, path: `${path}/${e.path}`, sha: e.sha, size: e.size ?? 0 })) };
+          return {
+            status: 200,
+            body: entries.map((e) => ({
+              type: e.type === "tree" ? "dir" : "file",
+              name: e.path,
+              path: `${path}/${e.path}`,
+              sha: e.sha,
+              size: e.size ?? 0,
+            })),
+          };
         }
       }
-      if (!content) throw new HttpError(404, "Not Found", undefined, "https://docs.github.com/rest/repos/contents#get-repository-content");
-      if (RAW_MEDIA.test(String(ctx.headers.accept ?? ""))) return { status: 200, raw: content, headers: { "x-github-media-type": "github.v3; param=raw" } };
+      if (!content)
+        throw new HttpError(
+          404,
+          "Not Found",
+          undefined,
+          "https://docs.github.com/rest/repos/contents#get-repository-content",
+        );
+      if (RAW_MEDIA.test(String(ctx.headers.accept ?? "")))
+        return {
+          status: 200,
+          raw: content,
+          headers: { "x-github-media-type": "github.v3; param=raw" },
+        };
       const name = path.split("/").pop()!;
-      return { status: 200, body: { type: "file", encoding: "base64", size: content.length, name, path, content: content.toString("base64"), sha, url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/contents/${path}`, git_url: null, html_url: null, download_url: null, _links: { self: "", git: null, html: null } } };
+      return {
+        status: 200,
+        body: {
+          type: "file",
+          encoding: "base64",
+          size: content.length,
+          name,
+          path,
+          content: content.toString("base64"),
+          sha,
+          url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/contents/${path}`,
+          git_url: null,
+          html_url: null,
+          download_url: null,
+          _links: { self: "", git: null, html: null },
+        },
+      };
     },
 
     "checks/create": async (ctx, _params, repo) => {
       const b = ctx.body;
-      if (!(await repo.git.isCommit(b.head_sha))) throw new HttpError(422, `No commit found for SHA: ${b.head_sha}`, undefined, "https://docs.github.com/rest/checks/runs#create-a-check-run");
+      if (!(await repo.git.isCommit(b.head_sha)))
+        throw new HttpError(
+          422,
+          `No commit found for SHA: ${b.head_sha}`,
+          undefined,
+          "https://docs.github.com/rest/checks/runs#create-a-check-run",
+        );
       this.checkOutputRules(b);
       const id = this.id();
       const status = b.conclusion && !b.status ? "completed" : (b.status ?? "queued");
-      if (status === "completed" && !b.conclusion) throw new HttpError(422, "Invalid request.\n\nNo conclusion given for a completed check run.");
+      if (status === "completed" && !b.conclusion)
+        throw new HttpError(
+          422,
+          "Invalid request.\n\nNo conclusion given for a completed check run.",
+        );
       const run: CheckRun = {
         id,
         nodeId: nodeId("CR", id),
@@ -704,17 +932,35 @@ export class Standin {
         completedAt: status === "completed" ? (b.completed_at ?? isoNow()) : null,
         externalId: b.external_id ?? null,
         detailsUrl: b.details_url ?? null,
-        output: { title: b.output?.title ?? null, summary: b.output?.summary ?? null, text: b.output?.text ?? null },
+        output: {
+          title: b.output?.title ?? null,
+          summary: b.output?.summary ?? null,
+          text: b.output?.text ?? null,
+        },
         annotations: [...(b.output?.annotations ?? [])],
         actions: b.actions ?? [],
         history: [],
         createdAt: this.now(),
         completedAtMs: status === "completed" ? this.now() : null,
       };
-      run.history.push({ at: this.now(), status: run.status, conclusion: run.conclusion, annotations: run.annotations.length });
+      run.history.push({
+        at: this.now(),
+        status: run.status,
+        conclusion: run.conclusion,
+        annotations: run.annotations.length,
+      });
       repo.checkRuns.push(run);
       ctx.mutated = true;
-      return { status: 201, body: checkRunJson(repo, run, { id: this.options.appId, slug: this.appSlug, owner: this.owner }, this.pullsForSha(repo, run.headSha), this.urls) };
+      return {
+        status: 201,
+        body: checkRunJson(
+          repo,
+          run,
+          { id: this.options.appId, slug: this.appSlug, owner: this.owner },
+          this.pullsForSha(repo, run.headSha),
+          this.urls,
+        ),
+      };
     },
 
     "checks/update": (ctx, params, repo) => {
@@ -723,37 +969,77 @@ export class Standin {
       const b = ctx.body;
       this.checkOutputRules(b);
       const status = b.conclusion && !b.status ? "completed" : (b.status ?? run.status);
-      if (status === "completed" && !b.conclusion && !run.conclusion) throw new HttpError(422, "Invalid request.\n\nNo conclusion given for a completed check run.");
+      if (status === "completed" && !b.conclusion && !run.conclusion)
+        throw new HttpError(
+          422,
+          "Invalid request.\n\nNo conclusion given for a completed check run.",
+        );
       if (b.name) run.name = b.name;
       if (b.details_url) run.detailsUrl = b.details_url;
       if (b.external_id) run.externalId = b.external_id;
       if (b.output) {
-        run.output = { title: b.output.title ?? run.output.title, summary: b.output.summary ?? run.output.summary, text: b.output.text ?? run.output.text };
+        run.output = {
+          title: b.output.title ?? run.output.title,
+          summary: b.output.summary ?? run.output.summary,
+          text: b.output.text ?? run.output.text,
+        };
         run.annotations.push(...(b.output.annotations ?? []));
       }
       if (b.actions) run.actions = b.actions;
-      if (run.status === "completed" && status !== "completed") this.violation(ctx, { message: `checks/update: check run ${run.id} was completed and is set back to ${status}`, rejects: false });
+      if (run.status === "completed" && status !== "completed")
+        this.violation(ctx, {
+          message: `checks/update: check run ${run.id} was completed and is set back to ${status}`,
+          rejects: false,
+        });
       run.status = status;
       if (status === "completed") {
         run.conclusion = b.conclusion ?? run.conclusion;
         run.completedAt = b.completed_at ?? isoNow();
         run.completedAtMs ??= this.now();
       }
-      run.history.push({ at: this.now(), status: run.status, conclusion: run.conclusion, annotations: run.annotations.length });
+      run.history.push({
+        at: this.now(),
+        status: run.status,
+        conclusion: run.conclusion,
+        annotations: run.annotations.length,
+      });
       ctx.mutated = true;
-      return { status: 200, body: checkRunJson(repo, run, { id: this.options.appId, slug: this.appSlug, owner: this.owner }, this.pullsForSha(repo, run.headSha), this.urls) };
+      return {
+        status: 200,
+        body: checkRunJson(
+          repo,
+          run,
+          { id: this.options.appId, slug: this.appSlug, owner: this.owner },
+          this.pullsForSha(repo, run.headSha),
+          this.urls,
+        ),
+      };
     },
 
     "checks/get": (_ctx, params, repo) => {
       const run = repo.checkRuns.find((c) => c.id === Number(params.check_run_id));
       if (!run) throw new HttpError(404, "Not Found");
-      return { status: 200, body: checkRunJson(repo, run, { id: this.options.appId, slug: this.appSlug, owner: this.owner }, this.pullsForSha(repo, run.headSha), this.urls) };
+      return {
+        status: 200,
+        body: checkRunJson(
+          repo,
+          run,
+          { id: this.options.appId, slug: this.appSlug, owner: this.owner },
+          this.pullsForSha(repo, run.headSha),
+          this.urls,
+        ),
+      };
     },
 
     "checks/list-for-ref": (ctx, params, repo) => {
       const name = ctx.query.get("check_name");
       const status = ctx.query.get("status");
-      let runs = repo.checkRuns.filter((c) => c.headSha === params.ref && (!name || c.name === name) && (!status || c.status === status));
+      let runs = repo.checkRuns.filter(
+        (c) =>
+          c.headSha === params.ref &&
+          (!name || c.name === name) &&
+          (!status || c.status === status),
+      );
       if ((ctx.query.get("filter") ?? "latest") === "latest") {
         const latest = new Map<string, CheckRun>();
         for (const r of runs) latest.set(r.name, r);
@@ -762,16 +1048,37 @@ export class Standin {
       runs = [...runs].reverse();
       const perPage = Math.min(100, Number(ctx.query.get("per_page") ?? 30) || 30);
       const page = Math.max(1, Number(ctx.query.get("page") ?? 1) || 1);
-      return { status: 200, body: { total_count: runs.length, check_runs: runs.slice((page - 1) * perPage, page * perPage).map((r) => checkRunJson(repo, r, { id: this.options.appId, slug: this.appSlug, owner: this.owner }, this.pullsForSha(repo, r.headSha), this.urls)) } };
+      return {
+        status: 200,
+        body: {
+          total_count: runs.length,
+          check_runs: runs
+            .slice((page - 1) * perPage, page * perPage)
+            .map((r) =>
+              checkRunJson(
+                repo,
+                r,
+                { id: this.options.appId, slug: this.appSlug, owner: this.owner },
+                this.pullsForSha(repo, r.headSha),
+                this.urls,
+              ),
+            ),
+        },
+      };
     },
 
     "checks/list-annotations": (ctx, params, repo) => {
       const run = repo.checkRuns.find((c) => c.id === Number(params.check_run_id));
       if (!run) throw new HttpError(404, "Not Found");
-      return this.paginate(ctx, run.annotations, `/repos/${repo.owner}/${repo.name}/check-runs/${run.id}/annotations`);
+      return this.paginate(
+        ctx,
+        run.annotations,
+        `/repos/${repo.owner}/${repo.name}/check-runs/${run.id}/annotations`,
+      );
     },
 
-    "pulls/create-review": async (ctx, params, repo) => this.createReview(ctx, repo, this.pullOf(repo, params.pull_number)),
+    "pulls/create-review": async (ctx, params, repo) =>
+      this.createReview(ctx, repo, this.pullOf(repo, params.pull_number)),
 
     "pulls/list-reviews": (ctx, params, repo) => {
       const p = this.pullOf(repo, params.pull_number);
@@ -785,7 +1092,11 @@ export class Standin {
     "pulls/list-review-comments": async (ctx, params, repo) => {
       const p = this.pullOf(repo, params.pull_number);
       const list = await Promise.all(p.comments.map((c) => this.commentJson(repo, p, c)));
-      return this.paginate(ctx, list, `/repos/${repo.owner}/${repo.name}/pulls/${p.number}/comments`);
+      return this.paginate(
+        ctx,
+        list,
+        `/repos/${repo.owner}/${repo.name}/pulls/${p.number}/comments`,
+      );
     },
 
     "pulls/get-review-comment": async (_ctx, params, repo) => {
@@ -815,24 +1126,87 @@ export class Standin {
         ctx.mutated = true;
         return { status: 201, body: await this.commentJson(repo, p, c) };
       }
-      const review = await this.createReview({ ...ctx, body: { commit_id: b.commit_id, event: "COMMENT", body: "", comments: [{ path: b.path, line: b.line, side: b.side, start_line: b.start_line, start_side: b.start_side, body: b.body, subject_type: b.subject_type, position: b.position }] } }, repo, p, true);
+      const review = await this.createReview(
+        {
+          ...ctx,
+          body: {
+            commit_id: b.commit_id,
+            event: "COMMENT",
+            body: "",
+            comments: [
+              {
+                path: b.path,
+                line: b.line,
+                side: b.side,
+                start_line: b.start_line,
+                start_side: b.start_side,
+                body: b.body,
+                subject_type: b.subject_type,
+                position: b.position,
+              },
+            ],
+          },
+        },
+        repo,
+        p,
+        true,
+      );
       const created = p.comments.filter((c) => c.reviewId === (review.body as { id: number }).id);
       return { status: 201, body: await this.commentJson(repo, p, created[0]) };
     },
 
     "issues/create-comment": (ctx, params, repo) => {
       const id = this.id();
-      const c = { id, nodeId: nodeId("IC", id), issueNumber: Number(params.issue_number), body: ctx.body.body, user: this.bot, createdAt: isoNow(), at: this.now() };
-      if (c.body.length > 65536) throw new HttpError(422, "Validation Failed", [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }]);
+      const c = {
+        id,
+        nodeId: nodeId("IC", id),
+        issueNumber: Number(params.issue_number),
+        body: ctx.body.body,
+        user: this.bot,
+        createdAt: isoNow(),
+        at: this.now(),
+      };
+      if (c.body.length > 65536)
+        throw new HttpError(422, "Validation Failed", [
+          {
+            resource: "IssueComment",
+            code: "custom",
+            field: "body",
+            message: "body is too long (maximum is 65536 characters)",
+          },
+        ]);
       repo.issueComments.push(c);
       ctx.mutated = true;
-      return { status: 201, body: { id, node_id: c.nodeId, body: c.body, user: userJson(this.bot, this.urls), created_at: c.createdAt, updated_at: c.createdAt, html_url: `${this.urls.web}/${repo.owner}/${repo.name}/pull/${c.issueNumber}#issuecomment-${id}`, issue_url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/issues/${c.issueNumber}`, url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/issues/comments/${id}`, author_association: "NONE" } };
+      return {
+        status: 201,
+        body: {
+          id,
+          node_id: c.nodeId,
+          body: c.body,
+          user: userJson(this.bot, this.urls),
+          created_at: c.createdAt,
+          updated_at: c.createdAt,
+          html_url: `${this.urls.web}/${repo.owner}/${repo.name}/pull/${c.issueNumber}#issuecomment-${id}`,
+          issue_url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/issues/${c.issueNumber}`,
+          url: `${this.urls.api}/repos/${repo.owner}/${repo.name}/issues/comments/${id}`,
+          author_association: "NONE",
+        },
+      };
     },
 
     "issues/list-comments": (ctx, params, repo) =>
       this.paginate(
         ctx,
-        repo.issueComments.filter((c) => c.issueNumber === Number(params.issue_number)).map((c) => ({ id: c.id, node_id: c.nodeId, body: c.body, user: userJson(c.user, this.urls), created_at: c.createdAt, updated_at: c.createdAt })),
+        repo.issueComments
+          .filter((c) => c.issueNumber === Number(params.issue_number))
+          .map((c) => ({
+            id: c.id,
+            node_id: c.nodeId,
+            body: c.body,
+            user: userJson(c.user, this.urls),
+            created_at: c.createdAt,
+            updated_at: c.createdAt,
+          })),
         `/repos/${repo.owner}/${repo.name}/issues/${params.issue_number}/comments`,
       ),
   };
@@ -845,26 +1219,81 @@ export class Standin {
   private checkOutputRules(b: any): void {
     const out = b.output;
     if (!out) return;
-    if (Array.isArray(out.annotations) && out.annotations.length > 50) throw new HttpError(422, "Invalid request.\n\nOnly 50 annotations may be sent in one request.", undefined, "https://docs.github.com/rest/checks/runs#update-a-check-run");
+    if (Array.isArray(out.annotations) && out.annotations.length > 50)
+      throw new HttpError(
+        422,
+        "Invalid request.\n\nOnly 50 annotations may be sent in one request.",
+        undefined,
+        "https://docs.github.com/rest/checks/runs#update-a-check-run",
+      );
     for (const k of ["summary", "text"]) {
-      if (typeof out[k] === "string" && out[k].length > 65535) throw new HttpError(422, `Invalid request.\n\nOnly 65535 characters are allowed; ${out[k].length} were supplied.`, undefined, "https://docs.github.com/rest/checks/runs#update-a-check-run");
+      if (typeof out[k] === "string" && out[k].length > 65535)
+        throw new HttpError(
+          422,
+          `Invalid request.\n\nOnly 65535 characters are allowed; ${out[k].length} were supplied.`,
+          undefined,
+          "https://docs.github.com/rest/checks/runs#update-a-check-run",
+        );
     }
     for (const a of out.annotations ?? []) {
-      if (a.start_line > a.end_line) throw new HttpError(422, "Invalid request.\n\nAnnotation start_line must not be after end_line.");
-      if ((a.start_column !== undefined || a.end_column !== undefined) && a.start_line !== a.end_line) {
-        throw new HttpError(422, "Invalid request.\n\nstart_column and end_column may only be given when start_line equals end_line.");
+      if (a.start_line > a.end_line)
+        throw new HttpError(
+          422,
+          "Invalid request.\n\nAnnotation start_line must not be after end_line.",
+        );
+      if (
+        (a.start_column !== undefined || a.end_column !== undefined) &&
+        a.start_line !== a.end_line
+      ) {
+        throw new HttpError(
+          422,
+          "Invalid request.\n\nstart_column and end_column may only be given when start_line equals end_line.",
+        );
       }
-      if (typeof a.title === "string" && a.title.length > 255) throw new HttpError(422, "Invalid request.\n\nAnnotation title is too long (maximum is 255 characters).");
+      if (typeof a.title === "string" && a.title.length > 255)
+        throw new HttpError(
+          422,
+          "Invalid request.\n\nAnnotation title is too long (maximum is 255 characters).",
+        );
     }
   }
 
   private reply(p: Pull, parent: ReviewComment, body: string): ReviewComment {
-    if (parent.inReplyTo !== undefined) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequestReviewComment", code: "custom", field: "in_reply_to_id", message: "replies to replies are not supported" }]);
-    if (typeof body !== "string" || !body.length) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequestReviewComment", code: "missing_field", field: "body" }]);
-    if (body.length > 65536) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequestReviewComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }]);
+    if (parent.inReplyTo !== undefined)
+      throw new HttpError(422, "Validation Failed", [
+        {
+          resource: "PullRequestReviewComment",
+          code: "custom",
+          field: "in_reply_to_id",
+          message: "replies to replies are not supported",
+        },
+      ]);
+    if (typeof body !== "string" || !body.length)
+      throw new HttpError(422, "Validation Failed", [
+        { resource: "PullRequestReviewComment", code: "missing_field", field: "body" },
+      ]);
+    if (body.length > 65536)
+      throw new HttpError(422, "Validation Failed", [
+        {
+          resource: "PullRequestReviewComment",
+          code: "custom",
+          field: "body",
+          message: "body is too long (maximum is 65536 characters)",
+        },
+      ]);
     const t = p.threads.find((x) => x.id === parent.threadId)!;
     const id = this.id();
-    const c: ReviewComment = { ...parent, id, nodeId: nodeId("PRRC", id), body, inReplyTo: parent.id, user: this.bot, createdAt: isoNow(), at: this.now(), headAtCreation: p.headSha };
+    const c: ReviewComment = {
+      ...parent,
+      id,
+      nodeId: nodeId("PRRC", id),
+      body,
+      inReplyTo: parent.id,
+      user: this.bot,
+      createdAt: isoNow(),
+      at: this.now(),
+      headAtCreation: p.headSha,
+    };
     p.comments.push(c);
     t.commentIds.push(id);
     return c;
@@ -872,23 +1301,48 @@ export class Standin {
 
   private async createReview(ctx: Ctx, repo: Repo, p: Pull, single = false): Promise<Reply> {
     const b = ctx.body ?? {};
-    const docs = single ? "https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request" : "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request";
+    const docs = single
+      ? "https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request"
+      : "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request";
     const commitId: string = b.commit_id ?? p.headSha;
-    if (!p.heads.includes(commitId)) throw new HttpError(422, "Unprocessable Entity", ["commit_id is not part of the pull request"], docs);
+    if (!p.heads.includes(commitId))
+      throw new HttpError(
+        422,
+        "Unprocessable Entity",
+        ["commit_id is not part of the pull request"],
+        docs,
+      );
     const event: string | undefined = b.event;
     const comments: any[] = Array.isArray(b.comments) ? b.comments : [];
     if ((event === "REQUEST_CHANGES" || event === "COMMENT") && !b.body && comments.length === 0) {
-      throw new HttpError(422, "Unprocessable Entity", [`Review body is required when event is ${event}`], docs);
+      throw new HttpError(
+        422,
+        "Unprocessable Entity",
+        [`Review body is required when event is ${event}`],
+        docs,
+      );
     }
-    if (typeof b.body === "string" && b.body.length > 65536) throw new HttpError(422, "Unprocessable Entity", ["Body is too long (maximum is 65536 characters)"], docs);
+    if (typeof b.body === "string" && b.body.length > 65536)
+      throw new HttpError(
+        422,
+        "Unprocessable Entity",
+        ["Body is too long (maximum is 65536 characters)"],
+        docs,
+      );
     if (!event && p.reviews.some((r) => r.state === "PENDING" && r.user.login === this.bot.login)) {
-      throw new HttpError(422, "Unprocessable Entity", ["User can only have one pending review per pull request"], docs);
+      throw new HttpError(
+        422,
+        "Unprocessable Entity",
+        ["User can only have one pending review per pull request"],
+        docs,
+      );
     }
     const files = await this.pullFiles(repo, p, commitId);
     const byPath = new Map(files.map((f) => [f.filename, f]));
     const errors = new Set<string>();
     for (const c of comments) {
-      if (typeof c.body === "string" && c.body.length > 65536) errors.add("Body is too long (maximum is 65536 characters)");
+      if (typeof c.body === "string" && c.body.length > 65536)
+        errors.add("Body is too long (maximum is 65536 characters)");
       const f = byPath.get(c.path);
       if (!f) {
         errors.add("Path could not be resolved");
@@ -901,7 +1355,8 @@ export class Standin {
         continue;
       }
       if (c.line === undefined) {
-        if (!(Number.isInteger(c.position) && c.position >= 1 && c.position <= lines.positions)) errors.add("Pull request review thread position is invalid");
+        if (!(Number.isInteger(c.position) && c.position >= 1 && c.position <= lines.positions))
+          errors.add("Pull request review thread position is invalid");
         continue;
       }
       const side = c.side ?? "RIGHT";
@@ -920,9 +1375,14 @@ export class Standin {
         const startSide = c.start_side ?? side;
         const smap = startSide === "LEFT" ? lines.left : lines.right;
         const sh = smap.get(Number(c.start_line));
-        if (Number(c.start_line) >= Number(c.line) && startSide === side) errors.add("Pull request review thread start line must precede the end line.");
-        if (sh === undefined) errors.add("Pull request review thread start line must be part of the diff");
-        else if (sh !== hunk) errors.add("Pull request review thread start line must be part of the same hunk as the line.");
+        if (Number(c.start_line) >= Number(c.line) && startSide === side)
+          errors.add("Pull request review thread start line must precede the end line.");
+        if (sh === undefined)
+          errors.add("Pull request review thread start line must be part of the diff");
+        else if (sh !== hunk)
+          errors.add(
+            "Pull request review thread start line must be part of the same hunk as the line.",
+          );
       }
     }
     if (errors.size) {
@@ -933,7 +1393,14 @@ export class Standin {
       id,
       nodeId: nodeId("PRR", id),
       body: b.body ?? "",
-      state: event === "APPROVE" ? "APPROVED" : event === "REQUEST_CHANGES" ? "CHANGES_REQUESTED" : event === "COMMENT" ? "COMMENTED" : "PENDING",
+      state:
+        event === "APPROVE"
+          ? "APPROVED"
+          : event === "REQUEST_CHANGES"
+            ? "CHANGES_REQUESTED"
+            : event === "COMMENT"
+              ? "COMMENTED"
+              : "PENDING",
       commitId,
       user: this.bot,
       submittedAt: isoNow(),
@@ -953,7 +1420,8 @@ export class Standin {
         line: c.subject_type === "file" ? null : (c.line ?? null),
         side,
         startLine: c.start_line ?? null,
-        startSide: c.start_line !== undefined && c.start_line !== null ? (c.start_side ?? side) : null,
+        startSide:
+          c.start_line !== undefined && c.start_line !== null ? (c.start_side ?? side) : null,
         subjectType: c.subject_type === "file" ? "file" : "line",
         body: c.body,
         commitId,
@@ -989,14 +1457,23 @@ export class Standin {
     const body = ctx.body ?? {};
     // Blobs are read from git before the (synchronous) executor runs.
     const { objects: prefetched, files } = await this.prefetch(body);
-    const result = execute(this.schema, { query: "Query", mutation: "Mutation" }, body, { ctx, prefetched, files });
+    const result = execute(this.schema, { query: "Query", mutation: "Mutation" }, body, {
+      ctx,
+      prefetched,
+      files,
+    });
     if (result.operation) ctx.rec.operation = `graphql:${result.operation.op}`;
     if (result.errors) {
       const validation = !result.data;
       for (const e of result.errors) {
         const known = e.type === "NOT_FOUND" || e.type === "FORBIDDEN";
         // A repository that does not exist, asked for next to others, is an ordinary partial answer on GitHub.
-        if (!validation && e.type === "NOT_FOUND" && /^Could not resolve to a Repository\b/.test(e.message)) continue;
+        if (
+          !validation &&
+          e.type === "NOT_FOUND" &&
+          /^Could not resolve to a Repository\b/.test(e.message)
+        )
+          continue;
         this.violation(ctx, { message: `graphql: ${e.message}`, rejects: validation || !known });
       }
     }
@@ -1011,7 +1488,10 @@ export class Standin {
    * and `object(oid:)` the query asks for, and the files of the repository's
    * pull requests when it asks for review threads (to tell which are outdated).
    */
-  private async prefetch(body: any): Promise<{ objects: Map<string, Awaited<ReturnType<GitStore["read"]>>>; files: Map<Pull, DiffEntry[]> }> {
+  private async prefetch(body: any): Promise<{
+    objects: Map<string, Awaited<ReturnType<GitStore["read"]>>>;
+    files: Map<Pull, DiffEntry[]>;
+  }> {
     const out = new Map<string, Awaited<ReturnType<GitStore["read"]>>>();
     const files = new Map<Pull, DiffEntry[]>();
     if (typeof body.query !== "string") return { objects: out, files };
@@ -1019,28 +1499,57 @@ export class Standin {
     const owner = vars.owner ?? /owner:\s*"([^"]+)"/.exec(body.query)?.[1];
     const name = vars.name ?? vars.repo ?? /name:\s*"([^"]+)"/.exec(body.query)?.[1];
     const repos = [...this.repos.values()];
-    const repo = (typeof owner === "string" && typeof name === "string" ? this.repo(owner, name) : undefined) ?? repos[0];
+    const repo =
+      (typeof owner === "string" && typeof name === "string"
+        ? this.repo(owner, name)
+        : undefined) ?? repos[0];
     if (!repo) return { objects: out, files };
     if (/\breviewThreads\b/.test(body.query)) {
-      await Promise.all([...repo.pulls.values()].map(async (p) => files.set(p, await this.pullFiles(repo, p))));
+      await Promise.all(
+        [...repo.pulls.values()].map(async (p) => files.set(p, await this.pullFiles(repo, p))),
+      );
     }
     const exprs = new Set<string>();
-    for (const m of body.query.matchAll(/object\s*\(\s*(?:expression|oid)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|\$(\w+))/g)) {
+    for (const m of body.query.matchAll(
+      /object\s*\(\s*(?:expression|oid)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|\$(\w+))/g,
+    )) {
       const v = m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : vars[m[2]];
       if (typeof v === "string") exprs.add(v);
     }
-    await Promise.all([...exprs].map(async (e) => out.set(`${repo.git.dir}\u0000${e}`, await repo.git.read(e))));
+    await Promise.all(
+      [...exprs].map(async (e) => out.set(`${repo.git.dir}\u0000${e}`, await repo.git.read(e))),
+    );
     return { objects: out, files };
   }
 
-  private connection<T>(items: T[], args: { first?: number; last?: number; after?: string; before?: string }, name: string): { totalCount: number; pageInfo: Record<string, unknown>; nodes: T[]; edges: { cursor: string; node: T }[] } {
-    if (args.first === undefined && args.last === undefined) throw new GraphQLFailure(`You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`, { type: "MISSING_PAGINATION_BOUNDARIES" });
+  private connection<T>(
+    items: T[],
+    args: { first?: number; last?: number; after?: string; before?: string },
+    name: string,
+  ): {
+    totalCount: number;
+    pageInfo: Record<string, unknown>;
+    nodes: T[];
+    edges: { cursor: string; node: T }[];
+  } {
+    if (args.first === undefined && args.last === undefined)
+      throw new GraphQLFailure(
+        `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`,
+        { type: "MISSING_PAGINATION_BOUNDARIES" },
+      );
     for (const k of ["first", "last"] as const) {
       const v = args[k];
-      if (v !== undefined && v !== null && (v < 0 || v > 100)) throw new GraphQLFailure(`Requesting ${v} records on the \`${name}\` connection exceeds the \`${k}\` limit of 100 records.`, { type: "EXCESSIVE_PAGINATION" });
+      if (v !== undefined && v !== null && (v < 0 || v > 100))
+        throw new GraphQLFailure(
+          `Requesting ${v} records on the \`${name}\` connection exceeds the \`${k}\` limit of 100 records.`,
+          { type: "EXCESSIVE_PAGINATION" },
+        );
     }
     const cursor = (i: number) => Buffer.from(`cursor:v2:${i}`).toString("base64");
-    const index = (c: string | undefined) => (c ? Number(/cursor:v2:(\d+)/.exec(Buffer.from(c, "base64").toString())?.[1] ?? -1) : undefined);
+    const index = (c: string | undefined) =>
+      c
+        ? Number(/cursor:v2:(\d+)/.exec(Buffer.from(c, "base64").toString())?.[1] ?? -1)
+        : undefined;
     let lo = 0;
     let hi = items.length;
     const a = index(args.after);
@@ -1052,7 +1561,12 @@ export class Standin {
     const slice = items.slice(lo, hi);
     return {
       totalCount: items.length,
-      pageInfo: { hasNextPage: hi < items.length, hasPreviousPage: lo > 0, startCursor: slice.length ? cursor(lo) : null, endCursor: slice.length ? cursor(hi - 1) : null },
+      pageInfo: {
+        hasNextPage: hi < items.length,
+        hasPreviousPage: lo > 0,
+        startCursor: slice.length ? cursor(lo) : null,
+        endCursor: slice.length ? cursor(hi - 1) : null,
+      },
       nodes: slice,
       edges: slice.map((node, i) => ({ cursor: cursor(lo + i), node })),
     };
@@ -1061,7 +1575,12 @@ export class Standin {
   /** A GraphQL actor: the app's login is its slug, without `[bot]` (unlike REST). */
   private actor(a: Actor | null): Record<string, unknown> | null {
     if (!a) return null;
-    return { __typename: a.type, login: a.type === "Bot" ? a.login.replace(/\[bot\]$/, "") : a.login, url: `${this.urls.web}/${a.login}`, avatarUrl: `${this.urls.web}/avatars/u/${a.id}` };
+    return {
+      __typename: a.type,
+      login: a.type === "Bot" ? a.login.replace(/\[bot\]$/, "") : a.login,
+      url: `${this.urls.web}/${a.login}`,
+      avatarUrl: `${this.urls.web}/avatars/u/${a.id}`,
+    };
   }
 
   private findThread(id: unknown, g: any): { repo: Repo; pull: Pull; thread: Thread } {
@@ -1074,10 +1593,18 @@ export class Standin {
         }
       }
     }
-    throw new GraphQLFailure(`Could not resolve to PullRequestReviewThread node with the global id of '${String(id)}'`, { type: "NOT_FOUND" });
+    throw new GraphQLFailure(
+      `Could not resolve to PullRequestReviewThread node with the global id of '${String(id)}'`,
+      { type: "NOT_FOUND" },
+    );
   }
 
-  private threadNode(repo: Repo, pull: Pull, t: Thread, files: DiffEntry[] | null): Record<string, unknown> {
+  private threadNode(
+    repo: Repo,
+    pull: Pull,
+    t: Thread,
+    files: DiffEntry[] | null,
+  ): Record<string, unknown> {
     const cur = files?.find((f) => f.filename === t.path)?.patch;
     const outdated = files ? this.threadOutdated(repo, pull, t, cur) : false;
     return {
@@ -1098,7 +1625,9 @@ export class Standin {
       viewerCanResolve: !t.isResolved,
       viewerCanUnresolve: t.isResolved,
       viewerCanReply: true,
-      _comments: t.commentIds.map((cid) => pull.comments.find((c) => c.id === cid)!).map((c) => this.commentNode(pull, c, outdated)),
+      _comments: t.commentIds
+        .map((cid) => pull.comments.find((c) => c.id === cid)!)
+        .map((c) => this.commentNode(pull, c, outdated)),
     };
   }
 
@@ -1126,32 +1655,69 @@ export class Standin {
       commit: { oid: c.commitId },
       originalCommit: { oid: c.commitId },
       diffHunk: "",
-      replyTo: c.inReplyTo !== undefined ? { __typename: "PullRequestReviewComment", databaseId: c.inReplyTo, id: nodeId("PRRC", c.inReplyTo) } : null,
-      pullRequestReview: { id: nodeId("PRR", c.reviewId), databaseId: c.reviewId, state: "COMMENTED" },
+      replyTo:
+        c.inReplyTo !== undefined
+          ? {
+              __typename: "PullRequestReviewComment",
+              databaseId: c.inReplyTo,
+              id: nodeId("PRRC", c.inReplyTo),
+            }
+          : null,
+      pullRequestReview: {
+        id: nodeId("PRR", c.reviewId),
+        databaseId: c.reviewId,
+        state: "COMMENTED",
+      },
     };
   }
 
   private readonly schema: Schema = (() => {
-    const conn = { first: { type: "Int" }, last: { type: "Int" }, after: { type: "String" }, before: { type: "String" } };
+    const conn = {
+      first: { type: "Int" },
+      last: { type: "Int" },
+      after: { type: "String" },
+      before: { type: "String" },
+    };
     const s: Schema = {
       Query: {
         kind: "object",
         fields: {
           repository: {
             type: "Repository",
-            args: { owner: { type: "String", required: true }, name: { type: "String", required: true }, followRenames: { type: "Boolean" } },
+            args: {
+              owner: { type: "String", required: true },
+              name: { type: "String", required: true },
+              followRenames: { type: "Boolean" },
+            },
             resolve: (_p, a, g) => {
               const repo = this.repo(a.owner, a.name);
-              if (!repo) throw new GraphQLFailure(`Could not resolve to a Repository with the name '${a.owner}/${a.name}'.`, { type: "NOT_FOUND" });
+              if (!repo)
+                throw new GraphQLFailure(
+                  `Could not resolve to a Repository with the name '${a.owner}/${a.name}'.`,
+                  { type: "NOT_FOUND" },
+                );
               g.ctx.touched.add(`${repo.owner}/${repo.name}`);
               return { __typename: "Repository", _repo: repo };
             },
           },
-          rateLimit: { type: "RateLimit", args: { dryRun: { type: "Boolean" } }, resolve: () => ({ cost: 1, limit: 5000, remaining: 4999, used: 1, nodeCount: 0, resetAt: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z") }) },
+          rateLimit: {
+            type: "RateLimit",
+            args: { dryRun: { type: "Boolean" } },
+            resolve: () => ({
+              cost: 1,
+              limit: 5000,
+              remaining: 4999,
+              used: 1,
+              nodeCount: 0,
+              resetAt: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+            }),
+          },
           viewer: {
             type: "User",
             resolve: () => {
-              throw new GraphQLFailure("Resource not accessible by integration", { type: "FORBIDDEN" });
+              throw new GraphQLFailure("Resource not accessible by integration", {
+                type: "FORBIDDEN",
+              });
             },
           },
           node: {
@@ -1175,7 +1741,10 @@ export class Standin {
               thread.isResolved = true;
               thread.resolvedBy = this.bot;
               g.ctx.mutated = true;
-              return { clientMutationId: a.input.clientMutationId ?? null, thread: this.threadNode(repo, pull, thread, null) };
+              return {
+                clientMutationId: a.input.clientMutationId ?? null,
+                thread: this.threadNode(repo, pull, thread, null),
+              };
             },
           },
           unresolveReviewThread: {
@@ -1186,7 +1755,10 @@ export class Standin {
               thread.isResolved = false;
               thread.resolvedBy = null;
               g.ctx.mutated = true;
-              return { clientMutationId: a.input.clientMutationId ?? null, thread: this.threadNode(repo, pull, thread, null) };
+              return {
+                clientMutationId: a.input.clientMutationId ?? null,
+                thread: this.threadNode(repo, pull, thread, null),
+              };
             },
           },
           addPullRequestReviewThreadReply: {
@@ -1202,28 +1774,86 @@ export class Standin {
                 throw new GraphQLFailure((e as Error).message, { type: "UNPROCESSABLE" });
               }
               g.ctx.mutated = true;
-              return { clientMutationId: a.input.clientMutationId ?? null, comment: this.commentNode(pull, c, false) };
+              return {
+                clientMutationId: a.input.clientMutationId ?? null,
+                comment: this.commentNode(pull, c, false),
+              };
             },
           },
         },
       },
-      ResolveReviewThreadInput: { kind: "input", fields: { threadId: { type: "ID", required: true }, clientMutationId: { type: "String" } } },
-      UnresolveReviewThreadInput: { kind: "input", fields: { threadId: { type: "ID", required: true }, clientMutationId: { type: "String" } } },
+      ResolveReviewThreadInput: {
+        kind: "input",
+        fields: { threadId: { type: "ID", required: true }, clientMutationId: { type: "String" } },
+      },
+      UnresolveReviewThreadInput: {
+        kind: "input",
+        fields: { threadId: { type: "ID", required: true }, clientMutationId: { type: "String" } },
+      },
       AddPullRequestReviewThreadReplyInput: {
         kind: "input",
-        fields: { pullRequestReviewThreadId: { type: "ID", required: true }, body: { type: "String", required: true }, pullRequestReviewId: { type: "ID" }, clientMutationId: { type: "String" } },
+        fields: {
+          pullRequestReviewThreadId: { type: "ID", required: true },
+          body: { type: "String", required: true },
+          pullRequestReviewId: { type: "ID" },
+          clientMutationId: { type: "String" },
+        },
       },
-      ResolveReviewThreadPayload: { kind: "object", fields: { clientMutationId: { type: "String" }, thread: { type: "PullRequestReviewThread" } } },
-      UnresolveReviewThreadPayload: { kind: "object", fields: { clientMutationId: { type: "String" }, thread: { type: "PullRequestReviewThread" } } },
-      AddPullRequestReviewThreadReplyPayload: { kind: "object", fields: { clientMutationId: { type: "String" }, comment: { type: "PullRequestReviewComment" } } },
-      RateLimit: { kind: "object", fields: { cost: { type: "Int" }, limit: { type: "Int" }, remaining: { type: "Int" }, used: { type: "Int" }, nodeCount: { type: "Int" }, resetAt: { type: "DateTime" } } },
+      ResolveReviewThreadPayload: {
+        kind: "object",
+        fields: {
+          clientMutationId: { type: "String" },
+          thread: { type: "PullRequestReviewThread" },
+        },
+      },
+      UnresolveReviewThreadPayload: {
+        kind: "object",
+        fields: {
+          clientMutationId: { type: "String" },
+          thread: { type: "PullRequestReviewThread" },
+        },
+      },
+      AddPullRequestReviewThreadReplyPayload: {
+        kind: "object",
+        fields: {
+          clientMutationId: { type: "String" },
+          comment: { type: "PullRequestReviewComment" },
+        },
+      },
+      RateLimit: {
+        kind: "object",
+        fields: {
+          cost: { type: "Int" },
+          limit: { type: "Int" },
+          remaining: { type: "Int" },
+          used: { type: "Int" },
+          nodeCount: { type: "Int" },
+          resetAt: { type: "DateTime" },
+        },
+      },
       DateTime: { kind: "scalar" },
       URI: { kind: "scalar" },
       GitObjectID: { kind: "scalar" },
-      User: { kind: "object", interfaces: ["Actor"], fields: { login: { type: "String" }, url: { type: "URI" }, avatarUrl: { type: "URI" } } },
-      Bot: { kind: "object", interfaces: ["Actor"], fields: { login: { type: "String" }, url: { type: "URI" }, avatarUrl: { type: "URI" } } },
-      Actor: { kind: "interface", possible: ["User", "Bot"], fields: { login: { type: "String" }, url: { type: "URI" }, avatarUrl: { type: "URI" } } },
-      Node: { kind: "interface", possible: ["PullRequestReviewThread", "PullRequestReviewComment", "Repository", "Blob"], fields: { id: { type: "ID" } } },
+      User: {
+        kind: "object",
+        interfaces: ["Actor"],
+        fields: { login: { type: "String" }, url: { type: "URI" }, avatarUrl: { type: "URI" } },
+      },
+      Bot: {
+        kind: "object",
+        interfaces: ["Actor"],
+        fields: { login: { type: "String" }, url: { type: "URI" }, avatarUrl: { type: "URI" } },
+      },
+      Actor: {
+        kind: "interface",
+        possible: ["User", "Bot"],
+        fields: { login: { type: "String" }, url: { type: "URI" }, avatarUrl: { type: "URI" } },
+      },
+      Node: {
+        kind: "interface",
+        possible: ["PullRequestReviewThread", "PullRequestReviewComment", "Repository", "Blob"],
+        fields: { id: { type: "ID" } },
+      },
       Repository: {
         kind: "object",
         fields: {
@@ -1233,7 +1863,13 @@ export class Standin {
           nameWithOwner: { type: "String", resolve: (p) => `${p._repo.owner}/${p._repo.name}` },
           url: { type: "URI", resolve: (p) => `${this.urls.web}/${p._repo.owner}/${p._repo.name}` },
           isPrivate: { type: "Boolean", resolve: () => false },
-          defaultBranchRef: { type: "Ref", resolve: (p) => ({ name: p._repo.defaultBranch, target: { __typename: "Commit", oid: p._repo.defaultSha } }) },
+          defaultBranchRef: {
+            type: "Ref",
+            resolve: (p) => ({
+              name: p._repo.defaultBranch,
+              target: { __typename: "Commit", oid: p._repo.defaultSha },
+            }),
+          },
           object: {
             type: "GitObject",
             args: { expression: { type: "String" }, oid: { type: "GitObjectID" } },
@@ -1253,10 +1889,24 @@ export class Standin {
                   byteSize: o.content.length,
                   isBinary: binary,
                   isTruncated: truncated,
-                  text: binary ? null : truncated ? o.content.subarray(0, limit).toString("utf8") : o.content.toString("utf8"),
+                  text: binary
+                    ? null
+                    : truncated
+                      ? o.content.subarray(0, limit).toString("utf8")
+                      : o.content.toString("utf8"),
                 };
               }
-              if (o.type === "commit") return { __typename: "Commit", oid: o.oid, abbreviatedOid: o.oid.slice(0, 7), message: o.content.toString("utf8").split("\n\n").slice(1).join("\n\n"), tree: { __typename: "Tree", oid: /^tree (\w+)/.exec(o.content.toString("utf8"))?.[1] } };
+              if (o.type === "commit")
+                return {
+                  __typename: "Commit",
+                  oid: o.oid,
+                  abbreviatedOid: o.oid.slice(0, 7),
+                  message: o.content.toString("utf8").split("\n\n").slice(1).join("\n\n"),
+                  tree: {
+                    __typename: "Tree",
+                    oid: /^tree (\w+)/.exec(o.content.toString("utf8"))?.[1],
+                  },
+                };
               return { __typename: "Tree", oid: o.oid, abbreviatedOid: o.oid.slice(0, 7) };
             },
           },
@@ -1265,21 +1915,59 @@ export class Standin {
             args: { number: { type: "Int", required: true } },
             resolve: (p, a) => {
               const pull = p._repo.pulls.get(a.number);
-              if (!pull) throw new GraphQLFailure(`Could not resolve to a PullRequest with the number of ${a.number}.`, { type: "NOT_FOUND" });
+              if (!pull)
+                throw new GraphQLFailure(
+                  `Could not resolve to a PullRequest with the number of ${a.number}.`,
+                  { type: "NOT_FOUND" },
+                );
               return { __typename: "PullRequest", _repo: p._repo, _pull: pull };
             },
           },
         },
       },
       Ref: { kind: "object", fields: { name: { type: "String" }, target: { type: "GitObject" } } },
-      GitObject: { kind: "interface", possible: ["Blob", "Tree", "Commit"], fields: { oid: { type: "GitObjectID" }, abbreviatedOid: { type: "String" }, id: { type: "ID" } } },
+      GitObject: {
+        kind: "interface",
+        possible: ["Blob", "Tree", "Commit"],
+        fields: {
+          oid: { type: "GitObjectID" },
+          abbreviatedOid: { type: "String" },
+          id: { type: "ID" },
+        },
+      },
       Blob: {
         kind: "object",
         interfaces: ["GitObject", "Node"],
-        fields: { id: { type: "ID" }, oid: { type: "GitObjectID" }, abbreviatedOid: { type: "String" }, byteSize: { type: "Int" }, isBinary: { type: "Boolean" }, isTruncated: { type: "Boolean" }, text: { type: "String" } },
+        fields: {
+          id: { type: "ID" },
+          oid: { type: "GitObjectID" },
+          abbreviatedOid: { type: "String" },
+          byteSize: { type: "Int" },
+          isBinary: { type: "Boolean" },
+          isTruncated: { type: "Boolean" },
+          text: { type: "String" },
+        },
       },
-      Tree: { kind: "object", interfaces: ["GitObject"], fields: { id: { type: "ID" }, oid: { type: "GitObjectID" }, abbreviatedOid: { type: "String" } } },
-      Commit: { kind: "object", interfaces: ["GitObject"], fields: { id: { type: "ID" }, oid: { type: "GitObjectID" }, abbreviatedOid: { type: "String" }, message: { type: "String" }, tree: { type: "Tree" } } },
+      Tree: {
+        kind: "object",
+        interfaces: ["GitObject"],
+        fields: {
+          id: { type: "ID" },
+          oid: { type: "GitObjectID" },
+          abbreviatedOid: { type: "String" },
+        },
+      },
+      Commit: {
+        kind: "object",
+        interfaces: ["GitObject"],
+        fields: {
+          id: { type: "ID" },
+          oid: { type: "GitObjectID" },
+          abbreviatedOid: { type: "String" },
+          message: { type: "String" },
+          tree: { type: "Tree" },
+        },
+      },
       PullRequest: {
         kind: "object",
         fields: {
@@ -1308,12 +1996,28 @@ export class Standin {
           },
         },
       },
-      PageInfo: { kind: "object", fields: { hasNextPage: { type: "Boolean" }, hasPreviousPage: { type: "Boolean" }, startCursor: { type: "String" }, endCursor: { type: "String" } } },
+      PageInfo: {
+        kind: "object",
+        fields: {
+          hasNextPage: { type: "Boolean" },
+          hasPreviousPage: { type: "Boolean" },
+          startCursor: { type: "String" },
+          endCursor: { type: "String" },
+        },
+      },
       PullRequestReviewThreadConnection: {
         kind: "object",
-        fields: { totalCount: { type: "Int" }, pageInfo: { type: "PageInfo" }, nodes: { type: "PullRequestReviewThread", list: true }, edges: { type: "PullRequestReviewThreadEdge", list: true } },
+        fields: {
+          totalCount: { type: "Int" },
+          pageInfo: { type: "PageInfo" },
+          nodes: { type: "PullRequestReviewThread", list: true },
+          edges: { type: "PullRequestReviewThreadEdge", list: true },
+        },
       },
-      PullRequestReviewThreadEdge: { kind: "object", fields: { cursor: { type: "String" }, node: { type: "PullRequestReviewThread" } } },
+      PullRequestReviewThreadEdge: {
+        kind: "object",
+        fields: { cursor: { type: "String" }, node: { type: "PullRequestReviewThread" } },
+      },
       PullRequestReviewThread: {
         kind: "object",
         interfaces: ["Node"],
@@ -1334,16 +2038,28 @@ export class Standin {
           viewerCanResolve: { type: "Boolean" },
           viewerCanUnresolve: { type: "Boolean" },
           viewerCanReply: { type: "Boolean" },
-          comments: { type: "PullRequestReviewCommentConnection", args: { ...conn, skip: { type: "Int" } }, resolve: (t, a) => this.connection(t._comments, a, "comments") },
+          comments: {
+            type: "PullRequestReviewCommentConnection",
+            args: { ...conn, skip: { type: "Int" } },
+            resolve: (t, a) => this.connection(t._comments, a, "comments"),
+          },
         },
       },
       DiffSide: { kind: "enum", values: ["LEFT", "RIGHT"] },
       PullRequestReviewThreadSubjectType: { kind: "enum", values: ["LINE", "FILE"] },
       PullRequestReviewCommentConnection: {
         kind: "object",
-        fields: { totalCount: { type: "Int" }, pageInfo: { type: "PageInfo" }, nodes: { type: "PullRequestReviewComment", list: true }, edges: { type: "PullRequestReviewCommentEdge", list: true } },
+        fields: {
+          totalCount: { type: "Int" },
+          pageInfo: { type: "PageInfo" },
+          nodes: { type: "PullRequestReviewComment", list: true },
+          edges: { type: "PullRequestReviewCommentEdge", list: true },
+        },
       },
-      PullRequestReviewCommentEdge: { kind: "object", fields: { cursor: { type: "String" }, node: { type: "PullRequestReviewComment" } } },
+      PullRequestReviewCommentEdge: {
+        kind: "object",
+        fields: { cursor: { type: "String" }, node: { type: "PullRequestReviewComment" } },
+      },
       PullRequestReviewComment: {
         kind: "object",
         interfaces: ["Node"],
@@ -1373,7 +2089,10 @@ export class Standin {
           pullRequestReview: { type: "PullRequestReview" },
         },
       },
-      PullRequestReview: { kind: "object", fields: { id: { type: "ID" }, databaseId: { type: "Int" }, state: { type: "String" } } },
+      PullRequestReview: {
+        kind: "object",
+        fields: { id: { type: "ID" }, databaseId: { type: "Int" }, state: { type: "String" } },
+      },
     };
     return s;
   })();
@@ -1381,10 +2100,31 @@ export class Standin {
   // ------------------------------------------------------------ reading the state
 
   /** All comments of a pull request (review comments and issue comments), oldest first. */
-  commentsOf(repo: Repo, number: number): { id: number; body: string; at: number; headAtCreation?: string; inReplyTo?: number; kind: "review" | "issue"; threadId?: string }[] {
+  commentsOf(
+    repo: Repo,
+    number: number,
+  ): {
+    id: number;
+    body: string;
+    at: number;
+    headAtCreation?: string;
+    inReplyTo?: number;
+    kind: "review" | "issue";
+    threadId?: string;
+  }[] {
     const p = repo.pulls.get(number);
-    const review = (p?.comments ?? []).map((c) => ({ id: c.id, body: c.body, at: c.at, headAtCreation: c.headAtCreation, inReplyTo: c.inReplyTo, kind: "review" as const, threadId: c.threadId }));
-    const issue = repo.issueComments.filter((c) => c.issueNumber === number).map((c) => ({ id: c.id, body: c.body, at: c.at, kind: "issue" as const }));
+    const review = (p?.comments ?? []).map((c) => ({
+      id: c.id,
+      body: c.body,
+      at: c.at,
+      headAtCreation: c.headAtCreation,
+      inReplyTo: c.inReplyTo,
+      kind: "review" as const,
+      threadId: c.threadId,
+    }));
+    const issue = repo.issueComments
+      .filter((c) => c.issueNumber === number)
+      .map((c) => ({ id: c.id, body: c.body, at: c.at, kind: "issue" as const }));
     return [...review, ...issue].sort((a, b) => a.at - b.at);
   }
 

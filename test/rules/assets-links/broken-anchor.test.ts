@@ -3,12 +3,15 @@ import { lintDoc, lintChange } from "../../helpers/lint.js";
 import { brokenAnchor } from "../../../src/core/rules/assets-links/broken-anchor.js";
 
 const RULE = "broken-anchor";
-const lint = (md: string, extra: Record<string, string | Buffer> = {}) => lintDoc(md, { rule: RULE, extra });
+const lint = (md: string, extra: Record<string, string | Buffer> = {}) =>
+  lintDoc(md, { rule: RULE, extra });
 
 describe("broken-anchor", () => {
   test("the docs' bad example is reported and the good one is not", async () => {
     const bad = await lint(`# T\n\n${brokenAnchor.docs.bad}\n`);
-    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([[5, 5, "warning", null]]);
+    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([
+      [5, 5, "warning", null],
+    ]);
     expect(bad[0].message).toContain("`#runtime-option`");
     expect(await lint(`# T\n\n${brokenAnchor.docs.good}\n`)).toEqual([]);
   });
@@ -34,7 +37,8 @@ describe("broken-anchor", () => {
   });
 
   test("fragments are compared as written and lower-cased, after percent-decoding", async () => {
-    const md = "# T\n\n## Café au lait\n\n[a](#Usage) [b](#caf%C3%A9-au-lait) [c](#USAGE)\n\n## Usage\n";
+    const md =
+      "# T\n\n## Café au lait\n\n[a](#Usage) [b](#caf%C3%A9-au-lait) [c](#USAGE)\n\n## Usage\n";
     expect(await lint(md)).toEqual([]);
   });
 
@@ -62,7 +66,9 @@ describe("broken-anchor", () => {
   });
 
   test("reference definitions and <a href> are checked too", async () => {
-    const f = await lint('# T\n\n## Usage\n\n[x][u] and <a href="#nope">y</a>.\n\n[u]: #usage-guide\n');
+    const f = await lint(
+      '# T\n\n## Usage\n\n[x][u] and <a href="#nope">y</a>.\n\n[u]: #usage-guide\n',
+    );
     expect(f.map((x) => [x.line, x.column])).toEqual([
       [5, 12],
       [7, 1],
@@ -75,7 +81,12 @@ describe("broken-anchor", () => {
 
   test("fragments on non-Markdown targets (#L12 on source files, folders, permalinks) are not checked", async () => {
     const extra = { "g3doc/runsc.go": "package main\n", "g3doc/sub/a.md": "# A\n" };
-    expect(await lint("# T\n\n[a](runsc.go#L12) [b](sub/#x) [c](../install/#nightly) [d](https://example.com/x.md#y)\n", extra)).toEqual([]);
+    expect(
+      await lint(
+        "# T\n\n[a](runsc.go#L12) [b](sub/#x) [c](../install/#nightly) [d](https://example.com/x.md#y)\n",
+        extra,
+      ),
+    ).toEqual([]);
   });
 
   test("an empty fragment is the top of the page", async () => {
@@ -133,8 +144,14 @@ describe("broken-anchor", () => {
     test("a heading renamed in the same doc reports its own untouched links", async () => {
       const base = "# T\n\nSee [usage](#usage).\n\n## Usage\n";
       const head = "# T\n\nSee [usage](#usage).\n\n## How to use\n";
-      const r = await lintChange({ "g3doc/doc.md": base }, { "g3doc/doc.md": head }, { rule: RULE });
-      expect(r.findings.map((f) => [f.line, f.causedByChange, f.suggestion])).toEqual([[3, true, "See [usage](#how-to-use)."]]);
+      const r = await lintChange(
+        { "g3doc/doc.md": base },
+        { "g3doc/doc.md": head },
+        { rule: RULE },
+      );
+      expect(r.findings.map((f) => [f.line, f.causedByChange, f.suggestion])).toEqual([
+        [3, true, "See [usage](#how-to-use)."],
+      ]);
     });
 
     test("a link to a heading that was already broken before the change, on an untouched line, is not reported", async () => {
@@ -151,10 +168,15 @@ describe("broken-anchor", () => {
     test("a broken anchor the change writes is reported on its line", async () => {
       const r = await lintChange(
         { "g3doc/index.md": "# Index\n", "g3doc/other.md": other("Runtime handler") },
-        { "g3doc/index.md": "# Index\n\n[x](other.md#nope)\n", "g3doc/other.md": other("Runtime handler") },
+        {
+          "g3doc/index.md": "# Index\n\n[x](other.md#nope)\n",
+          "g3doc/other.md": other("Runtime handler"),
+        },
         { rule: RULE },
       );
-      expect(r.findings.map((f) => [f.line, f.changed, f.causedByChange])).toEqual([[3, true, undefined]]);
+      expect(r.findings.map((f) => [f.line, f.changed, f.causedByChange])).toEqual([
+        [3, true, undefined],
+      ]);
     });
   });
 });

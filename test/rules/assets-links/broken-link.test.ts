@@ -5,19 +5,24 @@ import type { ReviewContext } from "../../../src/core/rules/types.js";
 import { runRule } from "./run-rule.js";
 
 const RULE = "broken-link";
-const lint = (md: string, extra: Record<string, string> = {}, path = "g3doc/user_guide/doc.md") => lintDoc(md, { rule: RULE, path, extra });
+const lint = (md: string, extra: Record<string, string> = {}, path = "g3doc/user_guide/doc.md") =>
+  lintDoc(md, { rule: RULE, path, extra });
 
 describe("broken-link", () => {
   test("the docs' bad example is reported and the good one is not", async () => {
     const ex = brokenLink.docs.example!;
     const bad = await lint(ex.bad.doc, ex.bad.files, ex.path);
-    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([[3, 9, "error", null]]);
+    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([
+      [3, 9, "error", null],
+    ]);
     expect(await lint(ex.good.doc, ex.good.files, ex.path)).toEqual([]);
   });
 
   test("a link to a .md that exists, relative or with ./ and ../, is fine", async () => {
     const md = "# T\n\n[a](other.md), [b](./other.md), [c](../README.md), [d](other.md#x).\n";
-    expect(await lint(md, { "g3doc/user_guide/other.md": "# O\n", "g3doc/README.md": "# R\n" })).toEqual([]);
+    expect(
+      await lint(md, { "g3doc/user_guide/other.md": "# O\n", "g3doc/README.md": "# R\n" }),
+    ).toEqual([]);
   });
 
   test("a missing .md is an error on the link, naming the resolved path", async () => {
@@ -40,7 +45,8 @@ describe("broken-link", () => {
   });
 
   test("URLs with a scheme, protocol-relative URLs and fragments alone are not checked", async () => {
-    const md = "# T\n\n[a](https://example.com/x.md), [b](mailto:a@b.c), [c](//example.com/y.md), [d](#t), [e](ftp://x/y.md).\n";
+    const md =
+      "# T\n\n[a](https://example.com/x.md), [b](mailto:a@b.c), [c](//example.com/y.md), [d](#t), [e](ftp://x/y.md).\n";
     expect(await lint(md)).toEqual([]);
   });
 
@@ -69,17 +75,25 @@ describe("broken-link", () => {
   });
 
   test("an absolute /path.md starts at the repository root", async () => {
-    expect(await lint("# T\n\n[c](/CONTRIBUTING.md)\n", { "CONTRIBUTING.md": "# C\n" })).toEqual([]);
+    expect(await lint("# T\n\n[c](/CONTRIBUTING.md)\n", { "CONTRIBUTING.md": "# C\n" })).toEqual(
+      [],
+    );
     const f = await lint("# T\n\n[c](/g3doc/nope.md)\n");
     expect(f[0].message).toContain("`g3doc/nope.md`");
   });
 
   test("absolute site permalinks (/docs/...) are the publishing rules' business", async () => {
-    expect(await lint("# T\n\n[a](/docs/user_guide/install/), [b](/community/), [c](/blog/2023/x/#y).\n")).toEqual([]);
+    expect(
+      await lint(
+        "# T\n\n[a](/docs/user_guide/install/), [b](/community/), [c](/blog/2023/x/#y).\n",
+      ),
+    ).toEqual([]);
   });
 
   test("a wrong letter case is reported with the right path suggested", async () => {
-    const f = await lint("# T\n\nRead the [FAQ](faq.md).\n", { "g3doc/user_guide/FAQ.md": "# FAQ\n" });
+    const f = await lint("# T\n\nRead the [FAQ](faq.md).\n", {
+      "g3doc/user_guide/FAQ.md": "# FAQ\n",
+    });
     expect(f).toHaveLength(1);
     expect(f[0].suggestion).toBe("Read the [FAQ](FAQ.md).");
     expect(f[0].message).toContain("case-sensitive");
@@ -89,14 +103,26 @@ describe("broken-link", () => {
     const extra = { "g3doc/user_guide/debugging.md": "# D\n" };
 
     test("without a BUILD model they are broken links, with the source doc suggested when there is one", async () => {
-      const f = await lint("# T\n\nIf you can, provide [debug logs](../debugging/).\n", extra, "g3doc/user_guide/compatibility.md");
+      const f = await lint(
+        "# T\n\nIf you can, provide [debug logs](../debugging/).\n",
+        extra,
+        "g3doc/user_guide/compatibility.md",
+      );
       expect(f).toHaveLength(1);
-      expect(f[0]).toMatchObject({ line: 3, column: 21, suggestion: "If you can, provide [debug logs](debugging.md)." });
+      expect(f[0]).toMatchObject({
+        line: 3,
+        column: 21,
+        suggestion: "If you can, provide [debug logs](debugging.md).",
+      });
       expect(f[0].message).toContain("permalink");
     });
 
     test("with no source doc to point at there is no suggestion", async () => {
-      const f = await lint("# T\n\nThe [list of syscalls](linux/amd64).\n", extra, "g3doc/user_guide/compatibility.md");
+      const f = await lint(
+        "# T\n\nThe [list of syscalls](linux/amd64).\n",
+        extra,
+        "g3doc/user_guide/compatibility.md",
+      );
       expect(f).toHaveLength(1);
       expect(f[0]).toMatchObject({ line: 3, column: 5, suggestion: null });
       expect(f[0].message).toContain("`g3doc/user_guide/linux/amd64`");
@@ -106,7 +132,10 @@ describe("broken-link", () => {
       const md = "# T\n\n[logs](../debugging/) and [syscalls](linux/amd64) and [x](missing.md).\n";
       const opts = { paths: Object.keys(extra) };
       expect(runRule(brokenLink, "g3doc/user_guide/compatibility.md", md, opts)).toHaveLength(3);
-      const withModel = runRule(brokenLink, "g3doc/user_guide/compatibility.md", md, { ...opts, ctx: { publishing: {} as NonNullable<ReviewContext["publishing"]> } });
+      const withModel = runRule(brokenLink, "g3doc/user_guide/compatibility.md", md, {
+        ...opts,
+        ctx: { publishing: {} as NonNullable<ReviewContext["publishing"]> },
+      });
       expect(withModel.map((m) => m.column)).toEqual([55]);
     });
   });
@@ -122,7 +151,14 @@ describe("broken-link", () => {
       );
       expect(r.impactDocs).toEqual(["g3doc/index.md"]);
       expect(r.findings).toHaveLength(1);
-      expect(r.findings[0]).toMatchObject({ path: "g3doc/index.md", line: 3, column: 5, changed: false, causedByChange: true, suggestion: null });
+      expect(r.findings[0]).toMatchObject({
+        path: "g3doc/index.md",
+        line: 3,
+        column: 5,
+        changed: false,
+        causedByChange: true,
+        suggestion: null,
+      });
       expect(r.findings[0].message).toContain("deleted");
       expect(r.findings[0].message).toContain("`g3doc/other.md`");
     });
@@ -134,7 +170,12 @@ describe("broken-link", () => {
         { rule: RULE, changeSet: { renames: { "g3doc/other.md": "g3doc/guides/other.md" } } },
       );
       expect(r.findings).toHaveLength(1);
-      expect(r.findings[0]).toMatchObject({ path: "g3doc/index.md", line: 3, causedByChange: true, suggestion: "See [the other doc](guides/other.md)." });
+      expect(r.findings[0]).toMatchObject({
+        path: "g3doc/index.md",
+        line: 3,
+        causedByChange: true,
+        suggestion: "See [the other doc](guides/other.md).",
+      });
       expect(r.findings[0].message).toContain("renamed it to `g3doc/guides/other.md`");
     });
 
@@ -153,10 +194,18 @@ describe("broken-link", () => {
       const r = await lintChange(
         { "g3doc/user_guide/moved.md": doc, "g3doc/user_guide/install.md": "# I\n" },
         { "g3doc/user_guide/sub/moved.md": doc, "g3doc/user_guide/install.md": "# I\n" },
-        { rule: RULE, changeSet: { renames: { "g3doc/user_guide/moved.md": "g3doc/user_guide/sub/moved.md" } } },
+        {
+          rule: RULE,
+          changeSet: { renames: { "g3doc/user_guide/moved.md": "g3doc/user_guide/sub/moved.md" } },
+        },
       );
       expect(r.findings).toHaveLength(1);
-      expect(r.findings[0]).toMatchObject({ path: "g3doc/user_guide/sub/moved.md", line: 3, causedByChange: true, suggestion: "See [install](../install.md)." });
+      expect(r.findings[0]).toMatchObject({
+        path: "g3doc/user_guide/sub/moved.md",
+        line: 3,
+        causedByChange: true,
+        suggestion: "See [install](../install.md).",
+      });
     });
 
     test("moving a folder reports links to it, with the new folder suggested", async () => {
@@ -166,26 +215,40 @@ describe("broken-link", () => {
         { "g3doc/index.md": doc, "g3doc/guides/a.md": "# A\n" },
         { rule: RULE, changeSet: { renames: { "g3doc/tutorials/a.md": "g3doc/guides/a.md" } } },
       );
-      expect(r.findings.map((f) => [f.line, f.causedByChange, f.suggestion])).toEqual([[3, true, "The [tutorials](guides/)."]]);
+      expect(r.findings.map((f) => [f.line, f.causedByChange, f.suggestion])).toEqual([
+        [3, true, "The [tutorials](guides/)."],
+      ]);
     });
 
     test("a link broken before the change, on an untouched line, is not this change's business", async () => {
       const base = "# T\n\n[x](missing.md)\n\nOld.\n";
       const head = "# T\n\n[x](missing.md)\n\nNew.\n";
-      const r = await lintChange({ "g3doc/doc.md": base }, { "g3doc/doc.md": head }, { rule: RULE });
+      const r = await lintChange(
+        { "g3doc/doc.md": base },
+        { "g3doc/doc.md": head },
+        { rule: RULE },
+      );
       expect(r.findings).toEqual([]);
       expect(r.allFindings.filter((f) => f.rule === RULE)).toHaveLength(1);
     });
 
     test("a broken link the change adds is reported and says the change does not add the target", async () => {
-      const r = await lintChange({ "g3doc/doc.md": "# T\n" }, { "g3doc/doc.md": "# T\n\n[x](missing.md)\n" }, { rule: RULE });
+      const r = await lintChange(
+        { "g3doc/doc.md": "# T\n" },
+        { "g3doc/doc.md": "# T\n\n[x](missing.md)\n" },
+        { rule: RULE },
+      );
       expect(r.findings).toHaveLength(1);
       expect(r.findings[0]).toMatchObject({ line: 3, changed: true });
       expect(r.findings[0].message).toContain("this change does not add it");
     });
 
     test("a link to a doc the change adds is fine", async () => {
-      const r = await lintChange({ "g3doc/doc.md": "# T\n" }, { "g3doc/doc.md": "# T\n\n[x](new.md)\n", "g3doc/new.md": "# N\n" }, { rule: RULE });
+      const r = await lintChange(
+        { "g3doc/doc.md": "# T\n" },
+        { "g3doc/doc.md": "# T\n\n[x](new.md)\n", "g3doc/new.md": "# N\n" },
+        { rule: RULE },
+      );
       expect(r.findings).toEqual([]);
     });
   });

@@ -38,14 +38,16 @@ function g3docTree(): Tree {
 /** The g3doc/ tree plus every other path of the repository as an empty placeholder. */
 function fullTree(): Tree {
   const tree = g3docTree();
-  for (const p of readFileSync(join(GVISOR, "tree-head.txt"), "utf8").split("\n")) if (p !== "" && !(p in tree)) tree[p] = "";
+  for (const p of readFileSync(join(GVISOR, "tree-head.txt"), "utf8").split("\n"))
+    if (p !== "" && !(p in tree)) tree[p] = "";
   return tree;
 }
 
 /** No BUILD model: the permalink-style links are then broken-link's to report. */
 const NO_BUILD_MODEL = resolveConfig({ build: { files: [] } });
 
-const audit = (tree: Tree) => review(new MemoryChangeSet(null, tree), NO_BUILD_MODEL, { mode: "all" });
+const audit = (tree: Tree) =>
+  review(new MemoryChangeSet(null, tree), NO_BUILD_MODEL, { mode: "all" });
 const of = (r: ReviewResult, rule: string) => r.findings.filter((f) => f.rule === rule);
 const at = (f: Finding) => `${f.path}:${f.line}`;
 
@@ -102,7 +104,8 @@ describeCorpus("link rules on gVisor's g3doc/ at HEAD", () => {
   test("without a BUILD model, the 14 permalink-style links and the 2 links out of g3doc/ are broken links", () => {
     const f = of(g3doc, "broken-link");
     expect(f.map(at).sort()).toEqual([...PERMALINK_STYLE, ...OUTSIDE_G3DOC].sort());
-    for (const x of f.filter((y) => PERMALINK_STYLE.includes(at(y)))) expect(x.message).toContain("permalink");
+    for (const x of f.filter((y) => PERMALINK_STYLE.includes(at(y))))
+      expect(x.message).toContain("permalink");
     expect(f.filter((x) => OUTSIDE_G3DOC.includes(at(x))).map((x) => x.message)).toEqual([
       "Broken link to `CONTRIBUTING.md`: it is not in the repository; fix the path, or add the doc.",
       "Broken link to `CODE_OF_CONDUCT.md`: it is not in the repository; fix the path, or add the doc.",
@@ -113,10 +116,18 @@ describeCorpus("link rules on gVisor's g3doc/ at HEAD", () => {
     const bySuggestion = of(g3doc, "broken-link")
       .filter((f) => f.suggestion !== null)
       .map((f) => `${at(f)} ${f.suggestion}`);
-    expect(bySuggestion).toContain("g3doc/user_guide/compatibility.md:12 If you're able to provide the [debug logs](debugging.md), the problem likely to");
-    expect(bySuggestion).toContain("g3doc/user_guide/debugging.md:106 [nightly release](install.md#nightly)):");
-    expect(bySuggestion).toContain("g3doc/user_guide/quick_start/oci.md:40 [running gVisor using Docker](docker.md).");
-    expect(bySuggestion).toContain("g3doc/user_guide/tutorials/docker.md:18 > [the I/O overhead](../../architecture_guide/performance.md) imposed by gVisor,");
+    expect(bySuggestion).toContain(
+      "g3doc/user_guide/compatibility.md:12 If you're able to provide the [debug logs](debugging.md), the problem likely to",
+    );
+    expect(bySuggestion).toContain(
+      "g3doc/user_guide/debugging.md:106 [nightly release](install.md#nightly)):",
+    );
+    expect(bySuggestion).toContain(
+      "g3doc/user_guide/quick_start/oci.md:40 [running gVisor using Docker](docker.md).",
+    );
+    expect(bySuggestion).toContain(
+      "g3doc/user_guide/tutorials/docker.md:18 > [the I/O overhead](../../architecture_guide/performance.md) imposed by gVisor,",
+    );
     // linux/amd64, tutorials/docker-in-gvisor and tutorials/cni name no source doc by either reading.
     expect(bySuggestion).toHaveLength(11);
   });
@@ -126,7 +137,9 @@ describeCorpus("link rules on gVisor's g3doc/ at HEAD", () => {
   });
 
   test("with the BUILD model (the default), permalink-style links are left to the publishing rules", async () => {
-    const withModel = await review(new MemoryChangeSet(null, fullTree()), resolveConfig({}), { mode: "all" });
+    const withModel = await review(new MemoryChangeSet(null, fullTree()), resolveConfig({}), {
+      mode: "all",
+    });
     expect(of(withModel, "broken-link")).toEqual([]);
   });
 
@@ -170,7 +183,15 @@ describeCorpus("link rules on gVisor's g3doc/ at HEAD", () => {
   });
 
   test("no link rule reports anything in the whole-repository audit besides the permalink-style links and the 5 unused definitions", () => {
-    const linkRules = new Set(["missing-asset", "broken-link", "broken-anchor", "undefined-reference", "unused-definition"]);
-    expect(full.findings.filter((f) => linkRules.has(f.rule))).toHaveLength(PERMALINK_STYLE.length + 5);
+    const linkRules = new Set([
+      "missing-asset",
+      "broken-link",
+      "broken-anchor",
+      "undefined-reference",
+      "unused-definition",
+    ]);
+    expect(full.findings.filter((f) => linkRules.has(f.rule))).toHaveLength(
+      PERMALINK_STYLE.length + 5,
+    );
   });
 });

@@ -11,9 +11,16 @@ export interface RuleMessage {
   suggestion: string | null;
 }
 
-export function runRule(rule: RuleModule, path: string, markdown: string, opts: { paths?: string[]; docs?: Record<string, string>; ctx?: Partial<ReviewContext> } = {}): RuleMessage[] {
+export function runRule(
+  rule: RuleModule,
+  path: string,
+  markdown: string,
+  opts: { paths?: string[]; docs?: Record<string, string>; ctx?: Partial<ReviewContext> } = {},
+): RuleMessage[] {
   const doc = parseDoc(path, markdown);
-  const others = new Map<string, Doc>(Object.entries(opts.docs ?? {}).map(([p, t]) => [p, parseDoc(p, t)]));
+  const others = new Map<string, Doc>(
+    Object.entries(opts.docs ?? {}).map(([p, t]) => [p, parseDoc(p, t)]),
+  );
   const paths = new Set([path, ...(opts.paths ?? []), ...others.keys()]);
   const dirs = foldersOf(paths);
   const ctx: ReviewContext = {
@@ -28,5 +35,10 @@ export function runRule(rule: RuleModule, path: string, markdown: string, opts: 
   };
   (doc.file.data as { doc?: Doc }).doc = doc;
   (rule.plugin as any).call(undefined, ctx)(doc.tree, doc.file, () => {});
-  return doc.file.messages.map((m) => ({ line: m.line ?? 0, column: m.column ?? 0, reason: m.reason, suggestion: m.expected?.[0] ?? null }));
+  return doc.file.messages.map((m) => ({
+    line: m.line ?? 0,
+    column: m.column ?? 0,
+    reason: m.reason,
+    suggestion: m.expected?.[0] ?? null,
+  }));
 }

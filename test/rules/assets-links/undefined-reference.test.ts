@@ -3,12 +3,15 @@ import { lintDoc, lintChange } from "../../helpers/lint.js";
 import { undefinedReference } from "../../../src/core/rules/assets-links/undefined-reference.js";
 
 const RULE = "undefined-reference";
-const lint = (md: string) => lintDoc(md, { rule: RULE, extra: { "g3doc/architecture_guide/security.md": "# S\n" } });
+const lint = (md: string) =>
+  lintDoc(md, { rule: RULE, extra: { "g3doc/architecture_guide/security.md": "# S\n" } });
 
 describe("undefined-reference", () => {
   test("the docs' bad example is reported and the good one is not", async () => {
     const bad = await lint(`# T\n\n${undefinedReference.docs.bad}\n`);
-    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([[3, 10, "error", null]]);
+    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([
+      [3, 10, "error", null],
+    ]);
     expect(await lint(`# T\n\n${undefinedReference.docs.good}\n`)).toEqual([]);
   });
 
@@ -31,12 +34,15 @@ describe("undefined-reference", () => {
   });
 
   test("a label that differs from a definition only in punctuation points at it", async () => {
-    const [f] = await lint("# T\n\nSee [gke-sandbox].\n\n[GKE Sandbox]: https://example.com\n\nUse [GKE Sandbox].\n");
+    const [f] = await lint(
+      "# T\n\nSee [gke-sandbox].\n\n[GKE Sandbox]: https://example.com\n\nUse [GKE Sandbox].\n",
+    );
     expect(f.message).toContain("A definition `[GKE Sandbox]` exists");
   });
 
   test("defined references are fine, whatever the case and spacing of the label", async () => {
-    const md = "# T\n\n[Full][GKE  sandbox], [gke sandbox][], [GKE Sandbox], ![img][logo].\n\n[gke sandbox]: https://example.com\n[logo]: logo.png\n";
+    const md =
+      "# T\n\n[Full][GKE  sandbox], [gke sandbox][], [GKE Sandbox], ![img][logo].\n\n[gke sandbox]: https://example.com\n[logo]: logo.png\n";
     expect(await lint(md)).toEqual([]);
   });
 
@@ -45,14 +51,19 @@ describe("undefined-reference", () => {
   });
 
   test("footnotes with a definition are not reported; a footnote without one is", async () => {
-    expect(await lint("# T\n\nA claim.[^1] Another.[^cite-abi]\n\n[^1]: A note.\n[^cite-abi]: Another note.\n")).toEqual([]);
+    expect(
+      await lint(
+        "# T\n\nA claim.[^1] Another.[^cite-abi]\n\n[^1]: A note.\n[^cite-abi]: Another note.\n",
+      ),
+    ).toEqual([]);
     const f = await lint("# T\n\nA claim.[^nope]\n");
     expect(f).toHaveLength(1);
     expect(f[0].message).toContain("Undefined footnote `[^nope]`");
   });
 
   test("GitHub alerts are not references", async () => {
-    const md = "# T\n\n> [!NOTE]\n> Useful.\n\n> [!WARNING] **EXPERIMENTAL:** The APIs.\n\n> [!important] Run as root.\n";
+    const md =
+      "# T\n\n> [!NOTE]\n> Useful.\n\n> [!WARNING] **EXPERIMENTAL:** The APIs.\n\n> [!important] Run as root.\n";
     expect(await lint(md)).toEqual([]);
   });
 
@@ -70,7 +81,11 @@ describe("undefined-reference", () => {
   });
 
   test("text in code is not reported", async () => {
-    expect(await lint("# T\n\n```go\nx := a[i][j]\n```\n\nUse `arr[idx]` or `[label]`.\n\n    indented [code]\n")).toEqual([]);
+    expect(
+      await lint(
+        "# T\n\n```go\nx := a[i][j]\n```\n\nUse `arr[idx]` or `[label]`.\n\n    indented [code]\n",
+      ),
+    ).toEqual([]);
   });
 
   test("escaped brackets are text", async () => {
@@ -78,7 +93,8 @@ describe("undefined-reference", () => {
   });
 
   test("editorial brackets in a quotation are not references", async () => {
-    const md = '# T\n\nThey wrote: "[The] RMAPI currently does not have ABI stability".\n\nIt [sic] was and [...] more.\n';
+    const md =
+      '# T\n\nThey wrote: "[The] RMAPI currently does not have ABI stability".\n\nIt [sic] was and [...] more.\n';
     expect(await lint(md)).toEqual([]);
   });
 

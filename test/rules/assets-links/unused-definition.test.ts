@@ -8,18 +8,24 @@ const lint = (md: string) => lintDoc(md, { rule: RULE, extra: { "g3doc/install.m
 describe("unused-definition", () => {
   test("the docs' bad example is reported with a suggestion that deletes the line; the good one is not", async () => {
     const bad = await lint(`# T\n\n${unusedDefinition.docs.bad}\n`);
-    expect(bad.map((f) => [f.line, f.endLine, f.column, f.severity, f.suggestion])).toEqual([[5, 5, 1, "notice", ""]]);
+    expect(bad.map((f) => [f.line, f.endLine, f.column, f.severity, f.suggestion])).toEqual([
+      [5, 5, 1, "notice", ""],
+    ]);
     expect(bad[0].message).toContain("`[install guide]`");
     expect(await lint(`# T\n\n${unusedDefinition.docs.good}\n`)).toEqual([]);
   });
 
   test("definitions used by full, collapsed, shortcut and image references are fine", async () => {
-    const md = "# T\n\n[a][one], [two][], [Three], ![logo][four].\n\n[one]: https://a\n[TWO]: https://b\n[three]: https://c\n[four]: logo.png\n";
-    expect(await lintDoc(md, { rule: RULE, extra: { "g3doc/logo.png": Buffer.from([1, 0]) } })).toEqual([]);
+    const md =
+      "# T\n\n[a][one], [two][], [Three], ![logo][four].\n\n[one]: https://a\n[TWO]: https://b\n[three]: https://c\n[four]: logo.png\n";
+    expect(
+      await lintDoc(md, { rule: RULE, extra: { "g3doc/logo.png": Buffer.from([1, 0]) } }),
+    ).toEqual([]);
   });
 
   test("each unused definition is reported on its line, keeping the label as written", async () => {
-    const md = "# T\n\nText [used].\n\n[used]: https://a\n[GKE Sandbox]: https://cloud.google.com/x\n[Spectre]: https://b\n";
+    const md =
+      "# T\n\nText [used].\n\n[used]: https://a\n[GKE Sandbox]: https://cloud.google.com/x\n[Spectre]: https://b\n";
     const f = await lint(md);
     expect(f.map((x) => [x.line, x.suggestion])).toEqual([
       [6, ""],

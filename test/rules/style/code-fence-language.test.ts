@@ -6,7 +6,9 @@ const lint = (md: string) => lintDoc(md, { rule: RULE });
 
 describe("code-fence-language", () => {
   test("a fence with a language is fine", async () => {
-    expect(await lint("# T\n\n```shell\n$ runsc --version\n```\n\n~~~go\nx := 1\n~~~\n")).toEqual([]);
+    expect(await lint("# T\n\n```shell\n$ runsc --version\n```\n\n~~~go\nx := 1\n~~~\n")).toEqual(
+      [],
+    );
   });
 
   test("a fence without a language is a notice on its opening line", async () => {
@@ -37,7 +39,8 @@ describe("code-fence-language", () => {
 
 describe("code-fence-language: an indented table header", () => {
   test("says the table is lost, not that a fence is missing", async () => {
-    const md = "# T\n\n           | Standard | Autopilot\n---------- | -------- | ---------\nDocker v27 | 1.29.0   | 1.33.2\n";
+    const md =
+      "# T\n\n           | Standard | Autopilot\n---------- | -------- | ---------\nDocker v27 | 1.29.0   | 1.33.2\n";
     const f = await lintDoc(md, { rule: "code-fence-language" });
     expect(f.map((x) => [x.line, x.column])).toEqual([[3, 1]]);
     expect(f[0].message).toContain("table");

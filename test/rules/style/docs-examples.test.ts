@@ -4,9 +4,19 @@ import { STYLE_RULES } from "../../../src/core/rules/style/index.js";
 
 describe("style rules' own examples", () => {
   test("every style rule is registered once", () => {
-    expect(STYLE_RULES.map((r) => r.id).sort()).toEqual(
-      ["code-fence-language", "final-newline", "hard-tab", "heading-style", "image-alt-text", "line-length", "link-text", "list-marker", "single-h1", "terminology", "trailing-whitespace"],
-    );
+    expect(STYLE_RULES.map((r) => r.id).sort()).toEqual([
+      "code-fence-language",
+      "final-newline",
+      "hard-tab",
+      "heading-style",
+      "image-alt-text",
+      "line-length",
+      "link-text",
+      "list-marker",
+      "single-h1",
+      "terminology",
+      "trailing-whitespace",
+    ]);
   });
 
   for (const rule of STYLE_RULES) {

@@ -13,7 +13,13 @@ describe("final-newline", () => {
   test("no final newline is reported on the last line", async () => {
     const f = await lint("# T\n\nText.");
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ line: 3, endLine: 3, column: 6, severity: "warning", suggestion: "Text." });
+    expect(f[0]).toMatchObject({
+      line: 3,
+      endLine: 3,
+      column: 6,
+      severity: "warning",
+      suggestion: "Text.",
+    });
     expect(f[0].message).toContain("does not end with a newline");
   });
 

@@ -19,7 +19,8 @@ function readG3docTree(root: string): Tree {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) go(p);
-      else tree[relative(root, p)] = name.endsWith(".md") ? readFileSync(p, "utf8") : readFileSync(p);
+      else
+        tree[relative(root, p)] = name.endsWith(".md") ? readFileSync(p, "utf8") : readFileSync(p);
     }
   };
   go(join(root, "g3doc"));
@@ -30,10 +31,17 @@ describeCorpus("style rules on gVisor's g3doc at HEAD", () => {
   let findings: Finding[] = [];
   let docs: string[] = [];
   const of = (rule: string) => findings.filter((f) => f.rule === rule);
-  const where = (fs: Finding[]) => fs.map((f) => (f.endLine > f.line ? `${f.path}:${f.line}-${f.endLine}` : `${f.path}:${f.line}`));
+  const where = (fs: Finding[]) =>
+    fs.map((f) =>
+      f.endLine > f.line ? `${f.path}:${f.line}-${f.endLine}` : `${f.path}:${f.line}`,
+    );
 
   beforeAll(async () => {
-    const r = await review(new MemoryChangeSet(null, readG3docTree(G3DOC_HEAD)), resolveConfig({}), { mode: "all" });
+    const r = await review(
+      new MemoryChangeSet(null, readG3docTree(G3DOC_HEAD)),
+      resolveConfig({}),
+      { mode: "all" },
+    );
     findings = r.findings;
     docs = r.docs;
   });
@@ -43,7 +51,16 @@ describeCorpus("style rules on gVisor's g3doc at HEAD", () => {
   });
 
   describe("the house style is consistent: nothing to report", () => {
-    for (const rule of ["line-length", "trailing-whitespace", "hard-tab", "final-newline", "single-h1", "heading-style", "list-marker", "image-alt-text"]) {
+    for (const rule of [
+      "line-length",
+      "trailing-whitespace",
+      "hard-tab",
+      "final-newline",
+      "single-h1",
+      "heading-style",
+      "list-marker",
+      "image-alt-text",
+    ]) {
       test(rule, () => {
         expect(where(of(rule))).toEqual([]);
       });
@@ -85,7 +102,11 @@ describeCorpus("style rules on gVisor's g3doc at HEAD", () => {
       "Note that some filesystems exist only within the context of the sandbox. For",
     );
     // Title Case names and headings whose text is their anchor are left alone.
-    expect(f.some((x) => /Virtual File System|Read-Only File System|^## File system/.test(x.lineText ?? ""))).toBe(false);
+    expect(
+      f.some((x) =>
+        /Virtual File System|Read-Only File System|^## File system/.test(x.lineText ?? ""),
+      ),
+    ).toBe(false);
   });
 
   test("code-fence-language: the 41 fences without a language, and no indented code", () => {
@@ -94,7 +115,7 @@ describeCorpus("style rules on gVisor's g3doc at HEAD", () => {
     expect(f.every((x) => /^\s*```\s*$/.test(x.lineText ?? ""))).toBe(true);
   });
 
-  test("link-text: the 7 links whose text is \"here\"", () => {
+  test('link-text: the 7 links whose text is "here"', () => {
     expect(where(of("link-text"))).toEqual([
       "g3doc/proposals/nvidia_driver_differ.md:405",
       "g3doc/user_guide/checkpoint_restore.md:188",

@@ -11,7 +11,10 @@ import { parseOnly } from "../../../src/core/markdown/parse.js";
 /** A change replayed from the history: the commit against its first parent. */
 async function replay(clone: string, original: string) {
   const commit = commitFor(clone, original);
-  const parent = execFileSync("git", ["rev-parse", `${commit}^`], { cwd: clone, encoding: "utf8" }).trim();
+  const parent = execFileSync("git", ["rev-parse", `${commit}^`], {
+    cwd: clone,
+    encoding: "utf8",
+  }).trim();
   const cs = await GitChangeSet.create(clone, parent, commit);
   return { commit, result: await review(cs, resolveConfig({}), { mode: "change" }) };
 }
@@ -31,16 +34,29 @@ describeCorpus("style rules on gVisor's g3doc history", () => {
   test("420b791a3d (rewrapped security.md, user space -> userspace): nothing on security.md", async () => {
     const clone = historyClone()!;
     const { result } = await replay(clone, "420b791a3d");
-    const security = result.findings.filter((f) => f.path === "g3doc/architecture_guide/security.md");
-    expect(security.filter((f) => f.rule === "line-length" || f.rule === "terminology")).toEqual([]);
+    const security = result.findings.filter(
+      (f) => f.path === "g3doc/architecture_guide/security.md",
+    );
+    expect(security.filter((f) => f.rule === "line-length" || f.rule === "terminology")).toEqual(
+      [],
+    );
     expect(result.diffs.get("g3doc/architecture_guide/security.md")?.added.size).toBeGreaterThan(0);
     // The same rewrap split a "file system" in README.md over two lines: that one is reported.
-    const readme = result.findings.filter((f) => f.rule === "terminology" && f.path === "g3doc/README.md");
+    const readme = result.findings.filter(
+      (f) => f.rule === "terminology" && f.path === "g3doc/README.md",
+    );
     expect(readme.map((f) => [f.line, f.endLine])).toContainEqual([135, 136]);
   });
 
   // Commits that added lists with unpadded markers (the importer padded them later).
-  const LIST_COMMITS = ["36c940b093", "508e25b6d6", "2afff44403", "f964957495", "353c4ac1a3", "9a98f5ee36"];
+  const LIST_COMMITS = [
+    "36c940b093",
+    "508e25b6d6",
+    "2afff44403",
+    "f964957495",
+    "353c4ac1a3",
+    "9a98f5ee36",
+  ];
 
   test("list-marker suggestions keep the document's structure and leave nothing to fix", async () => {
     const clone = historyClone()!;
@@ -48,10 +64,14 @@ describeCorpus("style rules on gVisor's g3doc history", () => {
     for (const original of LIST_COMMITS) {
       const { commit, result } = await replay(clone, original);
       const byPath = new Map<string, typeof result.findings>();
-      for (const f of result.findings) if (f.rule === "list-marker") byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+      for (const f of result.findings)
+        if (f.rule === "list-marker") byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
       expect(byPath.size).toBeGreaterThan(0);
       for (const [path, fs] of byPath) {
-        const text = execFileSync("git", ["show", `${commit}:${path}`], { cwd: clone, encoding: "utf8" });
+        const text = execFileSync("git", ["show", `${commit}:${path}`], {
+          cwd: clone,
+          encoding: "utf8",
+        });
         const lines = text.split("\n");
         // Bottom-up, so earlier line numbers stay valid.
         for (const f of fs.filter((x) => x.suggestion !== null).sort((a, b) => b.line - a.line)) {
@@ -60,8 +80,14 @@ describeCorpus("style rules on gVisor's g3doc history", () => {
         }
         const fixed = lines.join("\n");
         expect(shape(parseOnly(fixed))).toEqual(shape(parseOnly(text)));
-        const again = await review(new MemoryChangeSet(null, { [path]: fixed }), resolveConfig({}), { mode: "all" });
-        expect(again.findings.filter((f) => f.rule === "list-marker").map((f) => `${path}:${f.line}`)).toEqual([]);
+        const again = await review(
+          new MemoryChangeSet(null, { [path]: fixed }),
+          resolveConfig({}),
+          { mode: "all" },
+        );
+        expect(
+          again.findings.filter((f) => f.rule === "list-marker").map((f) => `${path}:${f.line}`),
+        ).toEqual([]);
       }
     }
     expect(applied).toBeGreaterThan(50);

@@ -17,7 +17,11 @@ describe("hard-tab", () => {
   });
 
   test("tabs in fenced and indented code are fine", async () => {
-    expect(await lint("# T\n\n```go\nfunc f() {\n\treturn\n}\n```\n\n\tindented code\n\n*   Item:\n\n    ```go\n    \tx := 1\n    ```\n")).toEqual([]);
+    expect(
+      await lint(
+        "# T\n\n```go\nfunc f() {\n\treturn\n}\n```\n\n\tindented code\n\n*   Item:\n\n    ```go\n    \tx := 1\n    ```\n",
+      ),
+    ).toEqual([]);
   });
 
   test("spaces only is fine", async () => {

@@ -6,7 +6,9 @@ const lint = (md: string) => lintDoc(md, { rule: RULE });
 
 describe("heading-style", () => {
   test("ATX headings, with and without {#id}, are fine", async () => {
-    expect(await lint("# Title\n\n## Install {#install}\n\n### C# bindings\n\n## Issue \\#12\n")).toEqual([]);
+    expect(
+      await lint("# Title\n\n## Install {#install}\n\n### C# bindings\n\n## Issue \\#12\n"),
+    ).toEqual([]);
   });
 
   test("setext headings: the suggestion is one ATX line for both lines", async () => {
@@ -43,13 +45,18 @@ describe("heading-style", () => {
   });
 
   test("issue numbers, tags, channels, wrapped lines and code are not headings", async () => {
-    const md = "# T\n\n#1234 fixed it.\n\n*   #gvisor-users on Slack\n\nAsk in the\n#sig-node channel.\n\nSome text\n##Next\n\n```shell\n#!/bin/sh\n##x\n```\n\n`##x`\n";
+    const md =
+      "# T\n\n#1234 fixed it.\n\n*   #gvisor-users on Slack\n\nAsk in the\n#sig-node channel.\n\nSome text\n##Next\n\n```shell\n#!/bin/sh\n##x\n```\n\n`##x`\n";
     expect(await lint(md)).toEqual([]);
   });
 
   test("YAML front matter is not a setext heading", async () => {
-    expect(await lint("---\ntitle: Install\ndescription: How to install.\n---\n\n# Install\n")).toEqual([]);
-    expect(await lintDoc("---\ntitle: Install\n---\n\n# Install\n", { rule: "single-h1" })).toEqual([]);
+    expect(
+      await lint("---\ntitle: Install\ndescription: How to install.\n---\n\n# Install\n"),
+    ).toEqual([]);
+    expect(await lintDoc("---\ntitle: Install\n---\n\n# Install\n", { rule: "single-h1" })).toEqual(
+      [],
+    );
   });
 
   test("closing #s are reported, the suggestion drops them", async () => {

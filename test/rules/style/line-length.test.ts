@@ -3,7 +3,8 @@ import { lintDoc } from "../../helpers/lint.js";
 
 const RULE = "line-length";
 const lint = (md: string, config = {}) => lintDoc(md, { rule: RULE, config });
-const LONG = "This sentence goes on and on well past the eightieth column of the line, which makes diffs hard to read.";
+const LONG =
+  "This sentence goes on and on well past the eightieth column of the line, which makes diffs hard to read.";
 
 describe("line-length", () => {
   test("long prose is reported at column 81", async () => {
@@ -12,7 +13,9 @@ describe("line-length", () => {
     expect(f[0]).toMatchObject({ line: 3, column: 81, severity: "warning" });
     expect(f[0].message).toContain(`${LONG.length} characters`);
     // The paragraph, rewrapped.
-    expect(f[0].suggestion).toBe("This sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.");
+    expect(f[0].suggestion).toBe(
+      "This sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.",
+    );
   });
 
   test("wrapped prose is fine; code, tables, headings and definitions are exempt", async () => {
@@ -41,10 +44,18 @@ describe("line-length", () => {
   test("an unbreakable link that crosses the limit is fine, text after it is not", async () => {
     const url = "https://github.com/google/gvisor/blob/master/pkg/sentry/fsimpl/gofer/gofer.go";
     expect(await lint(`# T\n\nSee [the gofer client](${url})\n`)).toEqual([]);
-    expect((await lint(`# T\n\nSee [the gofer client](${url}) and more words after it.\n`)).map((x) => x.line)).toEqual([3]);
+    expect(
+      (await lint(`# T\n\nSee [the gofer client](${url}) and more words after it.\n`)).map(
+        (x) => x.line,
+      ),
+    ).toEqual([3]);
   });
 
   test("the limit comes from the config", async () => {
-    expect(await lint("# T\n\nShort line, but longer than forty characters in all.\n", { lineLength: 40 })).toHaveLength(1);
+    expect(
+      await lint("# T\n\nShort line, but longer than forty characters in all.\n", {
+        lineLength: 40,
+      }),
+    ).toHaveLength(1);
   });
 });

@@ -6,11 +6,17 @@ const lint = (md: string) => lintDoc(md, { rule: RULE, extra: { "g3doc/install.m
 
 describe("link-text", () => {
   test("informative link text is fine", async () => {
-    expect(await lint("# T\n\nSee [Installation](install.md) and [the release notes][notes].\n\n[notes]: https://example.com/notes\n")).toEqual([]);
+    expect(
+      await lint(
+        "# T\n\nSee [Installation](install.md) and [the release notes][notes].\n\n[notes]: https://example.com/notes\n",
+      ),
+    ).toEqual([]);
   });
 
   test("vague link text is a notice", async () => {
-    const f = await lint("# T\n\nClick [here](install.md). Or [Click here.](install.md), [link](install.md),\n[this](install.md), [This link](install.md) and [more](install.md)!\n");
+    const f = await lint(
+      "# T\n\nClick [here](install.md). Or [Click here.](install.md), [link](install.md),\n[this](install.md), [This link](install.md) and [more](install.md)!\n",
+    );
     expect(f.map((x) => [x.line, x.column])).toEqual([
       [3, 7],
       [3, 30],
@@ -24,12 +30,16 @@ describe("link-text", () => {
   });
 
   test("reference links count too", async () => {
-    const f = await lint("# T\n\nView open issues [here][issues].\n\n[issues]: https://example.com/issues\n");
+    const f = await lint(
+      "# T\n\nView open issues [here][issues].\n\n[issues]: https://example.com/issues\n",
+    );
     expect(f.map((x) => [x.line, x.column])).toEqual([[3, 18]]);
   });
 
   test("a URL written as its own link text", async () => {
-    const f = await lint("# T\n\nSee [https://gvisor.dev/docs](https://gvisor.dev/docs/) and [gvisor.dev](https://gvisor.dev).\n");
+    const f = await lint(
+      "# T\n\nSee [https://gvisor.dev/docs](https://gvisor.dev/docs/) and [gvisor.dev](https://gvisor.dev).\n",
+    );
     expect(f.map((x) => [x.line, x.column])).toEqual([
       [3, 5],
       [3, 61],
@@ -38,10 +48,16 @@ describe("link-text", () => {
   });
 
   test("autolinks and bare URLs are fine", async () => {
-    expect(await lint("# T\n\nSee <https://gvisor.dev> and https://gvisor.dev/docs and www.gvisor.dev.\n")).toEqual([]);
+    expect(
+      await lint(
+        "# T\n\nSee <https://gvisor.dev> and https://gvisor.dev/docs and www.gvisor.dev.\n",
+      ),
+    ).toEqual([]);
   });
 
   test("words that merely contain a vague word are fine", async () => {
-    expect(await lint("# T\n\nSee [where to get more help](install.md) and [this guide](install.md).\n")).toEqual([]);
+    expect(
+      await lint("# T\n\nSee [where to get more help](install.md) and [this guide](install.md).\n"),
+    ).toEqual([]);
   });
 });

@@ -8,13 +8,35 @@ const doc = (...lines: string[]) => `# T\n\n${lines.join("\n")}\n`;
 
 describe("list-marker", () => {
   test("markers padded to 4 columns are fine", async () => {
-    expect(await lint(doc("*   One", "    wrapped.", "-   Two", "", "1.  First", "1.  Second", "", "9.  Nine", "10. Ten", "", "*   [ ] Task"))).toEqual([]);
+    expect(
+      await lint(
+        doc(
+          "*   One",
+          "    wrapped.",
+          "-   Two",
+          "",
+          "1.  First",
+          "1.  Second",
+          "",
+          "9.  Nine",
+          "10. Ten",
+          "",
+          "*   [ ] Task",
+        ),
+      ),
+    ).toEqual([]);
   });
 
   test("a one-space bullet: the suggestion pads it", async () => {
     const f = await lint(doc("* Item"));
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ line: 3, endLine: 3, column: 1, severity: "notice", suggestion: "*   Item" });
+    expect(f[0]).toMatchObject({
+      line: 3,
+      endLine: 3,
+      column: 1,
+      severity: "notice",
+      suggestion: "*   Item",
+    });
     expect(f[0].message).toContain("`*   item`");
   });
 
@@ -33,7 +55,11 @@ describe("list-marker", () => {
 
   test("wrapped lines move with the text, lazy lines stay", async () => {
     const f = await lint(doc("* Item that", "  wraps and", "lazily continues."));
-    expect(f[0]).toMatchObject({ line: 3, endLine: 5, suggestion: "*   Item that\n    wraps and\nlazily continues." });
+    expect(f[0]).toMatchObject({
+      line: 3,
+      endLine: 5,
+      suggestion: "*   Item that\n    wraps and\nlazily continues.",
+    });
   });
 
   test("too much padding is reduced, with the continuation lines", async () => {
@@ -42,7 +68,18 @@ describe("list-marker", () => {
   });
 
   test("a parent's suggestion re-indents nested lists and code, and fixes the nested markers", async () => {
-    const md = doc("* Parent item", "  wrapped line.", "", "  * Child", "    wrapped.", "", "  ```shell", "  echo hi", "  ```", "* Next");
+    const md = doc(
+      "* Parent item",
+      "  wrapped line.",
+      "",
+      "  * Child",
+      "    wrapped.",
+      "",
+      "  ```shell",
+      "  echo hi",
+      "  ```",
+      "* Next",
+    );
     const f = await lint(md);
     expect(f.map((x) => [x.line, x.endLine, x.column])).toEqual([
       [3, 11, 1],
@@ -50,7 +87,17 @@ describe("list-marker", () => {
       [12, 12, 1],
     ]);
     expect(f[0].suggestion).toBe(
-      ["*   Parent item", "    wrapped line.", "", "    *   Child", "        wrapped.", "", "    ```shell", "    echo hi", "    ```"].join("\n"),
+      [
+        "*   Parent item",
+        "    wrapped line.",
+        "",
+        "    *   Child",
+        "        wrapped.",
+        "",
+        "    ```shell",
+        "    echo hi",
+        "    ```",
+      ].join("\n"),
     );
     expect(f[1].suggestion).toBeNull();
     expect(f[1].message).toContain("The suggestion on line 3 fixes this item too.");
@@ -58,15 +105,28 @@ describe("list-marker", () => {
   });
 
   test("a nested item under a well-padded parent gets its own suggestion", async () => {
-    const f = await lint(doc("*   Parent", "", "    * Child", "      wrapped.", "", "    More parent text."));
+    const f = await lint(
+      doc("*   Parent", "", "    * Child", "      wrapped.", "", "    More parent text."),
+    );
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ line: 5, endLine: 6, column: 5, suggestion: "    *   Child\n        wrapped." });
+    expect(f[0]).toMatchObject({
+      line: 5,
+      endLine: 6,
+      column: 5,
+      suggestion: "    *   Child\n        wrapped.",
+    });
   });
 
   test("a well-padded child under a reported parent moves with it", async () => {
-    const f = await lint(doc("1. Step", "", "   *   Child", "       text", "", "   ```", "   code", "   ```"));
+    const f = await lint(
+      doc("1. Step", "", "   *   Child", "       text", "", "   ```", "   code", "   ```"),
+    );
     expect(f).toHaveLength(1);
-    expect(f[0].suggestion).toBe(["1.  Step", "", "    *   Child", "        text", "", "    ```", "    code", "    ```"].join("\n"));
+    expect(f[0].suggestion).toBe(
+      ["1.  Step", "", "    *   Child", "        text", "", "    ```", "    code", "    ```"].join(
+        "\n",
+      ),
+    );
   });
 
   test("indented code inside an item keeps its relative indent", async () => {
@@ -105,11 +165,30 @@ describe("list-marker", () => {
 describe("list-marker suggestions keep the structure", () => {
   const shape = (n: unknown): unknown => {
     if (Array.isArray(n)) return n.map(shape);
-    if (n && typeof n === "object") return Object.fromEntries(Object.entries(n).filter(([k]) => k !== "position").map(([k, v]) => [k, shape(v)]));
+    if (n && typeof n === "object")
+      return Object.fromEntries(
+        Object.entries(n)
+          .filter(([k]) => k !== "position")
+          .map(([k, v]) => [k, shape(v)]),
+      );
     return n;
   };
   const cases = [
-    doc("* Parent item", "  wrapped line.", "", "  * Child", "    wrapped.", "", "    1. Grandchild", "       text", "", "  ```shell", "  echo hi", "  ```", "* Next"),
+    doc(
+      "* Parent item",
+      "  wrapped line.",
+      "",
+      "  * Child",
+      "    wrapped.",
+      "",
+      "    1. Grandchild",
+      "       text",
+      "",
+      "  ```shell",
+      "  echo hi",
+      "  ```",
+      "* Next",
+    ),
     doc("1. Step", "", "       indented code", "", "   - Child", "lazy", "", "10. Ten", "    more"),
     doc("*    Over-padded", "     text", "", "     *  Child", "        text"),
   ];

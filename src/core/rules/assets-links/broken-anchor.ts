@@ -18,7 +18,11 @@ const GITHUB_PREFIX = "user-content-";
 
 function hasAnchor(anchors: ReadonlySet<string>, fragment: string): boolean {
   const forms = [fragment, fragment.toLowerCase()];
-  if (fragment.toLowerCase().startsWith(GITHUB_PREFIX)) forms.push(fragment.slice(GITHUB_PREFIX.length), fragment.slice(GITHUB_PREFIX.length).toLowerCase());
+  if (fragment.toLowerCase().startsWith(GITHUB_PREFIX))
+    forms.push(
+      fragment.slice(GITHUB_PREFIX.length),
+      fragment.slice(GITHUB_PREFIX.length).toLowerCase(),
+    );
   return forms.some((f) => anchors.has(f));
 }
 
@@ -48,7 +52,9 @@ function renamedAnchor(doc: Doc, base: ReadonlySet<string>): string | undefined 
   if (fresh.length === 0) return undefined;
   if (fresh.length === 1) return fresh[0];
   const freshSet = new Set(fresh);
-  const owners = memo(doc, "headingAnchors", (d) => headingAnchors(d.tree)).filter((h) => [h.id, h.github, h.kramdown].some((a) => a !== undefined && freshSet.has(a)));
+  const owners = memo(doc, "headingAnchors", (d) => headingAnchors(d.tree)).filter((h) =>
+    [h.id, h.github, h.kramdown].some((a) => a !== undefined && freshSet.has(a)),
+  );
   if (owners.length !== 1) return undefined;
   const h = owners[0];
   const covered = new Set([h.id, h.github, h.kramdown].filter((x): x is string => !!x));
@@ -68,52 +74,61 @@ export const brokenAnchor: RuleModule = {
     bad: "## Runtime options\n\nSee [the options](#runtime-option).",
     good: "## Runtime options\n\nSee [the options](#runtime-options).",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile, ctx: ReviewContext) => {
-    const doc = docOf(file);
-    for (const ref of referencesOf(doc)) {
-      if (ref.kind !== "link") continue;
-      const target = resolveLocal(doc.path, ref.url);
-      if (!target || target.fragment === undefined || target.fragment === "") continue;
-      if (escapesRoot(target.path) || !/\.md$/i.test(target.path)) continue;
-      const targetDoc = target.path === doc.path ? doc : ctx.docAt(target.path);
-      if (!targetDoc) continue;
-      const fragment = target.fragment;
-      if (hasAnchor(anchorsOf(targetDoc), fragment)) continue;
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (_tree: Root, file: VFile, ctx: ReviewContext) => {
+      const doc = docOf(file);
+      for (const ref of referencesOf(doc)) {
+        if (ref.kind !== "link") continue;
+        const target = resolveLocal(doc.path, ref.url);
+        if (!target || target.fragment === undefined || target.fragment === "") continue;
+        if (escapesRoot(target.path) || !/\.md$/i.test(target.path)) continue;
+        const targetDoc = target.path === doc.path ? doc : ctx.docAt(target.path);
+        if (!targetDoc) continue;
+        const fragment = target.fragment;
+        if (hasAnchor(anchorsOf(targetDoc), fragment)) continue;
 
-      const same = targetDoc === doc;
-      const where = same ? "this doc" : `\`${target.path}\``;
-      const base = ctx.baseAnchorsOf(target.path);
-      const causedByChange = base !== undefined && hasAnchor(base, fragment);
-      let replacement: string | undefined;
-      let why: string;
-      if (causedByChange) {
-        replacement = renamedAnchor(targetDoc, base);
-        why = replacement
-          ? `this change renamed the heading; its anchor is now \`#${replacement}\``
-          : "this change renamed or removed that heading; point the link at the heading that now holds the content, or restore the heading (an explicit `{#id}` keeps old links working)";
-      } else {
-        replacement = nearAnchor(targetDoc, fragment);
-        why = replacement ? `did you mean \`#${replacement}\`?` : "fix the fragment (anchors are the heading text in lower case, with spaces as `-`), or add an explicit `{#id}` to the heading";
-      }
-      let suggestion: string | null = null;
-      let endLine: number | undefined;
-      const rawFragment = writtenFragment(ref.url);
-      if (replacement !== undefined && rawFragment !== undefined) {
-        const written = ref.url;
-        const newUrl = `${written.slice(0, written.length - rawFragment.length)}${replacement}`;
-        const edit = replaceDestination(doc, ref, written, newUrl);
-        if (edit) {
-          suggestion = edit.text;
-          endLine = edit.endLine;
+        const same = targetDoc === doc;
+        const where = same ? "this doc" : `\`${target.path}\``;
+        const base = ctx.baseAnchorsOf(target.path);
+        const causedByChange = base !== undefined && hasAnchor(base, fragment);
+        let replacement: string | undefined;
+        let why: string;
+        if (causedByChange) {
+          replacement = renamedAnchor(targetDoc, base);
+          why = replacement
+            ? `this change renamed the heading; its anchor is now \`#${replacement}\``
+            : "this change renamed or removed that heading; point the link at the heading that now holds the content, or restore the heading (an explicit `{#id}` keeps old links working)";
+        } else {
+          replacement = nearAnchor(targetDoc, fragment);
+          why = replacement
+            ? `did you mean \`#${replacement}\`?`
+            : "fix the fragment (anchors are the heading text in lower case, with spaces as `-`), or add an explicit `{#id}` to the heading";
         }
+        let suggestion: string | null = null;
+        let endLine: number | undefined;
+        const rawFragment = writtenFragment(ref.url);
+        if (replacement !== undefined && rawFragment !== undefined) {
+          const written = ref.url;
+          const newUrl = `${written.slice(0, written.length - rawFragment.length)}${replacement}`;
+          const edit = replaceDestination(doc, ref, written, newUrl);
+          if (edit) {
+            suggestion = edit.text;
+            endLine = edit.endLine;
+          }
+        }
+        report(
+          file,
+          `Broken anchor \`#${fragment}\`: no heading of ${where} has this anchor; ${why}.`,
+          {
+            line: ref.line,
+            column: ref.column,
+            endLine,
+            suggestion,
+            causedByChange,
+          },
+        );
       }
-      report(file, `Broken anchor \`#${fragment}\`: no heading of ${where} has this anchor; ${why}.`, {
-        line: ref.line,
-        column: ref.column,
-        endLine,
-        suggestion,
-        causedByChange,
-      });
-    }
-  }) as RuleModule["plugin"],
+    },
+  ) as RuleModule["plugin"],
 };

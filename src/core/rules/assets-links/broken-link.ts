@@ -59,7 +59,12 @@ function caseVariant(ctx: ReviewContext, path: string): string | undefined {
  * doc's page (gvisor.dev serves `a/b.md` as `.../a/b/`, so `../x/` from there
  * is `a/x`).
  */
-function mdCandidate(ctx: ReviewContext, docPath: string, path: string, written: string): string | undefined {
+function mdCandidate(
+  ctx: ReviewContext,
+  docPath: string,
+  path: string,
+  written: string,
+): string | undefined {
   const candidates = [`${path}.md`];
   const asPage = resolveLocal(docPath.replace(/\.md$/i, "/index.md"), written);
   if (asPage && !escapesRoot(asPage.path)) candidates.push(`${asPage.path}.md`);
@@ -73,29 +78,54 @@ interface Verdict {
   causedByChange?: boolean;
 }
 
-function judge(ctx: ReviewContext, doc: Doc, ref: Reference, path: string, absolute: boolean): Verdict | null {
+function judge(
+  ctx: ReviewContext,
+  doc: Doc,
+  ref: Reference,
+  path: string,
+  absolute: boolean,
+): Verdict | null {
   const written = writtenPath(ref.url);
   const folderish = written.endsWith("/") || !isMd(path);
   const renamedTo = ctx.change.renamed.get(path);
   if (renamedTo) {
     const rel = absolute ? `/${renamedTo}` : linkTo(doc.path, renamedTo, false);
-    return { why: `this change renamed it to \`${renamedTo}\`; point the link at \`${rel}\``, replacement: rel, causedByChange: true };
+    return {
+      why: `this change renamed it to \`${renamedTo}\`; point the link at \`${rel}\``,
+      replacement: rel,
+      causedByChange: true,
+    };
   }
   if (ctx.change.deleted.has(path)) {
-    return { why: "this change deleted it; restore it, or remove or retarget the link", causedByChange: true };
+    return {
+      why: "this change deleted it; restore it, or remove or retarget the link",
+      causedByChange: true,
+    };
   }
   if (!isMd(path)) {
     const fate = folderFate(ctx, path);
     if (fate?.movedTo) {
       const rel = absolute ? `/${fate.movedTo}/` : linkTo(doc.path, fate.movedTo, true);
-      return { why: `this change moved the folder to \`${fate.movedTo}\`; point the link at \`${rel}\``, replacement: rel, causedByChange: true };
+      return {
+        why: `this change moved the folder to \`${fate.movedTo}\`; point the link at \`${rel}\``,
+        replacement: rel,
+        causedByChange: true,
+      };
     }
-    if (fate) return { why: "this change deleted the folder; restore it, or remove or retarget the link", causedByChange: true };
+    if (fate)
+      return {
+        why: "this change deleted the folder; restore it, or remove or retarget the link",
+        causedByChange: true,
+      };
   }
   const previous = previousPathOf(ctx, doc.path);
   if (previous && !absolute) {
     const before = resolveLocal(previous, ref.url);
-    if (before && !escapesRoot(before.path) && (ctx.fileExists(before.path) || ctx.dirExists(before.path))) {
+    if (
+      before &&
+      !escapesRoot(before.path) &&
+      (ctx.fileExists(before.path) || ctx.dirExists(before.path))
+    ) {
       const rel = linkTo(doc.path, before.path, folderish && ctx.dirExists(before.path));
       return {
         why: `this change moved the doc from \`${previous}\`, so the relative link no longer reaches \`${before.path}\`; point it at \`${rel}\``,
@@ -109,7 +139,10 @@ function judge(ctx: ReviewContext, doc: Doc, ref: Reference, path: string, absol
     const variant = caseVariant(ctx, path);
     if (variant) {
       const rel = absolute ? `/${variant}` : linkTo(doc.path, variant, false);
-      return { why: `it is not in the repository${notAdded}, but \`${variant}\` is (paths are case-sensitive); point the link at \`${rel}\``, replacement: rel };
+      return {
+        why: `it is not in the repository${notAdded}, but \`${variant}\` is (paths are case-sensitive); point the link at \`${rel}\``,
+        replacement: rel,
+      };
     }
     return { why: `it is not in the repository${notAdded}; fix the path, or add the doc` };
   }
@@ -138,44 +171,57 @@ export const brokenLink: RuleModule = {
     good: "See the [debugging guide](debug.md).",
     example: {
       path: "g3doc/user_guide/install.md",
-      bad: { doc: "# Installation\n\nSee the [debugging guide](debugging.md).\n", files: { "g3doc/user_guide/debug.md": "# Debugging\n" } },
-      good: { doc: "# Installation\n\nSee the [debugging guide](debug.md).\n", files: { "g3doc/user_guide/debug.md": "# Debugging\n" } },
+      bad: {
+        doc: "# Installation\n\nSee the [debugging guide](debugging.md).\n",
+        files: { "g3doc/user_guide/debug.md": "# Debugging\n" },
+      },
+      good: {
+        doc: "# Installation\n\nSee the [debugging guide](debug.md).\n",
+        files: { "g3doc/user_guide/debug.md": "# Debugging\n" },
+      },
     },
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile, ctx: ReviewContext) => {
-    const doc = docOf(file);
-    for (const ref of referencesOf(doc)) {
-      if (ref.kind !== "link") continue;
-      const target = resolveLocal(doc.path, ref.url);
-      if (!target || target.path === doc.path) continue;
-      const written = writtenPath(ref.url);
-      if (escapesRoot(target.path)) {
-        report(file, `Broken link: \`${written}\` climbs above the repository root (it resolves to \`${target.path}\`); remove a \`../\`, or use an absolute \`https://\` URL for a page outside this repository.`, {
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (_tree: Root, file: VFile, ctx: ReviewContext) => {
+      const doc = docOf(file);
+      for (const ref of referencesOf(doc)) {
+        if (ref.kind !== "link") continue;
+        const target = resolveLocal(doc.path, ref.url);
+        if (!target || target.path === doc.path) continue;
+        const written = writtenPath(ref.url);
+        if (escapesRoot(target.path)) {
+          report(
+            file,
+            `Broken link: \`${written}\` climbs above the repository root (it resolves to \`${target.path}\`); remove a \`../\`, or use an absolute \`https://\` URL for a page outside this repository.`,
+            {
+              line: ref.line,
+              column: ref.column,
+            },
+          );
+          continue;
+        }
+        if (isAssetPath(target.path)) continue; // missing-asset's business.
+        if (ctx.fileExists(target.path) || ctx.dirExists(target.path)) continue;
+        const verdict = judge(ctx, doc, ref, target.path, target.absolute);
+        if (!verdict) continue;
+        let suggestion: string | null = null;
+        let endLine: number | undefined;
+        if (verdict.replacement !== undefined) {
+          const edit = replaceDestination(doc, ref, written, verdict.replacement);
+          if (edit) {
+            suggestion = edit.text;
+            endLine = edit.endLine;
+          }
+        }
+        report(file, `Broken link to \`${target.path}\`: ${verdict.why}.`, {
           line: ref.line,
           column: ref.column,
+          endLine,
+          suggestion,
+          causedByChange: verdict.causedByChange,
         });
-        continue;
       }
-      if (isAssetPath(target.path)) continue; // missing-asset's business.
-      if (ctx.fileExists(target.path) || ctx.dirExists(target.path)) continue;
-      const verdict = judge(ctx, doc, ref, target.path, target.absolute);
-      if (!verdict) continue;
-      let suggestion: string | null = null;
-      let endLine: number | undefined;
-      if (verdict.replacement !== undefined) {
-        const edit = replaceDestination(doc, ref, written, verdict.replacement);
-        if (edit) {
-          suggestion = edit.text;
-          endLine = edit.endLine;
-        }
-      }
-      report(file, `Broken link to \`${target.path}\`: ${verdict.why}.`, {
-        line: ref.line,
-        column: ref.column,
-        endLine,
-        suggestion,
-        causedByChange: verdict.causedByChange,
-      });
-    }
-  }) as RuleModule["plugin"],
+    },
+  ) as RuleModule["plugin"],
 };

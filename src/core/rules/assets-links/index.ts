@@ -6,4 +6,10 @@ import { undefinedReference } from "./undefined-reference.js";
 import { unusedDefinition } from "./unused-definition.js";
 
 /** Assets and links: what a doc points at must exist. */
-export const ASSET_LINK_RULES: RuleModule[] = [missingAsset, brokenLink, brokenAnchor, undefinedReference, unusedDefinition];
+export const ASSET_LINK_RULES: RuleModule[] = [
+  missingAsset,
+  brokenLink,
+  brokenAnchor,
+  undefinedReference,
+  unusedDefinition,
+];

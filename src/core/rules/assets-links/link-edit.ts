@@ -14,7 +14,12 @@ const BEFORE_DESTINATION = new Set(["(", "<", '"', "'", "=", " ", "\t"]);
  * destination stands, so link text that looks like the path is left alone)
  * replaced by `replacement`. Null when the destination is not found as written.
  */
-export function replaceDestination(doc: Doc, ref: Reference, written: string, replacement: string): { text: string; endLine: number } | null {
+export function replaceDestination(
+  doc: Doc,
+  ref: Reference,
+  written: string,
+  replacement: string,
+): { text: string; endLine: number } | null {
   if (written === "") return null;
   const endLine = Math.max(ref.line, ref.endLine);
   const text = doc.lines.slice(ref.line - 1, endLine).join("\n");

@@ -36,41 +36,52 @@ export const missingAsset: RuleModule = {
     example: {
       path: "g3doc/architecture_guide/security.md",
       bad: { doc: '# Security\n\n![Threat model](security.png "Threat model.")\n', files: {} },
-      good: { doc: '# Security\n\n![Threat model](security.png "Threat model.")\n', files: { "g3doc/architecture_guide/security.png": "PNG" } },
+      good: {
+        doc: '# Security\n\n![Threat model](security.png "Threat model.")\n',
+        files: { "g3doc/architecture_guide/security.png": "PNG" },
+      },
     },
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile, ctx: ReviewContext) => {
-    const doc = docOf(file);
-    for (const ref of referencesOf(doc)) {
-      const target = resolveLocal(doc.path, ref.url);
-      if (!target || target.absolute || target.path === "" || target.path === doc.path) continue;
-      if (ref.kind === "link" && !isAssetPath(target.path)) continue;
-      if (ctx.fileExists(target.path)) continue;
-      const written = ref.url.split("#")[0];
-      let why: string;
-      let suggestion: string | null = null;
-      let causedByChange = false;
-      const renamedTo = ctx.change.renamed.get(target.path);
-      if (renamedTo) {
-        const newRel = relativeFrom(doc.path, renamedTo);
-        why = `this change renamed it to \`${renamedTo}\`; point the doc at \`${newRel}\``;
-        const lineText = doc.lines[ref.line - 1] ?? "";
-        if (lineText.includes(written)) suggestion = lineText.replace(written, newRel);
-        causedByChange = true;
-      } else if (ctx.change.deleted.has(target.path)) {
-        why = "this change deleted it; restore the file or remove the reference";
-        causedByChange = true;
-      } else if (ctx.change.mode === "change") {
-        why = "it is not in the repository and this change does not add it; add the file next to the doc, or fix the path";
-      } else {
-        why = "it is not in the repository; add the file next to the doc, or fix the path";
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (tree: Root, file: VFile, ctx: ReviewContext) => {
+      const doc = docOf(file);
+      for (const ref of referencesOf(doc)) {
+        const target = resolveLocal(doc.path, ref.url);
+        if (!target || target.absolute || target.path === "" || target.path === doc.path) continue;
+        if (ref.kind === "link" && !isAssetPath(target.path)) continue;
+        if (ctx.fileExists(target.path)) continue;
+        const written = ref.url.split("#")[0];
+        let why: string;
+        let suggestion: string | null = null;
+        let causedByChange = false;
+        const renamedTo = ctx.change.renamed.get(target.path);
+        if (renamedTo) {
+          const newRel = relativeFrom(doc.path, renamedTo);
+          why = `this change renamed it to \`${renamedTo}\`; point the doc at \`${newRel}\``;
+          const lineText = doc.lines[ref.line - 1] ?? "";
+          if (lineText.includes(written)) suggestion = lineText.replace(written, newRel);
+          causedByChange = true;
+        } else if (ctx.change.deleted.has(target.path)) {
+          why = "this change deleted it; restore the file or remove the reference";
+          causedByChange = true;
+        } else if (ctx.change.mode === "change") {
+          why =
+            "it is not in the repository and this change does not add it; add the file next to the doc, or fix the path";
+        } else {
+          why = "it is not in the repository; add the file next to the doc, or fix the path";
+        }
+        report(
+          file,
+          `Missing ${ref.kind === "image" ? "image" : "file"} \`${target.path}\`: ${why}.`,
+          {
+            line: ref.line,
+            column: ref.column,
+            suggestion,
+            causedByChange,
+          },
+        );
       }
-      report(file, `Missing ${ref.kind === "image" ? "image" : "file"} \`${target.path}\`: ${why}.`, {
-        line: ref.line,
-        column: ref.column,
-        suggestion,
-        causedByChange,
-      });
-    }
-  }) as RuleModule["plugin"],
+    },
+  ) as RuleModule["plugin"],
 };

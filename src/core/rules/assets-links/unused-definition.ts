@@ -26,35 +26,45 @@ export const unusedDefinition: RuleModule = {
     bad: "Read the [install guide](install.md).\n\n[install guide]: install.md",
     good: "Read the [install guide][install guide].\n\n[install guide]: install.md",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile, _ctx: ReviewContext) => {
-    const doc = docOf(file);
-    const scratch = new VFile({ path: file.path, value: file.value });
-    const run = (remarkLintNoUnusedDefinitions as any).call(undefined);
-    run(tree, scratch, () => {});
-    if (scratch.messages.length === 0) return;
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (tree: Root, file: VFile, _ctx: ReviewContext) => {
+      const doc = docOf(file);
+      const scratch = new VFile({ path: file.path, value: file.value });
+      const run = (remarkLintNoUnusedDefinitions as any).call(undefined);
+      run(tree, scratch, () => {});
+      if (scratch.messages.length === 0) return;
 
-    const byStart = new Map<number, Definition>();
-    visit(tree, "definition", (node) => {
-      if (node.position?.start.offset !== undefined) byStart.set(node.position.start.offset, node);
-    });
-
-    for (const m of scratch.messages) {
-      const place = m.place && "start" in m.place ? m.place : undefined;
-      const offset = place?.start.offset;
-      const def = offset === undefined ? undefined : byStart.get(offset);
-      if (!def || !def.position) continue; // A footnote definition.
-      const { start, end } = def.position;
-      const label = def.label ?? def.identifier;
-      // Delete the lines when they hold only this definition (not inside a list item or quote).
-      const first = doc.lines[start.line - 1] ?? "";
-      const last = doc.lines[end.line - 1] ?? "";
-      const alone = first.slice(0, start.column - 1).trim() === "" && last.slice(end.column - 1).trim() === "";
-      report(file, `Unused definition \`[${label}]\`: no reference in this doc uses it. Delete it, or link to it with \`[text][${label}]\` where it was meant to be used.`, {
-        line: start.line,
-        column: start.column,
-        endLine: end.line,
-        suggestion: alone ? "" : null,
+      const byStart = new Map<number, Definition>();
+      visit(tree, "definition", (node) => {
+        if (node.position?.start.offset !== undefined)
+          byStart.set(node.position.start.offset, node);
       });
-    }
-  }) as RuleModule["plugin"],
+
+      for (const m of scratch.messages) {
+        const place = m.place && "start" in m.place ? m.place : undefined;
+        const offset = place?.start.offset;
+        const def = offset === undefined ? undefined : byStart.get(offset);
+        if (!def || !def.position) continue; // A footnote definition.
+        const { start, end } = def.position;
+        const label = def.label ?? def.identifier;
+        // Delete the lines when they hold only this definition (not inside a list item or quote).
+        const first = doc.lines[start.line - 1] ?? "";
+        const last = doc.lines[end.line - 1] ?? "";
+        const alone =
+          first.slice(0, start.column - 1).trim() === "" &&
+          last.slice(end.column - 1).trim() === "";
+        report(
+          file,
+          `Unused definition \`[${label}]\`: no reference in this doc uses it. Delete it, or link to it with \`[text][${label}]\` where it was meant to be used.`,
+          {
+            line: start.line,
+            column: start.column,
+            endLine: end.line,
+            suggestion: alone ? "" : null,
+          },
+        );
+      }
+    },
+  ) as RuleModule["plugin"],
 };

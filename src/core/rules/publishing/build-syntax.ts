@@ -20,20 +20,41 @@ export const buildSyntax: RuleModule = {
     good: 'doc(\n    name = "security",\n    src = "security.md",\n    permalink = "/docs/architecture_guide/security/",\n)',
     example: {
       path: "g3doc/doc.md",
-      bad: { doc: "# Doc\n", files: { "g3doc/BUILD": 'doc(\n    name = "doc",\n    src = "doc.md"\n    permalink = "/docs/doc/",\n)\n' } },
-      good: { doc: "# Doc\n", files: { "g3doc/BUILD": 'doc(\n    name = "doc",\n    src = "doc.md",\n    permalink = "/docs/doc/",\n)\n' } },
+      bad: {
+        doc: "# Doc\n",
+        files: {
+          "g3doc/BUILD":
+            'doc(\n    name = "doc",\n    src = "doc.md"\n    permalink = "/docs/doc/",\n)\n',
+        },
+      },
+      good: {
+        doc: "# Doc\n",
+        files: {
+          "g3doc/BUILD":
+            'doc(\n    name = "doc",\n    src = "doc.md",\n    permalink = "/docs/doc/",\n)\n',
+        },
+      },
     },
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile, ctx: ReviewContext) => {
-    const at = buildFileOf(ctx, file);
-    if (!at) return;
-    const { build, pub } = at;
-    const err = build.error;
-    if (!err || (!build.mentionsKind && pub.registry?.path !== build.path && build.path !== ctx.config.build.registry)) return;
-    report(
-      file,
-      `\`${build.path}\` is not valid Starlark: ${err.message}. Bazel will reject it and the website will not build; until it is fixed, the docs of \`${build.pkg || "."}\` are not checked for publishing.`,
-      { line: err.line, column: err.column },
-    );
-  }) as RuleModule["plugin"],
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (_tree: Root, file: VFile, ctx: ReviewContext) => {
+      const at = buildFileOf(ctx, file);
+      if (!at) return;
+      const { build, pub } = at;
+      const err = build.error;
+      if (
+        !err ||
+        (!build.mentionsKind &&
+          pub.registry?.path !== build.path &&
+          build.path !== ctx.config.build.registry)
+      )
+        return;
+      report(
+        file,
+        `\`${build.path}\` is not valid Starlark: ${err.message}. Bazel will reject it and the website will not build; until it is fixed, the docs of \`${build.pkg || "."}\` are not checked for publishing.`,
+        { line: err.line, column: err.column },
+      );
+    },
+  ) as RuleModule["plugin"],
 };

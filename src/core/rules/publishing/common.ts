@@ -7,14 +7,20 @@ import type { Doc } from "../../markdown/parse.js";
 import type { BuildFile, Publishing } from "../../g3doc/model.js";
 
 /** The BUILD file the rule is looking at, when it is one of the model's. */
-export function buildFileOf(ctx: ReviewContext, file: VFile): { pub: Publishing; build: BuildFile } | undefined {
+export function buildFileOf(
+  ctx: ReviewContext,
+  file: VFile,
+): { pub: Publishing; build: BuildFile } | undefined {
   const pub = ctx.publishing;
   const build = pub?.builds.get(docOf(file).path);
   return pub && build ? { pub, build } : undefined;
 }
 
 /** The Markdown doc the rule is looking at, when the repository has a publishing model (not for BUILD files). */
-export function markdownDocOf(ctx: ReviewContext, file: VFile): { pub: Publishing; doc: Doc } | undefined {
+export function markdownDocOf(
+  ctx: ReviewContext,
+  file: VFile,
+): { pub: Publishing; doc: Doc } | undefined {
   const pub = ctx.publishing;
   const doc = docOf(file);
   if (!pub || pub.builds.has(doc.path)) return undefined;

@@ -14,7 +14,22 @@ import { liquidTag } from "./liquid-tag.js";
  * run only when the repository has a publishing model (`ctx.publishing`,
  * built by core/g3doc/load.ts from the BUILD files of the doc folders).
  */
-export const PUBLISHING_RULES: RuleModule[] = [undeclaredAsset, assetPath, unpublishedDoc, permalinkLink, liquidTag, buildData, buildSyntax, permalink, unregisteredDoc];
+export const PUBLISHING_RULES: RuleModule[] = [
+  undeclaredAsset,
+  assetPath,
+  unpublishedDoc,
+  permalinkLink,
+  liquidTag,
+  buildData,
+  buildSyntax,
+  permalink,
+  unregisteredDoc,
+];
 
 /** Rules that report on BUILD files (the engine runs them on each BUILD file of the model, and only them). */
-export const BUILD_FILE_RULES: ReadonlySet<string> = new Set([buildData.id, buildSyntax.id, permalink.id, unregisteredDoc.id]);
+export const BUILD_FILE_RULES: ReadonlySet<string> = new Set([
+  buildData.id,
+  buildSyntax.id,
+  permalink.id,
+  unregisteredDoc.id,
+]);

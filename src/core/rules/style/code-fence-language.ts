@@ -25,24 +25,32 @@ export const codeFenceLanguage: RuleModule = {
     bad: "```\n$ docker run --runtime=runsc hello-world\n```",
     good: "```shell\n$ docker run --runtime=runsc hello-world\n```",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile) => {
-    const doc = docOf(file);
-    visit(tree, "code", (node: Code) => {
-      const p = node.position;
-      if (!p) return;
-      if (!isFenced(doc, node)) {
-        const next = doc.lines[p.end.line] ?? "";
-        const message = DELIMITER_ROW.test(next) && node.value.includes("|")
-          ? "This table's header row is indented by 4 or more spaces, so Markdown shows it as a code block and the table is lost; start the row at the margin (an empty first cell can be written `| | A | B`)."
-          : "Use a fenced code block with a language (```` ```shell ````, ```` ```text ````...) instead of an indented one.";
-        report(file, message, { line: p.start.line, column: p.start.column });
-        return;
-      }
-      if (node.lang) return;
-      report(file, "Declare this code block's language after the opening fence (```` ```shell ````, ```` ```go ````, ```` ```text ```` for plain output...).", {
-        line: p.start.line,
-        column: p.start.column,
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (tree: Root, file: VFile) => {
+      const doc = docOf(file);
+      visit(tree, "code", (node: Code) => {
+        const p = node.position;
+        if (!p) return;
+        if (!isFenced(doc, node)) {
+          const next = doc.lines[p.end.line] ?? "";
+          const message =
+            DELIMITER_ROW.test(next) && node.value.includes("|")
+              ? "This table's header row is indented by 4 or more spaces, so Markdown shows it as a code block and the table is lost; start the row at the margin (an empty first cell can be written `| | A | B`)."
+              : "Use a fenced code block with a language (```` ```shell ````, ```` ```text ````...) instead of an indented one.";
+          report(file, message, { line: p.start.line, column: p.start.column });
+          return;
+        }
+        if (node.lang) return;
+        report(
+          file,
+          "Declare this code block's language after the opening fence (```` ```shell ````, ```` ```go ````, ```` ```text ```` for plain output...).",
+          {
+            line: p.start.line,
+            column: p.start.column,
+          },
+        );
       });
-    });
-  }) as RuleModule["plugin"],
+    },
+  ) as RuleModule["plugin"],
 };

@@ -21,13 +21,20 @@ export const hardTab: RuleModule = {
     bad: "*\tFirst item.",
     good: "*   First item.",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile) => {
-    const doc = docOf(file);
-    const code = codeLines(doc);
-    doc.lines.forEach((text, i) => {
-      const col = text.indexOf("\t");
-      if (col < 0 || code.has(i + 1)) return;
-      report(file, "This line has a tab character; use spaces (tabs are only fine inside code blocks).", { line: i + 1, column: col + 1 });
-    });
-  }) as RuleModule["plugin"],
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (_tree: Root, file: VFile) => {
+      const doc = docOf(file);
+      const code = codeLines(doc);
+      doc.lines.forEach((text, i) => {
+        const col = text.indexOf("\t");
+        if (col < 0 || code.has(i + 1)) return;
+        report(
+          file,
+          "This line has a tab character; use spaces (tabs are only fine inside code blocks).",
+          { line: i + 1, column: col + 1 },
+        );
+      });
+    },
+  ) as RuleModule["plugin"],
 };

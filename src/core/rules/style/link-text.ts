@@ -31,35 +31,53 @@ export const linkText: RuleModule = {
   severity: "notice",
   fixable: false,
   docs: {
-    summary: "Link text that does not say where the link goes (\"here\", \"link\", or the URL repeated).",
+    summary:
+      'Link text that does not say where the link goes ("here", "link", or the URL repeated).',
     description:
-      "Google's style asks for informative link text: readers scan links, and screen readers list them out of context, so \"click here\" says nothing. Write what the target is. A URL written as its own link text (`[https://x](https://x)`) is noise: use an autolink (`<https://x>`) or describe the page.",
+      'Google\'s style asks for informative link text: readers scan links, and screen readers list them out of context, so "click here" says nothing. Write what the target is. A URL written as its own link text (`[https://x](https://x)`) is noise: use an autolink (`<https://x>`) or describe the page.',
     bad: "To install gVisor, click [here](install.md).",
     good: "See [Installation](install.md).",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile) => {
-    const doc = docOf(file);
-    const defs = definitionsOf(doc);
-    visit(tree, (node) => {
-      if (node.type !== "link" && node.type !== "linkReference") return;
-      const p = node.position;
-      if (!p || p.start.offset === undefined) return;
-      // Autolinks (`<https://x>`) and bare URLs are fine: only `[text](dest)` and `[text][ref]` have written text.
-      if (doc.text[p.start.offset] !== "[") return;
-      const url = node.type === "link" ? (node as Link).url : defs.get(normalizeIdentifier((node as LinkReference).identifier))?.url;
-      const text = toString(node);
-      const norm = text.trim().toLowerCase().replace(/[\s.,:;!?…]+$/, "");
-      if (VAGUE.has(norm)) {
-        report(file, `Link text "${text.trim()}" does not say where the link goes; use the name of the page or what the reader finds there.`, {
-          line: p.start.line,
-          column: p.start.column,
-        });
-      } else if (url && norm !== "" && bareUrl(text) === bareUrl(url) && /[./]/.test(norm)) {
-        report(file, "This link's text repeats its URL; describe the target instead, or write the URL as an autolink (`<https://...>`).", {
-          line: p.start.line,
-          column: p.start.column,
-        });
-      }
-    });
-  }) as RuleModule["plugin"],
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (tree: Root, file: VFile) => {
+      const doc = docOf(file);
+      const defs = definitionsOf(doc);
+      visit(tree, (node) => {
+        if (node.type !== "link" && node.type !== "linkReference") return;
+        const p = node.position;
+        if (!p || p.start.offset === undefined) return;
+        // Autolinks (`<https://x>`) and bare URLs are fine: only `[text](dest)` and `[text][ref]` have written text.
+        if (doc.text[p.start.offset] !== "[") return;
+        const url =
+          node.type === "link"
+            ? (node as Link).url
+            : defs.get(normalizeIdentifier((node as LinkReference).identifier))?.url;
+        const text = toString(node);
+        const norm = text
+          .trim()
+          .toLowerCase()
+          .replace(/[\s.,:;!?…]+$/, "");
+        if (VAGUE.has(norm)) {
+          report(
+            file,
+            `Link text "${text.trim()}" does not say where the link goes; use the name of the page or what the reader finds there.`,
+            {
+              line: p.start.line,
+              column: p.start.column,
+            },
+          );
+        } else if (url && norm !== "" && bareUrl(text) === bareUrl(url) && /[./]/.test(norm)) {
+          report(
+            file,
+            "This link's text repeats its URL; describe the target instead, or write the URL as an autolink (`<https://...>`).",
+            {
+              line: p.start.line,
+              column: p.start.column,
+            },
+          );
+        }
+      });
+    },
+  ) as RuleModule["plugin"],
 };

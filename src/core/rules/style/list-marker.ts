@@ -79,7 +79,9 @@ function collect(doc: Doc): Item[] {
       markerAtLineStart &&
       !padText.includes("\t") &&
       pad <= CONTENT_OFFSET &&
-      doc.lines.slice(item.first - 1, item.last).every((l) => isBlank(l) || !leadingWs(l).includes("\t"));
+      doc.lines
+        .slice(item.first - 1, item.last)
+        .every((l) => isBlank(l) || !leadingWs(l).includes("\t"));
     items.push(item);
     byNode.set(node, item);
   });
@@ -118,7 +120,10 @@ function rewrite(doc: Doc, root: Item, fixed: Item[]): string | null {
     let rest = text.slice(ws);
     if (markerOf) {
       if (markerOf.col - 1 !== ws) return null;
-      rest = markerOf.marker + " ".repeat(markerOf.expected) + rest.slice(markerOf.marker.length + markerOf.pad);
+      rest =
+        markerOf.marker +
+        " ".repeat(markerOf.expected) +
+        rest.slice(markerOf.marker.length + markerOf.pad);
     }
     out.push(" ".repeat(ws + shift) + rest);
   }
@@ -151,7 +156,12 @@ function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
   const blocks = doc.tree.children;
   const groups = new Map<number, [Item, string][]>();
   for (const e of edits) {
-    const idx = blocks.findIndex((b) => b.position !== undefined && b.position.start.line <= e[0].first && e[0].last <= b.position.end.line);
+    const idx = blocks.findIndex(
+      (b) =>
+        b.position !== undefined &&
+        b.position.start.line <= e[0].first &&
+        e[0].last <= b.position.end.line,
+    );
     const list = groups.get(idx) ?? [];
     list.push(e);
     groups.set(idx, list);
@@ -179,34 +189,39 @@ export const listMarker: RuleModule = {
   severity: "notice",
   fixable: true,
   docs: {
-    summary: "A list item whose text does not start 4 columns after its marker (`*   item`, `1.  item`).",
+    summary:
+      "A list item whose text does not start 4 columns after its marker (`*   item`, `1.  item`).",
     description:
       "Google's Markdown style indents list content by 4 spaces, for bulleted and numbered lists alike: `*` and `-` are followed by 3 spaces, `1.` by 2, `10.` by 1. Wrapped lines and nested lists then sit at a multiple of 4, which keeps nesting unambiguous. gVisor's docs follow it everywhere. The suggestion re-indents the item's wrapped lines, nested lists and code blocks by the same amount.",
     bad: "* Item with\n  a second line.\n\n1. First step.",
     good: "*   Item with\n    a second line.\n\n1.  First step.",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile) => {
-    const doc = docOf(file);
-    const items = collect(doc);
-    const suggestions = new Map<Item, string | null>();
-    for (const item of items) {
-      if (!item.fixable || coveringRoot(item)) continue;
-      const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
-      suggestions.set(item, rewrite(doc, item, fixed));
-    }
-    dropUnsafe(doc, suggestions);
-    for (const item of items) {
-      if (!item.reported) continue;
-      const spaces = (n: number) => `${n} space${n === 1 ? "" : "s"}`;
-      let message = `Pad the list marker to 4 columns, ${example(item.marker, item.expected)} (${spaces(item.expected)} after \`${item.marker}\`, not ${spaces(item.pad)}): gVisor's docs indent list text by 4 so wrapped lines and nested lists line up.`;
-      const root = item.fixable ? coveringRoot(item) : null;
-      if (root && suggestions.get(root)) message += ` The suggestion on line ${root.first} fixes this item too.`;
-      report(file, message, {
-        line: item.first,
-        endLine: suggestions.get(item) ? item.last : item.first,
-        column: item.col,
-        suggestion: suggestions.get(item) ?? null,
-      });
-    }
-  }) as RuleModule["plugin"],
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (_tree: Root, file: VFile) => {
+      const doc = docOf(file);
+      const items = collect(doc);
+      const suggestions = new Map<Item, string | null>();
+      for (const item of items) {
+        if (!item.fixable || coveringRoot(item)) continue;
+        const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
+        suggestions.set(item, rewrite(doc, item, fixed));
+      }
+      dropUnsafe(doc, suggestions);
+      for (const item of items) {
+        if (!item.reported) continue;
+        const spaces = (n: number) => `${n} space${n === 1 ? "" : "s"}`;
+        let message = `Pad the list marker to 4 columns, ${example(item.marker, item.expected)} (${spaces(item.expected)} after \`${item.marker}\`, not ${spaces(item.pad)}): gVisor's docs indent list text by 4 so wrapped lines and nested lists line up.`;
+        const root = item.fixable ? coveringRoot(item) : null;
+        if (root && suggestions.get(root))
+          message += ` The suggestion on line ${root.first} fixes this item too.`;
+        report(file, message, {
+          line: item.first,
+          endLine: suggestions.get(item) ? item.last : item.first,
+          column: item.col,
+          suggestion: suggestions.get(item) ?? null,
+        });
+      }
+    },
+  ) as RuleModule["plugin"],
 };

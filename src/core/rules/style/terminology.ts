@@ -35,7 +35,12 @@ export function compileTerms(terms: readonly Term[]): Matcher[] {
       if (words.length === 0) continue;
       const caseSensitive = term.caseSensitive === true || /[A-Z]/.test(avoid);
       const body = words.map(escapeRe).join(GAP);
-      out.push({ term, avoid, caseSensitive, re: new RegExp(`${body}(s?)`, caseSensitive ? "g" : "gi") });
+      out.push({
+        term,
+        avoid,
+        caseSensitive,
+        re: new RegExp(`${body}(s?)`, caseSensitive ? "g" : "gi"),
+      });
     }
   }
   return out;
@@ -64,7 +69,8 @@ interface Hit {
 /** The replacement for one match: the preferred spelling, keeping a capital first letter and a plural "s". */
 function replacementFor(m: Matcher, matched: string, plural: string): string {
   let use = m.term.use;
-  if (!m.caseSensitive && /^[A-Z]/.test(matched) && /^[a-z]/.test(use)) use = use[0].toUpperCase() + use.slice(1);
+  if (!m.caseSensitive && /^[A-Z]/.test(matched) && /^[a-z]/.test(use))
+    use = use[0].toUpperCase() + use.slice(1);
   return use + plural;
 }
 
@@ -78,7 +84,8 @@ function proseTextNodes(doc: Doc, ctx: ReviewContext): Text[] {
       if (ctx.change.mode === "change") {
         const base = ctx.baseAnchorsOf(doc.path);
         const added = ctx.change.added.has(doc.path) || base === undefined;
-        for (const a of headingAnchors(doc.tree)) if (added || !base!.has(a.github)) newHeadings.add(a.node);
+        for (const a of headingAnchors(doc.tree))
+          if (added || !base!.has(a.github)) newHeadings.add(a.node);
       }
     }
     return newHeadings.has(h);
@@ -169,8 +176,13 @@ function editFor(doc: Doc, hit: Hit, lineEnd: (offset: number) => number): Edit 
   const rest = doc.text.slice(hit.end, eol);
   const punct = /^[^\s\w]*/.exec(rest)![0];
   const ws = /^[ \t]*/.exec(rest.slice(punct.length))![0];
-  if (punct.length + ws.length === rest.length) return { start: hit.start, end: eol, text: hit.replacement + punct };
-  return { start: hit.start, end: hit.end + punct.length + ws.length, text: hit.replacement + punct + br[2] + br[3] };
+  if (punct.length + ws.length === rest.length)
+    return { start: hit.start, end: eol, text: hit.replacement + punct };
+  return {
+    start: hit.start,
+    end: hit.end + punct.length + ws.length,
+    text: hit.replacement + punct + br[2] + br[3],
+  };
 }
 
 /** Words the docs settled on ("userspace", "filesystem", "GitHub"), in prose only. */
@@ -179,54 +191,66 @@ export const terminology: RuleModule = {
   severity: "warning",
   fixable: true,
   docs: {
-    summary: "A spelling the docs avoid (\"user space\", \"file system\", \"Github\"), with the one they use.",
+    summary:
+      'A spelling the docs avoid ("user space", "file system", "Github"), with the one they use.',
     description:
-      "gVisor's docs settled on one spelling for common terms: \"userspace\", \"filesystem\", \"GitHub\", \"gVisor\". The list is the `terms` setting. Only prose is checked: code, URLs, link destinations, HTML, identifiers (`user-space.h`, `github.com`) and Title Case names (\"Virtual File System\") are left alone. A heading is checked only when it has an explicit `{#id}` or the change adds it, since its text makes the anchor that links use.",
+      'gVisor\'s docs settled on one spelling for common terms: "userspace", "filesystem", "GitHub", "gVisor". The list is the `terms` setting. Only prose is checked: code, URLs, link destinations, HTML, identifiers (`user-space.h`, `github.com`) and Title Case names ("Virtual File System") are left alone. A heading is checked only when it has an explicit `{#id}` or the change adds it, since its text makes the anchor that links use.',
     bad: "The Sentry runs in user space and implements a file system.",
     good: "The Sentry runs in userspace and implements a filesystem.",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (_tree: Root, file: VFile, ctx: ReviewContext) => {
-    const doc = docOf(file);
-    const matchers = compileTerms(ctx.config.terms ?? []);
-    if (matchers.length === 0) return;
-    const hits = findHits(doc, ctx, matchers);
-    if (hits.length === 0) return;
-    const starts = lineStarts(doc);
-    const lineEnd = (offset: number) => {
-      const line = pointAt(doc, offset).line;
-      const next = line < starts.length ? starts[line] : doc.text.length;
-      const seg = doc.text.slice(starts[line - 1], next);
-      return starts[line - 1] + seg.replace(/(\r\n|\r|\n)$/, "").length;
-    };
-    // Group hits by the lines they touch: one finding (and one suggestion) per line range.
-    const groups: { first: number; last: number; hits: Hit[] }[] = [];
-    for (const h of hits) {
-      const first = pointAt(doc, h.start).line;
-      const last = pointAt(doc, h.end).line;
-      const g = groups[groups.length - 1];
-      if (g && first <= g.last) {
-        g.hits.push(h);
-        g.last = Math.max(g.last, last);
-      } else groups.push({ first, last, hits: [h] });
-    }
-    for (const g of groups) {
-      const from = starts[g.first - 1];
-      const to = lineEnd(starts[g.last - 1]);
-      let out = "";
-      let at = from;
-      for (const h of g.hits) {
-        const e = editFor(doc, h, lineEnd);
-        out += doc.text.slice(at, e.start) + e.text;
-        at = e.end;
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (_tree: Root, file: VFile, ctx: ReviewContext) => {
+      const doc = docOf(file);
+      const matchers = compileTerms(ctx.config.terms ?? []);
+      if (matchers.length === 0) return;
+      const hits = findHits(doc, ctx, matchers);
+      if (hits.length === 0) return;
+      const starts = lineStarts(doc);
+      const lineEnd = (offset: number) => {
+        const line = pointAt(doc, offset).line;
+        const next = line < starts.length ? starts[line] : doc.text.length;
+        const seg = doc.text.slice(starts[line - 1], next);
+        return starts[line - 1] + seg.replace(/(\r\n|\r|\n)$/, "").length;
+      };
+      // Group hits by the lines they touch: one finding (and one suggestion) per line range.
+      const groups: { first: number; last: number; hits: Hit[] }[] = [];
+      for (const h of hits) {
+        const first = pointAt(doc, h.start).line;
+        const last = pointAt(doc, h.end).line;
+        const g = groups[groups.length - 1];
+        if (g && first <= g.last) {
+          g.hits.push(h);
+          g.last = Math.max(g.last, last);
+        } else groups.push({ first, last, hits: [h] });
       }
-      out += doc.text.slice(at, to);
-      const pairs = new Map<string, Hit>();
-      for (const h of g.hits) pairs.set(`${h.found}\u0000${h.use}`, h);
-      const message = [...pairs.values()]
-        .map((h) => `Write '${h.replacement}' instead of '${h.found}'${h.isDefault ? `: gVisor's docs write '${h.use}'` : ` (the configured terms prefer '${h.use}')`}.`)
-        .join(" ");
-      const col = pointAt(doc, g.hits[0].start).column;
-      report(file, message, { line: g.first, endLine: g.last, column: col, suggestion: out.replace(/\r\n|\r/g, "\n") });
-    }
-  }) as RuleModule["plugin"],
+      for (const g of groups) {
+        const from = starts[g.first - 1];
+        const to = lineEnd(starts[g.last - 1]);
+        let out = "";
+        let at = from;
+        for (const h of g.hits) {
+          const e = editFor(doc, h, lineEnd);
+          out += doc.text.slice(at, e.start) + e.text;
+          at = e.end;
+        }
+        out += doc.text.slice(at, to);
+        const pairs = new Map<string, Hit>();
+        for (const h of g.hits) pairs.set(`${h.found}\u0000${h.use}`, h);
+        const message = [...pairs.values()]
+          .map(
+            (h) =>
+              `Write '${h.replacement}' instead of '${h.found}'${h.isDefault ? `: gVisor's docs write '${h.use}'` : ` (the configured terms prefer '${h.use}')`}.`,
+          )
+          .join(" ");
+        const col = pointAt(doc, g.hits[0].start).column;
+        report(file, message, {
+          line: g.first,
+          endLine: g.last,
+          column: col,
+          suggestion: out.replace(/\r\n|\r/g, "\n"),
+        });
+      }
+    },
+  ) as RuleModule["plugin"],
 };

@@ -26,28 +26,43 @@ export const trailingWhitespace: RuleModule = {
     bad: "Run the sandbox.   \nFirst line,  \nsecond line.",
     good: "Run the sandbox.\nFirst line,\\\nsecond line.",
   },
-  plugin: lintRule({ origin: `g3doc-review:${ID}`, url: docsUrl(ID) }, (tree: Root, file: VFile) => {
-    const doc = docOf(file);
-    // Lines that end in a whitespace hard break (not the paragraph's last line, by construction).
-    const hardBreaks = new Set<number>();
-    visit(tree, "break", (node: Break) => {
-      if (node.position && /^[ \t]/.test(sourceOf(doc, node))) hardBreaks.add(node.position.start.line);
-    });
-    doc.lines.forEach((text, i) => {
-      const m = /[ \t]+$/.exec(text);
-      if (!m) return;
-      const line = i + 1;
-      const kept = text.slice(0, m.index);
-      if (hardBreaks.has(line)) {
-        report(file, "Trailing spaces make an invisible hard line break here; end the line with a backslash (`\\`) instead.", {
+  plugin: lintRule(
+    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
+    (tree: Root, file: VFile) => {
+      const doc = docOf(file);
+      // Lines that end in a whitespace hard break (not the paragraph's last line, by construction).
+      const hardBreaks = new Set<number>();
+      visit(tree, "break", (node: Break) => {
+        if (node.position && /^[ \t]/.test(sourceOf(doc, node)))
+          hardBreaks.add(node.position.start.line);
+      });
+      doc.lines.forEach((text, i) => {
+        const m = /[ \t]+$/.exec(text);
+        if (!m) return;
+        const line = i + 1;
+        const kept = text.slice(0, m.index);
+        if (hardBreaks.has(line)) {
+          report(
+            file,
+            "Trailing spaces make an invisible hard line break here; end the line with a backslash (`\\`) instead.",
+            {
+              line,
+              column: m.index + 1,
+              suggestion: `${kept}\\`,
+            },
+          );
+          return;
+        }
+        const what =
+          kept === ""
+            ? "This blank line has spaces or tabs in it"
+            : "This line ends with spaces or tabs";
+        report(file, `${what}; remove them (Google's style has no trailing whitespace).`, {
           line,
           column: m.index + 1,
-          suggestion: `${kept}\\`,
+          suggestion: kept,
         });
-        return;
-      }
-      const what = kept === "" ? "This blank line has spaces or tabs in it" : "This line ends with spaces or tabs";
-      report(file, `${what}; remove them (Google's style has no trailing whitespace).`, { line, column: m.index + 1, suggestion: kept });
-    });
-  }) as RuleModule["plugin"],
+      });
+    },
+  ) as RuleModule["plugin"],
 };

@@ -59,7 +59,10 @@ export function pointAt(doc: Doc, offset: number): { line: number; column: numbe
 }
 
 /** The nodes of the tree with their ancestors, in document order. */
-export function walk(tree: Root, fn: (node: Nodes, ancestors: readonly Nodes[]) => void | "skip"): void {
+export function walk(
+  tree: Root,
+  fn: (node: Nodes, ancestors: readonly Nodes[]) => void | "skip",
+): void {
   const stack: Nodes[] = [];
   const go = (node: Nodes) => {
     if (fn(node, stack) === "skip") return;
