@@ -20,7 +20,10 @@ export function projectRoot(): string {
   throw new Error("project root not found");
 }
 
-/** `../shared` beside the project (read-only corpora; may be absent). */
+/**
+ * `../shared` beside the project (read-only corpora; may be absent), or the
+ * folder named by G3DOC_REVIEW_SHARED (for a checkout that does not sit beside it).
+ */
 export function sharedDir(): string {
-  return resolve(projectRoot(), "..", "shared");
+  return process.env.G3DOC_REVIEW_SHARED || resolve(projectRoot(), "..", "shared");
 }

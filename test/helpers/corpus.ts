@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { describe } from "@jest/globals";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SHARED = resolve(here, "..", "..", "..", "shared");
+/** `../shared` beside the project, or the folder named by G3DOC_REVIEW_SHARED. */
+export const SHARED = process.env.G3DOC_REVIEW_SHARED || resolve(here, "..", "..", "..", "shared");
 export const GVISOR = join(SHARED, "corpus", "gvisor");
 export const BUNDLE = join(GVISOR, "history", "g3doc-history.bundle");
 export const G3DOC_HEAD = join(GVISOR, "g3doc-head");

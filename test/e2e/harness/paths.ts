@@ -3,20 +3,12 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
-import { projectRoot } from "../../../tools/paths.js";
+import { projectRoot, sharedDir } from "../../../tools/paths.js";
 
 export { projectRoot };
 
 export function bundlePath(): string {
-  return resolve(
-    projectRoot(),
-    "..",
-    "shared",
-    "corpus",
-    "gvisor",
-    "history",
-    "g3doc-history.bundle",
-  );
+  return resolve(sharedDir(), "corpus", "gvisor", "history", "g3doc-history.bundle");
 }
 
 /** A clone of the history bundle (the same folder the tests' corpus helper uses). Null when the bundle is absent. */
