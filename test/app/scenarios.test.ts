@@ -103,6 +103,27 @@ describe("request budget", () => {
       expectNoOverlappingSuggestions(h);
     },
   );
+  test("a pull request that deletes an image two untouched files still use: 5 requests, both findings in the summary", async () => {
+    const h = await setup();
+    const { head: base } = seedTrees(true);
+    const head = { ...base };
+    delete head["g3doc/architecture_guide/security.png"];
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    expect(h.fake.shapes()).toEqual([
+      "POST /repos/{o}/{r}/check-runs",
+      "GET /repos/{o}/{r}/pulls/2/files",
+      `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`,
+      "POST /graphql",
+      "PATCH /repos/{o}/{r}/check-runs/1000",
+    ]);
+    const run = h.fake.checkRuns[0];
+    expect(run.output!.title).toBe("2 errors, 0 warnings, 0 notices in 2 files");
+    expect(run.annotations.map((a: any) => `${a.path} ${a.title}`).sort()).toEqual([
+      "g3doc/architecture_guide/BUILD build-data (error)",
+      "g3doc/architecture_guide/security.md missing-asset (error)",
+    ]);
+  });
 });
 
 describe("a large pull request", () => {
