@@ -17,11 +17,9 @@ import { resolveLocal, foldersOf } from "./markdown/paths.js";
 import { docMatcher } from "./docs-scope.js";
 import { parsePatch, touches, type FileDiff } from "./diff/patch.js";
 import { applyDiffFilter } from "./diff/filter.js";
-import { RULES, ruleById } from "./rules/index.js";
-import type { ChangeInfo, ReviewContext } from "./rules/types.js";
-import type { FindingFields } from "./rules/report.js";
+import { RULES } from "./rules/index.js";
+import type { ChangeInfo, Report, ReviewContext, Rule } from "./rules/types.js";
 import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
-import { BUILD_FILE_RULES } from "./rules/publishing/index.js";
 
 export type ReviewMode = "change" | "all";
 
@@ -54,12 +52,61 @@ function textOf(c: FileContent | undefined): string | null {
   return c && c.kind === "text" ? c.text : null;
 }
 
+export interface EnabledRule {
+  rule: Rule;
+  /** Its severity under the config. */
+  severity: Severity;
+}
+
 /** The rules that are on, with their severity under the config. */
-export function enabledRules(config: Config) {
-  return RULES.map((r) => ({
-    rule: r,
-    severity: (config.rules[r.id] ?? r.severity) as Severity | "off",
-  })).filter((x): x is { rule: typeof x.rule; severity: Severity } => x.severity !== "off");
+export function enabledRules(config: Config, rules: readonly Rule[] = RULES): EnabledRule[] {
+  const out: EnabledRule[] = [];
+  for (const rule of rules) {
+    const severity = config.rules[rule.id] ?? rule.severity;
+    if (severity !== "off") out.push({ rule, severity });
+  }
+  return out;
+}
+
+/**
+ * Runs rules on one doc. A rule that throws gives a note naming the rule and
+ * the doc, and none of its findings on that doc: what it reported before it
+ * failed may be wrong.
+ */
+export function checkDoc(
+  doc: Doc,
+  rules: readonly EnabledRule[],
+  ctx: ReviewContext,
+): { findings: Finding[]; notes: string[] } {
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  for (const { rule, severity } of rules) {
+    const mine: Finding[] = [];
+    const report: Report = (message, at) => {
+      const line = at.line;
+      mine.push({
+        path: doc.path,
+        line,
+        endLine: Math.max(line, at.endLine ?? line),
+        column: at.column ?? 1,
+        rule: rule.id,
+        severity: at.severity ?? severity,
+        message,
+        suggestion: at.suggestion ?? null,
+        changed: false,
+        causedByChange: at.causedByChange === true || undefined,
+        lineText: doc.lines[line - 1] ?? "",
+      });
+    };
+    try {
+      rule.check(doc, ctx, report);
+      findings.push(...mine);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      notes.push(`${doc.path}: rule ${rule.id} could not run (${why}).`);
+    }
+  }
+  return { findings, notes };
 }
 
 export async function review(
@@ -244,56 +291,21 @@ export async function review(
     publishing,
   };
 
-  // 4. Run the rules.
-  const rules = enabledRules(config);
-  const transformers = rules.map(({ rule, severity }) => ({
-    rule,
-    severity,
-    run: (rule.plugin as any).call(undefined, ctx),
-  }));
+  // 4. Run the rules, each where its scope says.
+  const rules = enabledRules(config).filter((r) => !r.rule.scope.publishing || publishing);
+  const onDocs = rules.filter((r) => r.rule.scope.on === "doc");
+  const onBroken = onDocs.filter((r) => r.rule.scope.brokenByChange);
+  const onBuildFiles = rules.filter((r) => r.rule.scope.on === "build-file");
   const all: Finding[] = [];
-  const runOn = (doc: Doc, ruleFilter: (id: string) => boolean) => {
-    doc.file.messages.length = 0;
-    (doc.file.data as { doc?: Doc }).doc = doc;
-    for (const t of transformers) {
-      if (!ruleFilter(t.rule.id) || !t.run) continue;
-      try {
-        t.run(doc.tree, doc.file, () => {});
-      } catch (err) {
-        notes.push(`${doc.path}: rule ${t.rule.id} could not run (${(err as Error).message}).`);
-      }
-    }
-    for (const m of doc.file.messages) {
-      const rule = ruleById(m.ruleId ?? "");
-      if (!rule) continue;
-      const severity =
-        (m as unknown as FindingFields).severityOverride ??
-        rules.find((r) => r.rule.id === rule.id)!.severity;
-      const start = m.place && "start" in m.place ? m.place.start : m.place;
-      const end = m.place && "end" in m.place ? m.place.end : undefined;
-      const line = start?.line ?? 1;
-      all.push({
-        path: doc.path,
-        line,
-        endLine: Math.max(line, end?.line ?? line),
-        column: start?.column ?? 1,
-        rule: rule.id,
-        severity,
-        message: m.reason,
-        suggestion: m.expected && m.expected.length > 0 ? m.expected[0] : null,
-        changed: false,
-        causedByChange: (m as unknown as FindingFields).causedByChange === true || undefined,
-        lineText: doc.lines[line - 1] ?? "",
-      });
-    }
-    doc.file.messages.length = 0;
+  const run = (doc: Doc, which: readonly EnabledRule[]) => {
+    const r = checkDoc(doc, which, ctx);
+    all.push(...r.findings);
+    notes.push(...r.notes);
   };
-  for (const doc of docs.values()) runOn(doc, () => true);
-  const IMPACT_RULES = new Set(["missing-asset", "broken-link", "broken-anchor", "permalink-link"]);
-  for (const p of impactDocs) runOn(extraDocs.get(p)!, (id) => IMPACT_RULES.has(id));
+  for (const doc of docs.values()) run(doc, onDocs);
+  for (const p of impactDocs) run(extraDocs.get(p)!, onBroken);
   // BUILD files: findings on their lines go through the diff filter like a doc's.
-  if (publishing)
-    for (const b of publishing.builds.values()) runOn(b.doc, (id) => BUILD_FILE_RULES.has(id));
+  if (publishing) for (const b of publishing.builds.values()) run(b.doc, onBuildFiles);
 
   all.sort(compareFindings);
   numberOccurrences(all);

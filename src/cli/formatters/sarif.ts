@@ -9,6 +9,8 @@ import type * as Sarif from "sarif";
 import type { Finding, Severity } from "../../core/finding.js";
 import { fingerprint } from "../../core/finding.js";
 import { RULES } from "../../core/rules/index.js";
+import type { Rule } from "../../core/rules/types.js";
+import { fineExample, reportedExample } from "../../core/rules/examples.js";
 import { docsUrl, RULES_DOC } from "../../core/rules/docs-url.js";
 import type { ReportInput } from "./index.js";
 
@@ -32,18 +34,21 @@ export function pathToUri(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
 }
 
-function ruleDescriptor(r: (typeof RULES)[number]): Sarif.ReportingDescriptor {
+function ruleDescriptor(r: Rule): Sarif.ReportingDescriptor {
+  const bad = reportedExample(r)?.doc ?? "";
+  const good = fineExample(r)?.doc ?? "";
+  const fenced = (text: string) => `\`\`\`\`markdown\n${text.replace(/\n$/, "")}\n\`\`\`\``;
   return {
     id: r.id,
     shortDescription: { text: r.docs.summary },
     fullDescription: { text: r.docs.description },
     helpUri: docsUrl(r.id),
     help: {
-      text: `${r.docs.description}\n\nReported:\n${r.docs.bad}\n\nFixed:\n${r.docs.good}`,
-      markdown: `${r.docs.description}\n\nReported:\n\n\`\`\`\`markdown\n${r.docs.bad}\n\`\`\`\`\n\nFixed:\n\n\`\`\`\`markdown\n${r.docs.good}\n\`\`\`\``,
+      text: `${r.docs.description}\n\nReported:\n${bad}\nFixed:\n${good}`,
+      markdown: `${r.docs.description}\n\nReported:\n\n${fenced(bad)}\n\nFixed:\n\n${fenced(good)}`,
     },
     defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { tags: ["documentation", "markdown"], fixable: r.fixable },
+    properties: { tags: ["documentation", "markdown"], fixable: r.suggestion !== undefined },
   };
 }
 

@@ -16,7 +16,7 @@ import type { Finding } from "../finding.js";
 import { review, type ReviewMode } from "../engine.js";
 import { parseDoc, type Doc } from "../markdown/parse.js";
 import { touches } from "../diff/patch.js";
-import { RULES } from "../rules/index.js";
+import { RULES, ruleById } from "../rules/index.js";
 import { FORMAT_RULES, formatFindings, withFinalNewline } from "./format.js";
 import { mergeSuggestions, applySuggestions, type MergedSuggestion } from "./merge.js";
 import { protectedRanges, mdformatOffRanges, overlapsProtected } from "./regions.js";
@@ -84,9 +84,9 @@ export function protectedSignature(doc: Doc): string {
 /** Findings whose fix may not run: a plain replacement over protected lines, or anything in an mdformat-off region. */
 function allowed(doc: Doc, f: Finding): boolean {
   if (overlapsProtected(mdformatOffRanges(doc.lines), f.line, f.endLine)) return false;
-  // Padding a list marker moves the item's code blocks with it (their content stays); others may not touch them.
-  if (f.rule !== "list-marker" && overlapsProtected(protectedRanges(doc), f.line, f.endLine))
-    return false;
+  // A fix that re-indents whole blocks (a list item with its code blocks) keeps their content; others may not touch them.
+  const reindents = ruleById(f.rule)?.suggestion?.reindentsBlocks === true;
+  if (!reindents && overlapsProtected(protectedRanges(doc), f.line, f.endLine)) return false;
   return true;
 }
 

@@ -5,7 +5,8 @@
  * inside the item) move with the text so the item keeps its content.
  */
 import type { List, ListItem, Nodes } from "mdast";
-import { memo, type Doc } from "../markdown/parse.js";
+import { memo, parseDoc, type Doc } from "../markdown/parse.js";
+import { replaceLines } from "../text.js";
 import { protectedRanges, mdformatOffRanges, overlapsProtected } from "./regions.js";
 
 export interface PadListItemOptions {
@@ -133,4 +134,19 @@ export function padOf(doc: Doc, item: ListItemLayout, width = 4): string[] | nul
 /** Whether an item's marker line itself is protected (then the item is left alone). */
 export function itemProtected(doc: Doc, item: ListItemLayout): boolean {
   return overlapsProtected(protectedRanges(doc), item.start, item.start);
+}
+
+/** Pads, again, the list items that start in start..end of `text` (outermost first, one parse each). */
+export function repadRange(text: string, path: string, start: number, end: number): string {
+  let cur = text;
+  for (let guard = 0; guard < 1000; guard++) {
+    const doc = parseDoc(path, cur);
+    const item = listItemsOf(doc)
+      .filter((it) => it.start >= start && it.start <= end && !itemProtected(doc, it))
+      .sort((a, b) => a.start - b.start || a.markerOffset - b.markerOffset)
+      .find((it) => padOf(doc, it) !== null);
+    if (!item) break;
+    cur = replaceLines(cur, item.start, item.end, padOf(doc, item)!);
+  }
+  return cur;
 }

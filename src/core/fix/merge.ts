@@ -8,15 +8,16 @@
  * 1. line-local fixes (trailing whitespace, terminology, any rule's plain
  *    replacement), as character edits of the original text; one that collides
  *    with an earlier one is dropped (it comes back on the next review);
- * 2. `list-marker`: the list items that start in its range are padded again
- *    on the edited text;
- * 3. `line-length`: the paragraphs in its range are rewrapped again on the
- *    edited text (so a term fixed inside a paragraph is wrapped with it).
+ * 2. fixes their rule recomputes (`suggestion.recompute` of the rule) are
+ *    redone on the edited text over their range: first those that re-indent
+ *    blocks (list-marker pads the items again), then those that refill
+ *    paragraphs (line-length; a term fixed inside a paragraph is wrapped with it).
  */
 import type { Finding } from "../finding.js";
-import { parseDoc, splitLines } from "../markdown/parse.js";
-import { paragraphsOf, refillOf } from "./paragraphs.js";
-import { listItemsOf, padOf, itemProtected } from "./list-marker.js";
+import { splitLines } from "../markdown/parse.js";
+import { replaceLines } from "../text.js";
+import { ruleById } from "../rules/index.js";
+import type { Recompute } from "../rules/types.js";
 
 export interface MergeOptions {
   /** The line limit the rewrap fills to. */
@@ -39,9 +40,12 @@ export interface MergeResult {
   dropped: Finding[];
 }
 
-/** Rules whose fix is recomputed on the edited text rather than replayed, in the order they run. */
-const RECOMPUTED = ["list-marker", "line-length"] as const;
-const RECOMPUTED_SET = new Set<string>(RECOMPUTED);
+const STAGES: Recompute["stage"][] = ["blocks", "paragraphs"];
+
+/** How a finding's fix is redone on edited text, when its rule says (else it is replayed as an edit). */
+function recomputeOf(f: Finding): Recompute | undefined {
+  return ruleById(f.rule)?.suggestion?.recompute;
+}
 
 interface Edit {
   from: number;
@@ -97,54 +101,6 @@ function collides(a: Edit, b: Edit): boolean {
   return a.from <= b.to && b.from <= a.to;
 }
 
-/** Replaces lines start..end (1-based) of `s` with `lines`. */
-function replaceLines(s: string, start: number, end: number, lines: string[]): string {
-  const all = s.split("\n");
-  all.splice(start - 1, end - start + 1, ...lines);
-  return all.join("\n");
-}
-
-/** Pads, again, the list items that start in start..end of `s`. */
-export function repadRange(s: string, path: string, start: number, end: number): string {
-  let cur = s;
-  for (let guard = 0; guard < 1000; guard++) {
-    const doc = parseDoc(path, cur);
-    const items = listItemsOf(doc)
-      .filter((it) => it.start >= start && it.start <= end && !itemProtected(doc, it))
-      .sort((a, b) => a.start - b.start || a.markerOffset - b.markerOffset);
-    let done = true;
-    for (const it of items) {
-      const padded = padOf(doc, it);
-      if (!padded) continue;
-      cur = replaceLines(cur, it.start, it.end, padded);
-      done = false;
-      break;
-    }
-    if (done) break;
-  }
-  return cur;
-}
-
-/** Rewraps, again, the paragraphs that meet start..end of `s`. */
-export function rewrapRange(
-  s: string,
-  path: string,
-  start: number,
-  end: number,
-  limit: number,
-): string {
-  const doc = parseDoc(path, s);
-  let cur = s;
-  const paras = paragraphsOf(doc)
-    .filter((p) => p.start <= end && start <= p.end)
-    .sort((a, b) => b.start - a.start);
-  for (const p of paras) {
-    const lines = refillOf(doc, p, limit);
-    if (lines) cur = replaceLines(cur, p.start, p.end, lines);
-  }
-  return cur;
-}
-
 interface Cluster {
   findings: Finding[];
   line: number;
@@ -163,7 +119,7 @@ function applyGroup(
   const dropped: Finding[] = [];
   const applied: Finding[] = [];
   for (const f of group) {
-    if (RECOMPUTED_SET.has(f.rule)) continue;
+    if (recomputeOf(f)) continue;
     const e = editOf(s, starts, f.line, f.endLine, f.suggestion ?? "");
     if (!e) {
       dropped.push(f);
@@ -196,15 +152,12 @@ function applyGroup(
     }
     return l + delta;
   };
-  for (const rule of RECOMPUTED) {
+  for (const stage of STAGES) {
     for (const f of group) {
-      if (f.rule !== rule) continue;
-      const a = mapLine(f.line);
-      const b = mapLine(f.endLine + 1) - 1;
-      text =
-        rule === "list-marker"
-          ? repadRange(text, path, a, b)
-          : rewrapRange(text, path, a, b, opts.limit);
+      const recompute = recomputeOf(f);
+      if (recompute?.stage !== stage) continue;
+      const range = { start: mapLine(f.line), end: mapLine(f.endLine + 1) - 1 };
+      text = recompute.apply(text, path, range, { lineLength: opts.limit });
       applied.push(f);
     }
   }

@@ -3,7 +3,8 @@
  * text starts, and the prefix their lines take (list indentation, `> `).
  */
 import type { Nodes } from "mdast";
-import { memo, type Doc } from "../markdown/parse.js";
+import { memo, parseDoc, type Doc } from "../markdown/parse.js";
+import { replaceLines } from "../text.js";
 import { rewrapParagraph, isWrapped, textWidth, type RewrapOptions } from "./rewrap.js";
 import { protectedRanges, overlapsProtected } from "./regions.js";
 
@@ -144,4 +145,24 @@ export function refillOf(doc: Doc, p: ParagraphLayout, limit: number): string[] 
   const fill = rewrapParagraph(lines, opts);
   if (isWrapped(lines, opts, fill)) return null;
   return sameLines(fill, lines) ? null : fill;
+}
+
+/** Refills, again, the paragraphs that meet start..end of `text`. */
+export function refillRange(
+  text: string,
+  path: string,
+  start: number,
+  end: number,
+  limit: number,
+): string {
+  const doc = parseDoc(path, text);
+  let cur = text;
+  const paras = paragraphsOf(doc)
+    .filter((p) => p.start <= end && start <= p.end)
+    .sort((a, b) => b.start - a.start);
+  for (const p of paras) {
+    const lines = refillOf(doc, p, limit);
+    if (lines) cur = replaceLines(cur, p.start, p.end, lines);
+  }
+  return cur;
 }

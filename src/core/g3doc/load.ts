@@ -8,7 +8,6 @@
  * (`undefined`), and so none of the publishing checks.
  */
 import { posix } from "node:path";
-import { VFile } from "vfile";
 import type { Root } from "mdast";
 import type { ChangeSet } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
@@ -25,17 +24,10 @@ import {
 } from "./model.js";
 import { siteLinkOf } from "./site.js";
 
-/** A BUILD file as a doc-like object: no Markdown tree, but lines and a vfile to report on. */
+/** A BUILD file as a doc-like object: no Markdown tree, but lines to report on. */
 export function buildFileDoc(path: string, text: string): Doc {
   const tree: Root = { type: "root", children: [] };
-  return {
-    path,
-    text,
-    lines: splitLines(text),
-    tree,
-    file: new VFile({ path, value: text }),
-    memo: new Map(),
-  };
+  return { path, text, lines: splitLines(text), tree, memo: new Map() };
 }
 
 const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));

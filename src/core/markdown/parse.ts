@@ -9,7 +9,6 @@
 import { unified, type Processor } from "unified";
 import remarkParse from "remark-parse";
 import remarkGfm from "remark-gfm";
-import { VFile } from "vfile";
 import type { Heading, Root, Text } from "mdast";
 import { visit, SKIP } from "unist-util-visit";
 
@@ -21,8 +20,6 @@ export interface Doc {
   /** The lines, without their line endings. */
   lines: string[];
   tree: Root;
-  /** The vfile that rules report their messages to. */
-  file: VFile;
   /** Per-doc memo for derived data (references, anchors), so rules share one computation. */
   memo: Map<string, unknown>;
 }
@@ -68,10 +65,9 @@ export function splitLines(text: string): string[] {
 }
 
 export function parseDoc(path: string, text: string): Doc {
-  const file = new VFile({ path, value: text });
-  const tree = getProcessor().parse(file) as Root;
+  const tree = getProcessor().parse(text) as Root;
   applyHeadingIds(tree);
-  return { path, text, lines: splitLines(text), tree, file, memo: new Map() };
+  return { path, text, lines: splitLines(text), tree, memo: new Map() };
 }
 
 /**

@@ -1,22 +1,67 @@
 /**
- * The rule catalogue. Each rule is one module in one of three folders:
+ * The rule registry: the one list of rules. Each rule is one module in one of
+ * three folders, and says itself what it looks at (its `scope`):
  * - assets-links/: what a doc points at must exist (images, files, docs, anchors, references);
- * - style/: Google's Markdown style guide and gVisor's house style;
- * - publishing/: what the BUILD doc() rules and the website build need.
+ * - publishing/: what the BUILD doc() rules and the website build need;
+ * - style/: Google's Markdown style guide and gVisor's house style.
  */
-import type { RuleModule } from "./types.js";
-import { ASSET_LINK_RULES } from "./assets-links/index.js";
-import { STYLE_RULES } from "./style/index.js";
-import { PUBLISHING_RULES } from "./publishing/index.js";
+import type { Rule } from "./types.js";
+import { missingAsset } from "./assets-links/missing-asset.js";
+import { brokenLink } from "./assets-links/broken-link.js";
+import { brokenAnchor } from "./assets-links/broken-anchor.js";
+import { undefinedReference } from "./assets-links/undefined-reference.js";
+import { unusedDefinition } from "./assets-links/unused-definition.js";
+import { undeclaredAsset } from "./publishing/undeclared-asset.js";
+import { assetPath } from "./publishing/asset-path.js";
+import { unpublishedDoc } from "./publishing/unpublished-doc.js";
+import { permalinkLink } from "./publishing/permalink-link.js";
+import { liquidTag } from "./publishing/liquid-tag.js";
+import { buildData } from "./publishing/build-data.js";
+import { buildSyntax } from "./publishing/build-syntax.js";
+import { permalink } from "./publishing/permalink.js";
+import { unregisteredDoc } from "./publishing/unregistered-doc.js";
+import { lineLength } from "./style/line-length.js";
+import { terminology } from "./style/terminology.js";
+import { trailingWhitespace } from "./style/trailing-whitespace.js";
+import { hardTab } from "./style/hard-tab.js";
+import { finalNewline } from "./style/final-newline.js";
+import { singleH1 } from "./style/single-h1.js";
+import { headingStyle } from "./style/heading-style.js";
+import { codeFenceLanguage } from "./style/code-fence-language.js";
+import { imageAltText } from "./style/image-alt-text.js";
+import { linkText } from "./style/link-text.js";
+import { listMarker } from "./style/list-marker.js";
 
-export const RULES: readonly RuleModule[] = [
-  ...ASSET_LINK_RULES,
-  ...PUBLISHING_RULES,
-  ...STYLE_RULES,
+export const RULES: readonly Rule[] = [
+  missingAsset,
+  brokenLink,
+  brokenAnchor,
+  undefinedReference,
+  unusedDefinition,
+  undeclaredAsset,
+  assetPath,
+  unpublishedDoc,
+  permalinkLink,
+  liquidTag,
+  buildData,
+  buildSyntax,
+  permalink,
+  unregisteredDoc,
+  lineLength,
+  terminology,
+  trailingWhitespace,
+  hardTab,
+  finalNewline,
+  singleH1,
+  headingStyle,
+  codeFenceLanguage,
+  imageAltText,
+  linkText,
+  listMarker,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 
-export function ruleById(id: string): RuleModule | undefined {
+export function ruleById(id: string): Rule | undefined {
   return byId.get(id);
 }

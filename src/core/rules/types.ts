@@ -1,45 +1,135 @@
 /**
- * The shape of a rule: metadata and docs (with a bad and a good example),
- * and a unified-lint-rule plugin that reads one parsed doc plus a read-only
- * review context, and reports vfile messages. A rule never reads files,
- * runs git or talks to the network: everything it may know is in the context.
+ * The shape of a rule: a plain definition. Its id and default severity, what
+ * it looks at (its scope), its docs, examples with exactly what it reports on
+ * them, and a `check` function that reads one parsed doc plus a read-only
+ * review context and reports findings. A rule never reads files, runs git or
+ * talks to the network: everything it may know is in the context.
  */
-import type { Plugin } from "unified";
-import type { Root } from "mdast";
-import type { VFile } from "vfile";
 import type { Severity } from "../finding.js";
 import type { Config } from "../../config/defaults.js";
+import type { UserConfig } from "../../config/load.js";
 import type { Doc } from "../markdown/parse.js";
 import type { Publishing } from "../g3doc/model.js";
+
+/** What a rule looks at. */
+export interface RuleScope {
+  /** `doc`: each doc under review; `build-file`: each BUILD file of the publishing model. */
+  on: "doc" | "build-file";
+  /**
+   * Also run on docs the change did not touch but may have broken (they
+   * point at a file, a heading or a page the change removed). Only the
+   * findings the change caused are kept there.
+   */
+  brokenByChange?: boolean;
+  /** Needs the publishing model (BUILD doc() rules): not run without one. */
+  publishing?: boolean;
+}
+
+/** Lines first..last of a text, 1-based, inclusive. */
+export interface LineRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * How a rule's fix is redone on text that other fixes already changed (when
+ * suggestions overlap, they are merged into one: see core/fix/merge.ts).
+ * Without it, a rule's suggestion is replayed as a character edit.
+ */
+export interface Recompute {
+  /**
+   * Recomputed fixes run in this order: `blocks` (re-indents whole blocks,
+   * like list items) before `paragraphs` (refills text, which needs the
+   * final indentation).
+   */
+  stage: "blocks" | "paragraphs";
+  /** The text with the fix redone over the lines of `range`. */
+  apply(text: string, path: string, range: LineRange, config: Pick<Config, "lineLength">): string;
+}
+
+/** What a rule's suggestions may do, for the checks that decide whether one is offered. */
+export interface SuggestionTraits {
+  /**
+   * The suggestion re-indents whole blocks (a list item with its code
+   * blocks): it may span code blocks, tables and HTML, whose content it
+   * keeps. Other suggestions may not touch those lines.
+   */
+  reindentsBlocks?: boolean;
+  recompute?: Recompute;
+}
+
+/** One finding as a rule reports it (the engine adds the path, rule id and severity). */
+export interface Report {
+  (
+    message: string,
+    at: {
+      line: number;
+      column?: number;
+      endLine?: number;
+      /** Replacement for lines line..endLine (joined with "\n", no final newline). */
+      suggestion?: string | null;
+      /** The change caused this finding although its line is untouched. */
+      causedByChange?: boolean;
+      /** Overrides the rule's default severity for this one finding. */
+      severity?: Severity;
+    },
+  ): void;
+}
+
+/** A finding an example expects, exactly (the rule id is the example's rule). */
+export interface ExpectedFinding {
+  line: number;
+  column: number;
+  /** Default: `line`. */
+  endLine?: number;
+  message: string;
+  /** Default: none. */
+  suggestion?: string | null;
+  /** Default: the rule's severity. */
+  severity?: Severity;
+}
+
+/**
+ * A doc (with the files around it) and exactly what the rule reports on it:
+ * checked by test/rules/examples.test.ts, shown in docs/rules.md.
+ */
+export interface RuleExample {
+  /** Path of the doc (default `g3doc/doc.md`). */
+  path?: string;
+  /** The doc at head. */
+  doc: string;
+  /** Other files at head (path -> text). */
+  files?: Record<string, string>;
+  /**
+   * When set, the example is a change from these files (the doc included,
+   * when it existed) to the doc and `files`; otherwise an audit of the tree.
+   */
+  base?: Record<string, string>;
+  /** Renames of the change: path at base -> path at head. */
+  renamed?: Record<string, string>;
+  /** Settings of `.github/g3doc-review.yml` for the example. */
+  config?: UserConfig;
+  /** What the rule reports, in order; empty for an example that is fine. */
+  findings: ExpectedFinding[];
+}
 
 export interface RuleDocs {
   /** One line: what the rule reports. */
   summary: string;
   /** Why it matters and what to do. */
   description: string;
-  /** A Markdown snippet the rule reports. */
-  bad: string;
-  /** The same snippet, fixed. */
-  good: string;
-  /**
-   * For rules that need more than one doc (files in the tree, BUILD rules):
-   * the doc path and the files around the bad and the good example. Without
-   * it, `bad` and `good` are checked as a lone doc `g3doc/doc.md`.
-   */
-  example?: {
-    path: string;
-    bad: { doc: string; files: Record<string, string> };
-    good: { doc: string; files: Record<string, string> };
-  };
 }
 
-export interface RuleModule {
+export interface Rule {
   id: string;
   severity: Severity;
-  /** True when some findings carry a suggestion. */
-  fixable: boolean;
+  scope: RuleScope;
   docs: RuleDocs;
-  plugin: Plugin<[ReviewContext], Root>;
+  /** At least one example that is reported and one that is not. */
+  examples: RuleExample[];
+  /** Present when some findings carry a suggestion. */
+  suggestion?: SuggestionTraits;
+  check(doc: Doc, context: ReviewContext, report: Report): void;
 }
 
 export interface ChangeInfo {
@@ -68,9 +158,4 @@ export interface ReviewContext {
   baseAnchorsOf(path: string): ReadonlySet<string> | undefined;
   /** The publishing model (BUILD doc() rules), when the repository has one (see core/g3doc/model.ts). */
   publishing?: Publishing;
-}
-
-/** The doc a rule is looking at. */
-export function docOf(file: VFile): Doc {
-  return (file.data as { doc: Doc }).doc;
 }

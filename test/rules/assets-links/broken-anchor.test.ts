@@ -1,21 +1,11 @@
 import { describe, test, expect } from "@jest/globals";
 import { lintDoc, lintChange } from "../../helpers/lint.js";
-import { brokenAnchor } from "../../../src/core/rules/assets-links/broken-anchor.js";
 
 const RULE = "broken-anchor";
 const lint = (md: string, extra: Record<string, string | Buffer> = {}) =>
   lintDoc(md, { rule: RULE, extra });
 
 describe("broken-anchor", () => {
-  test("the docs' bad example is reported and the good one is not", async () => {
-    const bad = await lint(`# T\n\n${brokenAnchor.docs.bad}\n`);
-    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([
-      [5, 5, "warning", null],
-    ]);
-    expect(bad[0].message).toContain("`#runtime-option`");
-    expect(await lint(`# T\n\n${brokenAnchor.docs.good}\n`)).toEqual([]);
-  });
-
   test("anchors of the same doc: GitHub slugs, kramdown ids, {#id}, HTML name/id, repeats", async () => {
     const md = [
       "# Title",

@@ -2,7 +2,7 @@
 import { parseDoc, type Doc } from "../../../src/core/markdown/parse.js";
 import { foldersOf } from "../../../src/core/markdown/paths.js";
 import { resolveConfig } from "../../../src/config/load.js";
-import type { ReviewContext, RuleModule } from "../../../src/core/rules/types.js";
+import type { ReviewContext, Rule } from "../../../src/core/rules/types.js";
 
 export interface RuleMessage {
   line: number;
@@ -12,7 +12,7 @@ export interface RuleMessage {
 }
 
 export function runRule(
-  rule: RuleModule,
+  rule: Rule,
   path: string,
   markdown: string,
   opts: { paths?: string[]; docs?: Record<string, string>; ctx?: Partial<ReviewContext> } = {},
@@ -33,12 +33,14 @@ export function runRule(
     baseAnchorsOf: () => undefined,
     ...opts.ctx,
   };
-  (doc.file.data as { doc?: Doc }).doc = doc;
-  (rule.plugin as any).call(undefined, ctx)(doc.tree, doc.file, () => {});
-  return doc.file.messages.map((m) => ({
-    line: m.line ?? 0,
-    column: m.column ?? 0,
-    reason: m.reason,
-    suggestion: m.expected?.[0] ?? null,
-  }));
+  const out: RuleMessage[] = [];
+  rule.check(doc, ctx, (reason, at) =>
+    out.push({
+      line: at.line,
+      column: at.column ?? 1,
+      reason,
+      suggestion: at.suggestion ?? null,
+    }),
+  );
+  return out;
 }

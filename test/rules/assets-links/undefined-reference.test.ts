@@ -1,20 +1,11 @@
 import { describe, test, expect } from "@jest/globals";
 import { lintDoc, lintChange } from "../../helpers/lint.js";
-import { undefinedReference } from "../../../src/core/rules/assets-links/undefined-reference.js";
 
 const RULE = "undefined-reference";
 const lint = (md: string) =>
   lintDoc(md, { rule: RULE, extra: { "g3doc/architecture_guide/security.md": "# S\n" } });
 
 describe("undefined-reference", () => {
-  test("the docs' bad example is reported and the good one is not", async () => {
-    const bad = await lint(`# T\n\n${undefinedReference.docs.bad}\n`);
-    expect(bad.map((f) => [f.line, f.column, f.severity, f.suggestion])).toEqual([
-      [3, 10, "error", null],
-    ]);
-    expect(await lint(`# T\n\n${undefinedReference.docs.good}\n`)).toEqual([]);
-  });
-
   test("full, collapsed and shortcut references without a definition are reported where they start", async () => {
     const md = "# T\n\nA [full link][nope], a [collapsed][] one\nand a [shortcut] one.\n";
     const f = await lint(md);

@@ -1,20 +1,10 @@
 import { describe, test, expect } from "@jest/globals";
 import { lintDoc, lintChange } from "../../helpers/lint.js";
-import { unusedDefinition } from "../../../src/core/rules/assets-links/unused-definition.js";
 
 const RULE = "unused-definition";
 const lint = (md: string) => lintDoc(md, { rule: RULE, extra: { "g3doc/install.md": "# I\n" } });
 
 describe("unused-definition", () => {
-  test("the docs' bad example is reported with a suggestion that deletes the line; the good one is not", async () => {
-    const bad = await lint(`# T\n\n${unusedDefinition.docs.bad}\n`);
-    expect(bad.map((f) => [f.line, f.endLine, f.column, f.severity, f.suggestion])).toEqual([
-      [5, 5, 1, "notice", ""],
-    ]);
-    expect(bad[0].message).toContain("`[install guide]`");
-    expect(await lint(`# T\n\n${unusedDefinition.docs.good}\n`)).toEqual([]);
-  });
-
   test("definitions used by full, collapsed, shortcut and image references are fine", async () => {
     const md =
       "# T\n\n[a][one], [two][], [Three], ![logo][four].\n\n[one]: https://a\n[TWO]: https://b\n[three]: https://c\n[four]: logo.png\n";

@@ -1,10 +1,4 @@
-import { lintRule } from "unified-lint-rule";
-import type { Root } from "mdast";
-import type { VFile } from "vfile";
-import type { RuleModule, ReviewContext } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule } from "../types.js";
 import { referencesOf } from "../../markdown/refs.js";
 import { resolveLocal, escapesRoot } from "../../markdown/paths.js";
 import { anchorsOf, headingAnchors } from "../../markdown/slug.js";
@@ -63,72 +57,129 @@ function renamedAnchor(doc: Doc, base: ReadonlySet<string>): string | undefined 
   return freshSet.has(h.github) ? h.github : h.kramdown;
 }
 
-export const brokenAnchor: RuleModule = {
+export const brokenAnchor: Rule = {
   id: ID,
+  scope: { on: "doc", brokenByChange: true },
+  suggestion: {},
   severity: "warning",
-  fixable: true,
   docs: {
     summary: "A `#fragment` that matches no heading of the doc it points at.",
     description:
-      "A link to `#section` (in the same doc) or to `other.md#section` must match a heading's anchor: its GitHub slug (`## Runtime options` → `#runtime-options`), its kramdown id on the site, an explicit `{#id}`, or an HTML `id`/`name`. Otherwise readers land at the top of the page. When the change renamed or removed the heading, links in untouched docs are reported too, and if the heading was renamed the suggestion uses its new anchor. Line anchors (`#L12`) on source files are not checked.",
-    bad: "## Runtime options\n\nSee [the options](#runtime-option).",
-    good: "## Runtime options\n\nSee [the options](#runtime-options).",
+      "A link to `#section` (in the same doc) or to `other.md#section` must " +
+      "match a heading's anchor: its GitHub slug (`## Runtime options` → " +
+      "`#runtime-options`), its kramdown id on the site, an explicit `{#id}`, " +
+      "or an HTML `id`/`name`. Otherwise readers land at the top of the page. " +
+      "When the change renamed or removed the heading, links in untouched docs " +
+      "are reported too, and if the heading was renamed the suggestion uses its " +
+      "new anchor. Line anchors (`#L12`) on source files are not checked.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (_tree: Root, file: VFile, ctx: ReviewContext) => {
-      const doc = docOf(file);
-      for (const ref of referencesOf(doc)) {
-        if (ref.kind !== "link") continue;
-        const target = resolveLocal(doc.path, ref.url);
-        if (!target || target.fragment === undefined || target.fragment === "") continue;
-        if (escapesRoot(target.path) || !/\.md$/i.test(target.path)) continue;
-        const targetDoc = target.path === doc.path ? doc : ctx.docAt(target.path);
-        if (!targetDoc) continue;
-        const fragment = target.fragment;
-        if (hasAnchor(anchorsOf(targetDoc), fragment)) continue;
-
-        const same = targetDoc === doc;
-        const where = same ? "this doc" : `\`${target.path}\``;
-        const base = ctx.baseAnchorsOf(target.path);
-        const causedByChange = base !== undefined && hasAnchor(base, fragment);
-        let replacement: string | undefined;
-        let why: string;
-        if (causedByChange) {
-          replacement = renamedAnchor(targetDoc, base);
-          why = replacement
-            ? `this change renamed the heading; its anchor is now \`#${replacement}\``
-            : "this change renamed or removed that heading; point the link at the heading that now holds the content, or restore the heading (an explicit `{#id}` keeps old links working)";
-        } else {
-          replacement = nearAnchor(targetDoc, fragment);
-          why = replacement
-            ? `did you mean \`#${replacement}\`?`
-            : "fix the fragment (anchors are the heading text in lower case, with spaces as `-`), or add an explicit `{#id}` to the heading";
-        }
-        let suggestion: string | null = null;
-        let endLine: number | undefined;
-        const rawFragment = writtenFragment(ref.url);
-        if (replacement !== undefined && rawFragment !== undefined) {
-          const written = ref.url;
-          const newUrl = `${written.slice(0, written.length - rawFragment.length)}${replacement}`;
-          const edit = replaceDestination(doc, ref, written, newUrl);
-          if (edit) {
-            suggestion = edit.text;
-            endLine = edit.endLine;
-          }
-        }
-        report(
-          file,
-          `Broken anchor \`#${fragment}\`: no heading of ${where} has this anchor; ${why}.`,
-          {
-            line: ref.line,
-            column: ref.column,
-            endLine,
-            suggestion,
-            causedByChange,
-          },
-        );
-      }
+  examples: [
+    {
+      doc: "# Title\n\n## Runtime options\n\nSee [the options](#runtime-option).\n",
+      findings: [
+        {
+          line: 5,
+          column: 5,
+          message:
+            "Broken anchor `#runtime-option`: no heading of this doc has this " +
+            "anchor; fix the fragment (anchors are the heading text in lower case, " +
+            "with spaces as `-`), or add an explicit `{#id}` to the heading.",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc: "# Title\n\n## Runtime options\n\nSee [the options](#runtime_options).\n",
+      findings: [
+        {
+          line: 5,
+          column: 5,
+          message:
+            "Broken anchor `#runtime_options`: no heading of this doc has this " +
+            "anchor; did you mean `#runtime-options`?",
+          suggestion: "See [the options](#runtime-options).",
+        },
+      ],
+    },
+    {
+      path: "g3doc/install.md",
+      doc: "# Install\n\nSee [the flags](runtime.md#runtime-flags).\n",
+      files: {
+        "g3doc/runtime.md": "# Runtime\n\n## Flags of runsc\n",
+      },
+      base: {
+        "g3doc/install.md": "# Install\n\nSee [the flags](runtime.md#runtime-flags).\n",
+        "g3doc/runtime.md": "# Runtime\n\n## Runtime flags\n",
+      },
+      findings: [
+        {
+          line: 3,
+          column: 5,
+          message:
+            "Broken anchor `#runtime-flags`: no heading of `g3doc/runtime.md` has " +
+            "this anchor; this change renamed the heading; its anchor is now " +
+            "`#flags-of-runsc`.",
+          suggestion: "See [the flags](runtime.md#flags-of-runsc).",
+        },
+      ],
+    },
+    {
+      doc: "# Title\n\n## Runtime options\n\nSee [the options](#runtime-options).\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    for (const ref of referencesOf(doc)) {
+      if (ref.kind !== "link") continue;
+      const target = resolveLocal(doc.path, ref.url);
+      if (!target || target.fragment === undefined || target.fragment === "") continue;
+      if (escapesRoot(target.path) || !/\.md$/i.test(target.path)) continue;
+      const targetDoc = target.path === doc.path ? doc : ctx.docAt(target.path);
+      if (!targetDoc) continue;
+      const fragment = target.fragment;
+      if (hasAnchor(anchorsOf(targetDoc), fragment)) continue;
+
+      const same = targetDoc === doc;
+      const where = same ? "this doc" : `\`${target.path}\``;
+      const base = ctx.baseAnchorsOf(target.path);
+      const causedByChange = base !== undefined && hasAnchor(base, fragment);
+      let replacement: string | undefined;
+      let why: string;
+      if (causedByChange) {
+        replacement = renamedAnchor(targetDoc, base);
+        why = replacement
+          ? `this change renamed the heading; its anchor is now \`#${replacement}\``
+          : "this change renamed or removed that heading; point the link at the " +
+            "heading that now holds the content, or restore the heading (an explicit " +
+            "`{#id}` keeps old links working)";
+      } else {
+        replacement = nearAnchor(targetDoc, fragment);
+        why = replacement
+          ? `did you mean \`#${replacement}\`?`
+          : "fix the fragment (anchors are the heading text in lower case, with " +
+            "spaces as `-`), or add an explicit `{#id}` to the heading";
+      }
+      let suggestion: string | null = null;
+      let endLine: number | undefined;
+      const rawFragment = writtenFragment(ref.url);
+      if (replacement !== undefined && rawFragment !== undefined) {
+        const written = ref.url;
+        const newUrl = `${written.slice(0, written.length - rawFragment.length)}${replacement}`;
+        const edit = replaceDestination(doc, ref, written, newUrl);
+        if (edit) {
+          suggestion = edit.text;
+          endLine = edit.endLine;
+        }
+      }
+      report(
+        `Broken anchor \`#${fragment}\`: no heading of ${where} has this anchor; ${why}${why.endsWith("?") ? "" : "."}`,
+        {
+          line: ref.line,
+          column: ref.column,
+          endLine,
+          suggestion,
+          causedByChange,
+        },
+      );
+    }
+  },
 };

@@ -1,11 +1,5 @@
-import { lintRule } from "unified-lint-rule";
-import type { Root } from "mdast";
-import type { VFile } from "vfile";
 import { posix } from "node:path";
-import type { RuleModule, ReviewContext } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule, ReviewContext } from "../types.js";
 import { referencesOf, type Reference } from "../../markdown/refs.js";
 import { resolveLocal, escapesRoot } from "../../markdown/paths.js";
 import type { Doc } from "../../markdown/parse.js";
@@ -128,7 +122,9 @@ function judge(
     ) {
       const rel = linkTo(doc.path, before.path, folderish && ctx.dirExists(before.path));
       return {
-        why: `this change moved the doc from \`${previous}\`, so the relative link no longer reaches \`${before.path}\`; point it at \`${rel}\``,
+        why:
+          `this change moved the doc from \`${previous}\`, so the relative link no ` +
+          `longer reaches \`${before.path}\`; point it at \`${rel}\``,
         replacement: rel,
         causedByChange: true,
       };
@@ -140,7 +136,9 @@ function judge(
     if (variant) {
       const rel = absolute ? `/${variant}` : linkTo(doc.path, variant, false);
       return {
-        why: `it is not in the repository${notAdded}, but \`${variant}\` is (paths are case-sensitive); point the link at \`${rel}\``,
+        why:
+          `it is not in the repository${notAdded}, but \`${variant}\` is (paths are ` +
+          `case-sensitive); point the link at \`${rel}\``,
         replacement: rel,
       };
     }
@@ -152,76 +150,124 @@ function judge(
   const rel = candidate ? linkTo(doc.path, candidate, false) : undefined;
   const hint = rel
     ? `link the source doc \`${rel}\` instead, which works on both`
-    : "link the source `.md` (or an absolute `https://gvisor.dev/...` URL) instead, or fix the path";
+    : "link the source `.md` (or an absolute `https://gvisor.dev/...` URL) " +
+      "instead, or fix the path";
   return {
-    why: `it is neither a file nor a folder in the repository (a site permalink written as a relative link works on gvisor.dev but is a 404 on GitHub); ${hint}`,
+    why:
+      `it is neither a file nor a folder in the repository (a site permalink ` +
+      `written as a relative link works on gvisor.dev but is a 404 on GitHub); ` +
+      `${hint}`,
     replacement: rel,
   };
 }
 
-export const brokenLink: RuleModule = {
+export const brokenLink: Rule = {
   id: ID,
+  scope: { on: "doc", brokenByChange: true },
+  suggestion: {},
   severity: "error",
-  fixable: true,
   docs: {
     summary: "A relative link to a doc, file or folder that does not exist at head.",
     description:
-      "The doc links (inline, through a reference definition, or with HTML `<a href>`) to a path in the repository that is not there at the head of the change: the change deleted or renamed it, or it never existed. `.md` links are resolved against the repository tree, relative to the doc (`/path` starts at the repository root); links to folders are fine when the folder exists. URLs with a scheme (`https:`, `mailto:`) are never fetched. Extensionless links that are neither a file nor a folder (`../debugging/`) are site permalinks: without a BUILD model they are reported here, since they are a 404 on GitHub; link the `.md` instead. When the change renamed the target, the suggestion points at the new name.",
-    bad: "See the [debugging guide](debugging.md).   (debugging.md was renamed to debug.md)",
-    good: "See the [debugging guide](debug.md).",
-    example: {
-      path: "g3doc/user_guide/install.md",
-      bad: {
-        doc: "# Installation\n\nSee the [debugging guide](debugging.md).\n",
-        files: { "g3doc/user_guide/debug.md": "# Debugging\n" },
-      },
-      good: {
-        doc: "# Installation\n\nSee the [debugging guide](debug.md).\n",
-        files: { "g3doc/user_guide/debug.md": "# Debugging\n" },
-      },
-    },
+      "The doc links (inline, through a reference definition, or with HTML `<a " +
+      "href>`) to a path in the repository that is not there at the head of the " +
+      "change: the change deleted or renamed it, or it never existed. `.md` " +
+      "links are resolved against the repository tree, relative to the doc " +
+      "(`/path` starts at the repository root); links to folders are fine when " +
+      "the folder exists. URLs with a scheme (`https:`, `mailto:`) are never " +
+      "fetched. Extensionless links that are neither a file nor a folder " +
+      "(`../debugging/`) are site permalinks: without a BUILD model they are " +
+      "reported here, since they are a 404 on GitHub; link the `.md` instead. " +
+      "When the change renamed the target, the suggestion points at the new " +
+      "name.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (_tree: Root, file: VFile, ctx: ReviewContext) => {
-      const doc = docOf(file);
-      for (const ref of referencesOf(doc)) {
-        if (ref.kind !== "link") continue;
-        const target = resolveLocal(doc.path, ref.url);
-        if (!target || target.path === doc.path) continue;
-        const written = writtenPath(ref.url);
-        if (escapesRoot(target.path)) {
-          report(
-            file,
-            `Broken link: \`${written}\` climbs above the repository root (it resolves to \`${target.path}\`); remove a \`../\`, or use an absolute \`https://\` URL for a page outside this repository.`,
-            {
-              line: ref.line,
-              column: ref.column,
-            },
-          );
-          continue;
-        }
-        if (isAssetPath(target.path)) continue; // missing-asset's business.
-        if (ctx.fileExists(target.path) || ctx.dirExists(target.path)) continue;
-        const verdict = judge(ctx, doc, ref, target.path, target.absolute);
-        if (!verdict) continue;
-        let suggestion: string | null = null;
-        let endLine: number | undefined;
-        if (verdict.replacement !== undefined) {
-          const edit = replaceDestination(doc, ref, written, verdict.replacement);
-          if (edit) {
-            suggestion = edit.text;
-            endLine = edit.endLine;
-          }
-        }
-        report(file, `Broken link to \`${target.path}\`: ${verdict.why}.`, {
-          line: ref.line,
-          column: ref.column,
-          endLine,
-          suggestion,
-          causedByChange: verdict.causedByChange,
-        });
-      }
+  examples: [
+    {
+      path: "g3doc/user_guide/install.md",
+      doc: "# Installation\n\nSee the [debugging guide](debugging.md).\n",
+      files: {
+        "g3doc/user_guide/debug.md": "# Debugging\n",
+      },
+      findings: [
+        {
+          line: 3,
+          column: 9,
+          message:
+            "Broken link to `g3doc/user_guide/debugging.md`: it is not in the " +
+            "repository; fix the path, or add the doc.",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      path: "g3doc/user_guide/install.md",
+      doc: "# Installation\n\nSee the [debugging guide](debugging.md).\n",
+      files: {
+        "g3doc/user_guide/debug.md": "# Debugging\n",
+      },
+      base: {
+        "g3doc/user_guide/install.md":
+          "# Installation\n\nSee the [debugging guide](debugging.md).\n",
+        "g3doc/user_guide/debugging.md": "# Debugging\n",
+      },
+      renamed: { "g3doc/user_guide/debugging.md": "g3doc/user_guide/debug.md" },
+      findings: [
+        {
+          line: 3,
+          column: 9,
+          message:
+            "Broken link to `g3doc/user_guide/debugging.md`: this change renamed it " +
+            "to `g3doc/user_guide/debug.md`; point the link at `debug.md`.",
+          suggestion: "See the [debugging guide](debug.md).",
+        },
+      ],
+    },
+    {
+      path: "g3doc/user_guide/install.md",
+      doc: "# Installation\n\nSee the [debugging guide](debug.md).\n",
+      files: {
+        "g3doc/user_guide/debug.md": "# Debugging\n",
+      },
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    for (const ref of referencesOf(doc)) {
+      if (ref.kind !== "link") continue;
+      const target = resolveLocal(doc.path, ref.url);
+      if (!target || target.path === doc.path) continue;
+      const written = writtenPath(ref.url);
+      if (escapesRoot(target.path)) {
+        report(
+          `Broken link: \`${written}\` climbs above the repository root (it ` +
+            `resolves to \`${target.path}\`); remove a \`../\`, or use an absolute ` +
+            `\`https://\` URL for a page outside this repository.`,
+          {
+            line: ref.line,
+            column: ref.column,
+          },
+        );
+        continue;
+      }
+      if (isAssetPath(target.path)) continue; // missing-asset's business.
+      if (ctx.fileExists(target.path) || ctx.dirExists(target.path)) continue;
+      const verdict = judge(ctx, doc, ref, target.path, target.absolute);
+      if (!verdict) continue;
+      let suggestion: string | null = null;
+      let endLine: number | undefined;
+      if (verdict.replacement !== undefined) {
+        const edit = replaceDestination(doc, ref, written, verdict.replacement);
+        if (edit) {
+          suggestion = edit.text;
+          endLine = edit.endLine;
+        }
+      }
+      report(`Broken link to \`${target.path}\`: ${verdict.why}.`, {
+        line: ref.line,
+        column: ref.column,
+        endLine,
+        suggestion,
+        causedByChange: verdict.causedByChange,
+      });
+    }
+  },
 };

@@ -1,12 +1,8 @@
-import { lintRule } from "unified-lint-rule";
 import remarkLintNoUnusedDefinitions from "remark-lint-no-unused-definitions";
-import { VFile } from "vfile";
-import type { Definition, Root } from "mdast";
+import type { Definition } from "mdast";
 import { visit } from "unist-util-visit";
-import type { RuleModule, ReviewContext } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import { remarkLintMessages } from "../remark-lint.js";
+import type { Rule } from "../types.js";
 
 const ID = "unused-definition";
 
@@ -15,56 +11,72 @@ const ID = "unused-definition";
  * (footnotes are out of scope). The suggestion deletes the definition when it
  * stands on lines of its own.
  */
-export const unusedDefinition: RuleModule = {
+export const unusedDefinition: Rule = {
   id: ID,
+  scope: { on: "doc" },
+  suggestion: {},
   severity: "notice",
-  fixable: true,
   docs: {
     summary: "A link definition (`[label]: url`) that no reference in the doc uses.",
     description:
-      "An unused definition is dead weight and often the trace of a link that was lost in an edit (a reference whose label was changed or removed). Delete the definition, or link to it where it was meant to be used (`[text][label]`).",
-    bad: "Read the [install guide](install.md).\n\n[install guide]: install.md",
-    good: "Read the [install guide][install guide].\n\n[install guide]: install.md",
+      "An unused definition is dead weight and often the trace of a link that " +
+      "was lost in an edit (a reference whose label was changed or removed). " +
+      "Delete the definition, or link to it where it was meant to be used " +
+      "(`[text][label]`).",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (tree: Root, file: VFile, _ctx: ReviewContext) => {
-      const doc = docOf(file);
-      const scratch = new VFile({ path: file.path, value: file.value });
-      const run = (remarkLintNoUnusedDefinitions as any).call(undefined);
-      run(tree, scratch, () => {});
-      if (scratch.messages.length === 0) return;
-
-      const byStart = new Map<number, Definition>();
-      visit(tree, "definition", (node) => {
-        if (node.position?.start.offset !== undefined)
-          byStart.set(node.position.start.offset, node);
-      });
-
-      for (const m of scratch.messages) {
-        const place = m.place && "start" in m.place ? m.place : undefined;
-        const offset = place?.start.offset;
-        const def = offset === undefined ? undefined : byStart.get(offset);
-        if (!def || !def.position) continue; // A footnote definition.
-        const { start, end } = def.position;
-        const label = def.label ?? def.identifier;
-        // Delete the lines when they hold only this definition (not inside a list item or quote).
-        const first = doc.lines[start.line - 1] ?? "";
-        const last = doc.lines[end.line - 1] ?? "";
-        const alone =
-          first.slice(0, start.column - 1).trim() === "" &&
-          last.slice(end.column - 1).trim() === "";
-        report(
-          file,
-          `Unused definition \`[${label}]\`: no reference in this doc uses it. Delete it, or link to it with \`[text][${label}]\` where it was meant to be used.`,
-          {
-            line: start.line,
-            column: start.column,
-            endLine: end.line,
-            suggestion: alone ? "" : null,
-          },
-        );
-      }
+  examples: [
+    {
+      doc: "# Title\n\nRead the [install guide](install.md).\n\n" + "[install guide]: install.md\n",
+      findings: [
+        {
+          line: 5,
+          column: 1,
+          message:
+            "Unused definition `[install guide]`: no reference in this doc uses it. " +
+            "Delete it, or link to it with `[text][install guide]` where it was " +
+            "meant to be used.",
+          suggestion: "",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc:
+        "# Title\n\nRead the [install guide][install guide].\n\n" + "[install guide]: install.md\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const messages = remarkLintMessages(remarkLintNoUnusedDefinitions, undefined, doc);
+    if (messages.length === 0) return;
+
+    const byStart = new Map<number, Definition>();
+    visit(doc.tree, "definition", (node) => {
+      if (node.position?.start.offset !== undefined) byStart.set(node.position.start.offset, node);
+    });
+
+    for (const m of messages) {
+      const place = m.place && "start" in m.place ? m.place : undefined;
+      const offset = place?.start.offset;
+      const def = offset === undefined ? undefined : byStart.get(offset);
+      if (!def || !def.position) continue; // A footnote definition.
+      const { start, end } = def.position;
+      const label = def.label ?? def.identifier;
+      // Delete the lines when they hold only this definition (not inside a list item or quote).
+      const first = doc.lines[start.line - 1] ?? "";
+      const last = doc.lines[end.line - 1] ?? "";
+      const alone =
+        first.slice(0, start.column - 1).trim() === "" && last.slice(end.column - 1).trim() === "";
+      report(
+        `Unused definition \`[${label}]\`: no reference in this doc uses it. ` +
+          `Delete it, or link to it with \`[text][${label}]\` where it was meant to ` +
+          `be used.`,
+        {
+          line: start.line,
+          column: start.column,
+          endLine: end.line,
+          suggestion: alone ? "" : null,
+        },
+      );
+    }
+  },
 };

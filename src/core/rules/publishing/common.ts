@@ -1,30 +1,21 @@
 /** Helpers shared by the publishing rules. */
 import { posix } from "node:path";
-import type { VFile } from "vfile";
 import type { ReviewContext } from "../types.js";
-import { docOf } from "../types.js";
 import type { Doc } from "../../markdown/parse.js";
 import type { BuildFile, Publishing } from "../../g3doc/model.js";
 
-/** The BUILD file the rule is looking at, when it is one of the model's. */
-export function buildFileOf(
-  ctx: ReviewContext,
-  file: VFile,
-): { pub: Publishing; build: BuildFile } | undefined {
-  const pub = ctx.publishing;
-  const build = pub?.builds.get(docOf(file).path);
-  return pub && build ? { pub, build } : undefined;
+/** The publishing model of a rule whose scope needs one (the engine runs such rules only with a model). */
+export function publishingOf(ctx: ReviewContext): Publishing {
+  if (!ctx.publishing) throw new Error("the rule needs the publishing model, and there is none");
+  return ctx.publishing;
 }
 
-/** The Markdown doc the rule is looking at, when the repository has a publishing model (not for BUILD files). */
-export function markdownDocOf(
-  ctx: ReviewContext,
-  file: VFile,
-): { pub: Publishing; doc: Doc } | undefined {
-  const pub = ctx.publishing;
-  const doc = docOf(file);
-  if (!pub || pub.builds.has(doc.path)) return undefined;
-  return { pub, doc };
+/** The BUILD file a `build-file` rule is looking at, with the model. */
+export function buildFileOf(ctx: ReviewContext, doc: Doc): { pub: Publishing; build: BuildFile } {
+  const pub = publishingOf(ctx);
+  const build = pub.builds.get(doc.path);
+  if (!build) throw new Error(`${doc.path} is not a BUILD file of the publishing model`);
+  return { pub, build };
 }
 
 /** Line `line` of the doc with the first `from` replaced by `to`, or null when `from` is not on it. */

@@ -1,110 +1,121 @@
-import { lintRule } from "unified-lint-rule";
-import type { Root } from "mdast";
-import type { VFile } from "vfile";
-import type { RuleModule, ReviewContext } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule } from "../types.js";
 import { pageKey } from "../../g3doc/model.js";
 import { buildFileOf, replacedLine } from "./common.js";
 
 const ID = "permalink";
 
-export const permalink: RuleModule = {
+export const permalink: Rule = {
   id: ID,
+  scope: { on: "build-file", publishing: true },
+  suggestion: {},
   severity: "error",
-  fixable: true,
   docs: {
     summary:
-      "A doc() permalink without its final `/`, used twice, or missing; a category the site does not know.",
+      "A doc() permalink without its final `/`, used twice, or missing; a " +
+      "category the site does not know.",
     description:
-      "The website's `docs()` rule fails the build when a permalink does not end with `/` (`permalink %s for target %s should end with /`). Two rules with the same permalink write the same page, so one doc silently replaces the other. `permalink` is mandatory and must start with `/`. The sidebar lists pages by `category` and knows only the categories in `build.categories` (Project, User Guide, SDK/API Reference, Architecture Guide, Compatibility by default): a doc in another category is published but appears in no menu.",
-    bad: 'doc(\n    name = "gsoc_2021",\n    src = "gsoc-2021-ideas.md",\n    category = "Project",\n    permalink = "/community/gsoc_2021",\n)',
-    good: 'doc(\n    name = "gsoc_2021",\n    src = "gsoc-2021-ideas.md",\n    category = "Project",\n    permalink = "/community/gsoc_2021/",\n)',
-    example: {
-      path: "g3doc/doc.md",
-      bad: {
-        doc: "# Doc\n",
-        files: {
-          "g3doc/BUILD":
-            'doc(\n    name = "doc",\n    src = "doc.md",\n    category = "Project",\n    permalink = "/docs/doc",\n)\n',
-        },
-      },
-      good: {
-        doc: "# Doc\n",
-        files: {
-          "g3doc/BUILD":
-            'doc(\n    name = "doc",\n    src = "doc.md",\n    category = "Project",\n    permalink = "/docs/doc/",\n)\n',
-        },
-      },
-    },
+      "The website's `docs()` rule fails the build when a permalink does not " +
+      "end with `/` (`permalink %s for target %s should end with /`). Two rules " +
+      "with the same permalink write the same page, so one doc silently " +
+      "replaces the other. `permalink` is mandatory and must start with `/`. " +
+      "The sidebar lists pages by `category` and knows only the categories in " +
+      "`build.categories` (Project, User Guide, SDK/API Reference, Architecture " +
+      "Guide, Compatibility by default): a doc in another category is published " +
+      "but appears in no menu.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (_tree: Root, file: VFile, ctx: ReviewContext) => {
-      const at = buildFileOf(ctx, file);
-      if (!at) return;
-      const doc = docOf(file);
-      const categories = ctx.config.build.categories;
-      for (const rule of at.build.rules) {
-        const p = rule.permalink;
-        if (!p) {
-          if (!rule.attrs.has("permalink"))
-            report(
-              file,
-              `\`${rule.label}\` has no \`permalink\`: the doc() rule requires one, e.g. \`permalink = "/docs/.../${rule.name.value}/"\`.`,
-              { line: rule.line },
-            );
-        } else {
-          const problems: string[] = [];
-          let fixed = p.value;
-          if (!fixed.startsWith("/")) {
-            problems.push("must start with `/`");
-            fixed = `/${fixed}`;
-          }
-          if (!fixed.endsWith("/")) {
-            problems.push("must end with `/` (the website build fails otherwise)");
-            fixed = `${fixed}/`;
-          }
-          if (problems.length > 0) {
-            report(
-              file,
-              `Permalink \`${p.value}\` of \`${rule.label}\` ${problems.join(" and ")}: use \`${fixed}\`.`,
-              {
-                line: p.line,
-                column: p.column,
-                suggestion: replacedLine(doc, p.line, `"${p.value}"`, `"${fixed}"`),
-              },
-            );
-          }
-          const others = at.pub.rules.filter(
-            (r) => r !== rule && r.permalink && pageKey(r.permalink.value) === pageKey(p.value),
-          );
-          if (others.length > 0) {
-            report(
-              file,
-              `Permalink \`${p.value}\` of \`${rule.label}\` is also the permalink of ${others.map((o) => `\`${o.label}\` (${o.build}:${o.permalink!.line})`).join(", ")}: both rules write the same page, so one doc hides the other. Give each doc its own permalink.`,
-              {
-                line: p.line,
-                column: p.column,
-              },
-            );
-          }
-        }
-        const c = rule.category;
-        if (c && c.value !== "" && categories.length > 0 && !categories.includes(c.value)) {
-          const near = categories.find((k) => k.toLowerCase() === c.value.toLowerCase().trim());
+  examples: [
+    {
+      doc: "# Doc\n",
+      files: {
+        "g3doc/BUILD":
+          'doc(\n    name = "doc",\n    src = "doc.md",\n    category = "Project",\n' +
+          '    permalink = "/docs/doc",\n)\n',
+      },
+      findings: [
+        {
+          line: 5,
+          column: 5,
+          message:
+            "Permalink `/docs/doc` of `//g3doc:doc` must end with `/` (the website " +
+            "build fails otherwise): use `/docs/doc/`.",
+          suggestion: '    permalink = "/docs/doc/",',
+        },
+      ],
+    },
+    {
+      doc: "# Doc\n",
+      files: {
+        "g3doc/BUILD":
+          'doc(\n    name = "doc",\n    src = "doc.md",\n    category = "Project",\n' +
+          '    permalink = "/docs/doc/",\n)\n',
+      },
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const at = buildFileOf(ctx, doc);
+    const categories = ctx.config.build.categories;
+    for (const rule of at.build.rules) {
+      const p = rule.permalink;
+      if (!p) {
+        if (!rule.attrs.has("permalink"))
           report(
-            file,
-            `Category \`${c.value}\` of \`${rule.label}\` is not one the site's menu knows (${categories.map((k) => `\`${k}\``).join(", ")}): the page is built but no menu lists it.${near ? ` Use \`${near}\`.` : ""}`,
+            `\`${rule.label}\` has no \`permalink\`: the doc() rule requires one, ` +
+              `e.g. \`permalink = "/docs/.../${rule.name.value}/"\`.`,
+            { line: rule.line },
+          );
+      } else {
+        const problems: string[] = [];
+        let fixed = p.value;
+        if (!fixed.startsWith("/")) {
+          problems.push("must start with `/`");
+          fixed = `/${fixed}`;
+        }
+        if (!fixed.endsWith("/")) {
+          problems.push("must end with `/` (the website build fails otherwise)");
+          fixed = `${fixed}/`;
+        }
+        if (problems.length > 0) {
+          report(
+            `Permalink \`${p.value}\` of \`${rule.label}\` ${problems.join(" and ")}: ` +
+              `use \`${fixed}\`.`,
             {
-              line: c.line,
-              column: c.column,
-              suggestion: near ? replacedLine(doc, c.line, `"${c.value}"`, `"${near}"`) : null,
+              line: p.line,
+              column: p.column,
+              suggestion: replacedLine(doc, p.line, `"${p.value}"`, `"${fixed}"`),
+            },
+          );
+        }
+        const others = at.pub.rules.filter(
+          (r) => r !== rule && r.permalink && pageKey(r.permalink.value) === pageKey(p.value),
+        );
+        if (others.length > 0) {
+          report(
+            `Permalink \`${p.value}\` of \`${rule.label}\` is also the permalink of ` +
+              `${others.map((o) => `\`${o.label}\` (${o.build}:${o.permalink!.line})`).join(", ")}: ` +
+              `both rules write the same page, so one doc hides the other. Give each ` +
+              `doc its own permalink.`,
+            {
+              line: p.line,
+              column: p.column,
             },
           );
         }
       }
-    },
-  ) as RuleModule["plugin"],
+      const c = rule.category;
+      if (c && c.value !== "" && categories.length > 0 && !categories.includes(c.value)) {
+        const near = categories.find((k) => k.toLowerCase() === c.value.toLowerCase().trim());
+        report(
+          `Category \`${c.value}\` of \`${rule.label}\` is not one the site's menu ` +
+            `knows (${categories.map((k) => `\`${k}\``).join(", ")}): the page is ` +
+            `built but no menu lists it.${near ? ` Use \`${near}\`.` : ""}`,
+          {
+            line: c.line,
+            column: c.column,
+            suggestion: near ? replacedLine(doc, c.line, `"${c.value}"`, `"${near}"`) : null,
+          },
+        );
+      }
+    }
+  },
 };

@@ -1,13 +1,8 @@
-import { lintRule } from "unified-lint-rule";
-import type { Root } from "mdast";
-import type { VFile } from "vfile";
 import { posix } from "node:path";
 import picomatch from "picomatch";
-import type { RuleModule, ReviewContext } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule } from "../types.js";
 import type { DocRule, Publishing } from "../../g3doc/model.js";
-import { markdownDocOf } from "./common.js";
+import { publishingOf } from "./common.js";
 
 const ID = "unpublished-doc";
 
@@ -43,71 +38,96 @@ export function proposedRule(
   return { snippet: lines.join("\n"), label: `//${pkg}:${name}` };
 }
 
-export const unpublishedDoc: RuleModule = {
+export const unpublishedDoc: Rule = {
   id: ID,
+  scope: { on: "doc", publishing: true },
   severity: "warning",
-  fixable: false,
   docs: {
     summary: "A new or renamed doc that no doc() rule publishes.",
     description:
-      "A g3doc doc reaches the website only through a `doc()` rule in the BUILD file of its folder (with its permalink and category), listed in the site's `docs()` rule. A new doc without one is readable on GitHub but missing from the website; a renamed doc whose rule still names the old file breaks the build (see `build-data`). The message proposes a rule modelled on the folder's other rules. Docs under `build.unpublishedOk` (proposals, by default) are meant to stay off the site: they get a notice. Reported for docs the change adds or renames, and for every doc in an audit.",
-    bad: '# g3doc/user_guide/tpu.md, and no doc() rule has src = "tpu.md"',
-    good: '# g3doc/user_guide/BUILD\ndoc(\n    name = "tpu",\n    src = "tpu.md",\n    category = "User Guide",\n    permalink = "/docs/user_guide/tpu/",\n)',
-    example: {
-      path: "g3doc/new.md",
-      bad: {
-        doc: "# New\n",
-        files: {
-          "g3doc/BUILD":
-            'doc(\n    name = "doc",\n    src = "doc.md",\n    permalink = "/docs/doc/",\n)\n',
-          "g3doc/doc.md": "# Doc\n",
-        },
-      },
-      good: {
-        doc: "# New\n",
-        files: {
-          "g3doc/BUILD":
-            'doc(\n    name = "doc",\n    src = "doc.md",\n    permalink = "/docs/doc/",\n)\n\ndoc(\n    name = "new",\n    src = "new.md",\n    permalink = "/docs/new/",\n)\n',
-          "g3doc/doc.md": "# Doc\n",
-        },
-      },
-    },
+      "A g3doc doc reaches the website only through a `doc()` rule in the BUILD " +
+      "file of its folder (with its permalink and category), listed in the " +
+      "site's `docs()` rule. A new doc without one is readable on GitHub but " +
+      "missing from the website; a renamed doc whose rule still names the old " +
+      "file breaks the build (see `build-data`). The message proposes a rule " +
+      "modelled on the folder's other rules. Docs under `build.unpublishedOk` " +
+      "(proposals, by default) are meant to stay off the site: they get a " +
+      "notice. Reported for docs the change adds or renames, and for every doc " +
+      "in an audit.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (_tree: Root, file: VFile, ctx: ReviewContext) => {
-      const at = markdownDocOf(ctx, file);
-      if (!at) return;
-      const { pub, doc } = at;
-      if (pub.ruleOfDoc(doc.path)) return;
-      if (ctx.change.mode === "change" && !ctx.change.added.has(doc.path)) return;
-      const build = pub.packageOf(doc.path);
-      if (build?.incomplete) return;
-      const ok =
-        ctx.config.build.unpublishedOk.length > 0 &&
-        picomatch(ctx.config.build.unpublishedOk)(doc.path);
-      const renamedFrom = [...ctx.change.renamed].find(([, to]) => to === doc.path)?.[0];
-      const oldRule = renamedFrom ? pub.rules.find((r) => r.src?.path === renamedFrom) : undefined;
-      let message: string;
-      if (oldRule) {
-        message = `\`${doc.path}\` is not published: this change renamed it from \`${renamedFrom}\`, but \`${oldRule.label}\` (${oldRule.build}:${oldRule.src!.line}) still has \`src = "${posix.basename(renamedFrom!)}"\`. Update the rule's \`src\`.`;
-      } else if (ok) {
-        message = `\`${doc.path}\` has no doc() rule, so it is not on the website (fine for this folder, listed in \`build.unpublishedOk\`).`;
-      } else {
-        const pkg = build?.pkg ?? posix.dirname(doc.path);
-        const { snippet, label } = proposedRule(pub, doc.path, pkg);
-        const where = build ? `\`${build.path}\`` : `a BUILD file in \`${pkg}\``;
-        const reg = pub.registry
-          ? ` and list \`"${label}",\` in the deps of \`${ctx.config.build.registryRule}(name = "docs")\` in \`${pub.registry.path}\``
-          : "";
-        message = `\`${doc.path}\` has no doc() rule, so it is not on the website. Add one to ${where}${reg}:\n\n\`\`\`\n${snippet}\n\`\`\``;
-      }
-      // A pure rename has no changed line: the finding is still the change's.
-      report(file, message, {
-        line: 1,
-        severity: ok && !oldRule ? "notice" : undefined,
-        causedByChange: ctx.change.mode === "change",
-      });
+  examples: [
+    {
+      path: "g3doc/new.md",
+      doc: "# New\n",
+      files: {
+        "g3doc/BUILD":
+          'doc(\n    name = "doc",\n    src = "doc.md",\n' + '    permalink = "/docs/doc/",\n)\n',
+        "g3doc/doc.md": "# Doc\n",
+      },
+      findings: [
+        {
+          line: 1,
+          column: 1,
+          message:
+            "`g3doc/new.md` has no doc() rule, so it is not on the website. Add one " +
+            'to `g3doc/BUILD`:\n\n```\ndoc(\n    name = "new",\n    src = "new.md",\n' +
+            '    permalink = "/docs/new/",\n)\n```',
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      path: "g3doc/new.md",
+      doc: "# New\n",
+      files: {
+        "g3doc/BUILD":
+          'doc(\n    name = "doc",\n    src = "doc.md",\n' +
+          '    permalink = "/docs/doc/",\n)\n\ndoc(\n    name = "new",\n' +
+          '    src = "new.md",\n    permalink = "/docs/new/",\n)\n',
+        "g3doc/doc.md": "# Doc\n",
+      },
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const pub = publishingOf(ctx);
+    if (pub.ruleOfDoc(doc.path)) return;
+    if (ctx.change.mode === "change" && !ctx.change.added.has(doc.path)) return;
+    const build = pub.packageOf(doc.path);
+    if (build?.incomplete) return;
+    const ok =
+      ctx.config.build.unpublishedOk.length > 0 &&
+      picomatch(ctx.config.build.unpublishedOk)(doc.path);
+    const renamedFrom = [...ctx.change.renamed].find(([, to]) => to === doc.path)?.[0];
+    const oldRule = renamedFrom ? pub.rules.find((r) => r.src?.path === renamedFrom) : undefined;
+    let message: string;
+    if (oldRule) {
+      message =
+        `\`${doc.path}\` is not published: this change renamed it from ` +
+        `\`${renamedFrom}\`, but \`${oldRule.label}\` ` +
+        `(${oldRule.build}:${oldRule.src!.line}) still has \`src = ` +
+        `"${posix.basename(renamedFrom!)}"\`. Update the rule's \`src\`.`;
+    } else if (ok) {
+      message =
+        `\`${doc.path}\` has no doc() rule, so it is not on the website (fine for ` +
+        `this folder, listed in \`build.unpublishedOk\`).`;
+    } else {
+      const pkg = build?.pkg ?? posix.dirname(doc.path);
+      const { snippet, label } = proposedRule(pub, doc.path, pkg);
+      const where = build ? `\`${build.path}\`` : `a BUILD file in \`${pkg}\``;
+      const reg = pub.registry
+        ? ` and list \`"${label}",\` in the deps of ` +
+          `\`${ctx.config.build.registryRule}(name = "docs")\` in ` +
+          `\`${pub.registry.path}\``
+        : "";
+      message =
+        `\`${doc.path}\` has no doc() rule, so it is not on the website. Add one ` +
+        `to ${where}${reg}:\n\n\`\`\`\n${snippet}\n\`\`\``;
+    }
+    // A pure rename has no changed line: the finding is still the change's.
+    report(message, {
+      line: 1,
+      severity: ok && !oldRule ? "notice" : undefined,
+      causedByChange: ctx.change.mode === "change",
+    });
+  },
 };

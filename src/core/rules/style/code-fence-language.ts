@@ -1,11 +1,6 @@
-import { lintRule } from "unified-lint-rule";
-import type { Code, Root } from "mdast";
-import type { VFile } from "vfile";
+import type { Code } from "mdast";
 import { visit } from "unist-util-visit";
-import type { RuleModule } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule } from "../types.js";
 import { isFenced } from "./util.js";
 
 const ID = "code-fence-language";
@@ -14,43 +9,62 @@ const ID = "code-fence-language";
 const DELIMITER_ROW = /^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/;
 
 /** Fenced code blocks without a language, and indented code blocks. */
-export const codeFenceLanguage: RuleModule = {
+export const codeFenceLanguage: Rule = {
   id: ID,
+  scope: { on: "doc" },
   severity: "notice",
-  fixable: false,
   docs: {
     summary: "A code block without a declared language (or an indented code block).",
     description:
-      "Google's Markdown style uses fenced code blocks and declares their language (```` ```shell ````, ```` ```go ````, ```` ```yaml ````), so that the site highlights them and readers know what they are looking at; use `text` for plain output. Indented code blocks cannot carry a language and are easy to break: fence them.",
-    bad: "```\n$ docker run --runtime=runsc hello-world\n```",
-    good: "```shell\n$ docker run --runtime=runsc hello-world\n```",
+      "Google's Markdown style uses fenced code blocks and declares their " +
+      "language (```` ```shell ````, ```` ```go ````, ```` ```yaml ````), so " +
+      "that the site highlights them and readers know what they are looking at; " +
+      "use `text` for plain output. Indented code blocks cannot carry a " +
+      "language and are easy to break: fence them.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (tree: Root, file: VFile) => {
-      const doc = docOf(file);
-      visit(tree, "code", (node: Code) => {
-        const p = node.position;
-        if (!p) return;
-        if (!isFenced(doc, node)) {
-          const next = doc.lines[p.end.line] ?? "";
-          const message =
-            DELIMITER_ROW.test(next) && node.value.includes("|")
-              ? "This table's header row is indented by 4 or more spaces, so Markdown shows it as a code block and the table is lost; start the row at the margin (an empty first cell can be written `| | A | B`)."
-              : "Use a fenced code block with a language (```` ```shell ````, ```` ```text ````...) instead of an indented one.";
-          report(file, message, { line: p.start.line, column: p.start.column });
-          return;
-        }
-        if (node.lang) return;
-        report(
-          file,
-          "Declare this code block's language after the opening fence (```` ```shell ````, ```` ```go ````, ```` ```text ```` for plain output...).",
-          {
-            line: p.start.line,
-            column: p.start.column,
-          },
-        );
-      });
+  examples: [
+    {
+      doc: "# Title\n\n```\n$ docker run --runtime=runsc hello-world\n```\n",
+      findings: [
+        {
+          line: 3,
+          column: 1,
+          message:
+            "Declare this code block's language after the opening fence (```` " +
+            "```shell ````, ```` ```go ````, ```` ```text ```` for plain output...).",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc: "# Title\n\n```shell\n$ docker run --runtime=runsc hello-world\n```\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    visit(doc.tree, "code", (node: Code) => {
+      const p = node.position;
+      if (!p) return;
+      if (!isFenced(doc, node)) {
+        const next = doc.lines[p.end.line] ?? "";
+        const message =
+          DELIMITER_ROW.test(next) && node.value.includes("|")
+            ? "This table's header row is indented by 4 or more spaces, so Markdown " +
+              "shows it as a code block and the table is lost; start the row at the " +
+              "margin (an empty first cell can be written `| | A | B`)."
+            : "Use a fenced code block with a language (```` ```shell ````, ```` " +
+              "```text ````...) instead of an indented one.";
+        report(message, { line: p.start.line, column: p.start.column });
+        return;
+      }
+      if (node.lang) return;
+      report(
+        "Declare this code block's language after the opening fence (```` " +
+          "```shell ````, ```` ```go ````, ```` ```text ```` for plain output...).",
+        {
+          line: p.start.line,
+          column: p.start.column,
+        },
+      );
+    });
+  },
 };

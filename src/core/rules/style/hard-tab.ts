@@ -1,40 +1,47 @@
-import { lintRule } from "unified-lint-rule";
-import type { Root } from "mdast";
-import type { VFile } from "vfile";
-import type { RuleModule } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule } from "../types.js";
 import { codeLines } from "./util.js";
 
 const ID = "hard-tab";
 
 /** A tab character outside code blocks (tabs in fenced or indented code are fine). */
-export const hardTab: RuleModule = {
+export const hardTab: Rule = {
   id: ID,
+  scope: { on: "doc" },
   severity: "warning",
-  fixable: false,
   docs: {
     summary: "A tab character outside code blocks.",
     description:
-      "Tabs render at different widths in editors, diffs and review tools, and they change how Markdown reads list and code indentation. Indent with spaces (4 per nesting level). Tabs inside code blocks are left alone.",
-    bad: "*\tFirst item.",
-    good: "*   First item.",
+      "Tabs render at different widths in editors, diffs and review tools, and " +
+      "they change how Markdown reads list and code indentation. Indent with " +
+      "spaces (4 per nesting level). Tabs inside code blocks are left alone.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (_tree: Root, file: VFile) => {
-      const doc = docOf(file);
-      const code = codeLines(doc);
-      doc.lines.forEach((text, i) => {
-        const col = text.indexOf("\t");
-        if (col < 0 || code.has(i + 1)) return;
-        report(
-          file,
-          "This line has a tab character; use spaces (tabs are only fine inside code blocks).",
-          { line: i + 1, column: col + 1 },
-        );
-      });
+  examples: [
+    {
+      doc: "# Title\n\n*\tFirst item.\n",
+      findings: [
+        {
+          line: 3,
+          column: 2,
+          message:
+            "This line has a tab character; use spaces (tabs are only fine inside " +
+            "code blocks).",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc: "# Title\n\n*   First item.\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const code = codeLines(doc);
+    doc.lines.forEach((text, i) => {
+      const col = text.indexOf("\t");
+      if (col < 0 || code.has(i + 1)) return;
+      report("This line has a tab character; use spaces (tabs are only fine inside code blocks).", {
+        line: i + 1,
+        column: col + 1,
+      });
+    });
+  },
 };

@@ -1,11 +1,6 @@
-import { lintRule } from "unified-lint-rule";
-import type { Heading, Paragraph, Root } from "mdast";
-import type { VFile } from "vfile";
+import type { Heading, Paragraph } from "mdast";
 import { visit } from "unist-util-visit";
-import type { RuleModule } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule } from "../types.js";
 import { inFrontMatter } from "./util.js";
 
 const ID = "heading-style";
@@ -22,90 +17,119 @@ const NO_SPACE = /^( {0,3})(#{2,6}(?=[^#\s\d!])|#(?=\p{Lu}))/u;
  * ATX headings only (`## Title`, not a `---` underline), a space after the
  * `#`s, and no closing `#`s. `## Title {#id}` is fine.
  */
-export const headingStyle: RuleModule = {
+export const headingStyle: Rule = {
   id: ID,
+  scope: { on: "doc" },
+  suggestion: {},
   severity: "warning",
-  fixable: true,
   docs: {
     summary:
-      "Headings that are not plain ATX headings: underlined (setext), without a space after `#`, or with closing `#`s.",
+      "Headings that are not plain ATX headings: underlined (setext), without a " +
+      "space after `#`, or with closing `#`s.",
     description:
-      "Google's Markdown style writes headings as `## Title`: underlined headings (`===`, `---`) hide their level and are easy to mistake for a rule; `##Title` without a space is not a heading at all in CommonMark, and closing `#`s are clutter. A custom anchor (`## Title {#id}`) is fine.",
-    bad: "Install\n-------\n\n##Configure\n\n## Run ##",
-    good: "## Install\n\n## Configure\n\n## Run",
+      "Google's Markdown style writes headings as `## Title`: underlined " +
+      "headings (`===`, `---`) hide their level and are easy to mistake for a " +
+      "rule; `##Title` without a space is not a heading at all in CommonMark, " +
+      "and closing `#`s are clutter. A custom anchor (`## Title {#id}`) is " +
+      "fine.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (tree: Root, file: VFile) => {
-      const doc = docOf(file);
-      visit(tree, "heading", (node: Heading, _i, parent) => {
-        const p = node.position;
-        if (!p || p.start.offset === undefined || inFrontMatter(doc, node)) return;
-        const atx = doc.text[p.start.offset] === "#";
-        if (!atx) {
-          const hashes = "#".repeat(node.depth);
-          const underline = node.depth === 1 ? "`===`" : "`---`";
-          let suggestion: string | null = null;
-          // Only rewrite top-level headings: inside lists and quotes the prefixes are not ours to guess.
-          if (parent?.type === "root" && p.start.column === 1 && p.end.line > p.start.line) {
-            const text = doc.lines
-              .slice(p.start.line - 1, p.end.line - 1)
-              .map((l) => l.trim())
-              .join(" ");
-            suggestion = `${hashes} ${text}`;
-          }
-          report(
-            file,
-            `Use an ATX heading (\`${hashes} Title\`) instead of underlining the title with ${underline}; Google's style writes headings with \`#\`.`,
-            {
-              line: p.start.line,
-              endLine: p.end.line,
-              column: p.start.column,
-              suggestion,
-            },
-          );
-          return;
+  examples: [
+    {
+      doc: "# Title\n\nInstall\n-------\n\n##Configure\n\n## Run ##\n",
+      findings: [
+        {
+          line: 3,
+          column: 1,
+          endLine: 4,
+          message:
+            "Use an ATX heading (`## Title`) instead of underlining the title with " +
+            "`---`; Google's style writes headings with `#`.",
+          suggestion: "## Install",
+        },
+        {
+          line: 6,
+          column: 1,
+          message: "Put a space after `##`: without it this line is text, not a heading.",
+          suggestion: "## Configure",
+        },
+        {
+          line: 8,
+          column: 8,
+          message:
+            "Remove the closing `#`s from this heading; Google's style writes `## " +
+            "Title` without them.",
+          suggestion: "## Run",
+        },
+      ],
+    },
+    {
+      doc: "# Title\n\n## Install\n\n## Configure\n\n## Run\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    visit(doc.tree, "heading", (node: Heading, _i, parent) => {
+      const p = node.position;
+      if (!p || p.start.offset === undefined || inFrontMatter(doc, node)) return;
+      const atx = doc.text[p.start.offset] === "#";
+      if (!atx) {
+        const hashes = "#".repeat(node.depth);
+        const underline = node.depth === 1 ? "`===`" : "`---`";
+        let suggestion: string | null = null;
+        // Only rewrite top-level headings: inside lists and quotes the prefixes are not ours to guess.
+        if (parent?.type === "root" && p.start.column === 1 && p.end.line > p.start.line) {
+          const text = doc.lines
+            .slice(p.start.line - 1, p.end.line - 1)
+            .map((l) => l.trim())
+            .join(" ");
+          suggestion = `${hashes} ${text}`;
         }
-        if (p.end.line !== p.start.line) return;
-        const full = doc.lines[p.start.line - 1];
-        const from = p.start.column - 1;
-        const own = full.slice(from);
-        const idMatch = ID_SUFFIX.exec(own);
-        const body = idMatch ? own.slice(0, idMatch.index) : own;
-        const closing = /^(#{1,6}[ \t]+.*?\S)([ \t]+#+)[ \t]*$/.exec(body);
-        if (!closing) return;
-        const idPart = idMatch ? ` ${idMatch[0].trim()}` : "";
         report(
-          file,
-          "Remove the closing `#`s from this heading; Google's style writes `## Title` without them.",
+          `Use an ATX heading (\`${hashes} Title\`) instead of underlining the ` +
+            `title with ${underline}; Google's style writes headings with \`#\`.`,
           {
             line: p.start.line,
-            column:
-              from + closing[1].length + 1 + (closing[2].length - closing[2].trimStart().length),
-            suggestion: full.slice(0, from) + closing[1] + idPart,
+            endLine: p.end.line,
+            column: p.start.column,
+            suggestion,
           },
         );
+        return;
+      }
+      if (p.end.line !== p.start.line) return;
+      const full = doc.lines[p.start.line - 1];
+      const from = p.start.column - 1;
+      const own = full.slice(from);
+      const idMatch = ID_SUFFIX.exec(own);
+      const body = idMatch ? own.slice(0, idMatch.index) : own;
+      const closing = /^(#{1,6}[ \t]+.*?\S)([ \t]+#+)[ \t]*$/.exec(body);
+      if (!closing) return;
+      const idPart = idMatch ? ` ${idMatch[0].trim()}` : "";
+      report(
+        "Remove the closing `#`s from this heading; Google's style writes `## Title` without them.",
+        {
+          line: p.start.line,
+          column:
+            from + closing[1].length + 1 + (closing[2].length - closing[2].trimStart().length),
+          suggestion: full.slice(0, from) + closing[1] + idPart,
+        },
+      );
+    });
+    // A heading is one line: only a one-line paragraph can be a heading that lacks its space.
+    visit(doc.tree, "paragraph", (node: Paragraph) => {
+      const p = node.position;
+      if (!p || p.end.line !== p.start.line || inFrontMatter(doc, node)) return;
+      const line = p.start.line;
+      const full = doc.lines[line - 1] ?? "";
+      const from = p.start.column - 1;
+      const m = NO_SPACE.exec(full.slice(from));
+      if (!m) return;
+      const at = from + m[1].length + m[2].length;
+      report(`Put a space after \`${m[2]}\`: without it this line is text, not a heading.`, {
+        line,
+        column: from + m[1].length + 1,
+        suggestion: `${full.slice(0, at)} ${full.slice(at)}`,
       });
-      // A heading is one line: only a one-line paragraph can be a heading that lacks its space.
-      visit(tree, "paragraph", (node: Paragraph) => {
-        const p = node.position;
-        if (!p || p.end.line !== p.start.line || inFrontMatter(doc, node)) return;
-        const line = p.start.line;
-        const full = doc.lines[line - 1] ?? "";
-        const from = p.start.column - 1;
-        const m = NO_SPACE.exec(full.slice(from));
-        if (!m) return;
-        const at = from + m[1].length + m[2].length;
-        report(
-          file,
-          `Put a space after \`${m[2]}\`: without it this line is text, not a heading.`,
-          {
-            line,
-            column: from + m[1].length + 1,
-            suggestion: `${full.slice(0, at)} ${full.slice(at)}`,
-          },
-        );
-      });
-    },
-  ) as RuleModule["plugin"],
+    });
+  },
 };

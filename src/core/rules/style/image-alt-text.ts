@@ -1,13 +1,8 @@
-import { lintRule } from "unified-lint-rule";
-import type { Html, Image, ImageReference, Root } from "mdast";
-import type { VFile } from "vfile";
+import type { Html, Image, ImageReference } from "mdast";
 import { visit } from "unist-util-visit";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
-import type { RuleModule } from "../types.js";
+import type { Rule } from "../types.js";
 import { definitionsOf } from "../../markdown/refs.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
 import { pointAt } from "./util.js";
 
 const ID = "image-alt-text";
@@ -45,55 +40,81 @@ const ATTR = (name: string) =>
   new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i");
 
 /** Images need alt text that says what they show: not empty, not the file name, not "image". */
-export const imageAltText: RuleModule = {
+export const imageAltText: Rule = {
   id: ID,
+  scope: { on: "doc" },
   severity: "warning",
-  fixable: false,
   docs: {
     summary:
       'An image without useful alt text: empty, its file name, or a generic word like "image".',
     description:
-      'Alt text is what screen readers read and what shows when the image does not load. Google\'s style asks for alt text that says what the image shows; a file name or "diagram" says nothing. This covers `![alt](src)`, `![alt][ref]` and HTML `<img>`.',
-    bad: "![](architecture.png)\n\n![Screenshot](runsc-debug.png)",
-    good: "![The Sentry and the Gofer in the sandbox](architecture.png)\n\n![runsc debug listing the sandbox's processes](runsc-debug.png)",
+      "Alt text is what screen readers read and what shows when the image does " +
+      "not load. Google's style asks for alt text that says what the image " +
+      'shows; a file name or "diagram" says nothing. This covers `![alt](src)`, ' +
+      "`![alt][ref]` and HTML `<img>`.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (tree: Root, file: VFile) => {
-      const doc = docOf(file);
-      const defs = definitionsOf(doc);
-      const say = (problem: string) =>
-        `This image ${problem}; describe what it shows (screen readers read the alt text, and it shows when the image does not load).`;
-      visit(tree, (node) => {
-        const p = node.position;
-        if (!p) return;
-        if (node.type === "image" || node.type === "imageReference") {
-          const url =
-            node.type === "image"
-              ? (node as Image).url
-              : defs.get(normalizeIdentifier((node as ImageReference).identifier))?.url;
-          const problem = altProblem((node as Image | ImageReference).alt, url);
-          if (problem) report(file, say(problem), { line: p.start.line, column: p.start.column });
-        } else if (node.type === "html" && p.start.offset !== undefined) {
-          // Comments are not rendered: blank them out, keeping offsets.
-          const value = (node as Html).value.replace(/<!--[\s\S]*?-->/g, (c) =>
-            c.replace(/[^\n]/g, " "),
-          );
-          for (const m of value.matchAll(IMG_TAG)) {
-            const tag = m[0];
-            const alt = ATTR("alt").exec(tag);
-            const src = ATTR("src").exec(tag);
-            const altText = alt ? (alt[1] ?? alt[2] ?? alt[3] ?? "") : null;
-            const problem =
-              alt === null
-                ? "has no `alt` attribute"
-                : altProblem(altText, src ? (src[1] ?? src[2] ?? src[3]) : undefined);
-            if (!problem) continue;
-            const at = pointAt(doc, p.start.offset + (m.index ?? 0));
-            report(file, say(problem), { line: at.line, column: at.column });
-          }
-        }
-      });
+  examples: [
+    {
+      doc: "# Title\n\n![](architecture.png)\n\n![Screenshot](runsc-debug.png)\n",
+      findings: [
+        {
+          line: 3,
+          column: 1,
+          message:
+            "This image has no alt text; describe what it shows (screen readers read " +
+            "the alt text, and it shows when the image does not load).",
+        },
+        {
+          line: 5,
+          column: 1,
+          message:
+            'This image has generic alt text ("Screenshot"); describe what it shows ' +
+            "(screen readers read the alt text, and it shows when the image does not " +
+            "load).",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc:
+        "# Title\n\n![The Sentry and the Gofer in the sandbox](architecture.png)\n\n" +
+        "![runsc debug listing the sandbox's processes](runsc-debug.png)\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const defs = definitionsOf(doc);
+    const say = (problem: string) =>
+      `This image ${problem}; describe what it shows (screen readers read the ` +
+      `alt text, and it shows when the image does not load).`;
+    visit(doc.tree, (node) => {
+      const p = node.position;
+      if (!p) return;
+      if (node.type === "image" || node.type === "imageReference") {
+        const url =
+          node.type === "image"
+            ? (node as Image).url
+            : defs.get(normalizeIdentifier((node as ImageReference).identifier))?.url;
+        const problem = altProblem((node as Image | ImageReference).alt, url);
+        if (problem) report(say(problem), { line: p.start.line, column: p.start.column });
+      } else if (node.type === "html" && p.start.offset !== undefined) {
+        // Comments are not rendered: blank them out, keeping offsets.
+        const value = (node as Html).value.replace(/<!--[\s\S]*?-->/g, (c) =>
+          c.replace(/[^\n]/g, " "),
+        );
+        for (const m of value.matchAll(IMG_TAG)) {
+          const tag = m[0];
+          const alt = ATTR("alt").exec(tag);
+          const src = ATTR("src").exec(tag);
+          const altText = alt ? (alt[1] ?? alt[2] ?? alt[3] ?? "") : null;
+          const problem =
+            alt === null
+              ? "has no `alt` attribute"
+              : altProblem(altText, src ? (src[1] ?? src[2] ?? src[3]) : undefined);
+          if (!problem) continue;
+          const at = pointAt(doc, p.start.offset + (m.index ?? 0));
+          report(say(problem), { line: at.line, column: at.column });
+        }
+      }
+    });
+  },
 };

@@ -1,12 +1,7 @@
-import { lintRule } from "unified-lint-rule";
 import remarkLintMaximumLineLength from "remark-lint-maximum-line-length";
-import { VFile } from "vfile";
-import type { Root } from "mdast";
-import type { RuleModule, ReviewContext } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
-import { docOf } from "../types.js";
-import { paragraphAt, refillOf } from "../../fix/paragraphs.js";
+import { remarkLintMessages } from "../remark-lint.js";
+import type { Rule } from "../types.js";
+import { paragraphAt, refillOf, refillRange } from "../../fix/paragraphs.js";
 
 const ID = "line-length";
 
@@ -15,57 +10,87 @@ const ID = "line-length";
  * definitions and HTML are exempt, and so is a link, image or code span that
  * crosses the limit with nothing breakable after it on the line.
  */
-export const lineLength: RuleModule = {
+export const lineLength: Rule = {
   id: ID,
+  scope: { on: "doc" },
+  suggestion: {
+    recompute: {
+      stage: "paragraphs",
+      apply: (text, path, range, config) =>
+        refillRange(text, path, range.start, range.end, config.lineLength),
+    },
+  },
   severity: "warning",
-  fixable: true,
   docs: {
     summary: "Lines of prose longer than the limit (80 columns by default).",
     description:
-      "Google's Markdown style wraps prose at 80 columns so that diffs stay readable. Code blocks, tables, headings, link definitions and lines whose overflow is an unbreakable link, URL or code span are exempt. Wrap the paragraph; put a long link on a line of its own.",
-    bad: "This sentence goes on and on well past the eightieth column of the line, which makes diffs hard to read.",
-    good: "This sentence goes on and on well past the eightieth column of the line, which\nmakes diffs hard to read.",
+      "Google's Markdown style wraps prose at 80 columns so that diffs stay " +
+      "readable. Code blocks, tables, headings, link definitions and lines " +
+      "whose overflow is an unbreakable link, URL or code span are exempt. Wrap " +
+      "the paragraph; put a long link on a line of its own.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (tree: Root, file: VFile, ctx: ReviewContext) => {
-      const limit = ctx.config.lineLength;
-      const scratch = new VFile({ path: file.path, value: file.value });
-      const run = (remarkLintMaximumLineLength as any).call(undefined, limit);
-      run(tree, scratch, () => {});
-      const doc = docOf(file);
-      const lines = doc ? doc.lines : String(file.value).split(/\r?\n/);
-      // A paragraph's refill, computed once however many of its lines are long.
-      const refills = new Map<number, string[] | null>();
-      for (const m of scratch.messages) {
-        const line = m.line ?? 1;
-        const length = Array.from(lines[line - 1] ?? "").length;
-        const message = `This line is ${length} characters long; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer).`;
-        // A long line of a paragraph: one finding per paragraph (at its first long line), with the paragraph rewrapped as the suggestion.
-        const para = doc ? paragraphAt(doc, line) : undefined;
-        if (para) {
-          const seen = refills.has(para.start);
-          if (!seen) refills.set(para.start, refillOf(doc, para, limit));
-          const rewrapped = refills.get(para.start);
-          if (rewrapped) {
-            if (!seen) {
-              const where = line === para.start ? "" : ` (line ${line})`;
-              report(
-                file,
-                `This paragraph has a line ${length} characters long${where}; wrap prose at ${limit} columns (only code, tables, headings and unbreakable links may be longer). The suggestion rewraps the paragraph.`,
-                {
-                  line: para.start,
-                  endLine: para.end,
-                  column: limit + 1,
-                  suggestion: rewrapped.join("\n"),
-                },
-              );
-            }
-            continue;
-          }
-        }
-        report(file, message, { line, column: limit + 1 });
-      }
+  examples: [
+    {
+      doc:
+        "# Title\n\n" +
+        "This sentence goes on and on well past the eightieth column of the " +
+        "line, which makes diffs hard to read.\n",
+      findings: [
+        {
+          line: 3,
+          column: 81,
+          message:
+            "This paragraph has a line 104 characters long; wrap prose at 80 columns " +
+            "(only code, tables, headings and unbreakable links may be longer). The " +
+            "suggestion rewraps the paragraph.",
+          suggestion:
+            "This sentence goes on and on well past the eightieth column of the " +
+            "line, which\nmakes diffs hard to read.",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc:
+        "# Title\n\n" +
+        "This sentence goes on and on well past the eightieth column of the " +
+        "line, which\nmakes diffs hard to read.\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const limit = ctx.config.lineLength;
+    const why =
+      `wrap prose at ${limit} columns ` +
+      "(only code, tables, headings and unbreakable links may be longer)";
+    // A paragraph's refill, computed once however many of its lines are long.
+    const refills = new Map<number, string[] | null>();
+    for (const m of remarkLintMessages(remarkLintMaximumLineLength, limit, doc)) {
+      const line = m.line ?? 1;
+      const length = Array.from(doc.lines[line - 1] ?? "").length;
+      // A long line of a paragraph: one finding per paragraph (at its first
+      // long line), with the paragraph rewrapped as the suggestion.
+      const para = paragraphAt(doc, line);
+      if (para) {
+        const seen = refills.has(para.start);
+        if (!seen) refills.set(para.start, refillOf(doc, para, limit));
+        const rewrapped = refills.get(para.start);
+        if (rewrapped) {
+          if (seen) continue;
+          const where = line === para.start ? "" : ` (line ${line})`;
+          report(
+            `This paragraph has a line ${length} characters long${where}; ${why}. ` +
+              "The suggestion rewraps the paragraph.",
+            {
+              line: para.start,
+              endLine: para.end,
+              column: limit + 1,
+              suggestion: rewrapped.join("\n"),
+            },
+          );
+          continue;
+        }
+      }
+      report(`This line is ${length} characters long; ${why}.`, { line, column: limit + 1 });
+    }
+  },
 };

@@ -1,14 +1,9 @@
-import { lintRule } from "unified-lint-rule";
-import type { Link, LinkReference, Root } from "mdast";
-import type { VFile } from "vfile";
+import type { Link, LinkReference } from "mdast";
 import { visit } from "unist-util-visit";
 import { toString } from "mdast-util-to-string";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
-import type { RuleModule } from "../types.js";
+import type { Rule } from "../types.js";
 import { definitionsOf } from "../../markdown/refs.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
 
 const ID = "link-text";
 
@@ -26,58 +21,74 @@ function bareUrl(s: string): string {
 }
 
 /** Link text must say where the link goes: not "here", not the URL repeated. */
-export const linkText: RuleModule = {
+export const linkText: Rule = {
   id: ID,
+  scope: { on: "doc" },
   severity: "notice",
-  fixable: false,
   docs: {
     summary:
       'Link text that does not say where the link goes ("here", "link", or the URL repeated).',
     description:
-      'Google\'s style asks for informative link text: readers scan links, and screen readers list them out of context, so "click here" says nothing. Write what the target is. A URL written as its own link text (`[https://x](https://x)`) is noise: use an autolink (`<https://x>`) or describe the page.',
-    bad: "To install gVisor, click [here](install.md).",
-    good: "See [Installation](install.md).",
+      "Google's style asks for informative link text: readers scan links, and " +
+      'screen readers list them out of context, so "click here" says nothing. ' +
+      "Write what the target is. A URL written as its own link text " +
+      "(`[https://x](https://x)`) is noise: use an autolink (`<https://x>`) or " +
+      "describe the page.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (tree: Root, file: VFile) => {
-      const doc = docOf(file);
-      const defs = definitionsOf(doc);
-      visit(tree, (node) => {
-        if (node.type !== "link" && node.type !== "linkReference") return;
-        const p = node.position;
-        if (!p || p.start.offset === undefined) return;
-        // Autolinks (`<https://x>`) and bare URLs are fine: only `[text](dest)` and `[text][ref]` have written text.
-        if (doc.text[p.start.offset] !== "[") return;
-        const url =
-          node.type === "link"
-            ? (node as Link).url
-            : defs.get(normalizeIdentifier((node as LinkReference).identifier))?.url;
-        const text = toString(node);
-        const norm = text
-          .trim()
-          .toLowerCase()
-          .replace(/[\s.,:;!?…]+$/, "");
-        if (VAGUE.has(norm)) {
-          report(
-            file,
-            `Link text "${text.trim()}" does not say where the link goes; use the name of the page or what the reader finds there.`,
-            {
-              line: p.start.line,
-              column: p.start.column,
-            },
-          );
-        } else if (url && norm !== "" && bareUrl(text) === bareUrl(url) && /[./]/.test(norm)) {
-          report(
-            file,
-            "This link's text repeats its URL; describe the target instead, or write the URL as an autolink (`<https://...>`).",
-            {
-              line: p.start.line,
-              column: p.start.column,
-            },
-          );
-        }
-      });
+  examples: [
+    {
+      doc: "# Title\n\nTo install gVisor, click [here](install.md).\n",
+      findings: [
+        {
+          line: 3,
+          column: 26,
+          message:
+            'Link text "here" does not say where the link goes; use the name of the ' +
+            "page or what the reader finds there.",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc: "# Title\n\nSee [Installation](install.md).\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const defs = definitionsOf(doc);
+    visit(doc.tree, (node) => {
+      if (node.type !== "link" && node.type !== "linkReference") return;
+      const p = node.position;
+      if (!p || p.start.offset === undefined) return;
+      // Autolinks (`<https://x>`) and bare URLs are fine: only `[text](dest)` and `[text][ref]` have written text.
+      if (doc.text[p.start.offset] !== "[") return;
+      const url =
+        node.type === "link"
+          ? (node as Link).url
+          : defs.get(normalizeIdentifier((node as LinkReference).identifier))?.url;
+      const text = toString(node);
+      const norm = text
+        .trim()
+        .toLowerCase()
+        .replace(/[\s.,:;!?…]+$/, "");
+      if (VAGUE.has(norm)) {
+        report(
+          `Link text "${text.trim()}" does not say where the link goes; use the ` +
+            `name of the page or what the reader finds there.`,
+          {
+            line: p.start.line,
+            column: p.start.column,
+          },
+        );
+      } else if (url && norm !== "" && bareUrl(text) === bareUrl(url) && /[./]/.test(norm)) {
+        report(
+          "This link's text repeats its URL; describe the target instead, or write " +
+            "the URL as an autolink (`<https://...>`).",
+          {
+            line: p.start.line,
+            column: p.start.column,
+          },
+        );
+      }
+    });
+  },
 };

@@ -1,12 +1,8 @@
-import { lintRule } from "unified-lint-rule";
-import type { ListItem, Nodes, Root } from "mdast";
-import type { VFile } from "vfile";
-import type { RuleModule } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { ListItem, Nodes } from "mdast";
+import type { Rule } from "../types.js";
 import { parseOnly, type Doc } from "../../markdown/parse.js";
 import { inFrontMatter, walk } from "./util.js";
+import { repadRange } from "../../fix/list-marker.js";
 
 const ID = "list-marker";
 
@@ -184,44 +180,84 @@ function example(marker: string, expected: number): string {
 }
 
 /** List markers padded to 4 columns (`*   item`, `1.  item`), the house style of gVisor's docs. */
-export const listMarker: RuleModule = {
+export const listMarker: Rule = {
   id: ID,
+  scope: { on: "doc" },
+  suggestion: {
+    reindentsBlocks: true,
+    recompute: {
+      stage: "blocks",
+      apply: (text, path, range) => repadRange(text, path, range.start, range.end),
+    },
+  },
   severity: "notice",
-  fixable: true,
   docs: {
     summary:
       "A list item whose text does not start 4 columns after its marker (`*   item`, `1.  item`).",
     description:
-      "Google's Markdown style indents list content by 4 spaces, for bulleted and numbered lists alike: `*` and `-` are followed by 3 spaces, `1.` by 2, `10.` by 1. Wrapped lines and nested lists then sit at a multiple of 4, which keeps nesting unambiguous. gVisor's docs follow it everywhere. The suggestion re-indents the item's wrapped lines, nested lists and code blocks by the same amount.",
-    bad: "* Item with\n  a second line.\n\n1. First step.",
-    good: "*   Item with\n    a second line.\n\n1.  First step.",
+      "Google's Markdown style indents list content by 4 spaces, for bulleted " +
+      "and numbered lists alike: `*` and `-` are followed by 3 spaces, `1.` by " +
+      "2, `10.` by 1. Wrapped lines and nested lists then sit at a multiple of " +
+      "4, which keeps nesting unambiguous. gVisor's docs follow it everywhere. " +
+      "The suggestion re-indents the item's wrapped lines, nested lists and " +
+      "code blocks by the same amount.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (_tree: Root, file: VFile) => {
-      const doc = docOf(file);
-      const items = collect(doc);
-      const suggestions = new Map<Item, string | null>();
-      for (const item of items) {
-        if (!item.fixable || coveringRoot(item)) continue;
-        const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
-        suggestions.set(item, rewrite(doc, item, fixed));
-      }
-      dropUnsafe(doc, suggestions);
-      for (const item of items) {
-        if (!item.reported) continue;
-        const spaces = (n: number) => `${n} space${n === 1 ? "" : "s"}`;
-        let message = `Pad the list marker to 4 columns, ${example(item.marker, item.expected)} (${spaces(item.expected)} after \`${item.marker}\`, not ${spaces(item.pad)}): gVisor's docs indent list text by 4 so wrapped lines and nested lists line up.`;
-        const root = item.fixable ? coveringRoot(item) : null;
-        if (root && suggestions.get(root))
-          message += ` The suggestion on line ${root.first} fixes this item too.`;
-        report(file, message, {
-          line: item.first,
-          endLine: suggestions.get(item) ? item.last : item.first,
-          column: item.col,
-          suggestion: suggestions.get(item) ?? null,
-        });
-      }
+  examples: [
+    {
+      doc: "# Title\n\n* Item with\n  a second line.\n\n1. First step.\n",
+      findings: [
+        {
+          line: 3,
+          column: 1,
+          endLine: 4,
+          message:
+            "Pad the list marker to 4 columns, `*   item` (3 spaces after `*`, not 1 " +
+            "space): gVisor's docs indent list text by 4 so wrapped lines and nested " +
+            "lists line up.",
+          suggestion: "*   Item with\n    a second line.",
+        },
+        {
+          line: 6,
+          column: 1,
+          message:
+            "Pad the list marker to 4 columns, `1.  item` (2 spaces after `1.`, not " +
+            "1 space): gVisor's docs indent list text by 4 so wrapped lines and " +
+            "nested lists line up.",
+          suggestion: "1.  First step.",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc: "# Title\n\n*   Item with\n    a second line.\n\n1.  First step.\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const items = collect(doc);
+    const suggestions = new Map<Item, string | null>();
+    for (const item of items) {
+      if (!item.fixable || coveringRoot(item)) continue;
+      const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
+      suggestions.set(item, rewrite(doc, item, fixed));
+    }
+    dropUnsafe(doc, suggestions);
+    for (const item of items) {
+      if (!item.reported) continue;
+      const spaces = (n: number) => `${n} space${n === 1 ? "" : "s"}`;
+      let message =
+        `Pad the list marker to 4 columns, ${example(item.marker, item.expected)} ` +
+        `(${spaces(item.expected)} after \`${item.marker}\`, not ` +
+        `${spaces(item.pad)}): gVisor's docs indent list text by 4 so wrapped ` +
+        `lines and nested lists line up.`;
+      const root = item.fixable ? coveringRoot(item) : null;
+      if (root && suggestions.get(root))
+        message += ` The suggestion on line ${root.first} fixes this item too.`;
+      report(message, {
+        line: item.first,
+        endLine: suggestions.get(item) ? item.last : item.first,
+        column: item.col,
+        suggestion: suggestions.get(item) ?? null,
+      });
+    }
+  },
 };

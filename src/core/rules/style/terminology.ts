@@ -1,11 +1,6 @@
-import { lintRule } from "unified-lint-rule";
-import type { Heading, Link, Nodes, Root, Text } from "mdast";
-import type { VFile } from "vfile";
+import type { Heading, Link, Nodes, Text } from "mdast";
 import { toString } from "mdast-util-to-string";
-import type { RuleModule, ReviewContext } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule, ReviewContext } from "../types.js";
 import { DEFAULT_TERMS, type Term } from "../../../config/defaults.js";
 import { headingId, type Doc } from "../../markdown/parse.js";
 import { headingAnchors } from "../../markdown/slug.js";
@@ -186,71 +181,93 @@ function editFor(doc: Doc, hit: Hit, lineEnd: (offset: number) => number): Edit 
 }
 
 /** Words the docs settled on ("userspace", "filesystem", "GitHub"), in prose only. */
-export const terminology: RuleModule = {
+export const terminology: Rule = {
   id: ID,
+  scope: { on: "doc" },
+  suggestion: {},
   severity: "warning",
-  fixable: true,
   docs: {
     summary:
       'A spelling the docs avoid ("user space", "file system", "Github"), with the one they use.',
     description:
-      'gVisor\'s docs settled on one spelling for common terms: "userspace", "filesystem", "GitHub", "gVisor". The list is the `terms` setting. Only prose is checked: code, URLs, link destinations, HTML, identifiers (`user-space.h`, `github.com`) and Title Case names ("Virtual File System") are left alone. A heading is checked only when it has an explicit `{#id}` or the change adds it, since its text makes the anchor that links use.',
-    bad: "The Sentry runs in user space and implements a file system.",
-    good: "The Sentry runs in userspace and implements a filesystem.",
+      'gVisor\'s docs settled on one spelling for common terms: "userspace", ' +
+      '"filesystem", "GitHub", "gVisor". The list is the `terms` setting. Only ' +
+      "prose is checked: code, URLs, link destinations, HTML, identifiers " +
+      '(`user-space.h`, `github.com`) and Title Case names ("Virtual File ' +
+      'System") are left alone. A heading is checked only when it has an ' +
+      "explicit `{#id}` or the change adds it, since its text makes the anchor " +
+      "that links use.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (_tree: Root, file: VFile, ctx: ReviewContext) => {
-      const doc = docOf(file);
-      const matchers = compileTerms(ctx.config.terms ?? []);
-      if (matchers.length === 0) return;
-      const hits = findHits(doc, ctx, matchers);
-      if (hits.length === 0) return;
-      const starts = lineStarts(doc);
-      const lineEnd = (offset: number) => {
-        const line = pointAt(doc, offset).line;
-        const next = line < starts.length ? starts[line] : doc.text.length;
-        const seg = doc.text.slice(starts[line - 1], next);
-        return starts[line - 1] + seg.replace(/(\r\n|\r|\n)$/, "").length;
-      };
-      // Group hits by the lines they touch: one finding (and one suggestion) per line range.
-      const groups: { first: number; last: number; hits: Hit[] }[] = [];
-      for (const h of hits) {
-        const first = pointAt(doc, h.start).line;
-        const last = pointAt(doc, h.end).line;
-        const g = groups[groups.length - 1];
-        if (g && first <= g.last) {
-          g.hits.push(h);
-          g.last = Math.max(g.last, last);
-        } else groups.push({ first, last, hits: [h] });
-      }
-      for (const g of groups) {
-        const from = starts[g.first - 1];
-        const to = lineEnd(starts[g.last - 1]);
-        let out = "";
-        let at = from;
-        for (const h of g.hits) {
-          const e = editFor(doc, h, lineEnd);
-          out += doc.text.slice(at, e.start) + e.text;
-          at = e.end;
-        }
-        out += doc.text.slice(at, to);
-        const pairs = new Map<string, Hit>();
-        for (const h of g.hits) pairs.set(`${h.found}\u0000${h.use}`, h);
-        const message = [...pairs.values()]
-          .map(
-            (h) =>
-              `Write '${h.replacement}' instead of '${h.found}'${h.isDefault ? `: gVisor's docs write '${h.use}'` : ` (the configured terms prefer '${h.use}')`}.`,
-          )
-          .join(" ");
-        const col = pointAt(doc, g.hits[0].start).column;
-        report(file, message, {
-          line: g.first,
-          endLine: g.last,
-          column: col,
-          suggestion: out.replace(/\r\n|\r/g, "\n"),
-        });
-      }
+  examples: [
+    {
+      doc: "# Title\n\nThe Sentry runs in user space and implements a file system.\n",
+      findings: [
+        {
+          line: 3,
+          column: 20,
+          message:
+            "Write 'userspace' instead of 'user space': gVisor's docs write " +
+            "'userspace'. Write 'filesystem' instead of 'file system': gVisor's docs " +
+            "write 'filesystem'.",
+          suggestion: "The Sentry runs in userspace and implements a filesystem.",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc: "# Title\n\nThe Sentry runs in userspace and implements a filesystem.\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    const matchers = compileTerms(ctx.config.terms ?? []);
+    if (matchers.length === 0) return;
+    const hits = findHits(doc, ctx, matchers);
+    if (hits.length === 0) return;
+    const starts = lineStarts(doc);
+    const lineEnd = (offset: number) => {
+      const line = pointAt(doc, offset).line;
+      const next = line < starts.length ? starts[line] : doc.text.length;
+      const seg = doc.text.slice(starts[line - 1], next);
+      return starts[line - 1] + seg.replace(/(\r\n|\r|\n)$/, "").length;
+    };
+    // Group hits by the lines they touch: one finding (and one suggestion) per line range.
+    const groups: { first: number; last: number; hits: Hit[] }[] = [];
+    for (const h of hits) {
+      const first = pointAt(doc, h.start).line;
+      const last = pointAt(doc, h.end).line;
+      const g = groups[groups.length - 1];
+      if (g && first <= g.last) {
+        g.hits.push(h);
+        g.last = Math.max(g.last, last);
+      } else groups.push({ first, last, hits: [h] });
+    }
+    for (const g of groups) {
+      const from = starts[g.first - 1];
+      const to = lineEnd(starts[g.last - 1]);
+      let out = "";
+      let at = from;
+      for (const h of g.hits) {
+        const e = editFor(doc, h, lineEnd);
+        out += doc.text.slice(at, e.start) + e.text;
+        at = e.end;
+      }
+      out += doc.text.slice(at, to);
+      const pairs = new Map<string, Hit>();
+      for (const h of g.hits) pairs.set(`${h.found}\u0000${h.use}`, h);
+      const message = [...pairs.values()]
+        .map(
+          (h) =>
+            `Write '${h.replacement}' instead of ` +
+            `'${h.found}'${h.isDefault ? `: gVisor's docs write '${h.use}'` : ` (the configured terms prefer '${h.use}')`}.`,
+        )
+        .join(" ");
+      const col = pointAt(doc, g.hits[0].start).column;
+      report(message, {
+        line: g.first,
+        endLine: g.last,
+        column: col,
+        suggestion: out.replace(/\r\n|\r/g, "\n"),
+      });
+    }
+  },
 };

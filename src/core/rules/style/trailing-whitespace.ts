@@ -1,11 +1,6 @@
-import { lintRule } from "unified-lint-rule";
-import type { Break, Root } from "mdast";
-import type { VFile } from "vfile";
+import type { Break } from "mdast";
 import { visit } from "unist-util-visit";
-import type { RuleModule } from "../types.js";
-import { docOf } from "../types.js";
-import { report } from "../report.js";
-import { docsUrl } from "../docs-url.js";
+import type { Rule } from "../types.js";
 import { sourceOf } from "./util.js";
 
 const ID = "trailing-whitespace";
@@ -15,54 +10,79 @@ const ID = "trailing-whitespace";
  * Google's presubmits strip them there too). Two spaces that make a Markdown
  * hard break are reported as well: the style guide wants a trailing `\`.
  */
-export const trailingWhitespace: RuleModule = {
+export const trailingWhitespace: Rule = {
   id: ID,
+  scope: { on: "doc" },
+  suggestion: {},
   severity: "warning",
-  fixable: true,
   docs: {
     summary: "Spaces or tabs at the end of a line.",
     description:
-      "Google's Markdown style has no trailing whitespace, and its presubmits strip it, code blocks included. A hard line break written as two trailing spaces is invisible in review: end the line with a backslash (`\\`) instead, and use hard breaks sparingly.",
-    bad: "Run the sandbox.   \nFirst line,  \nsecond line.",
-    good: "Run the sandbox.\nFirst line,\\\nsecond line.",
+      "Google's Markdown style has no trailing whitespace, and its presubmits " +
+      "strip it, code blocks included. A hard line break written as two " +
+      "trailing spaces is invisible in review: end the line with a backslash " +
+      "(`\\`) instead, and use hard breaks sparingly.",
   },
-  plugin: lintRule(
-    { origin: `g3doc-review:${ID}`, url: docsUrl(ID) },
-    (tree: Root, file: VFile) => {
-      const doc = docOf(file);
-      // Lines that end in a whitespace hard break (not the paragraph's last line, by construction).
-      const hardBreaks = new Set<number>();
-      visit(tree, "break", (node: Break) => {
-        if (node.position && /^[ \t]/.test(sourceOf(doc, node)))
-          hardBreaks.add(node.position.start.line);
-      });
-      doc.lines.forEach((text, i) => {
-        const m = /[ \t]+$/.exec(text);
-        if (!m) return;
-        const line = i + 1;
-        const kept = text.slice(0, m.index);
-        if (hardBreaks.has(line)) {
-          report(
-            file,
-            "Trailing spaces make an invisible hard line break here; end the line with a backslash (`\\`) instead.",
-            {
-              line,
-              column: m.index + 1,
-              suggestion: `${kept}\\`,
-            },
-          );
-          return;
-        }
-        const what =
-          kept === ""
-            ? "This blank line has spaces or tabs in it"
-            : "This line ends with spaces or tabs";
-        report(file, `${what}; remove them (Google's style has no trailing whitespace).`, {
-          line,
-          column: m.index + 1,
-          suggestion: kept,
-        });
-      });
+  examples: [
+    {
+      doc: "# Title\n\nRun the sandbox.   \nFirst line,  \nsecond line.\n",
+      findings: [
+        {
+          line: 3,
+          column: 17,
+          message:
+            "Trailing spaces make an invisible hard line break here; end the line " +
+            "with a backslash (`\\`) instead.",
+          suggestion: "Run the sandbox.\\",
+        },
+        {
+          line: 4,
+          column: 12,
+          message:
+            "Trailing spaces make an invisible hard line break here; end the line " +
+            "with a backslash (`\\`) instead.",
+          suggestion: "First line,\\",
+        },
+      ],
     },
-  ) as RuleModule["plugin"],
+    {
+      doc: "# Title\n\nRun the sandbox.\nFirst line,\\\nsecond line.\n",
+      findings: [],
+    },
+  ],
+  check(doc, ctx, report) {
+    // Lines that end in a whitespace hard break (not the paragraph's last line, by construction).
+    const hardBreaks = new Set<number>();
+    visit(doc.tree, "break", (node: Break) => {
+      if (node.position && /^[ \t]/.test(sourceOf(doc, node)))
+        hardBreaks.add(node.position.start.line);
+    });
+    doc.lines.forEach((text, i) => {
+      const m = /[ \t]+$/.exec(text);
+      if (!m) return;
+      const line = i + 1;
+      const kept = text.slice(0, m.index);
+      if (hardBreaks.has(line)) {
+        report(
+          "Trailing spaces make an invisible hard line break here; end the line " +
+            "with a backslash (`\\`) instead.",
+          {
+            line,
+            column: m.index + 1,
+            suggestion: `${kept}\\`,
+          },
+        );
+        return;
+      }
+      const what =
+        kept === ""
+          ? "This blank line has spaces or tabs in it"
+          : "This line ends with spaces or tabs";
+      report(`${what}; remove them (Google's style has no trailing whitespace).`, {
+        line,
+        column: m.index + 1,
+        suggestion: kept,
+      });
+    });
+  },
 };
