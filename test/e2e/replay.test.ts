@@ -19,7 +19,7 @@ describeCorpus("e2e replay of gVisor history through the GitHub stand-in", () =>
 
   beforeAll(async () => {
     if (!libBuilt())
-      throw new Error("lib/index.js is missing: `npm test` builds it first (npm run build)");
+      throw new Error("lib/server/main.js is missing: `npm test` builds it first (npm run build)");
     [clean, faulty] = await Promise.all([
       runReplay({
         limit: CLEAN,

@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!libBuilt()) {
-    console.error("lib/index.js is missing: run `npm run build` first");
+    console.error("lib/server/main.js is missing: run `npm run build` first");
     return 2;
   }
   const faults = arg("--faults")?.split(",").filter(Boolean) as FaultKind[] | undefined;

@@ -1,5 +1,5 @@
 /**
- * The app, run the way users run it: `npm start` (`probot run ./lib/index.js`)
+ * The app, run the way users run it: `npm start` (`node lib/server/main.js`)
  * in the project root, configured only by environment variables, as a child
  * process in its own process group (so stopping it stops npm and node).
  */
@@ -46,6 +46,10 @@ export interface AppProcessOptions {
   gheHost: string;
   /** More environment (e.g. the app's own tuning variables). */
   env?: Record<string, string>;
+  /** Variables to leave out of the environment (e.g. WEBHOOK_SECRET). */
+  unset?: string[];
+  /** The port (default: a free one). */
+  port?: number;
   /** Bound on start-up. */
   startTimeoutMs?: number;
 }
@@ -75,6 +79,8 @@ export class AppProcess {
   /** Lines that tell of an unhandled rejection or exception. */
   readonly unhandled: string[] = [];
   exited: { code: number | null; signal: string | null } | null = null;
+  /** Bytes written to stdout and stderr so far. */
+  outputBytes = 0;
   private exitWaiters: (() => void)[] = [];
 
   private constructor(
@@ -90,9 +96,10 @@ export class AppProcess {
     return `${this.url}/api/github/webhooks`;
   }
 
-  static async start(o: AppProcessOptions): Promise<AppProcess> {
+  /** Spawns `npm start` without waiting for it to answer. */
+  static async spawn(o: AppProcessOptions): Promise<AppProcess> {
     installExitHook();
-    const port = await freePort();
+    const port = o.port ?? (await freePort());
     const env: Record<string, string> = {};
     // Only what a user's shell would have, plus the app's variables.
     for (const k of ["PATH", "HOME", "LANG", "TMPDIR", "USER", "SHELL", "TERM"])
@@ -109,6 +116,7 @@ export class AppProcess {
       NODE_ENV: "production",
       ...(o.env ?? {}),
     });
+    for (const k of o.unset ?? []) delete env[k];
     const child = spawn("npm", ["start", "--silent"], {
       cwd: projectRoot(),
       env,
@@ -125,6 +133,7 @@ export class AppProcess {
         if (sink.length < 20_000) sink.push(line);
         if (/unhandledRejection|Unhandled|uncaughtException/i.test(line)) app.unhandled.push(line);
       }
+      app.outputBytes += chunk.length;
     };
     const out = { s: "" };
     const err = { s: "" };
@@ -135,6 +144,11 @@ export class AppProcess {
       running.delete(app);
       app.exitWaiters.splice(0).forEach((w) => w());
     });
+    return app;
+  }
+
+  static async start(o: AppProcessOptions): Promise<AppProcess> {
+    const app = await AppProcess.spawn(o);
     const deadline = Date.now() + (o.startTimeoutMs ?? 30_000);
     while (Date.now() < deadline) {
       if (app.exited)
@@ -148,6 +162,17 @@ export class AppProcess {
     throw new Error(
       `the app did not answer /ping within ${o.startTimeoutMs ?? 30_000} ms:\n${[...app.stdoutLines, ...app.stderrLines].slice(-30).join("\n")}`,
     );
+  }
+
+  /** Resolves when the process has exited, or after `ms` (then `exited` is still null). */
+  async waitExit(ms: number): Promise<void> {
+    if (this.exited) return;
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((r) => this.exitWaiters.push(r)),
+      new Promise<void>((r) => (t = setTimeout(r, ms))),
+    ]);
+    clearTimeout(t);
   }
 
   /** True when GET /ping answers 200 PONG. */
@@ -165,7 +190,7 @@ export class AppProcess {
     });
   }
 
-  /** The node process that runs Probot (a descendant of npm). */
+  /** The node process that runs the server (a descendant of npm). */
   serverPid(): number | null {
     const root = this.child.pid;
     if (!root) return null;
@@ -188,11 +213,11 @@ export class AppProcess {
       return false;
     };
     for (const [pid, c] of cmd)
-      if (isDescendant(pid) && /probot/.test(c) && /node/.test(c)) return pid;
+      if (isDescendant(pid) && /lib\/server\/main\.js|probot/.test(c) && /node/.test(c)) return pid;
     return null;
   }
 
-  /** Resident memory of the Probot process, in KiB (VmRSS). */
+  /** Resident memory of the server process, in KiB (VmRSS). */
   rssKiB(): number | null {
     const pid = this.serverPid();
     if (!pid || !existsSync(`/proc/${pid}/status`)) return null;
@@ -232,5 +257,5 @@ export class AppProcess {
 }
 
 export function libBuilt(): boolean {
-  return existsSync(join(projectRoot(), "lib", "index.js"));
+  return existsSync(join(projectRoot(), "lib", "server", "main.js"));
 }

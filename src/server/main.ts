@@ -1,0 +1,47 @@
+/**
+ * `npm start`: the app's own HTTP server around Probot. Settings come from the
+ * environment (and `.env`, whose values never override the environment); a
+ * bad or, in production, missing credential stops the start with one line on
+ * stderr naming the variable and exit status 1. Without credentials outside
+ * production, Probot's registration flow (setup mode) runs instead.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createApp } from "../app/app.js";
+import { readSettings, StartupError } from "./settings.js";
+import { startServer } from "./start.js";
+
+function loadDotEnv(): void {
+  const file = join(process.cwd(), ".env");
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let settings;
+  try {
+    settings = readSettings(process.env);
+  } catch (err) {
+    if (!(err instanceof StartupError)) throw err;
+    process.stderr.write(`g3doc-review cannot start: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (settings.mode === "setup") {
+    const { run } = await import("probot");
+    await run(createApp());
+    return;
+  }
+  try {
+    await startServer(settings);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === "EADDRINUSE"
+        ? `PORT: ${settings.port} is already in use`
+        : `${e.name ?? "Error"}: ${String(e.message).split("\n", 1)[0]}`;
+    process.stderr.write(`g3doc-review cannot start: ${why}\n`);
+    process.exit(1);
+  }
+}
+
+void main();
