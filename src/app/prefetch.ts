@@ -10,6 +10,55 @@ import { docMatcher } from "../core/docs-scope.js";
 
 const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));
 
+/** Characters a link target may hold here (the class `[^\s)#>]`). */
+const isTargetChar = (c: string) => !/[\s)#>]/.test(c);
+
+/**
+ * The `.md` targets of links with a #fragment on one line: what
+ * `/(?:\]\(|\]:[ \t]*)<?([^\s)#>]+\.md)#/g` matches, found in one pass (that
+ * regular expression backtracks over the whole line from every `](` or `]:`,
+ * quadratic on a long line). A target ends at its `#`, so each `#` is looked
+ * at once, with the run of target characters before it.
+ */
+export function mdFragmentTargets(line: string, meter?: { steps: number }): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let hash = line.indexOf("#"); hash >= 0; hash = line.indexOf("#", hash + 1)) {
+    let runStart = hash;
+    while (runStart > from && isTargetChar(line[runStart - 1])) runStart--;
+    if (meter) meter.steps += hash - from + 1;
+    const target = targetBefore(line, from, runStart, hash);
+    if (target !== undefined) out.push(target);
+    from = hash + 1;
+  }
+  return out;
+}
+
+/** The leftmost link target that ends at `hash`, within the run runStart..hash. */
+function targetBefore(line: string, from: number, runStart: number, hash: number) {
+  if (hash - runStart < 4 || line.slice(hash - 3, hash) !== ".md") return undefined;
+  const fits = (start: number): string | undefined => {
+    // `<?` is greedy: with a "<" the target starts after it, unless that leaves too little.
+    for (const t of line[start] === "<" ? [start + 1, start] : [start])
+      if (hash - t >= 4) return line.slice(t, hash);
+    return undefined;
+  };
+  // `]:` followed by spaces or tabs just before the run.
+  let k = runStart;
+  while (k > from && (line[k - 1] === " " || line[k - 1] === "\t")) k--;
+  if (k < runStart && k - 2 >= from && line[k - 2] === "]" && line[k - 1] === ":") {
+    const t = fits(runStart);
+    if (t !== undefined) return t;
+  }
+  // `](` or `]:` inside the run, leftmost first.
+  for (let i = runStart; i < hash - 1; i++) {
+    if (line[i] !== "]" || (line[i + 1] !== "(" && line[i + 1] !== ":")) continue;
+    const t = fits(i + 2);
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
 export function prefetchFor(config: Config) {
   const isDoc = docMatcher(config);
   const buildNames = config.build.files;
@@ -63,11 +112,11 @@ export function prefetchFor(config: Config) {
     for (const f of live.filter((x) => isDoc(x.path) && x.patch)) {
       for (const line of f.patch!.split("\n")) {
         if (!line.startsWith("+")) continue;
-        for (const m of line.matchAll(/(?:\]\(|\]:[ \t]*)<?([^\s)#>]+\.md)#/g)) {
-          if (/^[a-z][a-z0-9+.-]*:/i.test(m[1])) continue;
-          const target = m[1].startsWith("/")
-            ? m[1].slice(1)
-            : posix.normalize(posix.join(dirOf(f.path), m[1]));
+        for (const link of mdFragmentTargets(line)) {
+          if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue;
+          const target = link.startsWith("/")
+            ? link.slice(1)
+            : posix.normalize(posix.join(dirOf(f.path), link));
           if (present.has(target)) head(target);
         }
       }

@@ -125,7 +125,11 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
       head.push(`| ${codeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`);
 
     const files = new Map<string, Finding[]>();
-    for (const f of findings) files.set(f.path, [...(files.get(f.path) ?? []), f]);
+    for (const f of findings) {
+      const list = files.get(f.path);
+      if (list) list.push(f);
+      else files.set(f.path, [f]);
+    }
     head.push("", "| File | Findings | Lines |", "| --- | ---: | --- |");
     const rows = [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     for (const [path, fs] of rows.slice(0, MAX_TABLE_ROWS)) {

@@ -101,6 +101,9 @@ function byImportance(a: Finding, b: Finding): number {
   );
 }
 
+/** Characters a review may re-parse to merge overlapping rewrap and list-marker suggestions. */
+export const MAX_REPARSE_CHARS = 1_000_000;
+
 /**
  * GitHub applies suggestions one by one, each over its own lines: two that
  * touch the same line cannot both be applied. Per file, overlapping
@@ -116,12 +119,22 @@ export function mergeOverlapping(
   const replaced = new Map<Finding, Finding>();
   const dropped = new Set<Finding>();
   const byPath = new Map<string, Finding[]>();
-  for (const f of findings)
-    if (f.suggestion !== null) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
+  for (const f of findings) {
+    if (f.suggestion === null) continue;
+    const list = byPath.get(f.path);
+    if (list) list.push(f);
+    else byPath.set(f.path, [f]);
+  }
+  // Re-parsing for merged rewraps runs on the main thread: a bounded number of characters per review.
+  let reparse = MAX_REPARSE_CHARS;
   for (const [path, fs] of byPath) {
     const text = texts.get(path);
     if (fs.length < 2 || text === undefined) continue;
-    const { suggestions } = mergeSuggestions(text, path, fs, { limit });
+    const { suggestions, reparsed } = mergeSuggestions(text, path, fs, {
+      limit,
+      maxReparseChars: reparse,
+    });
+    reparse -= reparsed;
     const carried = new Set<Finding>();
     for (const m of suggestions) {
       const [first, ...rest] = m.findings;

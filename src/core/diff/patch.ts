@@ -52,14 +52,31 @@ export function touches(diff: FileDiff | undefined, line: number, endLine: numbe
   return false;
 }
 
-/** The hunk that holds every line of line..endLine, if one does. */
+/** The index of the first hunk that ends at or after `line` (hunks are sorted and do not overlap). */
+function firstHunkEndingFrom(hunks: readonly Hunk[], line: number): number {
+  let lo = 0;
+  let hi = hunks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hunks[mid].end < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The hunk that holds every line of line..endLine, if one does (a binary search, not a scan). */
 export function hunkHolding(
   diff: FileDiff | undefined,
   line: number,
   endLine: number,
 ): Hunk | undefined {
   if (!diff || diff.wholeFile) return undefined;
-  return diff.hunks.find((h) => h.start <= line && endLine <= h.end);
+  for (let i = firstHunkEndingFrom(diff.hunks, line); i < diff.hunks.length; i++) {
+    const h = diff.hunks[i];
+    if (h.start > line) return undefined;
+    if (endLine <= h.end) return h;
+  }
+  return undefined;
 }
 
 /** Whether GitHub accepts a review comment on head-side line `line` (the line lies inside a hunk). */
@@ -73,6 +90,8 @@ export function firstCommentableLine(
   line: number,
   endLine: number,
 ): number | undefined {
-  for (let l = line; l <= endLine; l++) if (isCommentable(diff, l)) return l;
-  return undefined;
+  if (!diff || diff.wholeFile || endLine < line) return undefined;
+  const h = diff.hunks[firstHunkEndingFrom(diff.hunks, line)];
+  if (!h || h.start > endLine) return undefined;
+  return Math.max(line, h.start);
 }

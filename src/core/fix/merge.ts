@@ -22,6 +22,14 @@ import type { Recompute } from "../rules/types.js";
 export interface MergeOptions {
   /** The line limit the rewrap fills to. */
   limit: number;
+  /**
+   * Characters the merge may parse again: a group with a recomputed fix
+   * (rewrap, list-marker) re-parses the whole file (about once per such fix).
+   * Groups past the bound are left out (their findings come back in
+   * `dropped`). Default: no bound. Groups of line-local fixes parse nothing
+   * and cost only their own lines.
+   */
+  maxReparseChars?: number;
 }
 
 export interface MergedSuggestion {
@@ -36,6 +44,8 @@ export interface MergedSuggestion {
 
 export interface MergeResult {
   suggestions: MergedSuggestion[];
+  /** Characters re-parsed (see MergeOptions.maxReparseChars). */
+  reparsed: number;
   /** Findings whose suggestion could not be combined with an overlapping one (left for the next round). */
   dropped: Finding[];
 }
@@ -89,16 +99,62 @@ function editOf(
   return { from: from + p, to: to - q, insert: text.slice(p, text.length - q) };
 }
 
+/** Applies disjoint edits in one pass. */
 function applyEdits(s: string, edits: Edit[]): string {
-  let out = s;
-  for (const e of [...edits].sort((a, b) => b.from - a.from || b.to - a.to))
-    out = out.slice(0, e.from) + e.insert + out.slice(e.to);
-  return out;
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of [...edits].sort((a, b) => a.from - b.from || a.to - b.to)) {
+    parts.push(s.slice(at, e.from), e.insert);
+    at = e.to;
+  }
+  parts.push(s.slice(at));
+  return parts.join("");
 }
 
 /** Edits that overlap or touch (two fixes of one word) cannot both be applied blindly. */
 function collides(a: Edit, b: Edit): boolean {
   return a.from <= b.to && b.from <= a.to;
+}
+
+/**
+ * Edits kept sorted by position. They never collide with each other, so a new
+ * edit can only equal or collide with its neighbours: each check is a binary
+ * search, not a scan of all the edits so far.
+ */
+class EditSet {
+  readonly list: Edit[] = [];
+
+  /** Where `e` would go: the first edit that starts after it (or at it and ends later). */
+  private slot(e: Edit): number {
+    let lo = 0;
+    let hi = this.list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.list[mid];
+      if (m.from < e.from || (m.from === e.from && m.to <= e.to)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private neighbours(e: Edit): Edit[] {
+    const i = this.slot(e);
+    return [this.list[i - 1], this.list[i]].filter((x): x is Edit => x !== undefined);
+  }
+
+  has(e: Edit): boolean {
+    return this.neighbours(e).some(
+      (x) => x.from === e.from && x.to === e.to && x.insert === e.insert,
+    );
+  }
+
+  collidesWith(e: Edit): boolean {
+    return this.neighbours(e).some((x) => collides(x, e));
+  }
+
+  add(e: Edit): void {
+    this.list.splice(this.slot(e), 0, e);
+  }
 }
 
 interface Cluster {
@@ -115,7 +171,7 @@ function applyGroup(
   opts: MergeOptions,
 ): { text: string; dropped: Finding[]; applied: Finding[] } {
   const starts = lineStarts(s);
-  const edits: Edit[] = [];
+  const kept = new EditSet();
   const dropped: Finding[] = [];
   const applied: Finding[] = [];
   for (const f of group) {
@@ -125,21 +181,18 @@ function applyGroup(
       dropped.push(f);
       continue;
     }
-    if (e.from === e.to && e.insert === "") {
+    if ((e.from === e.to && e.insert === "") || kept.has(e)) {
       applied.push(f);
       continue;
     }
-    if (edits.some((x) => x.from === e.from && x.to === e.to && x.insert === e.insert)) {
-      applied.push(f);
-      continue;
-    }
-    if (edits.some((x) => collides(x, e))) {
+    if (kept.collidesWith(e)) {
       dropped.push(f);
       continue;
     }
-    edits.push(e);
+    kept.add(e);
     applied.push(f);
   }
+  const edits = kept.list;
   let text = applyEdits(s, edits);
   // Where line `l` of `s` is now.
   const mapLine = (l: number) => {
@@ -190,6 +243,41 @@ function suggestionBetween(
 }
 
 /**
+ * One group's merged suggestion. A group of line-local fixes is worked out on
+ * its own lines only; a group with a recomputed fix (rewrap, list-marker)
+ * needs the whole file parsed, within the budget of characters to re-parse.
+ */
+function mergeCluster(
+  s: string,
+  lines: readonly string[],
+  path: string,
+  c: Cluster,
+  opts: MergeOptions,
+  budget: { left: number; used: number },
+): { suggestion: ReturnType<typeof suggestionBetween>; dropped: Finding[] } {
+  const recomputed = c.findings.filter((f) => recomputeOf(f)).length;
+  if (recomputed > 0) {
+    const cost = s.length * (recomputed + 1);
+    if (cost > budget.left) return { suggestion: null, dropped: [...c.findings] };
+    budget.left -= cost;
+    budget.used += cost;
+    const g = applyGroup(s, path, c.findings, opts);
+    return { suggestion: suggestionBetween(s, g.text, c.line, c.endLine), dropped: g.dropped };
+  }
+  const shift = c.line - 1;
+  // Its own lines, each ending with a newline as in the file (lineStarts counts lines by them).
+  const window = `${lines.slice(shift, c.endLine).join("\n")}\n`;
+  const moved = c.findings.map((f) => ({ ...f, line: f.line - shift, endLine: f.endLine - shift }));
+  const back = new Map(moved.map((m, i) => [m, c.findings[i]] as const));
+  const g = applyGroup(window, path, moved, opts);
+  const sug = suggestionBetween(window, g.text, 1, c.endLine - shift);
+  return {
+    suggestion: sug && { ...sug, line: sug.line + shift, endLine: sug.endLine + shift },
+    dropped: g.dropped.map((d) => back.get(d)!),
+  };
+}
+
+/**
  * Merges the suggestions of one file's findings (`text` is the file at head).
  * Findings without a suggestion are ignored. The result never has two
  * suggestions on the same line.
@@ -224,18 +312,31 @@ export function mergeSuggestions(
     }
   }
   const dropped: Finding[] = [];
+  const droppedSet = new Set<Finding>();
+  const drop = (fs: readonly Finding[]) => {
+    for (const f of fs)
+      if (!droppedSet.has(f)) {
+        droppedSet.add(f);
+        dropped.push(f);
+      }
+  };
+  const lines = s.split("\n");
+  const budget = { left: opts.maxReparseChars ?? Infinity, used: 0 };
   for (let round = 0; round < 20; round++) {
     const results: (MergedSuggestion | null)[] = clusters.map((c) => {
+      if (c.findings.length === 0) return null;
       if (c.findings.length === 1) {
         const f = c.findings[0];
         return { line: f.line, endLine: f.endLine, suggestion: f.suggestion!, findings: [f] };
       }
-      const g = applyGroup(s, path, c.findings, opts);
-      const sug = suggestionBetween(s, g.text, c.line, c.endLine);
-      c.findings = c.findings.filter((f) => !g.dropped.includes(f));
-      for (const f of g.dropped) if (!dropped.includes(f)) dropped.push(f);
-      if (!sug) return null;
-      return { ...sug, findings: c.findings };
+      const g = mergeCluster(s, lines, path, c, opts, budget);
+      if (g.dropped.length > 0) {
+        const out = new Set(g.dropped);
+        c.findings = c.findings.filter((f) => !out.has(f));
+        drop(g.dropped);
+      }
+      if (!g.suggestion) return null;
+      return { ...g.suggestion, findings: c.findings };
     });
     // A recomputed fix may reach past its cluster: merge clusters that now overlap and redo them.
     const spans = clusters.map((c, i) => ({ c, r: results[i] }));
@@ -254,10 +355,14 @@ export function mergeSuggestions(
       }
     }
     if (!merged)
-      return { suggestions: results.filter((r): r is MergedSuggestion => r !== null), dropped };
+      return {
+        suggestions: results.filter((r): r is MergedSuggestion => r !== null),
+        dropped,
+        reparsed: budget.used,
+      };
     clusters = next;
   }
-  return { suggestions: [], dropped: withFix };
+  return { suggestions: [], dropped: withFix, reparsed: budget.used };
 }
 
 /**
