@@ -10,4 +10,5 @@ export default {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 60000,
+  setupFilesAfterEnv: ["<rootDir>/test/helpers/no-console-warnings.ts"],
 };

@@ -1,9 +1,5 @@
 /** sarif, rdjson and github output of the built CLI, validated against the formats' own schemas. */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { Ajv } from "ajv";
 import { buildSeedRepo } from "../../tools/demo/seed.js";
 import { RULES } from "../../src/core/rules/index.js";
 import { docsUrl } from "../../src/core/rules/docs-url.js";
@@ -11,39 +7,10 @@ import { fingerprint } from "../../src/core/finding.js";
 import { escapeData, escapeProperty } from "../../src/cli/formatters/github.js";
 import { byteColumn } from "../../src/cli/formatters/rdjson.js";
 import { makeRepo, removeAll, ROOT, runCli } from "./run-cli.js";
+import { rdjsonValidator, sarifValidator } from "../helpers/schema-validators.js";
 
 const temps: string[] = [];
 afterAll(() => removeAll(temps));
-
-/**
- * The SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif (2.1.0-rtm.5, the
- * text OASIS published as 2.1.0). It declares draft-04 but uses no keyword
- * whose meaning changed by draft-07, so it compiles under ajv's draft-07 class
- * once `id` is spelled `$id`.
- */
-function sarifValidator() {
-  const require = createRequire(join(ROOT, "package.json"));
-  const schema = JSON.parse(
-    readFileSync(
-      require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"),
-      "utf8",
-    ),
-  );
-  schema.$id = schema.id;
-  delete schema.id;
-  delete schema.$schema;
-  // One of its patterns (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`) is not valid with the `u` flag.
-  return new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile<any>(schema);
-}
-
-/** reviewdog's DiagnosticResult schema (test/fixtures/reviewdog, see SOURCE.md there). */
-function rdjsonValidator() {
-  const schema = JSON.parse(
-    readFileSync(join(ROOT, "test", "fixtures", "reviewdog", "DiagnosticResult.json"), "utf8"),
-  );
-  delete schema.$schema;
-  return new Ajv({ strict: false, allErrors: true }).compile<any>(schema);
-}
 
 let seed: string;
 let renamed: string;
@@ -78,7 +45,7 @@ function jsonFindings(repo: string, args: string[]): JsonFinding[] {
 }
 
 describe("sarif", () => {
-  const validate = sarifValidator();
+  const validate = sarifValidator(ROOT);
 
   test.each([
     ["the seed", () => seed, ["check", "--base", "HEAD~1"]],
@@ -181,7 +148,7 @@ describe("sarif", () => {
 });
 
 describe("rdjson", () => {
-  const validate = rdjsonValidator();
+  const validate = rdjsonValidator(ROOT);
 
   test.each([
     ["the seed", () => seed],
@@ -299,5 +266,23 @@ describe("github", () => {
         "::error file=g3doc/a%2Cb%3Ac%25d.md,line=3,endLine=3,col=1,title=missing-asset::",
       ),
     ).toBe(true);
+  });
+});
+
+describe("the schema validators", () => {
+  test("compile without a warning: the formats they use are checked, not ignored", () => {
+    const warnings: unknown[] = [];
+    const logger = { log: () => {}, warn: (...a: unknown[]) => warnings.push(a), error: () => {} };
+    const sarif = sarifValidator(ROOT, logger);
+    const rdjson = rdjsonValidator(ROOT, logger);
+    expect(warnings).toEqual([]);
+    // And a value of the wrong format is refused (the format is known, so it is checked).
+    const log = {
+      version: "2.1.0",
+      runs: [{ tool: { driver: { name: "x", informationUri: "not a uri" } }, results: [] }],
+    };
+    expect(sarif(log)).toBe(false);
+    expect(JSON.stringify(sarif.errors)).toContain("format");
+    expect(rdjson({ diagnostics: [] })).toBe(true);
   });
 });
