@@ -5,7 +5,7 @@
  * by the publishing rules through `ctx.publishing`.
  */
 import { posix } from "node:path";
-import picomatch from "picomatch";
+import { GlobError, globMatcher } from "../../config/glob.js";
 import type { Doc } from "../markdown/parse.js";
 import {
   parseBuild,
@@ -284,8 +284,17 @@ export function buildModel(
           data.known = false;
           return;
         }
-        const inc = picomatch(include.map((s) => s.v));
-        const exc = exclude.length > 0 ? picomatch(exclude.map((s) => s.v)) : () => false;
+        // The config's matcher: no BUILD file's glob can make it backtrack.
+        let inc: (path: string) => boolean;
+        let exc: (path: string) => boolean;
+        try {
+          inc = globMatcher(include.map((s) => s.v));
+          exc = exclude.length > 0 ? globMatcher(exclude.map((s) => s.v)) : () => false;
+        } catch (e) {
+          if (!(e instanceof GlobError)) throw e;
+          data.known = false;
+          return;
+        }
         const matches = filesOf(pkg)
           .filter(
             (f) =>
@@ -421,7 +430,7 @@ export function buildModel(
     const key = pageKey(r.permalink.value);
     if (!pages.has(key)) pages.set(key, { permalink: key, rule: r, doc: r.src.path });
   }
-  const known = input.knownPages.length > 0 ? picomatch(input.knownPages) : () => false;
+  const known = input.knownPages.length > 0 ? globMatcher(input.knownPages) : () => false;
   for (const g of input.knownPages) {
     const seg = g.split("/").filter(Boolean)[0];
     if (seg && !/[*?[{]/.test(seg)) prefixes.add(seg);

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import picomatch from "picomatch";
+import { globMatcher } from "../../../config/glob.js";
 import type { Rule } from "../types.js";
 import type { DocRule, Publishing } from "../../g3doc/model.js";
 import { publishingOf } from "./common.js";
@@ -96,7 +96,7 @@ export const unpublishedDoc: Rule = {
     if (build?.incomplete) return;
     const ok =
       ctx.config.build.unpublishedOk.length > 0 &&
-      picomatch(ctx.config.build.unpublishedOk)(doc.path);
+      globMatcher(ctx.config.build.unpublishedOk)(doc.path);
     const renamedFrom = [...ctx.change.renamed].find(([, to]) => to === doc.path)?.[0];
     const oldRule = renamedFrom ? pub.rules.find((r) => r.src?.path === renamedFrom) : undefined;
     let message: string;
