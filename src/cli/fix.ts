@@ -13,21 +13,10 @@ import { fixDocs, fixRuleIds } from "../core/fix/apply.js";
 import { unifiedDiff } from "../core/fix/line-diff.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
 import { readCliConfig } from "./config.js";
-import { options } from "./options.js";
+import { parseOptions } from "./options.js";
+import { startProgress } from "./progress.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import type { Io } from "./main.js";
-
-export const FIX_USAGE = `  g3doc-review fix [--repo DIR] (--base REV | --all) [--rule ID ...]
-                   [--config FILE] [--dry-run]
-
-  --base REV     fix the lines the working tree changed since the merge base
-                 of REV and HEAD (committed or not, untracked docs included)
-  --all          fix every line of every doc in the working tree
-  --rule ID      only this rule's fixes (repeatable); the formatter's jobs are
-                 line-length, list-marker, trailing-whitespace, blank-lines
-                 and final-newline
-  --dry-run      print the changes as a unified diff; write nothing
-`;
 
 export interface FixArgs {
   repo: string;
@@ -39,36 +28,20 @@ export interface FixArgs {
 }
 
 export function parseFixArgs(argv: string[], cwd: string): FixArgs {
-  const args: FixArgs = { repo: cwd, all: false, rules: [], dryRun: false };
-  for (const { flag, raw: a, value } of options(argv)) {
-    switch (flag) {
-      case "--repo":
-        args.repo = resolve(cwd, value());
-        break;
-      case "--base":
-        args.base = value();
-        break;
-      case "--all":
-        args.all = true;
-        break;
-      case "--rule":
-        args.rules.push(
-          ...value()
-            .split(",")
-            .map((s) => s.trim())
-            .filter(Boolean),
-        );
-        break;
-      case "--config":
-        args.config = resolve(cwd, value());
-        break;
-      case "--dry-run":
-        args.dryRun = true;
-        break;
-      default:
-        throw new UsageError(`unknown option "${a}"`);
-    }
-  }
+  const o = parseOptions("fix", argv);
+  const args: FixArgs = {
+    repo: o.repo ? resolve(cwd, o.repo as string) : cwd,
+    base: o.base as string | undefined,
+    all: o.all === true,
+    rules: ((o.rule as string[] | undefined) ?? []).flatMap((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+    config: o.config ? resolve(cwd, o.config as string) : undefined,
+    dryRun: o["dry-run"] === true,
+  };
   if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
   if (!args.all && !args.base)
     throw new UsageError("give --base REV to fix a change, or --all to fix every doc");
@@ -88,10 +61,11 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
 
   const config = await readCliConfig(cs, args.config);
 
+  const progress = startProgress(io.progressFd, "g3doc-review: fixing");
   const result = await fixDocs(cs, config, {
     mode: args.all ? "all" : "change",
     rules: args.rules,
-  });
+  }).finally(() => progress.stop());
   for (const n of result.notes) io.stderr(`note: ${n}\n`);
   if (result.files.length === 0) {
     io.stdout(args.dryRun ? "" : "Nothing to fix.\n");

@@ -1,82 +1,71 @@
 /**
- * `g3doc-review check`: reviews a git range (or a whole tree) of a local
- * checkout with the same engine the GitHub App uses.
+ * `g3doc-review check`: reviews a git range (or a whole tree, or the working
+ * tree) of a local checkout with the same engine the GitHub App uses.
  * Exit status: 0 no error reported, 1 an error reported, 2 bad usage / bad
- * config / unknown revision / not a repository.
+ * config / unknown revision / not a repository, 3 an internal error.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { review } from "../core/engine.js";
+import type { ChangeSet } from "../core/changeset.js";
 import { ConfigError } from "../config/load.js";
+import { closest } from "../config/suggest.js";
 import { GitChangeSet } from "./changeset-git.js";
-import { options } from "./options.js";
+import { WorktreeChangeSet } from "./changeset-worktree.js";
+import { COMMANDS, commandUsage, parseOptions, usage, type Command } from "./options.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import { FORMATTERS } from "./formatters/index.js";
-import { FIX_USAGE, parseFixArgs, runFix } from "./fix.js";
-
+import { parseFixArgs, runFix } from "./fix.js";
+import { startProgress } from "./progress.js";
 import { CONFIG_PATH, readCliConfig } from "./config.js";
 
 export { CONFIG_PATH };
 
-export const USAGE = `Usage:
-  g3doc-review check [--repo DIR] (--base REV [--head REV] | --all [--head REV])
-                     [--config FILE] [--format text|json|sarif|rdjson|github]
-
-  --repo DIR     the git checkout to review (default: the current folder)
-  --base REV     review the change from the merge base of REV and --head to --head
-  --head REV     the revision under review (default: HEAD)
-  --all          audit every doc at --head instead of a change
-  --config FILE  config file (default: ${CONFIG_PATH} at --head, if present)
-  --format F     text (default), json, sarif, rdjson or github
-
-${FIX_USAGE}
-Exit status: 0 when no error is reported, 1 when one is, 2 on bad usage,
-a bad config, an unknown revision or a folder that is not a git repository.
-`;
+export const USAGE = usage();
 
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   cwd: string;
+  /** stderr's file descriptor when it is a terminal: long runs show progress there. */
+  progressFd?: number;
 }
 
 export interface CheckArgs {
   repo: string;
   base?: string;
   head: string;
+  /** Review the working tree (uncommitted changes) instead of `head`. */
+  worktree: boolean;
   all: boolean;
   config?: string;
   format: string;
 }
 
+/** The package's version, from its package.json. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 export function parseCheckArgs(argv: string[], cwd: string): CheckArgs {
-  const args: CheckArgs = { repo: cwd, head: "HEAD", all: false, format: "text" };
-  for (const { flag, raw: a, value } of options(argv)) {
-    switch (flag) {
-      case "--repo":
-        args.repo = resolve(cwd, value());
-        break;
-      case "--base":
-        args.base = value();
-        break;
-      case "--head":
-        args.head = value();
-        break;
-      case "--all":
-        args.all = true;
-        break;
-      case "--config":
-        args.config = resolve(cwd, value());
-        break;
-      case "--format":
-        args.format = value();
-        break;
-      default:
-        throw new UsageError(`unknown option "${a}"`);
-    }
-  }
+  const o = parseOptions("check", argv);
+  const args: CheckArgs = {
+    repo: o.repo ? resolve(cwd, o.repo as string) : cwd,
+    base: o.base as string | undefined,
+    head: (o.head as string | undefined) ?? "HEAD",
+    worktree: o.worktree === true,
+    all: o.all === true,
+    config: o.config ? resolve(cwd, o.config as string) : undefined,
+    format: (o.format as string | undefined) ?? "text",
+  };
   if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
   if (!args.all && !args.base)
     throw new UsageError("give --base REV to review a change, or --all to audit every doc");
+  if (args.worktree && o.head !== undefined)
+    throw new UsageError("give either --head REV or --worktree, not both");
   if (!FORMATTERS[args.format])
     throw new UsageError(
       `unknown format "${args.format}"; use one of ${Object.keys(FORMATTERS).join(", ")}`,
@@ -84,17 +73,39 @@ export function parseCheckArgs(argv: string[], cwd: string): CheckArgs {
   return args;
 }
 
-export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
-  const root = await repoRoot(args.repo);
+/** The change set of a check: commits (`--head`), or the working tree (`--worktree`). */
+async function checkChangeSet(args: CheckArgs, root: string): Promise<ChangeSet> {
+  if (args.worktree) {
+    const headCommit = await resolveRev(root, "HEAD");
+    const base = args.base
+      ? await mergeBase(root, await resolveRev(root, args.base), headCommit)
+      : null;
+    return WorktreeChangeSet.create(root, base);
+  }
   const head = await resolveRev(root, args.head);
   const base = args.base ? await mergeBase(root, await resolveRev(root, args.base), head) : null;
-  const cs = await GitChangeSet.create(root, base, head);
+  return GitChangeSet.create(root, base, head);
+}
 
+export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
+  const root = await repoRoot(args.repo);
+  const cs = await checkChangeSet(args, root);
   const config = await readCliConfig(cs, args.config);
 
-  const result = await review(cs, config, { mode: args.all ? "all" : "change" });
+  const progress = startProgress(io.progressFd, "g3doc-review: reviewing");
+  let result;
+  try {
+    result = await review(cs, config, { mode: args.all ? "all" : "change" });
+  } finally {
+    await progress.stop();
+  }
   io.stdout(
-    FORMATTERS[args.format]({ base, head, findings: result.findings, notes: result.notes }),
+    FORMATTERS[args.format]({
+      base: cs.base,
+      head: cs.head,
+      findings: result.findings,
+      notes: result.notes,
+    }),
   );
   return result.findings.some((f) => f.severity === "error") ? 1 : 0;
 }
@@ -103,31 +114,60 @@ function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
+/** What went wrong, for stderr: one line per problem, never a stack trace. */
+function reportError(e: unknown, io: Io): number {
+  if (e instanceof ConfigError) {
+    for (const p of e.problems) io.stderr(`g3doc-review: ${oneLine(p)}\n`);
+    return 2;
+  }
+  if (e instanceof UsageError) {
+    // One line, so that CI logs and scripts show the whole reason.
+    const hint =
+      /no command|unknown command|unknown option|needs a value|give |not take|option of|unexpected argument/.test(
+        e.message,
+      )
+        ? ` (run "g3doc-review --help" for usage)`
+        : "";
+    io.stderr(`g3doc-review: ${oneLine(e.message)}${hint}\n`);
+    return 2;
+  }
+  io.stderr(
+    `g3doc-review: internal error: ${oneLine((e as Error).message)}; please report this with the command you ran\n`,
+  );
+  return 3;
+}
+
+function isCommand(s: string | undefined): s is Command {
+  return (COMMANDS as readonly string[]).includes(s ?? "");
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === "--help" || command === "-h" || command === "help") {
-      io.stdout(USAGE);
+      io.stdout(isCommand(rest[0]) ? commandUsage(rest[0]) : USAGE);
+      return 0;
+    }
+    if (command === "--version" || command === "-V") {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    if (!isCommand(command)) {
+      const hint = command?.startsWith("-") ? "" : closestCommand(command);
+      throw new UsageError(command ? `unknown command "${command}"${hint}` : "no command given");
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout(commandUsage(command));
       return 0;
     }
     if (command === "fix") return await runFix(parseFixArgs(rest, io.cwd), io);
-    if (command !== "check")
-      throw new UsageError(command ? `unknown command "${command}"` : "no command given");
     return await runCheck(parseCheckArgs(rest, io.cwd), io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      // One line, so that CI logs and scripts show the whole reason.
-      const hint =
-        e instanceof UsageError &&
-        /no command|unknown command|unknown option|needs a value|give /.test(e.message)
-          ? ` (run "g3doc-review --help" for usage)`
-          : "";
-      io.stderr(`g3doc-review: ${oneLine(e.message)}${hint}\n`);
-      return 2;
-    }
-    io.stderr(
-      `g3doc-review: internal error: ${oneLine((e as Error).message)}; please report this with the command you ran\n`,
-    );
-    return 3;
+    return reportError(e, io);
   }
+}
+
+function closestCommand(word: string | undefined): string {
+  const near = word ? closest(word, COMMANDS) : undefined;
+  return near ? `; did you mean ${near}?` : "";
 }

@@ -4,6 +4,7 @@ import type { Config } from "../config/defaults.js";
 
 export function docMatcher(config: Pick<Config, "paths" | "ignore">): (path: string) => boolean {
   const include = globMatcher(config.paths, { dot: true });
-  const exclude = config.ignore.length > 0 ? globMatcher(config.ignore, { dot: true }) : () => false;
+  const exclude =
+    config.ignore.length > 0 ? globMatcher(config.ignore, { dot: true }) : () => false;
   return (path) => include(path) && !exclude(path);
 }

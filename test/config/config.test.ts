@@ -3,7 +3,9 @@ import { describe, expect, test } from "@jest/globals";
 import {
   ConfigError,
   loadConfig,
+  mergeUserConfigs,
   parseConfigText,
+  parseExtendedConfigText,
   resolveConfig,
   validateUserConfig,
 } from "../../src/config/load.js";
@@ -121,7 +123,7 @@ describe("rules", () => {
     expect(() => checkRuleIds(loadConfig(`rules:\n${all}\n`), SRC)).not.toThrow();
     const msg = errorOf("rules:\n  missing-assets: warning\n");
     expect(msg).toMatch(
-      /^\.github\/g3doc-review\.yml: rules\.missing-assets: no rule has this id; known rules: /,
+      /^\.github\/g3doc-review\.yml:2: rules\.missing-assets: no rule has this id \(did you mean missing-asset\?\); known rules: /,
     );
     for (const r of RULES) expect(msg).toContain(r.id);
   });
@@ -264,5 +266,162 @@ describe("every kind of invalid file: one message, with the key and the line", (
 
   test("parseConfigText keeps what the file says, before defaults", () => {
     expect(parseConfigText("lineLength: 72\n", SRC)).toEqual({ lineLength: 72 });
+  });
+});
+
+describe("every problem at once, each with its line", () => {
+  test("three problems in one file: three lines, in the file's order", () => {
+    const text = [
+      "lineLength: eighty", // 1
+      "review:", // 2
+      "  maxComment: 3", // 3
+      "rules:", // 4
+      "  missing-assets: warning", // 5
+      "",
+    ].join("\n");
+    let err: ConfigError | undefined;
+    try {
+      parseConfigText(text, SRC);
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.problems).toEqual([
+      `${SRC}:1: lineLength must be integer`,
+      `${SRC}:3: unknown key "maxComment" in review`,
+      expect.stringMatching(
+        /^\.github\/g3doc-review\.yml:5: rules\.missing-assets: no rule has this id \(did you mean missing-asset\?\)/,
+      ),
+    ]);
+    expect(err!.message).toBe(`${SRC}:1: lineLength must be integer (and 2 more)`);
+  });
+
+  test("a long list of problems is cut, and the rest counted", () => {
+    const text = Array.from({ length: 30 }, (_, i) => `key${i}: 1`).join("\n");
+    let problems: readonly string[] = [];
+    try {
+      parseConfigText(text, SRC);
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems).toHaveLength(21);
+    expect(problems[0]).toBe(`${SRC}:1: unknown key "key0" in (top level)`);
+    expect(problems[20]).toBe(`${SRC}: 10 more problems not listed`);
+  });
+});
+
+describe("limits: what one repository's config may cost", () => {
+  const problemsOf = (text: string): readonly string[] => {
+    try {
+      parseConfigText(text, SRC);
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+    return [];
+  };
+
+  test("a file over 64 KB is refused before it is parsed", () => {
+    const text = `# ${"x".repeat(70 * 1024)}\nlineLength: 80\n`;
+    expect(problemsOf(text)).toEqual([`${SRC}: the config is 71 KB; the limit is 64 KB`]);
+  });
+
+  test("a glob that could backtrack, a negated one and an over-long one", () => {
+    const text = `paths:\n  - "g3doc/**/+(a|aa)+(a|aa)b.md"\n  - "!g3doc/x.md"\n  - "${"a".repeat(201)}"\nignore:\n  - "{1..3}.md"\n`;
+    expect(problemsOf(text)).toEqual([
+      `${SRC}:2: paths.0: extended globs like "+(...)" are not supported`,
+      `${SRC}:3: paths.1: a leading "!" is not supported: list the paths to leave out under ignore`,
+      `${SRC}:4: paths.2 is longer than 200 characters (the limit)`,
+      `${SRC}:6: ignore.0: the brace group "{1..3}" has no comma (ranges like {1..3} are not supported)`,
+    ]);
+  });
+
+  test("a list that expands to too many globs", () => {
+    const globs = Array.from(
+      { length: 10 },
+      (_, i) => `  - "d${i}/{a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,A,B,C,D}.md"`,
+    );
+    expect(problemsOf(`build:\n  unpublishedOk:\n${globs.join("\n")}\n`)).toEqual([
+      `${SRC}:2: build.unpublishedOk expands to 300 globs; the limit is 256`,
+    ]);
+  });
+
+  test("thousands of terms are refused: the count of terms, and of spellings to avoid", () => {
+    const terms = Array.from({ length: 2000 }, (_, i) => `- {use: t${i}, avoid: [a${i}]}`);
+    const text = `terms:\n${terms.join("\n")}\n`;
+    expect(text.length).toBeLessThan(64 * 1024);
+    expect(problemsOf(text)).toEqual([
+      `${SRC}:1: terms has more than 200 entries (the limit)`,
+      `${SRC}:1: terms and addTerms have 2000 entries; the limit is 200`,
+      `${SRC}:1: terms and addTerms list 2000 spellings to avoid; the limit is 500`,
+    ]);
+  });
+
+  test("spellings to avoid are counted over terms and addTerms together", () => {
+    const entry = (i: number) =>
+      `  - {use: t${i}, avoid: [${Array.from({ length: 20 }, (_, j) => `s${i}x${j}`).join(", ")}]}`;
+    const text = `terms:\n${Array.from({ length: 15 }, (_, i) => entry(i)).join("\n")}\naddTerms:\n${Array.from({ length: 15 }, (_, i) => entry(i + 15)).join("\n")}\n`;
+    expect(problemsOf(text)).toEqual([
+      `${SRC}:17: terms and addTerms list 600 spellings to avoid; the limit is 500`,
+    ]);
+  });
+
+  test("a YAML alias bomb is a config error, not a crash", () => {
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+      "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
+    ].join("\n");
+    const problems = problemsOf(bomb);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^\.github\/g3doc-review\.yml: not valid YAML \(.*alias/i);
+  });
+});
+
+describe("a file that another config extends", () => {
+  const target = "Codertocat/other-repo:any.yml";
+  const by = SRC;
+
+  test("a file that is not a g3doc-review config is named, its keys never quoted", () => {
+    const secret = "db_password: hunter2\napi_token: abc\n";
+    let err: ConfigError | undefined;
+    try {
+      parseExtendedConfigText(secret, target, by);
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.problems).toEqual([
+      `${SRC}: _extends names ${target}, which is not a g3doc-review config (2 problems against the schema); point _extends at a g3doc-review config`,
+    ]);
+    expect(err!.message).not.toMatch(/db_password|api_token|hunter2|abc/);
+  });
+
+  test("bad YAML and an over-large file are said the same way, without their text", () => {
+    expect(() => parseExtendedConfigText("password: [oops\n", target, by)).toThrow(
+      `${SRC}: _extends names ${target}, which is not a g3doc-review config (not valid YAML); point _extends at a g3doc-review config`,
+    );
+    expect(() => parseExtendedConfigText(`k: ${"x".repeat(70_000)}\n`, target, by)).toThrow(
+      /which is not a g3doc-review config \(larger than 64 KB\)/,
+    );
+  });
+
+  test("a valid one is merged under the extending file, as Probot merges: lists joined, the extending file winning", () => {
+    const base = parseExtendedConfigText(
+      "lineLength: 100\npaths: [docs/**/*.md]\nreview:\n  maxComments: 5\n  drafts: true\n",
+      target,
+      by,
+    );
+    const own = parseConfigText(
+      `_extends: other-repo\npaths: [g3doc/**/*.md]\nreview:\n  maxComments: 9\n`,
+      SRC,
+    );
+    const merged = mergeUserConfigs(base, own);
+    expect(merged).toEqual({
+      lineLength: 100,
+      paths: ["docs/**/*.md", "g3doc/**/*.md"],
+      review: { maxComments: 9, drafts: true },
+    });
   });
 });
