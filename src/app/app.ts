@@ -7,7 +7,7 @@ import { defaultReviewer, WorkerReviewer, type Reviewer } from "./review-pool.js
 import type { Probot, Context } from "probot";
 import { InProcessQueue, type JobQueue } from "./queue.js";
 import { LruDeliveryLog, LruReviewMemo, type DeliveryLog, type ReviewMemo } from "./deliveries.js";
-import { CONFIG_FILE, runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
+import { runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
 import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./events.js";
 import { DEFAULT_RETRY, withRetries, type Octokit, type RetryOptions } from "./octokit.js";
 
@@ -103,7 +103,6 @@ export function createApp(options: AppOptions = {}) {
             {
               octokit,
               log: context.log,
-              readConfig: () => context.config(CONFIG_FILE),
               chunkSize: options.chunkSize,
               jobKey: key,
               blobCache,

@@ -8,14 +8,13 @@ import { docMatcher } from "../core/docs-scope.js";
 import type { Finding } from "../core/finding.js";
 import { ConfigError } from "../config/load.js";
 import type { Config } from "../config/defaults.js";
-import { checkRuleIds } from "../core/rules/ids.js";
 import {
   GitHubChangeSet,
   combinePiggyback,
   sendPiggyback,
   type PullInfo,
 } from "./changeset-github.js";
-import { ConfigReader, CONFIG_FILE, CONFIG_PATH, guessConfig, viaContextConfig } from "./config.js";
+import { ConfigReader, CONFIG_FILE, CONFIG_PATH, guessConfig } from "./config.js";
 import { describeError, type Octokit } from "./octokit.js";
 import { findPull } from "./pulls.js";
 import { prefetchFor } from "./prefetch.js";
@@ -64,8 +63,6 @@ export interface Logger {
 export interface JobDeps {
   octokit: Octokit;
   log: Logger;
-  /** Probot's `context.config`: read only for a config file that uses `_extends` (the job reads the file itself). */
-  readConfig(): Promise<unknown>;
   /** Names the job's check run (`external_id`). */
   jobKey?: string;
   /** Blobs per GraphQL query. */
@@ -94,13 +91,6 @@ export interface JobOutcome {
 
 function step(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason ?? new Error("aborted");
-}
-
-/** Reads and validates the config; a ConfigError names the key at fault. */
-export async function loadRepoConfig(readConfig: () => Promise<unknown>): Promise<Config> {
-  const config = await viaContextConfig(readConfig);
-  checkRuleIds(config, CONFIG_PATH);
-  return config;
 }
 
 /** Whether the change can matter to the docs at all. */
@@ -154,7 +144,7 @@ export async function runReview(
       const summary = [
         `The config file ${codeSpan(CONFIG_PATH)} is not valid, so nothing was reviewed.`,
         "",
-        `> ${escapeMarkdown(err.message)}`,
+        err.problems.map((p) => `> ${escapeMarkdown(p)}`).join("\n>\n"),
         "",
         "Fix the file on the default branch, then re-run this check.",
       ].join("\n");
@@ -172,7 +162,7 @@ export async function runReview(
     };
     const loadConfig = async (): Promise<Config | JobOutcome> => {
       try {
-        return await configs.load(deps.readConfig);
+        return await configs.load();
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         return invalidConfig(err);

@@ -103,6 +103,8 @@ export class FakeGitHub {
   config: string | null = null;
   /** The owner's `.github` repository's config; null: no such repository. */
   orgConfig: string | null = null;
+  /** Default-branch files of other repositories the installation can read, by "owner/repo" (for `_extends`). */
+  readonly otherRepos = new Map<string, Files>();
   readonly checkRuns: CheckRunState[] = [];
   readonly reviews: ReviewState[] = [];
   readonly pending = new Map<number, ReviewState>();
@@ -263,6 +265,28 @@ export class FakeGitHub {
             contents: "read",
             metadata: "read",
           },
+        },
+      ];
+    }
+    if (
+      method === "GET" &&
+      (m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/)) &&
+      this.otherRepos.has(`${m[1]}/${m[2]}`)
+    ) {
+      // The contents API's JSON answer for a file (the default media type), on the default branch.
+      const file = this.otherRepos.get(`${m[1]}/${m[2]}`)![decodeURIComponent(m[3])];
+      if (file === undefined) return [404, { message: "Not Found" }];
+      const bytes = typeof file === "string" ? Buffer.from(file) : file;
+      return [
+        200,
+        {
+          type: "file",
+          encoding: "base64",
+          size: bytes.length,
+          name: decodeURIComponent(m[3]).split("/").pop(),
+          path: decodeURIComponent(m[3]),
+          sha: gitBlobSha(file),
+          content: bytes.length > 1024 * 1024 ? "" : bytes.toString("base64"),
         },
       ];
     }

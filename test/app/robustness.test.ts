@@ -134,12 +134,118 @@ describe("config from the content query", () => {
     expect(h.fake.log.some((r) => r.path.includes("/contents/"))).toBe(false);
   });
 
-  test("a config with _extends is read through context.config (extra requests only then)", async () => {
+  test("_extends is followed with one contents request: the extended file's settings apply, the extending file's win", async () => {
     const h = await setup();
-    h.fake.config = "_extends: other\nreview:\n  failOn: warning\n";
+    h.fake.otherRepos.set("Codertocat/shared", {
+      ".github/g3doc-review.yml": "review:\n  failOn: warning\n  maxComments: 0\n",
+    });
+    h.fake.config = "_extends: shared\nreview:\n  maxComments: 5\n";
     await openPull(h, base, head);
-    expect(h.fake.log.some((r) => r.path.includes("/contents/.github"))).toBe(true);
-    expect(h.fake.checkRuns[0].status).toBe("completed");
+    expect(violations()).toEqual([]);
+    const reads = h.fake.log.filter((r) => r.path.includes("/contents/"));
+    expect(reads.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /repos/Codertocat/shared/contents/.github%2Fg3doc-review.yml",
+    ]);
+    // failOn: warning (from the extended file) fails the check on the terminology warnings.
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+    // maxComments: 5 (the extending file) wins over 0: the review has comments.
+    expect(h.fake.reviews[0].comments.length).toBeGreaterThan(0);
+  });
+
+  test("_extends naming a file that is not a g3doc-review config: the target is named, its keys never quoted", async () => {
+    const h = await setup();
+    h.fake.otherRepos.set("Codertocat/other-repo", {
+      "any.yml": "db_password: hunter2\naws_secret_access_key: AKIAEXAMPLE\n",
+    });
+    h.fake.config = "_extends: other-repo:any.yml\n";
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(run.output!.title).toBe(
+      "Invalid config: _extends names Codertocat/other-repo:any.yml, which is not a g3doc-review config (2 problems against the schema); point _extends at a g3doc-review config".slice(
+        0,
+        200,
+      ),
+    );
+    const written = JSON.stringify(h.fake.log.map((r) => r.body ?? null));
+    for (const secret of ["db_password", "hunter2", "aws_secret_access_key", "AKIAEXAMPLE"])
+      expect(written).not.toContain(secret);
+    expect(h.fake.reviews).toHaveLength(0);
+  });
+
+  test.each([
+    [
+      "a target that does not exist",
+      "_extends: nowhere\n",
+      /_extends names Codertocat\/nowhere:\.github\/g3doc-review\.yml, which does not exist or which the app cannot read/,
+    ],
+    [
+      "a value that is not Probot's syntax",
+      "_extends: ../../etc/passwd\n",
+      /_extends must be repo, owner\/repo or owner\/repo:path\.yml/,
+    ],
+    [
+      "a target that is too large",
+      "_extends: big\n",
+      /which is not a g3doc-review config \(larger than 64 KB\)/,
+    ],
+  ])("%s: the check run fails and says so", async (_name, config, message) => {
+    const h = await setup();
+    h.fake.otherRepos.set("Codertocat/nowhere", {});
+    h.fake.otherRepos.set("Codertocat/big", {
+      ".github/g3doc-review.yml": `# ${"x".repeat(70 * 1024)}\n`,
+    });
+    h.fake.config = config;
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(run.output!.summary).toMatch(message);
+    expect(h.fake.reviews).toHaveLength(0);
+  });
+});
+
+describe("config limits through the app", () => {
+  test("a paths glob that would backtrack is a config error with its line; nothing is matched with it", async () => {
+    const h = await setup();
+    h.fake.config = 'lineLength: 80\npaths:\n  - "g3doc/**/+(a|aa)+(a|aa)+(a|aa)b.md"\n';
+    await openPull(h, base, { ...head, [`g3doc/${"a".repeat(200)}.md`]: "# A\n" });
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(run.output!.title).toBe(
+      'Invalid config: paths.0: extended globs like "+(...)" are not supported',
+    );
+    expect(run.output!.summary).toContain(
+      '.github/g3doc-review.yml:3: paths.0: extended globs like "+(...)" are not supported',
+    );
+  });
+
+  test("100,000 terms: refused by size before anything is parsed", async () => {
+    const h = await setup();
+    const terms = Array.from({ length: 100_000 }, (_, i) => `  - {use: t${i}, avoid: [a${i}]}`);
+    h.fake.config = `terms:\n${terms.join("\n")}\n`;
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(run.output!.title).toMatch(/^Invalid config: the config is \d+ KB; the limit is 64 KB$/);
+  });
+
+  test("three problems: the summary lists all three with their lines, the title the first", async () => {
+    const h = await setup();
+    h.fake.config = "lineLength: 10\nreview:\n  maxComent: 3\nrules:\n  broken-links: warning\n";
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    expect(run.output!.title).toBe("Invalid config: lineLength must be >= 20 (and 2 more)");
+    const summary = run.output!.summary!;
+    expect(summary).toContain(".github/g3doc-review.yml:1: lineLength must be &gt;= 20");
+    expect(summary).toContain('.github/g3doc-review.yml:3: unknown key "maxComent" in review');
+    expect(summary).toMatch(
+      /\.github\/g3doc-review\.yml:5: rules\.broken-links: no rule has this id \(did you mean broken-link\?\)/,
+    );
   });
 });
 
