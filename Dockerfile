@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
+# Node 24 (LTS): the package needs Node 22 or later (package.json engines).
 # Build: compile TypeScript with the dev dependencies.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -9,7 +10,9 @@ COPY src ./src
 RUN npm run build
 
 # Run: production dependencies and the compiled app only, as the unprivileged `node` user.
-FROM node:20-slim
+FROM node:24-slim
+# tini as PID 1: it passes SIGTERM (docker stop) on to the app and reaps any child process.
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 WORKDIR /usr/src/app
 ENV NODE_ENV=production LOG_FORMAT=json PORT=3000
 COPY package.json package-lock.json ./
@@ -18,5 +21,8 @@ COPY --from=build /app/lib ./lib
 COPY app.yml ./
 USER node
 EXPOSE 3000
-# Needs APP_ID, WEBHOOK_SECRET and PRIVATE_KEY (or PRIVATE_KEY_PATH); see docs/app.md.
+# Healthy while the HTTP server answers; node itself asks (the slim image has no curl).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+# Needs APP_ID, WEBHOOK_SECRET and PRIVATE_KEY (or PRIVATE_KEY_PATH); see docs/app.md and .env.example.
 CMD ["npm", "start"]

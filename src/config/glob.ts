@@ -17,6 +17,12 @@
 export const GLOB_LIMITS = {
   /** Characters of one glob. */
   length: 200,
+  /**
+   * Matching steps one matcher may take per path it has matched (plus 1,000
+   * paths' worth to start): ordinary globs take a few steps per path, so only
+   * globs made to be slow on paths made to be slow reach it.
+   */
+  stepsPerPath: 500,
   /** Globs one `{a,b}` pattern expands to. */
   alternatives: 32,
   /** Globs one list expands to in all. */
@@ -187,8 +193,13 @@ function matchChar(tok: Token, c: string): boolean {
   return inside !== tok.negated;
 }
 
+/** Matching steps taken, for the budget. */
+interface Cost {
+  steps: number;
+}
+
 /** One segment against one path segment: the two-pointer wildcard match, O(name x tokens). */
-function matchName(tokens: Token[], name: string, dot: boolean): boolean {
+function matchName(tokens: Token[], name: string, dot: boolean, cost: Cost): boolean {
   if (!dot && name.startsWith(".") && !(tokens[0]?.t === "lit" && tokens[0].c === "."))
     return false;
   if (name === "" && tokens.length > 0 && tokens.every((t) => t.t === "star")) return false;
@@ -197,6 +208,7 @@ function matchName(tokens: Token[], name: string, dot: boolean): boolean {
   let starJ = -1;
   let starI = 0;
   while (i < name.length) {
+    cost.steps++;
     const tok = tokens[j];
     if (tok && tok.t !== "star" && matchChar(tok, name[i])) {
       i++;
@@ -219,7 +231,7 @@ function closure(segments: Segment[], reach: Uint8Array): void {
 }
 
 /** A path against one alternative: which glob positions each path segment can reach. */
-function matchSegments(segments: Segment[], path: string, dot: boolean): boolean {
+function matchSegments(segments: Segment[], path: string, dot: boolean, cost: Cost): boolean {
   let reach = new Uint8Array(segments.length + 1);
   reach[0] = 1;
   closure(segments, reach);
@@ -228,6 +240,7 @@ function matchSegments(segments: Segment[], path: string, dot: boolean): boolean
     let any = false;
     for (let j = 0; j < segments.length; j++) {
       if (!reach[j]) continue;
+      cost.steps++;
       const seg = segments[j];
       if (seg.globstar) {
         const ok = name !== "." && name !== ".." && (dot || !name.startsWith("."));
@@ -235,7 +248,7 @@ function matchSegments(segments: Segment[], path: string, dot: boolean): boolean
           next[j] = 1;
           any = true;
         }
-      } else if (matchName(seg.tokens, name, dot)) {
+      } else if (matchName(seg.tokens, name, dot, cost)) {
         next[j + 1] = 1;
         any = true;
       }
@@ -247,16 +260,64 @@ function matchSegments(segments: Segment[], path: string, dot: boolean): boolean
   return reach[segments.length] === 1;
 }
 
-/** A matcher for a list of globs: true when any matches. Throws a GlobError for a glob it refuses. */
+export class GlobCostError extends GlobError {}
+
+/** The literal text every match starts with, and ends with (cheap tests before the match). */
+function literalEnds(segments: Segment[]): { prefix: string; suffix: string } {
+  const lit = (t: Token) => (t.t === "lit" ? t.c : null);
+  let prefix = "";
+  for (let k = 0; k < segments.length; k++) {
+    const seg = segments[k];
+    if (seg.globstar) break;
+    const i = seg.tokens.findIndex((t) => t.t !== "lit");
+    prefix += seg.tokens
+      .slice(0, i < 0 ? undefined : i)
+      .map(lit)
+      .join("");
+    // A `**` that follows may match no segment, and then no "/" follows either.
+    if (i >= 0 || k === segments.length - 1 || segments[k + 1].globstar) break;
+    prefix += "/";
+  }
+  const last = segments.at(-1);
+  let suffix = "";
+  if (last && !last.globstar)
+    for (let i = last.tokens.length - 1; i >= 0 && last.tokens[i].t === "lit"; i--)
+      suffix = lit(last.tokens[i]) + suffix;
+  return { prefix, suffix };
+}
+
+/**
+ * A matcher for a list of globs: true when any matches. Throws a GlobError
+ * for a glob it refuses, and a GlobCostError when matching costs more than
+ * GLOB_LIMITS.stepsPerPath per path it has matched.
+ */
 export function globMatcher(
   patterns: readonly string[],
   options: GlobOptions = {},
 ): (path: string) => boolean {
   const dot = options.dot === true;
-  const alternatives = patterns.flatMap(compileGlob);
+  const alternatives = patterns.flatMap(compileGlob).map((segments) => ({
+    segments,
+    ...literalEnds(segments),
+  }));
   if (alternatives.length > GLOB_LIMITS.listAlternatives)
     throw new GlobError(
       `the list expands to ${alternatives.length} globs; the limit is ${GLOB_LIMITS.listAlternatives}`,
     );
-  return (path) => alternatives.some((segments) => matchSegments(segments, path, dot));
+  const cost: Cost = { steps: 0 };
+  let paths = 0;
+  return (path) => {
+    paths++;
+    const matched = alternatives.some(
+      (a) =>
+        path.startsWith(a.prefix) &&
+        path.endsWith(a.suffix) &&
+        matchSegments(a.segments, path, dot, cost),
+    );
+    if (cost.steps > GLOB_LIMITS.stepsPerPath * (paths + 1000))
+      throw new GlobCostError(
+        `matching the config's globs costs over ${GLOB_LIMITS.stepsPerPath} steps a path on these ${paths} paths; write simpler globs (fewer wildcards in a row)`,
+      );
+    return matched;
+  };
 }

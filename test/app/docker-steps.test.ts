@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import http from "node:http";
-import { execSync, spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { privateKey } from "./harness.js";
 
@@ -60,10 +60,38 @@ describe("the Dockerfile", () => {
     expect(ignore).toEqual(expect.arrayContaining(["node_modules", ".env", "*.pem", ".git"]));
   });
 
+  test("runs on a Node LTS image that the engines field allows", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+      engines: { node: string };
+    };
+    const least = Number(pkg.engines.node.match(/^>=\s*(\d+)/)![1]);
+    for (const stage of [build, run]) {
+      const major = Number(stage.from.match(/^node:(\d+)-slim$/)![1]);
+      expect(major).toBeGreaterThanOrEqual(least);
+      expect(major % 2).toBe(0); // even majors become LTS
+    }
+  });
+
+  test("has an init process (tini) as PID 1 and a HEALTHCHECK that asks the server", () => {
+    expect(run.steps.some((s) => s.op === "RUN" && /apt-get install .*\btini\b/.test(s.args))).toBe(
+      true,
+    );
+    expect(JSON.parse(run.steps.find((s) => s.op === "ENTRYPOINT")!.args)).toEqual([
+      "/usr/bin/tini",
+      "--",
+    ]);
+    const health = run.steps.find((s) => s.op === "HEALTHCHECK")!.args;
+    expect(health).toMatch(/^--interval=\S+ --timeout=\S+ --start-period=\S+ --retries=\d+ CMD \[/);
+  });
+
   const gated = process.env.G3DOC_DOCKER_STEPS === "1" ? test : test.skip;
   let child: ChildProcess | undefined;
   afterAll(() => {
-    if (child?.pid) process.kill(-child.pid, "SIGTERM");
+    try {
+      if (child?.pid) process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // Already stopped by the test.
+    }
   });
 
   gated(
@@ -88,7 +116,8 @@ describe("the Dockerfile", () => {
             fs.cpSync(from, target, { recursive: true });
           }
         }
-        if (s.op === "RUN")
+        // OS packages (tini) belong to the image; the folder run has the machine's own.
+        if (s.op === "RUN" && !s.args.startsWith("apt-get"))
           execSync(s.args, {
             cwd: dir,
             stdio: "ignore",
@@ -127,6 +156,19 @@ describe("the Dockerfile", () => {
         });
       }
       expect(pong).toBe("PONG");
+      // The HEALTHCHECK's command, run as Docker runs it: healthy now, unhealthy once the server is gone.
+      const health = JSON.parse(
+        run.steps.find((s) => s.op === "HEALTHCHECK")!.args.replace(/^.*?CMD /, ""),
+      ) as string[];
+      const probe = () =>
+        spawnSync(health[0], health.slice(1), {
+          env: { ...process.env, ...env, NODE_OPTIONS: "", PORT: String(port) },
+          timeout: 10_000,
+        }).status;
+      expect(probe()).toBe(0);
+      process.kill(-child.pid!, "SIGTERM");
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(probe()).toBe(1);
     },
     600_000,
   );

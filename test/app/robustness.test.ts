@@ -222,6 +222,20 @@ describe("config limits through the app", () => {
     );
   });
 
+  test("globs within the limits that are slow on this tree's paths: matching stops at its budget, the check run says why", async () => {
+    const h = await setup();
+    h.fake.config = `paths:\n  - "**/*${"a".repeat(190)}0*"\n`;
+    const hostile: Files = {};
+    for (let i = 0; i < 60; i++) hostile[`g3doc/d${i}/${"a".repeat(250)}.md`] = "# A\n";
+    await openPull(h, base, { ...head, ...hostile });
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(JSON.stringify(run.output)).toMatch(
+      /matching the config's globs costs over 500 steps a path on these \d+ paths; write simpler globs/,
+    );
+  });
+
   test("100,000 terms: refused by size before anything is parsed", async () => {
     const h = await setup();
     const terms = Array.from({ length: 100_000 }, (_, i) => `  - {use: t${i}, avoid: [a${i}]}`);

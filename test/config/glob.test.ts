@@ -3,6 +3,7 @@ import { describe, expect, test } from "@jest/globals";
 import picomatch from "picomatch";
 import {
   GLOB_LIMITS,
+  GlobCostError,
   GlobError,
   expandBraces,
   globMatcher,
@@ -170,5 +171,28 @@ describe("no backtracking", () => {
       expect(match(`${"a/".repeat(2000)}${name}`)).toBe(false);
     }
     expect(globMatcher(["*a*a*a*b"])(`${"a".repeat(4000)}b`)).toBe(true);
+  });
+});
+
+describe("the matching budget", () => {
+  test("ordinary globs over 100,000 paths stay far within it", () => {
+    const match = globMatcher(["g3doc/**/*.md", "docs/**/*.md", "**/README.md", "*.md"], {
+      dot: true,
+    });
+    let n = 0;
+    for (let i = 0; i < 100_000; i++) if (match(`src/pkg${i % 300}/sub/file_${i}.md`)) n++;
+    expect(n).toBe(0);
+  });
+
+  test("globs made slow for paths made slow are stopped after a few paths, with a reason", () => {
+    const match = globMatcher([`**/*${"a".repeat(190)}0*`]);
+    let seen = 0;
+    expect(() => {
+      for (let i = 0; i < 1000; i++, seen++) match(`d${i}/${"a".repeat(250)}`);
+    }).toThrow(GlobCostError);
+    expect(seen).toBeLessThan(100);
+    expect(() => match("x")).toThrow(
+      /costs over 500 steps a path on these \d+ paths; write simpler globs/,
+    );
   });
 });

@@ -1,5 +1,6 @@
-/** The files editors and hook runners read: the config's JSON Schema and .pre-commit-hooks.yaml. */
+/** The files editors, hook runners and deployers read: the config's JSON Schema, .pre-commit-hooks.yaml, .env.example. */
 import { describe, expect, test } from "@jest/globals";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -64,5 +65,28 @@ describe(".pre-commit-hooks.yaml", () => {
     for (const p of ["g3doc/a.md", "g3doc/BUILD", "BUILD.bazel", ".github/g3doc-review.yml"])
       expect(re.test(p)).toBe(true);
     for (const p of ["src/main.go", "g3doc/BUILDING.txt"]) expect(re.test(p)).toBe(false);
+  });
+});
+
+describe(".env.example", () => {
+  const example = readFileSync(join(ROOT, ".env.example"), "utf8");
+  const named = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+
+  test("names every variable of docs/app.md's table and every G3DOC_ setting the code reads", () => {
+    const doc = readFileSync(join(ROOT, "docs", "app.md"), "utf8");
+    const documented = [...doc.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.length).toBeGreaterThan(10);
+    const code = execFileSync("grep", ["-rhoE", "G3DOC_[A-Z0-9_]+", join(ROOT, "src")], {
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter(Boolean);
+    const missing = [...new Set([...documented, ...code])].filter((v) => !named.has(v));
+    expect(missing).toEqual([]);
+  });
+
+  test("holds no value for a secret", () => {
+    for (const key of ["APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET"])
+      expect(example).toMatch(new RegExp(`^${key}=$`, "m"));
   });
 });
