@@ -110,9 +110,9 @@ function wrap(text: string, width: number): string[] {
   return [...lines, line];
 }
 
-/** The usage text of one command, from the option table. */
-export function commandUsage(command: Command): string {
-  const rows = Object.entries(OPTIONS)
+/** The option rows of one command's usage, from the option table. */
+function optionRows(command: Command): string {
+  return Object.entries(OPTIONS)
     .filter(([, o]) => o.commands.includes(command))
     .map(([name, o]) => {
       const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${o.arg ? ` ${o.arg}` : ""}`;
@@ -120,22 +120,29 @@ export function commandUsage(command: Command): string {
       const [first, ...more] = wrap(help.replace(/\n/g, " "), 80 - 19);
       return [`  ${flag.padEnd(16)} ${first}`, ...more.map((l) => `${" ".repeat(19)}${l}`)];
     })
-    .flat();
-  return `Usage:\n  ${SYNOPSIS[command]}\n\n${SUMMARY[command]}\n\n${rows.join("\n")}\n`;
+    .flat()
+    .join("\n");
 }
 
-/** The usage of every command. */
+/** The usage text of one command. */
+export function commandUsage(command: Command): string {
+  return `Usage:\n  ${SYNOPSIS[command]}\n\n${SUMMARY[command]}\n\n${optionRows(command)}\n`;
+}
+
+/** The usage of every command, with their options. */
 export function usage(): string {
   return `Usage:
   ${SYNOPSIS.check}
   ${SYNOPSIS.fix}
   g3doc-review --version
 
-Commands:
-  check   ${SUMMARY.check}
-  fix     ${SUMMARY.fix}
+check: ${SUMMARY.check}
 
-"g3doc-review COMMAND --help" lists a command's options.
+${optionRows("check")}
+
+fix: ${SUMMARY.fix}
+
+${optionRows("fix")}
 
 ${EXIT_STATUS}
 `;
