@@ -159,10 +159,11 @@ describe("progress on a terminal", () => {
       delayMs: 100,
       intervalMs: 100,
     });
-    // The main thread is busy, as during a review, for about a second.
-    const until = Date.now() + 1000;
-    while (Date.now() < until) {
-      /* busy */
+    // The main thread stays busy, as during a review, until two ticks are written (at most 20 s).
+    const until = Date.now() + 20_000;
+    const ticksSoFar = () => readFileSync(file, "utf8").split("g3doc-review").length - 1;
+    while (Date.now() < until && ticksSoFar() < 2) {
+      /* busy: no turn of the event loop */
     }
     await progress.stop();
     closeSync(fd);
