@@ -22,7 +22,8 @@ COPY app.yml ./
 USER node
 EXPOSE 3000
 # Healthy while the HTTP server answers; node itself asks (the slim image has no curl).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# Needs APP_ID, WEBHOOK_SECRET and PRIVATE_KEY (or PRIVATE_KEY_PATH); see docs/app.md and .env.example.
-CMD ["npm", "start"]
+# What `npm start` runs, without npm in between. Needs APP_ID, WEBHOOK_SECRET and PRIVATE_KEY
+# (or PRIVATE_KEY_PATH); see docs/app.md and .env.example.
+CMD ["node", "lib/server/main.js"]
