@@ -1,6 +1,11 @@
 import { describe, test, expect } from "@jest/globals";
 import type { Nodes } from "mdast";
-import { rewrapParagraph, isDangerousLine, textWidth } from "../../src/core/fix/rewrap.js";
+import {
+  MAX_FILL_ROUNDS,
+  rewrapParagraph,
+  isDangerousLine,
+  textWidth,
+} from "../../src/core/fix/rewrap.js";
 import { paragraphsOf, rewrapOf } from "../../src/core/fix/paragraphs.js";
 import { parseDoc } from "../../src/core/markdown/parse.js";
 import { meaningDifference } from "../../src/core/fix/compare.js";
@@ -178,6 +183,20 @@ describe("rewrap", () => {
     const out = wrap(text);
     expect(out.slice(0, -1).some((l) => l.endsWith("\\"))).toBe(false);
     expect(meaningDifference(text, out.join("\n"))).toBeNull();
+  });
+
+  test("a paragraph whose every word would start a line dangerously is left as it is", () => {
+    // Each refill forbids a break and moves the next one back a word: one refill per word, so
+    // past MAX_FILL_ROUNDS the paragraph is not rewrapped at all (it would take quadratic time).
+    const lines = Array.from({ length: 80 }, () => "<a ".repeat(25).trimEnd());
+    expect(rewrapParagraph(lines, { limit: 80 })).toEqual(lines);
+    const short = ["<a ".repeat(MAX_FILL_ROUNDS).trimEnd()];
+    expect(rewrapParagraph(short, { limit: 20 })).toEqual(short);
+    // A few dangerous words among many still get their lines moved.
+    const text = `${"word ".repeat(15).trim()} <a and ${"word ".repeat(15).trim()} <b tail`;
+    const out = wrap(text);
+    expect(out.length).toBeGreaterThan(1);
+    expect(out.slice(1).some((l) => isDangerousLine(l))).toBe(false);
   });
 
   test("footnotes: continuation lines indented by four, text width as after the label", () => {

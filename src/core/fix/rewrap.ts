@@ -237,10 +237,19 @@ function fill(words: string[], first: number, rest: number, forbidden: Set<numbe
   return starts;
 }
 
-/** Fills words into line texts (without prefixes), never starting a line with something dangerous. */
-function fillSafely(words: string[], first: number, rest: number): string[] {
+/**
+ * Refills a paragraph needs at most: each forbids the breaks that would start
+ * a line dangerously and fills again. Real text needs one or two (markdown-large:
+ * 12,847 paragraphs settle at once, 222 after one refill, none later); text
+ * made of such words (`<a <a <a ...`) would need one per word, which is
+ * quadratic, so past this the paragraph is left as it is.
+ */
+export const MAX_FILL_ROUNDS = 16;
+
+/** Fills words into line texts (without prefixes), never starting a line with something dangerous; null when that takes too many refills. */
+function fillSafely(words: string[], first: number, rest: number): string[] | null {
   const forbidden = new Set<number>();
-  for (let round = 0; round <= words.length; round++) {
+  for (let round = 0; round <= Math.min(words.length, MAX_FILL_ROUNDS); round++) {
     const starts = fill(words, first, rest, forbidden);
     let changed = false;
     for (let k = 0; k < starts.length; k++) {
@@ -267,7 +276,7 @@ function fillSafely(words: string[], first: number, rest: number): string[] {
         words.slice(st, k + 1 < starts.length ? starts[k + 1] : words.length).join(" "),
       );
   }
-  return [words.join(" ")];
+  return words.length <= MAX_FILL_ROUNDS ? [words.join(" ")] : null;
 }
 
 /** Where the paragraph text starts on its first line, from the line alone (container markers only). */
@@ -314,6 +323,7 @@ export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): 
     const words = wordsOf(content, seg.start, seg.end, parsed.atomic);
     if (words.length === 0) return [...lines];
     const texts = fillSafely(words, out.length === 0 ? firstWidth : restWidth, restWidth);
+    if (!texts) return [...lines];
     texts[texts.length - 1] += seg.marker;
     for (const t of texts) out.push((out.length === 0 ? firstPrefix : indent) + t);
   }
