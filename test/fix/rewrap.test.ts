@@ -2,6 +2,7 @@ import { describe, test, expect } from "@jest/globals";
 import type { Nodes } from "mdast";
 import {
   MAX_FILL_ROUNDS,
+  MAX_REWRAP_CHARS,
   rewrapParagraph,
   isDangerousLine,
   textWidth,
@@ -197,6 +198,14 @@ describe("rewrap", () => {
     const out = wrap(text);
     expect(out.length).toBeGreaterThan(1);
     expect(out.slice(1).some((l) => isDangerousLine(l))).toBe(false);
+  });
+
+  test("a paragraph longer than MAX_REWRAP_CHARS is left as it is", () => {
+    const line = "word ".repeat(20).trim(); // 99 columns
+    const over = Array.from({ length: Math.ceil(MAX_REWRAP_CHARS / 100) + 1 }, () => line);
+    expect(rewrapParagraph(over, { limit: 80 })).toEqual(over);
+    const under = over.slice(0, Math.floor(MAX_REWRAP_CHARS / 100) - 1);
+    expect(rewrapParagraph(under, { limit: 80 }).every((l) => l.length <= 80)).toBe(true);
   });
 
   test("footnotes: continuation lines indented by four, text width as after the label", () => {

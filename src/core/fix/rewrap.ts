@@ -287,12 +287,23 @@ export function derivedContentStart(line: string): number {
 }
 
 /**
+ * Paragraphs longer than this (in UTF-16 code units) are not rewrapped: the
+ * rewrap parses the paragraph again, and a paragraph this long is no prose
+ * a reviewer would take a suggestion for (markdown-large's longest real ones
+ * are single lines of data); a doc that is one huge paragraph would cost two
+ * parses.
+ */
+export const MAX_REWRAP_CHARS = 64 * 1024;
+
+/**
  * Rewraps the source lines of one paragraph. Returns the lines unchanged when
  * the text cannot be rewrapped safely (tabs in the prefix, text that does not
- * parse back as one paragraph).
+ * parse back as one paragraph) or is longer than MAX_REWRAP_CHARS.
  */
 export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): string[] {
   if (lines.length === 0) return [];
+  let chars = 0;
+  for (const l of lines) if ((chars += l.length + 1) > MAX_REWRAP_CHARS) return [...lines];
   const contentStart = opts.contentStart ?? derivedContentStart(lines[0]);
   const rawPrefix = lines[0].slice(0, contentStart);
   const firstPrefix = opts.firstPrefix ?? rawPrefix;
