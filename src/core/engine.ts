@@ -142,6 +142,7 @@ export async function review(
 
   // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
   const publishing = await loadPublishing(cs, headList, config, change, isDoc);
+  if (publishing) notes.push(...publishing.notes);
 
   // 1. The docs under review.
   const reviewPaths =

@@ -6,6 +6,8 @@ import { docMatcher } from "../../src/core/docs-scope.js";
 import type { ChangeInfo } from "../../src/core/rules/types.js";
 import { MemoryChangeSet, type Tree } from "../helpers/memory-changeset.js";
 import { lintDoc } from "../helpers/lint.js";
+import { review } from "../../src/core/engine.js";
+import { MAX_NESTING } from "../../src/core/g3doc/starlark.js";
 
 const AUDIT: ChangeInfo = { mode: "all", deleted: new Set(), renamed: new Map(), added: new Set() };
 
@@ -208,6 +210,45 @@ describe("no noise", () => {
       severity: "error",
     });
     expect(pub[0].message).toContain("missing comma");
+  });
+
+  test("a BUILD file nested 2,000 deep: a note naming it, no finding on it or its docs, no crash", async () => {
+    const deep = `doc(\n    name = "doc",\n    src = "doc.md",\n    data = ${"[".repeat(2000)}${"]".repeat(2000)},\n)\n`;
+    const cs = new MemoryChangeSet(null, {
+      "g3doc/doc.md": DOC,
+      "g3doc/img/d.png": "png",
+      "g3doc/BUILD": deep,
+    });
+    const r = await review(cs, resolveConfig({}), { mode: "all" });
+    expect(r.findings.filter((x) => PUB_RULES.includes(x.rule))).toEqual([]);
+    expect(r.notes).toEqual([
+      `g3doc/BUILD: skipped, line 4 has brackets nested more than ${MAX_NESTING} deep, so the docs of g3doc get no publishing checks.`,
+    ]);
+  });
+
+  test("many doc() rules: duplicate permalinks, siblings and pages found through the model's indexes", async () => {
+    const n = 3000;
+    const rules = Array.from(
+      { length: n },
+      (_, i) =>
+        `doc(\n    name = "d${i}",\n    src = "d${i}.md",\n    category = "Project",\n    permalink = "/docs/d${i % (n - 1)}/",\n)\n`,
+    );
+    const { pub } = await load({ "g3doc/BUILD": rules.join("\n"), "g3doc/d0.md": "# D\n" });
+    expect(pub!.rules).toHaveLength(n);
+    // d0 and the last rule share /docs/d0/.
+    expect(pub!.rulesOfPage("/docs/d0").map((r) => r.label)).toEqual([
+      "//g3doc:d0",
+      `//g3doc:d${n - 1}`,
+    ]);
+    expect(pub!.rulesOfPackage("g3doc")).toHaveLength(n);
+    expect(pub!.rulesOfPackage("other")).toEqual([]);
+    expect(pub!.pagesNamed("D0").map((p) => p.doc)).toEqual(["g3doc/d0.md"]);
+    const f = await lintDoc("# D\n", {
+      path: "g3doc/d0.md",
+      extra: { "g3doc/BUILD": rules.join("\n") },
+    });
+    const dup = f.filter((x) => x.rule === "permalink" && /also the permalink/.test(x.message));
+    expect(dup.map((x) => x.line)).toEqual([5, 7 * (n - 1) + 5]);
   });
 
   test("a rule with a computed name: skipped, and its package's docs are not called unpublished", async () => {

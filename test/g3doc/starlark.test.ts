@@ -1,5 +1,5 @@
 import { describe, test, expect } from "@jest/globals";
-import { parseBuild, stringsOf, type Value } from "../../src/core/g3doc/starlark.js";
+import { MAX_NESTING, parseBuild, stringsOf, type Value } from "../../src/core/g3doc/starlark.js";
 
 const SECURITY = `load("//website:defs.bzl", "doc")
 
@@ -112,6 +112,32 @@ doc(
     for (const k of ["name", "src", "data", "weight", "permalink"])
       expect(doc.kwargs.get(k)!.value.t).toBe("unknown");
     expect(r.nestedCalls.has("doc")).toBe(true);
+  });
+
+  test("a comprehension makes its own list unknown, not the list around it", () => {
+    const r = parseBuild('doc(name = "d", data = [[x for x in y], "a.png"])\n');
+    const data = r.calls[0].kwargs.get("data")!.value;
+    expect(data).toMatchObject({ t: "list", items: [{ t: "unknown" }, { t: "str", v: "a.png" }] });
+  });
+
+  test(`brackets nested up to ${MAX_NESTING} deep are read; deeper, the file is not read (no stack overflow)`, () => {
+    const nested = (n: number) =>
+      `doc(name = "d", data = ${"[".repeat(n - 1)}${"]".repeat(n - 1)})\n`;
+    const ok = parseBuild(nested(MAX_NESTING));
+    expect(ok.error).toBeUndefined();
+    expect(ok.calls.map((c) => c.kind)).toEqual(["doc"]);
+    for (const n of [MAX_NESTING + 1, 2000, 100_000]) {
+      const r = parseBuild(nested(n));
+      expect(r.calls).toEqual([]);
+      expect(r.error).toEqual({
+        message: `brackets nested more than ${MAX_NESTING} deep`,
+        line: 1,
+        column: 23 + MAX_NESTING,
+        beyondLimit: true,
+      });
+    }
+    // A real syntax error is not one of the reader's limits.
+    expect(parseBuild("doc(\n").error?.beyondLimit).toBeUndefined();
   });
 
   test("strings: escapes, raw, triple-quoted, single quotes", () => {

@@ -21,6 +21,7 @@ import {
   type DocRule,
   type LostPage,
   type Publishing,
+  type SitePage,
 } from "./model.js";
 import { siteLinkOf } from "./site.js";
 
@@ -87,7 +88,9 @@ export async function loadPublishing(
   });
   const matters = [...model.builds.values()].some(
     (b) =>
-      b.path !== registryPath && (b.rules.length > 0 || (b.error !== undefined && b.mentionsKind)),
+      b.path !== registryPath &&
+      (b.rules.length > 0 ||
+        ((b.error !== undefined || b.skipped !== undefined) && b.mentionsKind)),
   );
   if (!matters) return undefined;
 
@@ -111,7 +114,8 @@ async function findLostPages(
     (f) =>
       names.includes(posix.basename(f.path)) && f.status !== "added" && f.path !== registryPath,
   );
-  const before: DocRule[] = model.rules.filter((r) => !changed.some((f) => f.path === r.build));
+  const changedPaths = new Set(changed.map((f) => f.path));
+  const before: DocRule[] = model.rules.filter((r) => !changedPaths.has(r.build));
   if (changed.length > 0) {
     const basePaths = changed.map((f) => f.previousPath ?? f.path);
     const base = await cs.read(basePaths, "base");
@@ -130,12 +134,14 @@ async function findLostPages(
     before.push(...baseModel.rules);
   }
   const headByLabel = new Map(model.rules.map((r) => [r.label, r]));
+  const pageOfDoc = new Map<string, SitePage>();
+  for (const p of model.pages.values()) if (!pageOfDoc.has(p.doc)) pageOfDoc.set(p.doc, p);
   for (const r of before) {
     if (!r.permalink || !r.src) continue;
     const key = pageKey(r.permalink.value);
     if (model.pages.has(key) || model.lostPages.has(key) || model.isKnownPage(key)) continue;
     const srcPath = r.src.path;
-    const sameFile = changed.every((f) => f.path !== r.build);
+    const sameFile = !changedPaths.has(r.build);
     // An unchanged rule whose doc is missing at head lost its page only if this change removed the doc.
     if (sameFile && !change.deleted.has(srcPath) && !change.renamed.has(srcPath)) continue;
     const lost: LostPage = { permalink: key, rule: r, reason: "" };
@@ -143,7 +149,7 @@ async function findLostPages(
     if (change.deleted.has(srcPath)) lost.reason = `this change deleted its doc \`${srcPath}\``;
     else if (change.renamed.has(srcPath)) {
       const to = change.renamed.get(srcPath)!;
-      const page = [...model.pages.values()].find((p) => p.doc === to);
+      const page = pageOfDoc.get(to);
       lost.reason = page
         ? `this change renamed its doc to \`${to}\`, published at \`${page.permalink}\``
         : `this change renamed its doc to \`${to}\`, which no doc() rule publishes`;

@@ -83,7 +83,10 @@ export interface BuildFile {
   pkg: string;
   /** The file as a doc-like object, so findings can be reported on its lines. */
   doc: Doc;
+  /** Why the file is not valid Starlark. */
   error?: SyntaxProblem;
+  /** Why the file was not read although it may be valid (it goes past the reader's limits). */
+  skipped?: SyntaxProblem;
   /** True when the file mentions a doc rule kind (used to decide whether a file that cannot be read matters). */
   mentionsKind: boolean;
   rules: DocRule[];
@@ -137,6 +140,14 @@ export interface Publishing {
   registry: Registry | null;
   /** False when some package could not be read completely: unknown pages are then not reported. */
   complete: boolean;
+  /** Rules whose permalink is that page (by `pageKey`), in file order. */
+  rulesOfPage(permalink: string): readonly DocRule[];
+  /** Rules of a package, in file order. */
+  rulesOfPackage(pkg: string): readonly DocRule[];
+  /** Pages whose last path segment is this one (case-insensitive). */
+  pagesNamed(segment: string): readonly SitePage[];
+  /** Things a reader of the review should know (BUILD files not read). */
+  notes: string[];
 }
 
 /** `/a/b` and `/a/b/` name the same page. */
@@ -238,16 +249,19 @@ export function buildModel(
     const r = parseBuild(text);
     parsed.set(path, { path, pkg, calls: r.calls, nested: r.nestedCalls, error: r.error, text });
   }
-  const namesOf = (pkg: string): Set<string> | null => {
-    for (const f of parsed.values())
-      if (f.pkg === pkg)
-        return new Set(
+  // The target names of each package (of its first BUILD file read), computed once.
+  const names = new Map<string, Set<string>>();
+  for (const f of parsed.values())
+    if (!names.has(f.pkg))
+      names.set(
+        f.pkg,
+        new Set(
           f.calls
             .map((c) => stringsOf(c.kwargs.get("name")?.value)?.[0]?.v)
             .filter((x): x is string => !!x),
-        );
-    return null;
-  };
+        ),
+      );
+  const namesOf = (pkg: string): Set<string> | null => names.get(pkg) ?? null;
   const filesCache = new Map<string, string[]>();
   const filesOf = (pkg: string) => {
     let f = filesCache.get(pkg);
@@ -325,18 +339,25 @@ export function buildModel(
   const builds = new Map<string, BuildFile>();
   const rules: DocRule[] = [];
   let registry: Registry | null = null;
+  const notes: string[] = [];
   for (const f of parsed.values()) {
     const kinds = new Set(input.kinds);
+    const skipped = f.error?.beyondLimit ? f.error : undefined;
     const file: BuildFile = {
       path: f.path,
       pkg: f.pkg,
       doc: input.makeDoc(f.path, f.text),
-      error: f.error,
+      error: skipped ? undefined : f.error,
+      skipped,
       mentionsKind: kindMentioned(f.text, input.kinds),
       rules: [],
       names: new Set(),
       incomplete: f.error !== undefined || [...f.nested].some((n) => kinds.has(n)),
     };
+    if (skipped)
+      notes.push(
+        `${f.path}: skipped, line ${skipped.line} has ${skipped.message}, so the docs of ${f.pkg === "" ? "the top folder" : f.pkg} get no publishing checks.`,
+      );
     for (const call of f.calls) {
       const name = call.kwargs.get("name");
       const nameValue = name?.value.t === "str" ? name.value.v : null;
@@ -435,12 +456,18 @@ export function buildModel(
     const seg = g.split("/").filter(Boolean)[0];
     if (seg && !/[*?[{]/.test(seg)) prefixes.add(seg);
   }
+  const buildOfPackage = new Map<string, BuildFile>();
+  for (const b of builds.values()) if (!buildOfPackage.has(b.pkg)) buildOfPackage.set(b.pkg, b);
   const packageOf = (path: string) => {
     const pkg = packageFolderOf(path, buildFolders);
-    if (pkg === null) return undefined;
-    for (const b of builds.values()) if (b.pkg === pkg) return b;
-    return undefined;
+    return pkg === null ? undefined : buildOfPackage.get(pkg);
   };
+  const byPage = groupBy(
+    rules.filter((r) => r.permalink),
+    (r) => pageKey(r.permalink!.value),
+  );
+  const byPackage = groupBy(rules, (r) => r.pkg);
+  const byLastSegment = groupBy([...pages.values()], (p) => lastSegment(p.permalink));
   return {
     builds,
     rules,
@@ -452,5 +479,25 @@ export function buildModel(
     isKnownPage: (p) => known(p) || known(pageKey(p)),
     registry,
     complete: [...builds.values()].every((b) => !b.incomplete || !b.mentionsKind),
+    rulesOfPage: (p) => byPage.get(pageKey(p)) ?? [],
+    rulesOfPackage: (pkg) => byPackage.get(pkg) ?? [],
+    pagesNamed: (segment) => byLastSegment.get(segment.toLowerCase()) ?? [],
+    notes,
   };
+}
+
+/** The last path segment of a permalink, lower-cased (`""` for `/`). */
+export function lastSegment(permalink: string): string {
+  return (permalink.split("/").filter(Boolean).pop() ?? "").toLowerCase();
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
 }

@@ -41,7 +41,16 @@ export interface Call extends Pos {
 
 export interface SyntaxProblem extends Pos {
   message: string;
+  /** True when the file may be valid Starlark but goes past what this reader reads (nesting deeper than MAX_NESTING). */
+  beyondLimit?: boolean;
 }
+
+/**
+ * Brackets nested deeper than this are not read: real BUILD files nest a few
+ * levels, and reading values recurses once per level (2,000 levels overflow
+ * the stack).
+ */
+export const MAX_NESTING = 100;
 
 export interface ParsedBuild {
   /** Calls that are whole top-level statements, in file order. */
@@ -58,6 +67,8 @@ interface Token extends Pos {
   t: TokType;
   v: string;
   endLine: number;
+  /** For an opening bracket: the index of the token that closes it. */
+  close?: number;
 }
 
 const KEYWORDS = new Set([
@@ -122,6 +133,7 @@ class StarlarkError extends Error {
     message: string,
     readonly line: number,
     readonly column: number,
+    readonly beyondLimit = false,
   ) {
     super(message);
   }
@@ -141,9 +153,14 @@ const ESCAPES: Record<string, string> = {
   v: "\v",
 };
 
+// Sticky: each matches at `lastIndex` only, so a token is read without copying the text after it.
+const STRING_START = /(?:[rRbB]|[rR][bB]|[bB][rR])?(?:"""|'''|"|')/y;
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER = /(?:\d[\dA-Za-z_]*(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)/y;
+
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  const stack: { ch: string; line: number; column: number }[] = [];
+  const stack: { ch: string; line: number; column: number; index: number }[] = [];
   let i = 0;
   let line = 1;
   let col = 1;
@@ -183,7 +200,8 @@ function tokenize(text: string): Token[] {
     const startLine = line;
     const startCol = col;
     // Strings, with an optional r/b prefix.
-    const pre = /^(?:[rRbB]|[rR][bB]|[bB][rR])?(?:"""|'''|"|')/.exec(text.slice(i, i + 5));
+    STRING_START.lastIndex = i;
+    const pre = STRING_START.exec(text);
     if (pre) {
       const raw = /[rR]/.test(pre[0]);
       const quote = pre[0].replace(/^[rRbB]+/, "");
@@ -228,13 +246,15 @@ function tokenize(text: string): Token[] {
       out.push({ t: "str", v: value, line: startLine, column: startCol, endLine: line });
       continue;
     }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, i + 200));
+    IDENTIFIER.lastIndex = i;
+    const id = IDENTIFIER.exec(text);
     if (id) {
       advance(id[0].length);
       out.push({ t: "id", v: id[0], line: startLine, column: startCol, endLine: line });
       continue;
     }
-    const num = /^(?:\d[\dA-Za-z_]*(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)/.exec(text.slice(i, i + 100));
+    NUMBER.lastIndex = i;
+    const num = NUMBER.exec(text);
     if (num) {
       advance(num[0].length);
       out.push({ t: "num", v: num[0], line: startLine, column: startCol, endLine: line });
@@ -245,8 +265,16 @@ function tokenize(text: string): Token[] {
       OPS2.find((o) => text.startsWith(o, i)) ??
       (OPS1.includes(c) ? c : null);
     if (op === null) throw new StarlarkError(`unexpected character \`${c}\``, startLine, startCol);
-    if (op in OPEN) stack.push({ ch: op, line: startLine, column: startCol });
-    else if (CLOSE.has(op)) {
+    if (op in OPEN) {
+      if (stack.length >= MAX_NESTING)
+        throw new StarlarkError(
+          `brackets nested more than ${MAX_NESTING} deep`,
+          startLine,
+          startCol,
+          true,
+        );
+      stack.push({ ch: op, line: startLine, column: startCol, index: out.length });
+    } else if (CLOSE.has(op)) {
       const top = stack.pop();
       if (!top) throw new StarlarkError(`\`${op}\` closes nothing`, startLine, startCol);
       if (OPEN[top.ch] !== op)
@@ -255,6 +283,7 @@ function tokenize(text: string): Token[] {
           startLine,
           startCol,
         );
+      out[top.index].close = out.length;
     }
     advance(op.length);
     out.push({ t: "op", v: op, line: startLine, column: startCol, endLine: line });
@@ -295,35 +324,29 @@ function checkJuxtaposition(tokens: Token[]): void {
   }
 }
 
-/** Splits tokens [from, to) at commas of depth 0. */
+/**
+ * Index of the bracket that closes the one at `open` (the tokenizer paired
+ * them), or `open` itself for any other token. Scans of a range step over a
+ * bracketed part this way, so that each level of nesting reads only its own
+ * tokens and a whole file is read in linear time.
+ */
+function matching(tokens: Token[], open: number): number {
+  return tokens[open]?.close ?? open;
+}
+
+/** Splits tokens [from, to) at commas outside brackets. */
 function splitCommas(tokens: Token[], from: number, to: number): [number, number][] {
   const parts: [number, number][] = [];
-  let depth = 0;
   let start = from;
-  for (let k = from; k < to; k++) {
+  for (let k = from; k < to; k = matching(tokens, k) + 1) {
     const t = tokens[k];
-    if (t.t !== "op") continue;
-    if (t.v in OPEN) depth++;
-    else if (CLOSE.has(t.v)) depth--;
-    else if (t.v === "," && depth === 0) {
+    if (t.t === "op" && t.v === ",") {
       parts.push([start, k]);
       start = k + 1;
     }
   }
   if (start < to) parts.push([start, to]);
   return parts;
-}
-
-/** Index of the bracket that closes the one at `open`. */
-function matching(tokens: Token[], open: number): number {
-  let depth = 0;
-  for (let k = open; k < tokens.length; k++) {
-    const t = tokens[k];
-    if (t.t !== "op") continue;
-    if (t.v in OPEN) depth++;
-    else if (CLOSE.has(t.v) && --depth === 0) return k;
-  }
-  return tokens.length - 1;
 }
 
 function unknown(t: Token | undefined): Value {
@@ -335,14 +358,10 @@ function evaluate(tokens: Token[], from: number, to: number): Value {
   if (from >= to) return unknown(tokens[from]);
   // Split at top-level `+`.
   const parts: [number, number][] = [];
-  let depth = 0;
   let start = from;
-  for (let k = from; k < to; k++) {
+  for (let k = from; k < to; k = matching(tokens, k) + 1) {
     const t = tokens[k];
-    if (t.t !== "op") continue;
-    if (t.v in OPEN) depth++;
-    else if (CLOSE.has(t.v)) depth--;
-    else if (depth === 0 && t.v === "+" && k > start) {
+    if (t.t === "op" && t.v === "+" && k > start) {
       parts.push([start, k]);
       start = k + 1;
     }
@@ -375,8 +394,9 @@ function primary(tokens: Token[], from: number, to: number): Value {
     return unknown(first);
   }
   if (first.t === "op" && first.v === "[" && matching(tokens, from) === to - 1) {
-    if (tokens.slice(from + 1, to - 1).some((t) => t.t === "id" && t.v === "for"))
-      return unknown(first);
+    // A comprehension (`for` in the list itself; one in an inner bracket makes only that item unknown).
+    for (let k = from + 1; k < to - 1; k = matching(tokens, k) + 1)
+      if (tokens[k].t === "id" && tokens[k].v === "for") return unknown(first);
     const items = splitCommas(tokens, from + 1, to - 1).map(([a, b]) => evaluate(tokens, a, b));
     return { t: "list", items, line: first.line, column: first.column };
   }
@@ -430,7 +450,12 @@ export function parseBuild(text: string): ParsedBuild {
       return {
         calls: [],
         nestedCalls: new Set(),
-        error: { message: err.message, line: err.line, column: err.column },
+        error: {
+          message: err.message,
+          line: err.line,
+          column: err.column,
+          ...(err.beyondLimit ? { beyondLimit: true } : {}),
+        },
       };
     throw err;
   }

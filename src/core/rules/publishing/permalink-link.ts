@@ -3,7 +3,7 @@ import type { Rule } from "../types.js";
 import type { Doc } from "../../markdown/parse.js";
 import { referencesOf, type Reference } from "../../markdown/refs.js";
 import { anchorsOf } from "../../markdown/slug.js";
-import type { Publishing } from "../../g3doc/model.js";
+import { lastSegment, type Publishing } from "../../g3doc/model.js";
 import { relativeDocPath, siteLinkOf, type SiteLink } from "../../g3doc/site.js";
 import { publishingOf } from "./common.js";
 
@@ -28,11 +28,9 @@ function withDestination(doc: Doc, line: number, from: string, to: string): stri
 
 /** A page that is probably meant: the only page whose last path segment is the same. */
 function likelyPage(pub: Publishing, pathname: string) {
-  const last = pathname.split("/").filter(Boolean).pop();
+  const last = lastSegment(pathname);
   if (!last) return undefined;
-  const hits = [...pub.pages.values()].filter(
-    (p) => p.permalink.split("/").filter(Boolean).pop()?.toLowerCase() === last.toLowerCase(),
-  );
+  const hits = pub.pagesNamed(last);
   return hits.length === 1 ? hits[0] : undefined;
 }
 

@@ -1,5 +1,4 @@
 import type { Rule } from "../types.js";
-import { pageKey } from "../../g3doc/model.js";
 import { buildFileOf, replacedLine } from "./common.js";
 
 const ID = "permalink";
@@ -86,9 +85,7 @@ export const permalink: Rule = {
             },
           );
         }
-        const others = at.pub.rules.filter(
-          (r) => r !== rule && r.permalink && pageKey(r.permalink.value) === pageKey(p.value),
-        );
+        const others = at.pub.rulesOfPage(p.value).filter((r) => r !== rule);
         if (others.length > 0) {
           report(
             `Permalink \`${p.value}\` of \`${rule.label}\` is also the permalink of ` +

@@ -22,7 +22,7 @@ export function proposedRule(
   const srcRel = pkg === "" ? docPath : posix.relative(pkg, docPath);
   const stem = posix.basename(docPath, ".md");
   const name = stem.replace(/[^A-Za-z0-9_]/g, "_");
-  const siblings: DocRule[] = pub.rules.filter((r) => r.pkg === pkg);
+  const siblings: readonly DocRule[] = pub.rulesOfPackage(pkg);
   // Siblings whose permalink is <prefix><stem>/: reuse the prefix.
   const prefixes = siblings.map((r) => {
     const p = r.permalink?.value;
