@@ -21,7 +21,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { makeRepo, removeAll, ROOT, runCli, type Files } from "./run-cli.js";
-import { denseMarkdown, punctuationSoup } from "../../tools/bench/dense.js";
+import {
+  angleSoup,
+  deepBuild,
+  denseMarkdown,
+  manyDocRules,
+  punctuationSoup,
+} from "../../tools/bench/dense.js";
 
 const temps: string[] = [];
 const measured: {
@@ -96,13 +102,24 @@ beforeAll(() => {
 }, 120_000);
 
 interface Report {
-  findings: { path: string; line: number; rule: string; severity: string }[];
+  findings: {
+    path: string;
+    line: number;
+    rule: string;
+    severity: string;
+    message?: string;
+    suggestion?: string | null;
+  }[];
   notes: string[];
 }
 
-/** Commits `content` as g3doc/bad.md on top of BASE, reviews the change, and checks time and output. */
-function reviewBad(name: string, content: string | Buffer, opts: { extra?: Files } = {}): Report {
-  const repo = makeRepo(BASE, { "g3doc/bad.md": content, ...(opts.extra ?? {}) });
+/** Commits `content` as g3doc/bad.md (or `path`) on top of BASE, reviews the change, and checks time and output. */
+function reviewBad(
+  name: string,
+  content: string | Buffer,
+  opts: { extra?: Files; path?: string } = {},
+): Report {
+  const repo = makeRepo(BASE, { [opts.path ?? "g3doc/bad.md"]: content, ...(opts.extra ?? {}) });
   temps.push(repo);
   const r = runCli(["check", "--base", "HEAD~1", "--format", "json"], repo, { timeoutMs: 900_000 });
   expect(r.stderr).toBe("");
@@ -202,6 +219,34 @@ describe("bad input", () => {
       "*".repeat(10_000) + "a" + "*".repeat(10_000) + "\n",
     );
     expect(report.notes[0]).toMatch(/run of more than 400 "\*"/);
+  });
+
+  test("512 KB of `<a <a <a ...` in 32 KB paragraphs: within the bound (the rewrap gives up instead of refilling once per word)", () => {
+    const report = reviewBad("512 KB of <a <a <a", angleSoup(512 * 1024));
+    expect(report.notes).toEqual([]);
+    // Every line is over 80 columns: reported line by line, with no rewrap to suggest.
+    const long = report.findings.filter((f) => f.rule === "line-length");
+    expect(long.length).toBeGreaterThan(5000);
+    expect(long.filter((f) => f.suggestion !== null)).toEqual([]);
+  }, 900_000);
+
+  test("a BUILD file with 8,000 doc() rules: within the bound, a finding per missing doc", () => {
+    const report = reviewBad("BUILD with 8,000 doc() rules", manyDocRules(8000), {
+      path: "g3doc/BUILD",
+    });
+    expect(report.notes).toEqual([]);
+    const missing = report.findings.filter(
+      (f) => f.path === "g3doc/BUILD" && /d7999\.md/.test(f.message ?? ""),
+    );
+    expect(missing.length).toBeGreaterThan(0);
+  }, 900_000);
+
+  test("a BUILD file nested 2,000 deep: a note naming it, no crash", () => {
+    const report = reviewBad("BUILD nested 2,000 deep", deepBuild(2000), { path: "g3doc/BUILD" });
+    expect(report.notes).toEqual([
+      "g3doc/BUILD: skipped, line 4 has brackets nested more than 100 deep, so the docs of g3doc get no publishing checks.",
+    ]);
+    expect(report.findings.filter((f) => f.path === "g3doc/BUILD")).toEqual([]);
   });
 
   test("an unterminated fence: the rest of the doc is code, no crash", () => {

@@ -38,3 +38,31 @@ export function punctuationSoup(chars: number, seed = 12345): string {
   }
   return s;
 }
+
+/**
+ * About `bytes` of `<a <a <a ...`: paragraphs of 32 KB (under the rewrap's
+ * size cut-off), in lines over 80 columns whose every word opens an HTML tag
+ * that never closes, so that each word would start a continuation line as an
+ * HTML block: the rewrap may break before none of them.
+ */
+export function angleSoup(bytes: number): string {
+  const line = "<a ".repeat(30).trimEnd() + "\n";
+  const paragraph = line.repeat(Math.floor((32 * 1024) / line.length));
+  const count = Math.max(1, Math.round(bytes / (paragraph.length + 1)));
+  return Array.from({ length: count }, () => paragraph).join("\n");
+}
+
+/** A BUILD file with `count` doc() rules, each publishing `d<i>.md` with an image, at its own permalink. */
+export function manyDocRules(count: number): string {
+  const rules: string[] = ['load("//website:defs.bzl", "doc")\n'];
+  for (let i = 0; i < count; i++)
+    rules.push(
+      `doc(\n    name = "d${i}",\n    src = "d${i}.md",\n    category = "Project",\n    data = ["d${i}.png"],\n    permalink = "/docs/d${i}/",\n)\n`,
+    );
+  return rules.join("\n");
+}
+
+/** A BUILD file whose doc() rule's `data` nests `depth` lists. */
+export function deepBuild(depth: number): string {
+  return `doc(\n    name = "doc",\n    src = "doc.md",\n    data = ${"[".repeat(depth)}${"]".repeat(depth)},\n)\n`;
+}

@@ -13,8 +13,14 @@
  *   gvisor    the .md files of gVisor's g3doc tree;
  *   large     the markdown-large tarball, unpacked into a temporary folder;
  *   repeated  the gVisor tree repeated under distinct folders to at least 20 MB;
- *   dense     built in: one 5 MB doc dense in markup (tools/bench/dense.ts) and
- *             200 KB of random Markdown punctuation, the worst cases of size.
+ *   dense     built in (tools/bench/dense.ts), the worst cases of size and shape:
+ *             one 5 MB doc dense in markup and 200 KB of random Markdown
+ *             punctuation (row "dense"); 1 MB of `<a <a <a ...` in 32 KB
+ *             paragraphs and 1 MB of it on one line ("dense-angle"); a 1 MB
+ *             BUILD file of 8,000 doc() rules ("dense-build-rules"); a BUILD
+ *             file nested 2,000 deep ("dense-build-deep"). For a BUILD row the
+ *             parse is remark's parse of the same bytes, the yardstick of the
+ *             bad-input tests.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +30,7 @@ import { review } from "../../src/core/engine.js";
 import { parseOnly } from "../../src/core/markdown/parse.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { AuditChangeSet } from "./memory-changeset.js";
-import { denseMarkdown, punctuationSoup } from "./dense.js";
+import { angleSoup, deepBuild, denseMarkdown, manyDocRules, punctuationSoup } from "./dense.js";
 import { sharedDir } from "../paths.js";
 
 export const SHARED = sharedDir();
@@ -36,6 +42,8 @@ interface Corpus {
   name: string;
   docs: Map<string, string>;
   otherPaths: string[];
+  /** Files the review reads that are not docs (BUILD files): path -> text. */
+  files?: Map<string, string>;
   cleanup?: () => void;
 }
 
@@ -122,12 +130,36 @@ function repeated(limitBytes: number): Corpus | string {
   return { name: "repeated", docs, otherPaths };
 }
 
-function dense(limitBytes: number): Corpus | string {
+function dense(limitBytes: number): Corpus[] {
+  const mb = Math.min(limitBytes, 1048576);
   const docs = new Map<string, string>([
     ["g3doc/dense.md", denseMarkdown(Math.min(limitBytes, 5 * 1048576))],
     ["g3doc/punctuation.md", punctuationSoup(Math.min(limitBytes, 200_000))],
   ]);
-  return { name: "dense", docs, otherPaths: ["g3doc/guide.md"] };
+  const index = new Map([["g3doc/index.md", "# Index\n\nThe docs.\n"]]);
+  return [
+    { name: "dense", docs, otherPaths: ["g3doc/guide.md"] },
+    {
+      name: "dense-angle",
+      docs: new Map([
+        ["g3doc/angle.md", angleSoup(mb)],
+        ["g3doc/angle-line.md", `${"<a ".repeat(Math.floor(mb / 3)).trimEnd()}\n`],
+      ]),
+      otherPaths: [],
+    },
+    {
+      name: "dense-build-rules",
+      docs: index,
+      otherPaths: [],
+      files: new Map([["g3doc/BUILD", manyDocRules(Math.max(1, Math.floor(mb / 131)))]]),
+    },
+    {
+      name: "dense-build-deep",
+      docs: index,
+      otherPaths: [],
+      files: new Map([["g3doc/BUILD", deepBuild(2000)]]),
+    },
+  ];
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -155,13 +187,14 @@ async function timedAsync<T>(
 }
 
 export async function measure(c: Corpus): Promise<Row> {
-  const texts = [...c.docs.values()];
+  const texts = [...c.docs.values(), ...(c.files?.values() ?? [])];
   const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
   const config = resolveConfig({});
   const parseAll = () => {
     for (const t of texts) parseOnly(t);
   };
-  const engine = () => review(new AuditChangeSet(c.docs, c.otherPaths), config, { mode: "all" });
+  const engine = () =>
+    review(new AuditChangeSet(c.docs, c.otherPaths, c.files), config, { mode: "all" });
   // Warm-up: one pass of each.
   parseAll();
   await engine();
@@ -170,7 +203,7 @@ export async function measure(c: Corpus): Promise<Row> {
   const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
   return {
     name: c.name,
-    files: c.docs.size,
+    files: c.docs.size + (c.files?.size ?? 0),
     bytes,
     engine_ms: round(e.ms, 1),
     parse_ms: round(p.ms, 1),
@@ -252,7 +285,7 @@ async function main(): Promise<void> {
     return;
   }
   const limitBytes = args.limitMb * 1048576;
-  const makers: [string, (limit: number) => Corpus | string][] = [
+  const makers: [string, (limit: number) => Corpus | Corpus[] | string][] = [
     ["gvisor", gvisor],
     ["large", large],
     ["repeated", repeated],
@@ -261,16 +294,19 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const [name, make] of makers) {
     if (args.only && args.only !== name) continue;
-    const c = make(limitBytes);
-    if (typeof c === "string") {
-      process.stdout.write(`skipping ${name}: ${c} (the corpus lives in ../shared)\n`);
+    const made = make(limitBytes);
+    if (typeof made === "string") {
+      process.stdout.write(`skipping ${name}: ${made} (the corpus lives in ../shared)\n`);
       continue;
     }
-    try {
-      process.stdout.write(`measuring ${name}: ${c.docs.size} files...\n`);
-      rows.push(await measure(c));
-    } finally {
-      c.cleanup?.();
+    for (const c of Array.isArray(made) ? made : [made]) {
+      try {
+        const files = c.docs.size + (c.files?.size ?? 0);
+        process.stdout.write(`measuring ${c.name}: ${files} files...\n`);
+        rows.push(await measure(c));
+      } finally {
+        c.cleanup?.();
+      }
     }
   }
   process.stdout.write(

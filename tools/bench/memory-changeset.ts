@@ -11,8 +11,10 @@ export class AuditChangeSet implements ChangeSet {
   constructor(
     private readonly docs: Map<string, string>,
     otherPaths: string[] = [],
+    /** Other files the review may read (BUILD files): path -> text. */
+    private readonly extra: Map<string, string> = new Map(),
   ) {
-    this.paths = [...new Set([...docs.keys(), ...otherPaths])].sort();
+    this.paths = [...new Set([...docs.keys(), ...extra.keys(), ...otherPaths])].sort();
   }
 
   async listPaths(side: Side): Promise<string[]> {
@@ -22,7 +24,7 @@ export class AuditChangeSet implements ChangeSet {
   async read(paths: readonly string[], side: Side): Promise<Map<string, FileContent>> {
     const out = new Map<string, FileContent>();
     for (const p of paths) {
-      const text = side === "head" ? this.docs.get(p) : undefined;
+      const text = side === "head" ? (this.docs.get(p) ?? this.extra.get(p)) : undefined;
       out.set(p, text === undefined ? { kind: "missing" } : { kind: "text", text });
     }
     return out;
