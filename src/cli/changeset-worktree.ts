@@ -3,12 +3,15 @@
  * (tracked and untracked, as `git status` sees them), base is a revision read
  * with git. The patch of a file is `git diff REV -- path` against the working
  * tree; an untracked file is all added lines.
+ *
+ * Files on disk are read through `WorktreeFs`: a symbolic link (the file or a
+ * folder on its way) is never followed, and reads as missing with a note
+ * naming it (`notes`).
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
 import { GitChangeSet, decodeContent, parseNameStatus } from "./changeset-git.js";
 import { gitText } from "./git.js";
+import { WorktreeFs, linkNote } from "./worktree-fs.js";
 
 export const WORKTREE = "WORKTREE";
 
@@ -31,13 +34,20 @@ async function worktreePaths(root: string): Promise<{ tracked: string[]; untrack
   return { tracked: [...new Set(tracked)].filter((p) => !deleted.has(p)), untracked };
 }
 
-async function readDisk(root: string, path: string): Promise<FileContent> {
-  try {
-    return decodeContent(await readFile(join(root, path)));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR") return { kind: "missing" };
-    throw e;
+/** Reads the working tree's files, never through a link; notes each path a link kept it from reading. */
+class DiskReader {
+  readonly notes: string[] = [];
+  private readonly noted = new Set<string>();
+  constructor(readonly fs: WorktreeFs) {}
+
+  async read(path: string): Promise<FileContent> {
+    const r = await this.fs.read(path);
+    if (r.kind === "file") return decodeContent(r.data);
+    if (r.kind === "link" && !this.noted.has(path)) {
+      this.noted.add(path);
+      this.notes.push(linkNote(path, r.at));
+    }
+    return { kind: "missing" };
   }
 }
 
@@ -46,16 +56,28 @@ export class WorktreeChangeSet implements ChangeSet {
   private readonly git: GitChangeSet | null;
 
   private constructor(
-    private readonly root: string,
+    private readonly disk: DiskReader,
     readonly base: string | null,
     readonly files: ChangedFile[],
     private readonly headPaths: string[],
+    root: string,
   ) {
     this.git = base ? new GitChangeSet(root, base, base, []) : null;
   }
 
+  /** Paths that were not read because they are, or lie under, a symbolic link. */
+  get notes(): readonly string[] {
+    return this.disk.notes;
+  }
+
+  /** The working tree's files, as this change set reads them (never through a link). */
+  get fs(): WorktreeFs {
+    return this.disk.fs;
+  }
+
   /** The change from `base` (a commit SHA) to the working tree; with no base, an audit of the working tree. */
   static async create(root: string, base: string | null): Promise<WorktreeChangeSet> {
+    const disk = new DiskReader(new WorktreeFs(root));
     const { tracked, untracked } = await worktreePaths(root);
     const headPaths = [...new Set([...tracked, ...untracked])].sort();
     const files: ChangedFile[] = [];
@@ -92,7 +114,7 @@ export class WorktreeChangeSet implements ChangeSet {
       const known = new Set(files.map((f) => f.path));
       for (const p of untracked) {
         if (known.has(p)) continue;
-        const c = await readDisk(root, p);
+        const c = await disk.read(p);
         files.push({
           status: "added",
           path: p,
@@ -101,7 +123,7 @@ export class WorktreeChangeSet implements ChangeSet {
       }
       files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
-    return new WorktreeChangeSet(root, base, files, headPaths);
+    return new WorktreeChangeSet(disk, base, files, headPaths, root);
   }
 
   async listPaths(side: Side): Promise<string[]> {
@@ -115,13 +137,7 @@ export class WorktreeChangeSet implements ChangeSet {
       return this.git.read(paths, "base");
     }
     const out = new Map<string, FileContent>();
-    for (const p of paths)
-      out.set(
-        p,
-        /[\n\r]/.test(p) || p.split("/").includes("..")
-          ? { kind: "missing" }
-          : await readDisk(this.root, p),
-      );
+    for (const p of paths) out.set(p, await this.disk.read(p));
     return out;
   }
 }

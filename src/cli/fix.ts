@@ -7,8 +7,7 @@
  * `<!-- mdformat off -->` regions are never changed. Running it twice changes
  * nothing the second time.
  */
-import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fixDocs, fixRuleIds } from "../core/fix/apply.js";
 import { unifiedDiff } from "../core/fix/line-diff.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
@@ -66,7 +65,8 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
     mode: args.all ? "all" : "change",
     rules: args.rules,
   }).finally(() => progress.stop());
-  for (const n of result.notes) io.stderr(`note: ${n}\n`);
+  for (const n of [...cs.notes, ...result.notes]) io.stderr(`note: ${n}
+`);
   if (result.files.length === 0) {
     io.stdout(args.dryRun ? "" : "Nothing to fix.\n");
     return 0;
@@ -76,8 +76,15 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
     return 0;
   }
   let total = 0;
+  let written = 0;
   for (const f of result.files) {
-    await writeFile(join(root, f.path), f.after, "utf8");
+    // Never through a link, and only over the text the fixes were computed from.
+    const refused = await cs.fs.replace(f.path, f.before, f.after);
+    if (refused) {
+      io.stderr(`note: ${f.path}: not written, ${refused}.\n`);
+      continue;
+    }
+    written++;
     total += f.fixes;
     const rules = Object.entries(f.byRule)
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -86,7 +93,7 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
     io.stdout(`${f.path}: ${f.fixes} fix${f.fixes === 1 ? "" : "es"} (${rules})\n`);
   }
   io.stdout(
-    `Fixed ${result.files.length} doc${result.files.length === 1 ? "" : "s"} (${total} fix${total === 1 ? "" : "es"}).\n`,
+    `Fixed ${written} doc${written === 1 ? "" : "s"} (${total} fix${total === 1 ? "" : "es"}).\n`,
   );
   return 0;
 }
