@@ -20,6 +20,8 @@ import { findPull } from "./pulls.js";
 import { prefetchFor } from "./prefetch.js";
 import type { BlobCache } from "./blob-cache.js";
 import { inProcessReviewer, type Reviewer } from "./review-pool.js";
+import { ReviewBudgetError, budgetReport } from "./review-budget.js";
+import type { ReviewResult } from "../core/engine.js";
 import { SupersededError } from "./queue.js";
 import {
   CheckRun,
@@ -81,6 +83,7 @@ export interface JobOutcome {
     | "no-pull"
     | "invalid-config"
     | "cancelled"
+    | "too-costly"
     | "failed";
   conclusion?: string;
   checkRunId?: number;
@@ -227,9 +230,22 @@ export async function runReview(
       return (outcome = { status: "no-docs", conclusion: "success", checkRunId: check.id });
     }
 
-    const result = await (deps.reviewer ?? inProcessReviewer).review(cs, config, {
-      mode: "change",
-    });
+    let result: ReviewResult;
+    try {
+      result = await (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" });
+    } catch (err) {
+      if (!(err instanceof ReviewBudgetError)) throw err;
+      // Over its budget: the result is unknown, so the check fails (closed), naming the costly docs.
+      const { title, summary } = budgetReport(err);
+      await check.complete("failure", title, summary);
+      log.warn({ docs: err.docs, resource: err.resource }, "review over its budget");
+      return (outcome = {
+        status: "too-costly",
+        conclusion: "failure",
+        checkRunId: check.id,
+        error: err.message,
+      });
+    }
     step(signal);
     const existing = await threads.list(signal);
     const listed = new Set(cs.files.map((f) => f.path));

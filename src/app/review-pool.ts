@@ -7,10 +7,16 @@
  * the change set (the GitHub client, its batching and blob cache) stays on
  * the main thread and answers the worker's reads.
  *
+ * Each review has a budget of CPU time and memory (review-budget.ts): a
+ * watchdog reads the busy workers' CPU time every WATCH_MS, the worker reports
+ * its heap at each step, and a review over either is stopped by ending its
+ * worker; it fails with a ReviewBudgetError naming the docs that cost the
+ * most, and the next review gets a new worker.
+ *
  * A worker that dies (out of memory on a huge doc, a crash) fails only the
  * review it was running, with a message; the next review gets a new worker.
  * Where the compiled worker is not present (the TypeScript sources run under
- * jest), or G3DOC_REVIEW_WORKERS=0, reviews run in process.
+ * jest), or G3DOC_REVIEW_WORKERS=0, reviews run in process, without a budget.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -20,6 +26,19 @@ import { review, type ReviewOptions, type ReviewResult } from "../core/engine.js
 import type { ChangeSet } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import type { FromWorker, ToWorker } from "./review-worker.js";
+import {
+  ReviewCost,
+  budgetFromEnv,
+  busyClock,
+  heapLimitMb,
+  procThreadClock,
+  type BudgetResource,
+  type ReviewBudget,
+  type ThreadClock,
+} from "./review-budget.js";
+
+/** How often the watchdog reads the CPU time of busy workers. */
+export const WATCH_MS = 100;
 
 export interface Reviewer {
   review(cs: ChangeSet, config: Config, options: ReviewOptions): Promise<ReviewResult>;
@@ -41,6 +60,8 @@ interface Task {
   reject(e: unknown): void;
   /** The first error a read of this task hit on the main thread (kept whole: status, request). */
   readError?: unknown;
+  /** What it has cost so far (from when a worker took it). */
+  cost?: ReviewCost;
 }
 
 interface Slot {
@@ -49,6 +70,8 @@ interface Slot {
   /** Reviews this worker has finished. */
   done: number;
   idleTimer?: NodeJS.Timeout;
+  /** The worker thread's CPU time (its busy time until it tells its thread id, or where /proc is absent). */
+  clock: ThreadClock;
 }
 
 export interface PoolOptions {
@@ -56,8 +79,10 @@ export interface PoolOptions {
   size: number;
   /** The compiled worker script. */
   script: string;
-  /** Heap limit of one worker, in MB. */
+  /** Heap limit of one worker, in MB (V8's; default: heapLimitMb of the budget, when there is one). */
   maxHeapMb?: number;
+  /** The budget of each review; none when absent. */
+  budget?: ReviewBudget;
   /**
    * A worker is replaced after this many reviews (default 20): V8 keeps a
    * heap at its high-water mark, so a long-lived worker holds the memory of
@@ -73,6 +98,7 @@ export class WorkerReviewer implements Reviewer {
   private readonly waiting: Task[] = [];
   private nextJob = 1;
   private closed = false;
+  private watchdog?: NodeJS.Timeout;
 
   constructor(private readonly opts: PoolOptions) {}
 
@@ -107,6 +133,8 @@ export class WorkerReviewer implements Reviewer {
       const task = this.waiting.shift()!;
       clearTimeout(slot.idleTimer);
       slot.task = task;
+      task.cost = new ReviewCost(slot.clock);
+      this.watch();
       slot.worker.ref();
       const { base, head, files, filesTruncated } = task.cs;
       const msg: ToWorker = {
@@ -128,11 +156,10 @@ export class WorkerReviewer implements Reviewer {
   }
 
   private spawn(): Slot {
-    const resourceLimits = this.opts.maxHeapMb
-      ? { maxOldGenerationSizeMb: this.opts.maxHeapMb }
-      : undefined;
+    const heapMb = this.opts.maxHeapMb ?? (this.opts.budget && heapLimitMb(this.opts.budget));
+    const resourceLimits = heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined;
     const worker = new Worker(this.opts.script, { resourceLimits });
-    const slot: Slot = { worker, done: 0 };
+    const slot: Slot = { worker, done: 0, clock: busyClock(worker) };
     this.spawned++;
     this.slots.add(slot);
     worker.unref();
@@ -151,22 +178,68 @@ export class WorkerReviewer implements Reviewer {
         const oom =
           /heap|memory/i.test(why) ||
           (failure as { code?: string } | undefined)?.code === "ERR_WORKER_OUT_OF_MEMORY";
-        task.reject(
-          new Error(
-            oom
-              ? `the review ran out of memory (${why}); the docs in this change may be too large to review`
-              : `the review worker stopped (${why})`,
-          ),
-        );
+        if (oom && this.opts.budget && task.cost)
+          task.reject(task.cost.overBudget("memory", this.opts.budget));
+        else
+          task.reject(
+            new Error(
+              oom
+                ? `the review ran out of memory (${why}); the docs in this change may be too large to review`
+                : `the review worker stopped (${why})`,
+            ),
+          );
       }
       if (!this.closed) this.dispatch();
     });
     return slot;
   }
 
+  /** Runs the watchdog while some review runs, when there is a budget. */
+  private watch(): void {
+    if (!this.opts.budget || this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      let busy = false;
+      for (const slot of this.slots) {
+        if (!slot.task?.cost) continue;
+        busy = true;
+        if (slot.task.cost.cpuMs() > this.opts.budget!.cpuMs) this.stop(slot, "cpu");
+      }
+      if (!busy) {
+        clearInterval(this.watchdog);
+        this.watchdog = undefined;
+      }
+    }, WATCH_MS).unref();
+  }
+
+  /** Ends the review of a slot that went over its budget, and its worker. */
+  private stop(slot: Slot, resource: BudgetResource): void {
+    const task = slot.task;
+    if (!task?.cost || !this.opts.budget) return;
+    slot.task = undefined;
+    clearTimeout(slot.idleTimer);
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+    task.reject(task.cost.overBudget(resource, this.opts.budget));
+    this.dispatch();
+  }
+
   private onMessage(slot: Slot, msg: FromWorker): void {
+    if (msg.type === "ready") {
+      const clock = msg.tid !== null ? procThreadClock(msg.tid) : null;
+      if (clock) {
+        slot.clock = clock;
+        // The worker says so before it reads any request: a review it took has not cost anything yet.
+        if (slot.task) slot.task.cost = new ReviewCost(clock);
+      }
+      return;
+    }
     const task = slot.task;
     if (!task || task.job !== msg.job) return;
+    if (msg.type === "step") {
+      task.cost?.step(msg.step, msg.path, msg.heapMb);
+      if (this.opts.budget && msg.heapMb > this.opts.budget.heapMb) this.stop(slot, "memory");
+      return;
+    }
     if (msg.type === "call") {
       const reply = (r: ToWorker) => {
         if (slot.task === task) slot.worker.postMessage(r);
@@ -210,6 +283,7 @@ export class WorkerReviewer implements Reviewer {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const t of this.waiting.splice(0)) t.reject(new Error("the review pool is closed"));
     await Promise.all([...this.slots].map((s) => s.worker.terminate()));
   }
@@ -247,10 +321,5 @@ export function defaultReviewer(
   const script = workerScript();
   const size = poolSize(concurrency, env);
   if (!script || size === 0) return inProcessReviewer;
-  const heap = Number(env.G3DOC_REVIEW_WORKER_HEAP_MB);
-  return new WorkerReviewer({
-    size,
-    script,
-    maxHeapMb: Number.isFinite(heap) && heap > 0 ? heap : 2048,
-  });
+  return new WorkerReviewer({ size, script, budget: budgetFromEnv(env) });
 }

@@ -3,9 +3,16 @@
  * engine on a change set whose reads are answered by the main thread, where
  * the GitHub client lives. Parsing and rules are CPU-bound and synchronous;
  * here they cannot delay the main thread's webhook answers.
+ *
+ * It tells the main thread its thread id (so the pool can read the thread's
+ * CPU time while it is busy) and each step of a review with the heap in use
+ * (so the pool can stop a review over its budget and name the doc it was
+ * busy with).
  */
+import { readlinkSync } from "node:fs";
+import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
-import { review } from "../core/engine.js";
+import { review, type ReviewStep } from "../core/engine.js";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import type { ReviewOptions } from "../core/engine.js";
@@ -21,7 +28,11 @@ export type FromWorker =
   | { type: "call"; job: number; call: number; method: "listPaths"; args: [Side] }
   | { type: "call"; job: number; call: number; method: "read"; args: [readonly string[], Side] }
   | { type: "done"; job: number; result: unknown }
-  | { type: "failed"; job: number; message: string };
+  | { type: "failed"; job: number; message: string }
+  /** Sent once at start: the worker's thread id, when the system tells it (Linux: /proc/thread-self). */
+  | { type: "ready"; tid: number | null }
+  /** A review's step begins; `heapMb` is the worker's heap in use. */
+  | { type: "step"; job: number; step: ReviewStep; path?: string; heapMb: number };
 
 export interface ChangeSetMeta {
   base: string | null;
@@ -32,6 +43,27 @@ export interface ChangeSetMeta {
 
 const port = parentPort;
 if (!port) throw new Error("review-worker.js runs only as a worker thread");
+
+function threadId(): number | null {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    return Number.isInteger(tid) && tid > 0 ? tid : null;
+  } catch {
+    return null;
+  }
+}
+port.postMessage({ type: "ready", tid: threadId() } as FromWorker);
+
+function stepReporter(job: number) {
+  return (step: ReviewStep, path?: string) =>
+    port!.postMessage({
+      type: "step",
+      job,
+      step,
+      path,
+      heapMb: getHeapStatistics().used_heap_size / 1048576,
+    } as FromWorker);
+}
 
 let nextCall = 1;
 const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
@@ -66,7 +98,7 @@ port.on("message", (msg: ToWorker) => {
     return;
   }
   const { job } = msg;
-  review(proxy(job, msg.meta), msg.config, msg.options).then(
+  review(proxy(job, msg.meta), msg.config, { ...msg.options, onStep: stepReporter(job) }).then(
     (result) => port.postMessage({ type: "done", job, result } as FromWorker),
     (err: unknown) =>
       port.postMessage({

@@ -27,7 +27,15 @@ export interface ReviewOptions {
   mode?: ReviewMode;
   /** Docs larger than this are not parsed (a notice says so). */
   maxDocBytes?: number;
+  /**
+   * Told before each costly step: parsing a doc or BUILD file, checking one,
+   * and the final sorting of findings (no path). The app's review worker uses
+   * it to name the doc a review was busy with when its budget ran out.
+   */
+  onStep?: (step: ReviewStep, path?: string) => void;
 }
+
+export type ReviewStep = "parse" | "check" | "finish";
 
 export interface ReviewResult {
   /** What the review reports. */
@@ -141,7 +149,7 @@ export async function review(
   }
 
   // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
-  const publishing = await loadPublishing(cs, headList, config, change, isDoc);
+  const publishing = await loadPublishing(cs, headList, config, change, isDoc, options.onStep);
   if (publishing) notes.push(...publishing.notes);
 
   // 1. The docs under review.
@@ -155,6 +163,7 @@ export async function review(
 
   /** Parses a doc, or notes why it is skipped: nesting too deep to parse in linear time, or a parser failure. */
   const safeParse = (p: string, text: string, note = true): Doc | null => {
+    options.onStep?.("parse", p);
     const problem = nestingProblem(text);
     if (problem) {
       if (note) notes.push(`${p}: skipped, ${problem}.`);
@@ -299,6 +308,7 @@ export async function review(
   const onBuildFiles = rules.filter((r) => r.rule.scope.on === "build-file");
   const all: Finding[] = [];
   const run = (doc: Doc, which: readonly EnabledRule[]) => {
+    options.onStep?.("check", doc.path);
     const r = checkDoc(doc, which, ctx);
     all.push(...r.findings);
     notes.push(...r.notes);
@@ -308,6 +318,7 @@ export async function review(
   // BUILD files: findings on their lines go through the diff filter like a doc's.
   if (publishing) for (const b of publishing.builds.values()) run(b.doc, onBuildFiles);
 
+  options.onStep?.("finish");
   all.sort(compareFindings);
   numberOccurrences(all);
   const findings = applyDiffFilter(all, diffs, mode, new Set(impactDocs));

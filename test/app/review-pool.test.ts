@@ -16,13 +16,20 @@ import { defaultConfig } from "../../src/config/defaults.js";
 import type { ChangeSet, FileContent, Side } from "../../src/core/changeset.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
 import { denseMarkdown } from "../../tools/bench/dense.js";
+import {
+  ReviewBudgetError,
+  budgetFromEnv,
+  budgetReport,
+  heapLimitMb,
+  type ReviewBudget,
+} from "../../src/app/review-budget.js";
 
 const SCRIPT = join(process.cwd(), "lib", "app", "review-worker.js");
 const pools: Reviewer[] = [];
 const pool = (
   size: number,
   maxHeapMb?: number,
-  more: { reviewsPerWorker?: number; idleMs?: number } = {},
+  more: { reviewsPerWorker?: number; idleMs?: number; budget?: ReviewBudget } = {},
 ) => {
   const p = new WorkerReviewer({ size, script: SCRIPT, maxHeapMb, ...more });
   pools.push(p);
@@ -166,4 +173,82 @@ describe("review pool (worker threads)", () => {
     expect(inProcessMs).toBeGreaterThan(250);
     expect(workerMs * 5).toBeLessThan(inProcessMs);
   }, 120_000);
+});
+
+describe("the budget of a review", () => {
+  const SMALL = { ...HEAD, "g3doc/small.md": "# Small\n\nA short doc.\n" };
+  /** Resolves with the error a review was stopped with (or fails the test when it was not stopped). */
+  const stopped = async (p: Reviewer, head: Record<string, string>): Promise<ReviewBudgetError> => {
+    try {
+      await p.review(new MemoryChangeSet(BASE, head), defaultConfig(), { mode: "change" });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ReviewBudgetError);
+      return err as ReviewBudgetError;
+    }
+    throw new Error("the review was not stopped");
+  };
+
+  test("the budget from the environment: 60 s and 2048 MB by default, V8's limit a quarter above", () => {
+    expect(budgetFromEnv({})).toEqual({ cpuMs: 60_000, heapMb: 2048 });
+    expect(
+      budgetFromEnv({ G3DOC_REVIEW_CPU_SECONDS: "2.5", G3DOC_REVIEW_WORKER_HEAP_MB: "512" }),
+    ).toEqual({ cpuMs: 2500, heapMb: 512 });
+    expect(
+      budgetFromEnv({ G3DOC_REVIEW_CPU_SECONDS: "-1", G3DOC_REVIEW_WORKER_HEAP_MB: "lots" }),
+    ).toEqual({ cpuMs: 60_000, heapMb: 2048 });
+    expect(heapLimitMb({ cpuMs: 1, heapMb: 2048 })).toBe(2560);
+  });
+
+  test("a review over its CPU time is stopped naming the doc it was busy with, and the review waiting behind it goes on", async () => {
+    const budget = { cpuMs: 1500, heapMb: 2048 };
+    const p = pool(1, undefined, { budget }) as WorkerReviewer;
+    const costly = { ...SMALL, "g3doc/big.md": denseMarkdown(2 * 1024 * 1024) };
+    const first = stopped(p, costly);
+    // Queued behind it on the one worker: an ordinary pull request.
+    const second = p.review(new MemoryChangeSet(BASE, SMALL), defaultConfig(), { mode: "change" });
+    const err = await first;
+    expect(err.resource).toBe("cpu");
+    expect(err.busyWith?.path).toBe("g3doc/big.md");
+    expect(err.docs.map((d) => d.path)).toEqual(["g3doc/big.md"]);
+    // The thread's own CPU time: at least the budget, and the watchdog stopped it soon after.
+    expect(err.spent.cpuMs).toBeGreaterThanOrEqual(budget.cpuMs);
+    expect(err.spent.cpuMs).toBeLessThan(budget.cpuMs * 3);
+    expect(err.docs[0].cpuMs).toBeGreaterThan(budget.cpuMs / 2);
+    const next = await second;
+    expect(next.findings.map((f) => f.rule).sort()).toEqual(["missing-asset", "terminology"]);
+    expect(p.spawned).toBe(2);
+
+    const { title, summary } = budgetReport(err);
+    expect(title).toBe("Too costly to review: over the CPU time budget");
+    expect(summary).toContain("it went over its CPU time budget of 1.5 s");
+    expect(summary).toContain("It was parsing `g3doc/big.md` when it was stopped.");
+    expect(summary).toMatch(/^- `g3doc\/big\.md`: [\d.]+ s of CPU time$/m);
+  }, 300_000);
+
+  test("a review over its memory is stopped naming the doc, and the worker after it is new", async () => {
+    const budget = { cpuMs: 600_000, heapMb: 48 };
+    const p = pool(1, undefined, { budget }) as WorkerReviewer;
+    const err = await stopped(p, { ...SMALL, "g3doc/huge.md": denseMarkdown(3 * 1024 * 1024) });
+    expect(err.resource).toBe("memory");
+    expect(err.docs[0].path).toBe("g3doc/huge.md");
+    expect(budgetReport(err).summary).toContain("its memory budget of 48 MB");
+    const next = await p.review(new MemoryChangeSet(BASE, SMALL), defaultConfig(), {
+      mode: "change",
+    });
+    expect(next.findings).toHaveLength(2);
+    expect(p.spawned).toBe(2);
+  }, 300_000);
+
+  test("quoted doc paths in the summary are inert", () => {
+    const err = new ReviewBudgetError(
+      "cpu",
+      { cpuMs: 1000, heapMb: 64 },
+      { cpuMs: 1200, heapMb: 10 },
+      [{ path: "g3doc/`x`\n@team.md", cpuMs: 1100 }],
+      { step: "check", path: "g3doc/`x`\n@team.md" },
+    );
+    const { summary } = budgetReport(err);
+    expect(summary).toContain("``g3doc/`x`\ufffd@team.md``");
+    expect(summary).not.toContain("\n@team");
+  });
 });

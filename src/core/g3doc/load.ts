@@ -51,6 +51,7 @@ export async function loadPublishing(
   config: Config,
   change: ChangeInfo,
   isDoc: (path: string) => boolean,
+  onStep?: (step: "parse", path: string) => void,
 ): Promise<Publishing | undefined> {
   const names = config.build.files;
   const headPaths = new Set(headList);
@@ -85,6 +86,7 @@ export async function loadPublishing(
     registryRule: config.build.registryRule,
     knownPages: config.build.knownPages,
     makeDoc: buildFileDoc,
+    onParse: onStep && ((p) => onStep("parse", p)),
   });
   const matters = [...model.builds.values()].some(
     (b) =>

@@ -192,6 +192,8 @@ export interface ModelInput {
   registryRule: string;
   knownPages: string[];
   makeDoc(path: string, text: string): Doc;
+  /** Told before each BUILD file is parsed. */
+  onParse?: (path: string) => void;
 }
 
 /** The package folder of a file: the nearest folder above it with a BUILD file. */
@@ -246,6 +248,7 @@ export function buildModel(
   const parsed = new Map<string, ParsedFile>();
   for (const [path, text] of input.builds) {
     const pkg = posix.dirname(path) === "." ? "" : posix.dirname(path);
+    input.onParse?.(path);
     const r = parseBuild(text);
     parsed.set(path, { path, pkg, calls: r.calls, nested: r.nestedCalls, error: r.error, text });
   }

@@ -1,0 +1,136 @@
+/**
+ * The budget of a review through the app as users run it (`npm start`,
+ * built lib/) and the GitHub stand-in: one installation's pull request adds a
+ * doc too costly to review within the budget, another installation's pull
+ * request is ordinary. The costly review is stopped, its check run completes
+ * as a failure naming the doc, and the other review completes with its
+ * findings. One review worker, so the ordinary review waits for the costly
+ * one: it finishes only because that one was stopped.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { Standin } from "./standin/server.js";
+import type { CheckRun, Repo } from "./standin/model.js";
+import { AppProcess, generateAppKeys, libBuilt } from "./harness/app-process.js";
+import { deliver, pullRequestPayload } from "./harness/webhooks.js";
+import { denseMarkdown } from "../../tools/bench/dense.js";
+
+const CPU_SECONDS = 2;
+const dir = mkdtempSync(join(tmpdir(), "g3doc-review-budget-"));
+let standin: Standin;
+let app: AppProcess;
+const secret = randomBytes(16).toString("hex");
+
+const git = (...a: string[]) =>
+  execFileSync("git", a, {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
+  }).trim();
+
+function commitFiles(files: Record<string, string>): string {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  git("add", "-A");
+  git("commit", "-q", "-m", "change");
+  return git("rev-parse", "HEAD");
+}
+
+async function completedRun(repo: Repo, head: string, timeoutMs: number): Promise<CheckRun> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = standin.checkRunsFor(repo, head, "g3doc-review");
+    const last = runs[runs.length - 1];
+    if (last?.status === "completed") return last;
+    if (Date.now() > deadline)
+      throw new Error(`no completed check run for ${head.slice(0, 7)} in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let base: string;
+let costlyHead: string;
+let ordinaryHead: string;
+
+beforeAll(async () => {
+  if (!libBuilt()) throw new Error("lib/server/main.js is missing: `npm test` builds it first");
+  git("init", "-q", "-b", "master");
+  base = commitFiles({
+    "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n",
+    "g3doc/guide.md": "# Guide\n\nText.\n",
+  });
+  // Two branches from the base: a 3 MB doc dense in markup, and an ordinary change.
+  costlyHead = commitFiles({ "g3doc/big.md": denseMarkdown(3 * 1024 * 1024) });
+  git("checkout", "-q", base);
+  ordinaryHead = commitFiles({
+    "g3doc/guide.md": "# Guide\n\nText.\n\nThe sandbox runs in user space.\n",
+  });
+  const keys = generateAppKeys();
+  standin = await Standin.start({ appId: 77, publicKey: keys.publicKey, installations: 2 });
+  app = await AppProcess.start({
+    appId: 77,
+    privateKey: keys.privateKey,
+    webhookSecret: secret,
+    gheHost: standin.host,
+    env: { G3DOC_REVIEW_CPU_SECONDS: String(CPU_SECONDS), G3DOC_REVIEW_WORKERS: "1" },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await standin?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the budget of a review, through the app", () => {
+  test("a review over its CPU budget completes as a failure naming the doc; another installation's review completes", async () => {
+    const costlyRepo = standin.addRepo({
+      owner: "attacker",
+      name: "docs",
+      gitDir: dir,
+      defaultSha: base,
+    });
+    const otherRepo = standin.addRepo({
+      owner: "other",
+      name: "docs",
+      gitDir: dir,
+      defaultSha: base,
+    });
+    const costlyPull = standin.openPull(costlyRepo, { number: 1, base, head: costlyHead });
+    const otherPull = standin.openPull(otherRepo, { number: 1, base, head: ordinaryHead });
+    const send = async (repo: Repo, pull: typeof costlyPull, installation: number) => {
+      const payload = await pullRequestPayload(standin, repo, pull, "opened", installation);
+      const r = await deliver(app.webhookUrl, "pull_request", payload, secret);
+      expect(r.status).toBeLessThan(300);
+    };
+    await send(costlyRepo, costlyPull, 1);
+    await send(otherRepo, otherPull, 2);
+
+    const costly = await completedRun(costlyRepo, costlyHead, 240_000);
+    expect(costly.conclusion).toBe("failure");
+    expect(costly.output.title).toBe("Too costly to review: over the CPU time budget");
+    expect(costly.output.summary).toContain(
+      `it went over its CPU time budget of ${CPU_SECONDS.toFixed(1)} s`,
+    );
+    expect(costly.output.summary).toMatch(/^- `g3doc\/big\.md`: [\d.]+ s of CPU time$/m);
+
+    const other = await completedRun(otherRepo, ordinaryHead, 240_000);
+    expect(other.conclusion).toBe("success");
+    expect(other.output.title).toMatch(/^0 errors, 1 warning/);
+    expect(app.unhandled).toEqual([]);
+    expect(app.exited).toBeNull();
+  }, 600_000);
+});
