@@ -56,7 +56,9 @@ async function completedRun(repo: Repo, head: string, timeoutMs: number): Promis
     const last = runs[runs.length - 1];
     if (last?.status === "completed") return last;
     if (Date.now() > deadline)
-      throw new Error(`no completed check run for ${head.slice(0, 7)} in ${timeoutMs} ms`);
+      throw new Error(
+        `no completed check run for ${head.slice(0, 7)} in ${timeoutMs} ms (runs: ${JSON.stringify(runs.map((r) => [r.status, r.output.title]))}); the app's last lines:\n${[...app.stdoutLines, ...app.stderrLines].slice(-20).join("\n")}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -98,14 +100,14 @@ afterAll(async () => {
 describe("the budget of a review, through the app", () => {
   test("a review over its CPU budget completes as a failure naming the doc; another installation's review completes", async () => {
     const costlyRepo = standin.addRepo({
-      owner: "attacker",
-      name: "docs",
+      owner: "google",
+      name: "costly-docs",
       gitDir: dir,
       defaultSha: base,
     });
     const otherRepo = standin.addRepo({
-      owner: "other",
-      name: "docs",
+      owner: "google",
+      name: "ordinary-docs",
       gitDir: dir,
       defaultSha: base,
     });
