@@ -65,7 +65,8 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
     mode: args.all ? "all" : "change",
     rules: args.rules,
   }).finally(() => progress.stop());
-  for (const n of [...cs.notes, ...result.notes]) io.stderr(`note: ${n}
+  for (const n of [...cs.notes, ...result.notes])
+    io.stderr(`note: ${n}
 `);
   if (result.files.length === 0) {
     io.stdout(args.dryRun ? "" : "Nothing to fix.\n");

@@ -104,7 +104,8 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
       base: cs.base,
       head: cs.head,
       findings: result.findings,
-      notes: result.notes,
+      // Working-tree files a symbolic link kept from being read (check --worktree) are named too.
+      notes: cs instanceof WorktreeChangeSet ? [...cs.notes, ...result.notes] : result.notes,
     }),
   );
   return result.findings.some((f) => f.severity === "error") ? 1 : 0;

@@ -150,6 +150,25 @@ describe("fix never follows a symbolic link", () => {
     }
   });
 
+  test("check --worktree names a linked doc in its notes and shows nothing of it", () => {
+    const box = sandbox();
+    commitWithLinks(
+      box.repo,
+      { "g3doc/real.md": `# Real\n\n${LONG_PROSE}\n` },
+      { "g3doc/shell.md": "../../victim/.bashrc" },
+    );
+    const before = box.snapshot();
+    const r = runCli(["check", "--worktree", "--base", "HEAD~1", "--format", "json"], box.repo);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: { path: string }[]; notes: string[] };
+    expect(report.notes).toContain(
+      "g3doc/shell.md: skipped, it is a symbolic link (links are never followed, so nothing outside the repository is read or written).",
+    );
+    expect(report.findings.map((f) => f.path)).not.toContain("g3doc/shell.md");
+    expect(report.findings.map((f) => f.path)).toContain("g3doc/real.md");
+    expectNothingOutside(box, before, r.stdout + r.stderr);
+  });
+
   test("a config file that is a link is not read", () => {
     const box = sandbox();
     writeFileSync(join(box.repo, "..", "victim", "config.yml"), "lineLength: 20\n");
