@@ -10,14 +10,15 @@ import type { ChangeSet, FileContent } from "./changeset.js";
 import type { Finding, Severity } from "./finding.js";
 import { compareFindings, numberOccurrences } from "./finding.js";
 import type { Config } from "../config/defaults.js";
-import { parseDoc, nestingProblem, type Doc } from "./markdown/parse.js";
+import { parseDoc, nestingProblem, memo, type Doc } from "./markdown/parse.js";
 import { anchorSet, anchorsOf } from "./markdown/slug.js";
 import { referencesOf } from "./markdown/refs.js";
 import { resolveLocal, foldersOf } from "./markdown/paths.js";
 import { docMatcher } from "./docs-scope.js";
 import { parsePatch, touches, type FileDiff } from "./diff/patch.js";
 import { applyDiffFilter } from "./diff/filter.js";
-import { RULES } from "./rules/index.js";
+import { RULES, RULE_NAMES } from "./rules/index.js";
+import { inlineControl } from "./markdown/inline-control.js";
 import type { ChangeInfo, Report, ReviewContext, Rule } from "./rules/types.js";
 import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
 
@@ -50,6 +51,11 @@ export interface ReviewResult {
   diffs: Map<string, FileDiff>;
   /** Things a reader of the review should know (skipped files, missing patches). */
   notes: string[];
+  /**
+   * Findings the review would report but that comments in the docs turn
+   * off, counted per rule (the summary says how many).
+   */
+  suppressed: Record<string, number>;
 }
 
 export const DEFAULT_MAX_DOC_BYTES = 8 * 1024 * 1024;
@@ -79,15 +85,22 @@ export function enabledRules(config: Config, rules: readonly Rule[] = RULES): En
 /**
  * Runs rules on one doc. A rule that throws gives a note naming the rule and
  * the doc, and none of its findings on that doc: what it reported before it
- * failed may be wrong.
+ * failed may be wrong. Findings that the doc's own comments turn off (see
+ * markdown/inline-control.ts) are returned apart, as `suppressed`.
  */
 export function checkDoc(
   doc: Doc,
   rules: readonly EnabledRule[],
   ctx: ReviewContext,
-): { findings: Finding[]; notes: string[] } {
+): { findings: Finding[]; suppressed: Finding[]; notes: string[] } {
   const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
   const notes: string[] = [];
+  const control = memo(doc, "inline-control", (d) => inlineControl(d, RULE_NAMES));
+  for (const u of control.unknown)
+    notes.push(
+      `${doc.path}:${u.line}: a g3doc-review comment names ${JSON.stringify(u.name)}, which no rule has.`,
+    );
   for (const { rule, severity } of rules) {
     const mine: Finding[] = [];
     const report: Report = (message, at) => {
@@ -108,13 +121,13 @@ export function checkDoc(
     };
     try {
       rule.check(doc, ctx, report);
-      findings.push(...mine);
+      for (const f of mine) (control.isOff(f.rule, f.line) ? suppressed : findings).push(f);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       notes.push(`${doc.path}: rule ${rule.id} could not run (${why}).`);
     }
   }
-  return { findings, notes };
+  return { findings, suppressed, notes };
 }
 
 export async function review(
@@ -307,10 +320,12 @@ export async function review(
   const onBroken = onDocs.filter((r) => r.rule.scope.brokenByChange);
   const onBuildFiles = rules.filter((r) => r.rule.scope.on === "build-file");
   const all: Finding[] = [];
+  const off: Finding[] = [];
   const run = (doc: Doc, which: readonly EnabledRule[]) => {
     options.onStep?.("check", doc.path);
     const r = checkDoc(doc, which, ctx);
     all.push(...r.findings);
+    off.push(...r.suppressed);
     notes.push(...r.notes);
   };
   for (const doc of docs.values()) run(doc, onDocs);
@@ -322,5 +337,27 @@ export async function review(
   all.sort(compareFindings);
   numberOccurrences(all);
   const findings = applyDiffFilter(all, diffs, mode, new Set(impactDocs));
-  return { findings, allFindings: all, docs: [...docs.keys()].sort(), impactDocs, diffs, notes };
+  // Counted only where the review would have reported them.
+  const suppressed: Record<string, number> = {};
+  for (const f of applyDiffFilter(off, diffs, mode, new Set(impactDocs)))
+    suppressed[f.rule] = (suppressed[f.rule] ?? 0) + 1;
+  const offCount = Object.values(suppressed).reduce((a, b) => a + b, 0);
+  if (offCount > 0) {
+    const perRule = Object.entries(suppressed)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([rule, n]) => `${rule} ${n}`)
+      .join(", ");
+    notes.push(
+      `${offCount} ${offCount === 1 ? "finding is" : "findings are"} turned off by comments in the docs (${perRule}).`,
+    );
+  }
+  return {
+    findings,
+    allFindings: all,
+    docs: [...docs.keys()].sort(),
+    impactDocs,
+    diffs,
+    notes,
+    suppressed,
+  };
 }

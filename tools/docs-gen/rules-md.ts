@@ -75,6 +75,11 @@ function ruleSection(r: Rule): string[] {
   const fixable = r.suggestion ? " Fixable: findings carry a suggested change." : "";
   out.push(`Default severity: **${r.severity}**.${fixable} Runs on ${scopeText(r)}.`, "");
   out.push(r.docs.description, "");
+  const aka = [
+    ...(r.alsoKnownAs?.markdownlint ?? []).map((n) => `markdownlint \`${n}\``),
+    ...(r.alsoKnownAs?.remarkLint ?? []).map((n) => `remark-lint \`${n}\``),
+  ];
+  if (aka.length > 0) out.push(`Also turned off by the disable comments of ${aka.join(", ")}.`, "");
   for (const e of r.examples) {
     if (e.base) out.push(...changeText(e));
     out.push(exampleHeading(e), "", fence(e.doc), "");
@@ -100,6 +105,16 @@ export function renderRulesDoc(rules: readonly Rule[] = RULES): string {
       "`.github/g3doc-review.yml`. Rules marked *fixable* offer one-click suggestions. " +
       "Each example below is checked by the tests: the rule reports exactly the findings " +
       "listed under it (line:column, severity, message and suggested change).",
+  );
+  out.push("");
+  out.push(
+    "A doc can turn rules off for a part of it with comments: " +
+      "`<!-- g3doc-review disable RULE... -->` up to `<!-- g3doc-review enable RULE... -->`, " +
+      "`disable-line`, `disable-next-line` and `disable-file` (no rule id: every rule; " +
+      "a reason may follow `--`). markdownlint's comments (`<!-- markdownlint-disable MD013 -->` " +
+      "and the rest of its family) and remark-lint's (`<!--lint disable maximum-line-length-->`, " +
+      "`enable`, `ignore`) count too, for the rules that do the same job (listed under each rule). " +
+      "The review counts the findings turned off this way.",
   );
   out.push("");
   out.push("| id | severity | fixable | what it reports |");

@@ -16,7 +16,8 @@ import type { Finding } from "../finding.js";
 import { review, type ReviewMode } from "../engine.js";
 import { parseDoc, type Doc } from "../markdown/parse.js";
 import { touches } from "../diff/patch.js";
-import { RULES, ruleById } from "../rules/index.js";
+import { RULES, RULE_NAMES, ruleById } from "../rules/index.js";
+import { inlineControl } from "../markdown/inline-control.js";
 import { FORMAT_RULES, formatFindings, withFinalNewline } from "./format.js";
 import { mergeSuggestions, applySuggestions, type MergedSuggestion } from "./merge.js";
 import { protectedRanges, mdformatOffRanges, overlapsProtected } from "./regions.js";
@@ -156,12 +157,14 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
       const text = c.text;
       if (!originals.has(path)) originals.set(path, text);
       const doc = parseDoc(path, text);
+      // What the doc's comments turn off is not fixed either.
+      const control = inlineControl(doc, RULE_NAMES);
       const diff = r.diffs.get(path);
       const wanted = mode === "all" ? () => true : (s: number, e: number) => touches(diff, s, e);
       const candidates = [
         ...r.findings.filter((f) => f.path === path && f.suggestion !== null && isOn(f.rule)),
         ...formatFindings(doc, { limit, rules: formatRules, wanted }),
-      ].filter((f) => allowed(doc, f));
+      ].filter((f) => allowed(doc, f) && !control.isOff(f.rule, f.line));
       const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
       const safe = suggestions.filter((m) => keepsProtected(doc, text, m));
       if (pass === 0 && safe.length < suggestions.length)

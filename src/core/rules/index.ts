@@ -6,6 +6,7 @@
  * - style/: Google's Markdown style guide and gVisor's house style.
  */
 import type { Rule } from "./types.js";
+import type { RuleNames } from "../markdown/inline-control.js";
 import { missingAsset } from "./assets-links/missing-asset.js";
 import { brokenLink } from "./assets-links/broken-link.js";
 import { brokenAnchor } from "./assets-links/broken-anchor.js";
@@ -65,3 +66,19 @@ const byId = new Map(RULES.map((r) => [r.id, r]));
 export function ruleById(id: string): Rule | undefined {
   return byId.get(id);
 }
+
+/** Our rule ids and the other linters' names that map to them, for inline control. */
+export const RULE_NAMES: RuleNames = (() => {
+  const markdownlint = new Map<string, string[]>();
+  const remarkLint = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, name: string, id: string) => {
+    const list = map.get(name) ?? [];
+    if (!list.includes(id)) list.push(id);
+    map.set(name, list);
+  };
+  for (const r of RULES) {
+    for (const n of r.alsoKnownAs?.markdownlint ?? []) add(markdownlint, n.toLowerCase(), r.id);
+    for (const n of r.alsoKnownAs?.remarkLint ?? []) add(remarkLint, n, r.id);
+  }
+  return { ids: new Set(RULES.map((r) => r.id)), markdownlint, remarkLint };
+})();

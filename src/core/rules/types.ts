@@ -129,6 +129,16 @@ export interface Rule {
   examples: RuleExample[];
   /** Present when some findings carry a suggestion. */
   suggestion?: SuggestionTraits;
+  /**
+   * Names of other linters' rules that do the same job, so their disable
+   * comments in a doc also turn this rule off (see markdown/inline-control.ts).
+   */
+  alsoKnownAs?: {
+    /** markdownlint's rule number and name (`MD013`, `line-length`). */
+    markdownlint?: readonly string[];
+    /** remark-lint's rule name (`maximum-line-length`). */
+    remarkLint?: readonly string[];
+  };
   check(doc: Doc, context: ReviewContext, report: Report): void;
 }
 

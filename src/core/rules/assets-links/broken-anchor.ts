@@ -62,6 +62,7 @@ export const brokenAnchor: Rule = {
   scope: { on: "doc", brokenByChange: true },
   suggestion: {},
   severity: "warning",
+  alsoKnownAs: { markdownlint: ["MD051", "link-fragments"] },
   docs: {
     summary: "A `#fragment` that matches no heading of the doc it points at.",
     description:

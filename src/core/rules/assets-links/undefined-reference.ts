@@ -27,6 +27,10 @@ export const undefinedReference: Rule = {
   id: ID,
   scope: { on: "doc" },
   severity: "error",
+  alsoKnownAs: {
+    markdownlint: ["MD052", "reference-links-images"],
+    remarkLint: ["no-undefined-references"],
+  },
   docs: {
     summary:
       "A reference-style link (`[text][label]`, `[label][]`, `[label]`) whose " +

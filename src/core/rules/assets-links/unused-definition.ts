@@ -16,6 +16,10 @@ export const unusedDefinition: Rule = {
   scope: { on: "doc" },
   suggestion: {},
   severity: "notice",
+  alsoKnownAs: {
+    markdownlint: ["MD053", "link-image-reference-definitions"],
+    remarkLint: ["no-unused-definitions", "no-duplicate-definitions"],
+  },
   docs: {
     summary: "A link definition (`[label]: url`) that no reference in the doc uses.",
     description:

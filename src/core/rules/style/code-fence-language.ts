@@ -13,6 +13,10 @@ export const codeFenceLanguage: Rule = {
   id: ID,
   scope: { on: "doc" },
   severity: "notice",
+  alsoKnownAs: {
+    markdownlint: ["MD040", "fenced-code-language"],
+    remarkLint: ["fenced-code-flag"],
+  },
   docs: {
     summary: "A code block without a declared language (or an indented code block).",
     description:

@@ -8,6 +8,10 @@ export const finalNewline: Rule = {
   scope: { on: "doc" },
   suggestion: {},
   severity: "warning",
+  alsoKnownAs: {
+    markdownlint: ["MD047", "single-trailing-newline"],
+    remarkLint: ["final-newline"],
+  },
   docs: {
     summary: "The file does not end with exactly one newline.",
     description:

@@ -8,6 +8,7 @@ export const hardTab: Rule = {
   id: ID,
   scope: { on: "doc" },
   severity: "warning",
+  alsoKnownAs: { markdownlint: ["MD010", "no-hard-tabs"], remarkLint: ["no-tabs"] },
   docs: {
     summary: "A tab character outside code blocks.",
     description:

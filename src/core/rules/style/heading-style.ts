@@ -22,6 +22,17 @@ export const headingStyle: Rule = {
   scope: { on: "doc" },
   suggestion: {},
   severity: "warning",
+  alsoKnownAs: {
+    markdownlint: [
+      "MD003",
+      "heading-style",
+      "MD018",
+      "no-missing-space-atx",
+      "MD019",
+      "no-multiple-space-atx",
+    ],
+    remarkLint: ["heading-style", "no-heading-content-indent"],
+  },
   docs: {
     summary:
       "Headings that are not plain ATX headings: underlined (setext), without a " +

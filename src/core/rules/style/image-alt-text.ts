@@ -44,6 +44,7 @@ export const imageAltText: Rule = {
   id: ID,
   scope: { on: "doc" },
   severity: "warning",
+  alsoKnownAs: { markdownlint: ["MD045", "no-alt-text"] },
   docs: {
     summary:
       'An image without useful alt text: empty, its file name, or a generic word like "image".',

@@ -21,6 +21,7 @@ export const lineLength: Rule = {
     },
   },
   severity: "warning",
+  alsoKnownAs: { markdownlint: ["MD013", "line-length"], remarkLint: ["maximum-line-length"] },
   docs: {
     summary: "Lines of prose longer than the limit (80 columns by default).",
     description:

@@ -25,6 +25,7 @@ export const linkText: Rule = {
   id: ID,
   scope: { on: "doc" },
   severity: "notice",
+  alsoKnownAs: { markdownlint: ["MD059", "descriptive-link-text"] },
   docs: {
     summary:
       'Link text that does not say where the link goes ("here", "link", or the URL repeated).',

@@ -191,6 +191,7 @@ export const listMarker: Rule = {
     },
   },
   severity: "notice",
+  alsoKnownAs: { markdownlint: ["MD030", "list-marker-space"], remarkLint: ["list-item-indent"] },
   docs: {
     summary:
       "A list item whose text does not start 4 columns after its marker (`*   item`, `1.  item`).",

@@ -15,6 +15,10 @@ export const singleH1: Rule = {
   id: ID,
   scope: { on: "doc" },
   severity: "warning",
+  alsoKnownAs: {
+    markdownlint: ["MD025", "single-title", "single-h1"],
+    remarkLint: ["no-multiple-toplevel-headings"],
+  },
   docs: {
     summary: "A doc needs exactly one H1, and it must be the first heading.",
     description:

@@ -15,6 +15,10 @@ export const trailingWhitespace: Rule = {
   scope: { on: "doc" },
   suggestion: {},
   severity: "warning",
+  alsoKnownAs: {
+    markdownlint: ["MD009", "no-trailing-spaces"],
+    remarkLint: ["no-trailing-spaces"],
+  },
   docs: {
     summary: "Spaces or tabs at the end of a line.",
     description:
