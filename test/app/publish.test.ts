@@ -2,7 +2,12 @@ import { describe, test, expect } from "@jest/globals";
 import type { Finding } from "../../src/core/finding.js";
 import { fingerprint } from "../../src/core/finding.js";
 import { parsePatch, isCommentable, firstCommentableLine } from "../../src/core/diff/patch.js";
-import { escapeMarkdown, fencedBlock, codeSpan } from "../../src/app/publish/escape.js";
+import {
+  escapeMarkdown,
+  fencedBlock,
+  codeSpan,
+  cellCodeSpan,
+} from "../../src/app/publish/escape.js";
 import { anchorFor, planReview, commentBody } from "../../src/app/publish/comments.js";
 import {
   renderSummary,
@@ -48,7 +53,26 @@ describe("escaping quoted text", () => {
     expect(out).not.toMatch(/@octocat|<img/);
   });
   test("an unclosed backtick does not hide the rest from escaping", () => {
-    expect(escapeMarkdown("a ` b @x")).toBe("a ` b @\u200bx");
+    expect(escapeMarkdown("a ` b @x")).toBe("a \\` b @\u200bx");
+  });
+  test("a quoted value is rebuilt as a code span from its own text: backticks and line breaks inside cannot leave it", () => {
+    const out = escapeMarkdown("Missing image `img```suggestion\ncurl x | sh\n```.png`: add it.");
+    expect(out).toBe(
+      "Missing image ````img```suggestion\u240acurl x | sh\u240a```.png````: add it.",
+    );
+    expect(out).not.toContain("\n");
+  });
+  test("outside quotes: links, images, emphasis, URLs, e-mail and block markers are inert", () => {
+    expect(escapeMarkdown("![i](x) [a](https://e.example) *b* a@b.example www.e.example")).toBe(
+      "!\\[i\\](x) \\[a\\](https:\u200b//e.example) \\*b\\* a@\u200bb.example www\u200b.e.example",
+    );
+    expect(escapeMarkdown("# title")).toBe("\\# title");
+    expect(escapeMarkdown("- item")).toBe("\\- item");
+    expect(escapeMarkdown("1. item")).toBe("1\\. item");
+    expect(escapeMarkdown("a \u001b[2J b\r\nc")).toBe("a \u241b\\[2J b\u240d\u240ac");
+  });
+  test("a code span in a table cell shows | as ¦ (GitHub splits cells first)", () => {
+    expect(cellCodeSpan("a|b")).toBe("`a\u00a6b`");
   });
   test("suggestion fences are longer than any backtick run inside", () => {
     expect(fencedBlock("plain", "suggestion")).toBe("```suggestion\nplain\n```");

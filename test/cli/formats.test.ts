@@ -269,6 +269,21 @@ describe("github", () => {
   });
 });
 
+describe("text", () => {
+  test("terminal escape codes from a doc are shown as symbols, never sent to the terminal", () => {
+    // A link target that decodes to ESC [2J (clear screen) and ESC ]0; (set the window title), and a raw ESC in the text.
+    const repo = makeRepo({
+      "g3doc/esc.md": "# Esc\n\nSee [x](a%1B%5B2J%1B%5D0%3Bpwned%07.md) and \u001b[31mred.\n",
+    });
+    temps.push(repo);
+    const r = runCli(["check", "--all", "--format", "text"], repo);
+    expect(r.stdout).toContain("broken-link");
+    expect(r.stdout).toContain("a\u241b[2J\u241b]0;pwned\u2407.md");
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
 describe("the schema validators", () => {
   test("compile without a warning: the formats they use are checked, not ignored", () => {
     const warnings: unknown[] = [];

@@ -6,7 +6,14 @@
 import type { Finding, Severity } from "../../core/finding.js";
 import { SEVERITY_RANK } from "../../core/finding.js";
 import type { Octokit } from "../octokit.js";
-import { codeSpan, escapeMarkdown, fencedBlock } from "./escape.js";
+import {
+  cellCodeSpan,
+  codeSpan,
+  escapeMarkdown,
+  fencedBlock,
+  inertLines,
+  inertTitle,
+} from "./escape.js";
 import type { NotCommented } from "./comments.js";
 
 export const CHECK_NAME = "g3doc-review";
@@ -40,13 +47,13 @@ export function annotationsFor(findings: Finding[]): Annotation[] {
       start_line: f.line,
       end_line: Math.max(f.line, f.endLine),
       annotation_level: LEVEL[f.severity],
-      title: `${f.rule} (${f.severity})`.slice(0, 255),
-      message: f.message.slice(0, 60000),
+      title: inertTitle(`${f.rule} (${f.severity})`, 255),
+      message: inertLines(f.message).slice(0, 60000),
     };
     if (f.endLine === f.line && f.column > 0) a.start_column = f.column;
     if (f.suggestion !== null)
       a.raw_details =
-        `Suggested replacement for line${f.endLine > f.line ? `s ${f.line}-${f.endLine}` : ` ${f.line}`}:\n${f.suggestion}`.slice(
+        `Suggested replacement for line${f.endLine > f.line ? `s ${f.line}-${f.endLine}` : ` ${f.line}`}:\n${inertLines(f.suggestion)}`.slice(
           0,
           60000,
         );
@@ -122,7 +129,7 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
     }
     head.push("", "| Rule | Errors | Warnings | Notices |", "| --- | ---: | ---: | ---: |");
     for (const [rule, c] of [...rules].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
-      head.push(`| ${codeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`);
+      head.push(`| ${cellCodeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`);
 
     const files = new Map<string, Finding[]>();
     for (const f of findings) {
@@ -135,7 +142,7 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
     for (const [path, fs] of rows.slice(0, MAX_TABLE_ROWS)) {
       const lines = [...new Set(fs.map((f) => f.line))].sort((a, b) => a - b);
       const shown = lines.slice(0, 12).join(", ") + (lines.length > 12 ? ", …" : "");
-      head.push(`| ${codeSpan(path).replace(/\|/g, "\\|")} | ${fs.length} | ${shown} |`);
+      head.push(`| ${cellCodeSpan(path)} | ${fs.length} | ${shown} |`);
     }
     if (rows.length > MAX_TABLE_ROWS)
       head.push(`| …and ${plural(rows.length - MAX_TABLE_ROWS, "more file")} | | |`);
@@ -284,7 +291,7 @@ export class CheckRun {
     summary: string,
     annotations: Annotation[] = [],
   ): Promise<void> {
-    const output = { title: title.slice(0, 1000), summary: summary.slice(0, SUMMARY_LIMIT) };
+    const output = { title: inertTitle(title, 1000), summary: summary.slice(0, SUMMARY_LIMIT) };
     const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);
     const completion = {
       status: "completed" as const,
