@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["lib/", "lib-e2e/", "lib-tools/", "node_modules/", "coverage/", "test/fixtures/"] },
+  {
+    ignores: [
+      "lib/",
+      "lib-e2e/",
+      "lib-tools/",
+      "dist/",
+      "node_modules/",
+      "coverage/",
+      "test/fixtures/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -73,6 +73,11 @@ export interface JobDeps {
   blobCache?: BlobCache;
   /** Where the engine runs (default: in process). */
   reviewer?: Reviewer;
+  /**
+   * Where the config comes from (default: the repository's default branch,
+   * as Probot reads it). The GitHub Action passes its inputs through here.
+   */
+  loadConfig?: () => Promise<Config>;
 }
 
 export interface JobOutcome {
@@ -165,7 +170,7 @@ export async function runReview(
     };
     const loadConfig = async (): Promise<Config | JobOutcome> => {
       try {
-        return await configs.load();
+        return await (deps.loadConfig ? deps.loadConfig() : configs.load());
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         return invalidConfig(err);

@@ -14,6 +14,8 @@ import { GitChangeSet } from "./changeset-git.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
 import { COMMANDS, commandUsage, parseOptions, usage, type Command } from "./options.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
+import { formatStepSummary } from "./formatters/step-summary.js";
+import { annotated } from "./formatters/github.js";
 import { FORMATTERS } from "./formatters/index.js";
 import { parseFixArgs, runFix } from "./fix.js";
 import { startProgress } from "./progress.js";
@@ -29,6 +31,11 @@ export interface Io {
   cwd: string;
   /** stderr's file descriptor when it is a terminal: long runs show progress there. */
   progressFd?: number;
+  /**
+   * Appends to the job summary of a GitHub Actions step (`GITHUB_STEP_SUMMARY`),
+   * when there is one: `--format github` lists every finding there.
+   */
+  stepSummary?: (markdown: string) => void;
 }
 
 export interface CheckArgs {
@@ -99,15 +106,16 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   } finally {
     await progress.stop();
   }
-  io.stdout(
-    FORMATTERS[args.format]({
-      base: cs.base,
-      head: cs.head,
-      findings: result.findings,
-      // Working-tree files a symbolic link kept from being read (check --worktree) are named too.
-      notes: cs instanceof WorktreeChangeSet ? [...cs.notes, ...result.notes] : result.notes,
-    }),
-  );
+  const report = {
+    base: cs.base,
+    head: cs.head,
+    findings: result.findings,
+    // Working-tree files a symbolic link kept from being read (check --worktree) are named too.
+    notes: cs instanceof WorktreeChangeSet ? [...cs.notes, ...result.notes] : result.notes,
+  };
+  io.stdout(FORMATTERS[args.format](report));
+  if (args.format === "github" && io.stepSummary)
+    io.stepSummary(formatStepSummary(report, { annotated: annotated(report.findings).length }));
   return result.findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 

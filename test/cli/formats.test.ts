@@ -1,5 +1,7 @@
 /** sarif, rdjson and github output of the built CLI, validated against the formats' own schemas. */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildSeedRepo } from "../../tools/demo/seed.js";
 import { RULES } from "../../src/core/rules/index.js";
 import { docsUrl } from "../../src/core/rules/docs-url.js";
@@ -281,6 +283,31 @@ describe("text", () => {
     expect(r.stdout).toContain("a\u241b[2J\u241b]0;pwned\u2407.md");
     // eslint-disable-next-line no-control-regex
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe("github: GitHub's limit of 10 annotations of each level per step", () => {
+  test("10 warnings, a notice saying what was left out, and everything in GITHUB_STEP_SUMMARY", () => {
+    const lines = Array.from({ length: 14 }, (_, i) => `Line ${i + 1} ends with spaces.   `);
+    const repo = makeRepo({ "g3doc/many.md": `# Many\n\n${lines.join("\n")}\n` });
+    temps.push(repo);
+    const summary = join(repo, "..", `${Date.now()}-summary.md`);
+    writeFileSync(summary, "");
+    process.env.GITHUB_STEP_SUMMARY = summary;
+    let r;
+    try {
+      r = runCli(["check", "--all", "--format", "github"], repo);
+    } finally {
+      delete process.env.GITHUB_STEP_SUMMARY;
+    }
+    const out = r.stdout.trimEnd().split("\n");
+    expect(out.filter((l) => l.startsWith("::warning "))).toHaveLength(10);
+    expect(out.filter((l) => /::notice .*not shown as annotations/.test(l))).toHaveLength(1);
+    const listed = readFileSync(summary, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("`trailing-whitespace`"));
+    rmSync(summary, { force: true });
+    expect(listed).toHaveLength(14);
   });
 });
 

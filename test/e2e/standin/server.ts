@@ -109,6 +109,8 @@ interface Ctx {
   body: any;
   headers: IncomingMessage["headers"];
   installationId?: number;
+  /** The token may only read. */
+  readOnly?: boolean;
   touched: Set<string>;
   mutated: boolean;
 }
@@ -127,7 +129,15 @@ export class Standin {
   readonly requests: RequestRecord[] = [];
   readonly violations: Violation[] = [];
   readonly repos = new Map<string, Repo>();
-  readonly tokens = new Map<string, { installationId: number; expires: number }>();
+  /**
+   * Tokens: installation tokens, and workflow tokens set by a test. A
+   * read-only token (a fork pull request's workflow token) may read but not
+   * write: GitHub answers 403 "Resource not accessible by integration".
+   */
+  readonly tokens = new Map<
+    string,
+    { installationId: number; expires: number; readOnly?: boolean }
+  >();
   private readonly gitStores = new Map<string, GitStore>();
   private readonly openapi = OpenApi.get();
   private readonly started = performance.now();
@@ -408,6 +418,7 @@ export class Standin {
         if (method !== "POST") throw new HttpError(404, "Not Found");
         rec.operation = "graphql:query";
         this.authInstallation(ctx);
+        this.refuseReadOnly(ctx, /^\s*mutation\b/.test(String(ctx.body?.query ?? "")));
         reply = await this.graphql(ctx);
       } else if (api === "rest") {
         reply = await this.rest(ctx, method, path);
@@ -568,6 +579,17 @@ export class Standin {
     if (!t || t.expires < Date.now())
       throw new HttpError(401, "Bad credentials", undefined, "https://docs.github.com/rest");
     ctx.installationId = t.installationId;
+    ctx.readOnly = t.readOnly === true;
+  }
+
+  private refuseReadOnly(ctx: Ctx, writing: boolean): void {
+    if (ctx.readOnly && writing)
+      throw new HttpError(
+        403,
+        "Resource not accessible by integration",
+        undefined,
+        "https://docs.github.com/rest",
+      );
   }
 
   // ------------------------------------------------------------ REST
@@ -598,6 +620,7 @@ export class Standin {
       this.verifyJwt(ctx);
     } else {
       this.authInstallation(ctx);
+      this.refuseReadOnly(ctx, method !== "GET" && method !== "HEAD");
     }
     if (rejecting.length)
       throw new HttpError(
