@@ -12,6 +12,7 @@ RUN npm run build
 # Run: production dependencies and the compiled app only, as the unprivileged `node` user.
 FROM node:24-slim
 # tini as PID 1: it passes SIGTERM (docker stop) on to the app and reaps any child process.
+# On SIGTERM running reviews get G3DOC_REVIEW_SHUTDOWN_GRACE_MS (8 s) to finish, within docker stop's 10 s.
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 WORKDIR /usr/src/app
 ENV NODE_ENV=production LOG_FORMAT=json PORT=3000

@@ -5,7 +5,7 @@
 import { BlobCache } from "./blob-cache.js";
 import { defaultReviewer, WorkerReviewer, type Reviewer } from "./review-pool.js";
 import type { Probot, Context } from "probot";
-import { InProcessQueue, type JobQueue } from "./queue.js";
+import { InProcessQueue, type Job, type JobQueue } from "./queue.js";
 import { LruDeliveryLog, LruReviewMemo, type DeliveryLog, type ReviewMemo } from "./deliveries.js";
 import { runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
 import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./events.js";
@@ -30,14 +30,26 @@ const envNumber = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
-export function createApp(options: AppOptions = {}) {
-  return (app: Probot): void => {
+/** The app function Probot loads, and how to stop it. */
+export interface AppFunction {
+  (app: Probot): void;
+  /**
+   * Stops taking jobs: waiting reviews end as neutral ("interrupted by a
+   * restart"), running ones have `graceMs` to finish, then end the same way.
+   */
+  close(graceMs: number): Promise<void>;
+}
+
+export function createApp(options: AppOptions = {}): AppFunction {
+  let stop: (graceMs: number) => Promise<void> = async () => {};
+  const fn = (app: Probot): void => {
     const concurrency = envNumber("G3DOC_REVIEW_CONCURRENCY", 2);
     const queue =
       options.queue ??
       new InProcessQueue({
         concurrency,
-        maxWaiting: envNumber("G3DOC_REVIEW_MAX_WAITING", 200),
+        maxWaiting: envNumber("G3DOC_REVIEW_MAX_WAITING", 10_000),
+        maxShare: envNumber("G3DOC_REVIEW_MAX_SHARE", 0.5),
         onError: (err, key) => app.log.error({ err, key }, "review job failed"),
       });
     const deliveries = options.deliveries ?? new LruDeliveryLog();
@@ -45,6 +57,10 @@ export function createApp(options: AppOptions = {}) {
     const memo = options.memo ?? new LruReviewMemo();
     const blobCache = new BlobCache();
     const reviewer = options.reviewer ?? defaultReviewer(concurrency);
+    stop = async (graceMs) => {
+      await queue.close(graceMs);
+      if (!options.reviewer) await reviewer.close();
+    };
     app.log.info(
       reviewer instanceof WorkerReviewer
         ? `${concurrency} reviews at once; their engine work runs in up to ${reviewer.size} worker thread(s)`
@@ -76,16 +92,9 @@ export function createApp(options: AppOptions = {}) {
       memo.started(key, memoKey);
       const installationId = (context.payload as { installation?: { id?: number } }).installation
         ?.id;
-      const enqueue = (job: Parameters<JobQueue["enqueue"]>[1]) => {
-        try {
-          queue.enqueue(key, job);
-        } catch (err) {
-          memo.finished(key, memoKey, false);
-          throw err;
-        }
-      };
-      enqueue({
+      const job = (): Job => ({
         label: req.headSha,
+        group: installationId === undefined ? undefined : String(installationId),
         run: async (signal) => {
           // A client of the installation's own: Probot's context.octokit shares one write throttle
           // ("no-id") across all installations; app.auth(id) gives each installation its own.
@@ -115,9 +124,15 @@ export function createApp(options: AppOptions = {}) {
             memoKey,
             outcome.status === "reviewed" || outcome.status === "no-docs",
           );
+          if (outcome.status === "rate-limited" && outcome.retryAt !== undefined) {
+            // Scheduled for after the reset (a second to spare), unless a newer push replaces it.
+            memo.started(key, memoKey);
+            void queue.enqueue(key, job(), { delayMs: outcome.retryAt - Date.now() + 1000 });
+          }
           options.onOutcome?.(outcome, req);
         },
       });
+      void queue.enqueue(key, job());
       context.log.info(
         { key, sha: req.headSha, trigger: req.trigger, queued: queue.size },
         "review queued",
@@ -155,4 +170,5 @@ export function createApp(options: AppOptions = {}) {
       );
     });
   };
+  return Object.assign(fn, { close: (graceMs: number) => stop(graceMs) });
 }

@@ -15,14 +15,14 @@ import {
   type PullInfo,
 } from "./changeset-github.js";
 import { ConfigReader, CONFIG_FILE, CONFIG_PATH, guessConfig } from "./config.js";
-import { describeError, type Octokit } from "./octokit.js";
+import { describeError, RateLimitWaitError, type Octokit } from "./octokit.js";
 import { findPull } from "./pulls.js";
 import { prefetchFor } from "./prefetch.js";
 import type { BlobCache } from "./blob-cache.js";
 import { inProcessReviewer, type Reviewer } from "./review-pool.js";
 import { ReviewBudgetError, budgetReport } from "./review-budget.js";
 import type { ReviewResult } from "../core/engine.js";
-import { SupersededError } from "./queue.js";
+import { JobStoppedError, SupersededError } from "./queue.js";
 import {
   CheckRun,
   annotationsFor,
@@ -89,12 +89,40 @@ export interface JobOutcome {
     | "invalid-config"
     | "cancelled"
     | "too-costly"
+    | "rate-limited"
+    | "interrupted"
     | "failed";
   conclusion?: string;
   checkRunId?: number;
   comments?: number;
   resolved?: number;
   error?: string;
+  /** When a rate-limited review should run again (ms since the epoch). */
+  retryAt?: number;
+}
+
+/** The rate-limit wait an error is, or was caused by. */
+export function rateLimitWaitOf(err: unknown): RateLimitWaitError | undefined {
+  for (let e = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++)
+    if (e instanceof RateLimitWaitError) return e;
+  return undefined;
+}
+
+/** Settles with `work`, or rejects with the signal's reason as soon as it fires. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** HH:MM UTC (and the date when it is not today). */
+function whenText(at: number, now = Date.now()): string {
+  const iso = new Date(at).toISOString();
+  const sameDay = iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
+  return `${sameDay ? "" : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
 }
 
 function step(signal: AbortSignal): void {
@@ -237,7 +265,11 @@ export async function runReview(
 
     let result: ReviewResult;
     try {
-      result = await (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" });
+      // The engine does not watch the signal: a newer push or a stop ends the wait for it.
+      result = await untilAborted(
+        (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" }),
+        signal,
+      );
     } catch (err) {
       if (!(err instanceof ReviewBudgetError)) throw err;
       // Over its budget: the result is unknown, so the check fails (closed), naming the costly docs.
@@ -354,6 +386,13 @@ export async function runReview(
           : signal.reason instanceof SupersededError && signal.aborted
             ? signal.reason
             : undefined;
+      const stopped =
+        failure instanceof JobStoppedError
+          ? failure
+          : signal.aborted && signal.reason instanceof JobStoppedError
+            ? signal.reason
+            : undefined;
+      const limited = superseded || stopped ? undefined : rateLimitWaitOf(failure);
       try {
         if (superseded) {
           await check.complete(
@@ -362,6 +401,19 @@ export async function runReview(
             `A newer commit (${codeSpan(superseded.by)}) started a new review of this pull request, so this one stopped.`,
           );
           outcome = { status: "cancelled", conclusion: "cancelled", checkRunId: check.id };
+        } else if (stopped) {
+          await check.complete("neutral", stopped.title, stopped.summary);
+          outcome = { status: "interrupted", conclusion: "neutral", checkRunId: check.id };
+        } else if (limited) {
+          const when = whenText(limited.retryAt);
+          // The retry is scheduled first: a completion refused by the same rate limit must not lose it.
+          outcome = { status: "rate-limited", retryAt: limited.retryAt, error: limited.message };
+          await check.complete(
+            "neutral",
+            `Rate limited: runs again after ${when}`,
+            `GitHub's rate limit for this installation is used up until ${when}, so this review stopped instead of waiting. It will run again by itself after that time; a re-run before then would stop the same way.\n\n> ${escapeMarkdown(describeError(limited.cause))}`,
+          );
+          outcome = { ...outcome, conclusion: "neutral", checkRunId: check.id };
         } else if (outcome.status !== "skipped-draft") {
           const what = describeError(failure);
           await check.complete(
@@ -392,6 +444,22 @@ export async function runReviewSafely(
     if (err instanceof SupersededError) {
       deps.log.info({ sha: req.headSha, by: err.by }, "review superseded");
       return { status: "cancelled" };
+    }
+    if (
+      err instanceof JobStoppedError ||
+      (signal.aborted && signal.reason instanceof JobStoppedError)
+    ) {
+      const why = err instanceof JobStoppedError ? err : (signal.reason as JobStoppedError);
+      deps.log.info({ sha: req.headSha, why: why.title }, "review stopped");
+      return { status: "interrupted", conclusion: "neutral" };
+    }
+    const limited = rateLimitWaitOf(err);
+    if (limited) {
+      deps.log.warn(
+        { sha: req.headSha, retryAt: new Date(limited.retryAt).toISOString() },
+        "review rate limited; it runs again after the reset",
+      );
+      return { status: "rate-limited", conclusion: "neutral", retryAt: limited.retryAt };
     }
     deps.log.error({ err, sha: req.headSha }, "review failed");
     return { status: "failed", error: describeError(err) };

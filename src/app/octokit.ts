@@ -72,6 +72,32 @@ function writesContent(options: RequestOptionsLike): boolean {
   return method === "POST" && /\/(reviews|check-runs)$/.test(options.url ?? "");
 }
 
+/** The wait a rate-limit answer asks for (`retry-after`, or the reset of an exhausted quota), in ms; undefined when it names none. */
+export function rateLimitWaitMs(err: RequestErrorLike, now = Date.now()): number | undefined {
+  if (!isRateLimit(err)) return undefined;
+  const after = header(err, "retry-after");
+  const reset = header(err, "x-ratelimit-reset");
+  if (after !== undefined && /^\d+$/.test(after)) return Number(after) * 1000;
+  if (header(err, "x-ratelimit-remaining") === "0" && reset !== undefined && /^\d+$/.test(reset))
+    return Math.max(0, Number(reset) * 1000 - now);
+  return undefined;
+}
+
+/**
+ * A rate limit that lifts later than the app waits (`maxWaitMs`): the job
+ * ends instead of holding its slot, and runs again at `retryAt`.
+ */
+export class RateLimitWaitError extends Error {
+  constructor(
+    /** When GitHub takes requests again (ms since the epoch). */
+    readonly retryAt: number,
+    readonly cause: unknown,
+  ) {
+    super(`GitHub rate limit until ${new Date(retryAt).toISOString().replace(/\.\d+Z$/, "Z")}`);
+    this.name = "RateLimitWaitError";
+  }
+}
+
 /** Milliseconds to wait before retry `attempt` (0-based), or null to give up. */
 export function retryDelay(
   err: RequestErrorLike,
@@ -120,12 +146,36 @@ export function withRetries<T extends { hook: Octokit["hook"] }>(
         return await request(options);
       } catch (err) {
         const wait = retryDelay(err as RequestErrorLike, attempt, opts, retry);
-        if (wait === null) throw err;
+        if (wait === null) {
+          const asked = rateLimitWaitMs(err as RequestErrorLike);
+          if (asked !== undefined && asked > retry.maxWaitMs)
+            throw new RateLimitWaitError(Date.now() + asked, err);
+          throw err;
+        }
         await sleep(wait);
       }
     }
   });
   return octokit;
+}
+
+/**
+ * The Octokit class with Probot's own throttle kept from waiting out rate
+ * limits: Probot retries a rate-limited request after `retry-after` or the
+ * quota's reset however far away (3,601 s), holding the job's slot all that
+ * while. Here its handlers never retry; `withRetries` waits when the wait is
+ * short and ends the job (RateLimitWaitError) when it is not. The write
+ * spacing (and, with Redis, its clustering) stays Probot's.
+ */
+export function withoutThrottleWaits<T extends typeof ProbotOctokit>(Octokit: T): T {
+  return Octokit.defaults((o: any) => ({
+    ...o,
+    throttle: {
+      ...(o?.throttle ?? {}),
+      onRateLimit: () => false,
+      onSecondaryRateLimit: () => false,
+    },
+  })) as T;
 }
 
 /** A short description of a failed GitHub request, for a check run summary. */

@@ -16,6 +16,8 @@ function loadDotEnv(): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
+let stoppingSince: number | undefined;
+
 async function main(): Promise<void> {
   loadDotEnv();
   let settings;
@@ -32,7 +34,24 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    await startServer(settings);
+    const started = await startServer(settings);
+    // SIGTERM (docker stop, a deploy): finish or end the reviews, then exit. A signal a second
+    // later exits at once (the same signal relayed by npm to its process group is not one).
+    for (const sig of ["SIGTERM", "SIGINT"] as const)
+      process.on(sig, () => {
+        if (stoppingSince !== undefined) {
+          if (Date.now() - stoppingSince > 1000) process.exit(1);
+          return;
+        }
+        stoppingSince = Date.now();
+        void started.shutdown().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            started.log.error({ err }, "could not stop cleanly");
+            process.exit(1);
+          },
+        );
+      });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why =

@@ -48,7 +48,11 @@ export interface ServerSettings {
   redisUrl: string | undefined;
   webhookProxyUrl: string | undefined;
   limits: BodyLimits;
+  /** On SIGTERM, how long running reviews have to finish (G3DOC_REVIEW_SHUTDOWN_GRACE_MS, default 8 s). */
+  shutdownGraceMs?: number;
 }
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 8000;
 
 /** No credentials outside production: Probot's registration flow (setup mode) serves the manifest. */
 export interface SetupSettings {
@@ -220,6 +224,18 @@ function readLimits(env: Env): BodyLimits {
   return { maxBodyBytes, bodyBudgetBytes, bodyTimeoutMs };
 }
 
+function readGrace(env: Env): number {
+  const raw = env.G3DOC_REVIEW_SHUTDOWN_GRACE_MS?.trim();
+  if (!raw) return DEFAULT_SHUTDOWN_GRACE_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000)
+    throw new StartupError(
+      "G3DOC_REVIEW_SHUTDOWN_GRACE_MS",
+      `must be a whole number of milliseconds (at most 3600000), got ${JSON.stringify(raw)}`,
+    );
+  return ms;
+}
+
 /**
  * Reads the settings; throws a StartupError naming the first variable at
  * fault. Outside production, missing credentials mean setup mode.
@@ -231,6 +247,7 @@ export function readSettings(env: Env, cwd = process.cwd()): ServerSettings | Se
   const port = readPort(env);
   const logLevel = readLogLevel(env);
   const limits = readLimits(env);
+  const shutdownGraceMs = readGrace(env);
   const webhookPath = readWebhookPath(env);
   const baseUrl = readBaseUrl(env);
   if (appId === undefined || privateKey === undefined) {
@@ -271,5 +288,6 @@ export function readSettings(env: Env, cwd = process.cwd()): ServerSettings | Se
     redisUrl: env.REDIS_URL || undefined,
     webhookProxyUrl: env.WEBHOOK_PROXY_URL || undefined,
     limits,
+    shutdownGraceMs,
   };
 }

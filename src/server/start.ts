@@ -2,9 +2,11 @@
  * Starting the app's own HTTP server around Probot: the logger, Probot with
  * the app loaded, the webhook route with its limits, and the listening server.
  */
-import { Probot, type ProbotOctokit } from "probot";
+import { Probot, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import { createApp, type AppOptions } from "../app/app.js";
+import { withoutThrottleWaits } from "../app/octokit.js";
+import { DEFAULT_SHUTDOWN_GRACE_MS } from "./settings.js";
 import { BodyBudget } from "./body.js";
 import { AppServer } from "./http.js";
 import { createLogger } from "./log.js";
@@ -16,6 +18,12 @@ export interface StartedApp {
   probot: Probot;
   log: Logger;
   settings: ServerSettings;
+  /**
+   * Stops as SIGTERM asks: no more deliveries (503, `/ready` not ready), the
+   * reviews running have the grace period to finish, the rest end as neutral
+   * ("interrupted by a restart"), then the server closes.
+   */
+  shutdown(graceMs?: number): Promise<void>;
 }
 
 /** Forwards deliveries from a smee.io channel (development; needs `smee-client` installed). */
@@ -64,7 +72,8 @@ export async function startServer(
     baseUrl: settings.baseUrl,
     redisConfig: settings.redisUrl,
     log,
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    // Probot's throttle would wait out any rate limit holding the review's slot; the app's retry layer decides.
+    Octokit: withoutThrottleWaits(options.Octokit ?? ProbotOctokit),
   });
   await probot.ready();
   const budget = new BodyBudget(settings.limits.bodyBudgetBytes);
@@ -82,7 +91,8 @@ export async function startServer(
     log: log.child({ name: "webhook" }),
     accepting: () => server.isAccepting,
   });
-  await probot.load(createApp(options.app), {
+  const appFn = createApp(options.app);
+  await probot.load(appFn, {
     cwd: process.cwd(),
     addHandler: (h: (req: any, res: any) => any) => server.addHandler(h),
   });
@@ -91,5 +101,14 @@ export async function startServer(
     `Listening on http://${settings.host ?? "localhost"}:${server.port} (webhooks at ${settings.webhookPath}; bodies up to ${Math.round(settings.limits.maxBodyBytes / 1048576)} MB)`,
   );
   if (settings.webhookProxyUrl) await startWebhookProxy(settings, server.port, log);
-  return { server, probot, log, settings };
+  let stopping: Promise<void> | undefined;
+  const shutdown = (graceMs = settings.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS) =>
+    (stopping ??= (async () => {
+      server.stopAccepting();
+      log.info(`stopping: running reviews have ${graceMs} ms to finish`);
+      await appFn.close(graceMs);
+      await server.close();
+      log.info("stopped");
+    })());
+  return { server, probot, log, settings, shutdown };
 }

@@ -377,9 +377,12 @@ describe("the queue and the delivery log", () => {
     q.enqueue("pr#2", { label: "x", run: async () => void events.push("pr2") });
     q.enqueue("pr#1", { label: "sha2", run: async () => void events.push("sha2") });
     q.enqueue("pr#1", { label: "sha3", run: async () => void events.push("sha3") });
-    expect(() => q.enqueue("pr#3", { label: "y", run: async () => {} })).toThrow(QueueFullError);
+    q.enqueue("pr#3", {
+      label: "y",
+      run: async (signal) => void events.push(`full:${signal.reason instanceof QueueFullError}`),
+    });
     await q.onIdle();
-    expect(events).toEqual(["aborted:sha2", "pr2", "sha3"]);
+    expect(events).toEqual(["aborted:sha2", "full:true", "pr2", "sha3"]);
   });
   test("the delivery log remembers ids, least recently seen out first", () => {
     const log = new LruDeliveryLog(2);

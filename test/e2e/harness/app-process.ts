@@ -213,7 +213,8 @@ export class AppProcess {
       return false;
     };
     for (const [pid, c] of cmd)
-      if (isDescendant(pid) && /lib\/server\/main\.js|probot/.test(c) && /node/.test(c)) return pid;
+      if (isDescendant(pid) && /lib\/server\/main\.js|probot/.test(c) && /^\S*node\s/.test(c))
+        return pid;
     return null;
   }
 
