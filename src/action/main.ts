@@ -270,7 +270,14 @@ async function run(env: Env, io: ActionIo): Promise<number> {
         pull: pullInfo(owner, repo, pr),
         trigger: `${eventName}.${event.action ?? ""}`,
       },
-      { octokit, log, jobKey: `action:${owner}/${repo}#${pr.number}`, loadConfig },
+      {
+        octokit,
+        log,
+        jobKey: `action:${owner}/${repo}#${pr.number}`,
+        loadConfig,
+        // The workflow's token writes as github-actions[bot]: only its threads are the action's.
+        appSlug: async () => "github-actions",
+      },
       new AbortController().signal,
     );
   } catch (err) {

@@ -21,6 +21,8 @@ export interface AppOptions {
   chunkSize?: number;
   /** Where the engine runs (default: worker threads when built, see review-pool.ts). */
   reviewer?: Reviewer;
+  /** The app's slug (default: asked of GitHub with GET /app, once per process). */
+  appSlug?: () => Promise<string | undefined>;
   /** Told when a job ends (tests, metrics). */
   onOutcome?: (outcome: JobOutcome, req: ReviewRequest) => void;
 }
@@ -38,6 +40,32 @@ export interface AppFunction {
    * restart"), running ones have `graceMs` to finish, then end the same way.
    */
   close(graceMs: number): Promise<void>;
+}
+
+/**
+ * The app's slug from GET /app (as the app, not an installation), asked once
+ * and kept; a failed ask is logged and asked again by the next review that
+ * needs it.
+ */
+export function appSlugOf(app: Probot): () => Promise<string | undefined> {
+  let known: Promise<string | undefined> | undefined;
+  return () =>
+    (known ??= (async () => {
+      try {
+        const octokit = (await app.auth()) as unknown as Octokit;
+        const { data } = await octokit.rest.apps.getAuthenticated();
+        const slug = (data as { slug?: string } | null)?.slug;
+        if (!slug) throw new Error("GET /app answered no slug");
+        return slug;
+      } catch (err) {
+        app.log.warn(
+          { err },
+          "could not learn the app's slug: no thread is replied to or resolved this time",
+        );
+        known = undefined;
+        return undefined;
+      }
+    })());
 }
 
 export function createApp(options: AppOptions = {}): AppFunction {
@@ -61,6 +89,7 @@ export function createApp(options: AppOptions = {}): AppFunction {
       await queue.close(graceMs);
       if (!options.reviewer) await reviewer.close();
     };
+    const appSlug = options.appSlug ?? appSlugOf(app);
     app.log.info(
       reviewer instanceof WorkerReviewer
         ? `${concurrency} reviews at once; their engine work runs in up to ${reviewer.size} worker thread(s)`
@@ -116,6 +145,7 @@ export function createApp(options: AppOptions = {}): AppFunction {
               jobKey: key,
               blobCache,
               reviewer,
+              appSlug,
             },
             signal,
           );

@@ -78,6 +78,11 @@ export interface JobDeps {
    * as Probot reads it). The GitHub Action passes its inputs through here.
    */
   loadConfig?: () => Promise<Config>;
+  /**
+   * The app's slug (its bot is `<slug>[bot]`): only threads whose first
+   * comment that bot wrote are replied to or resolved. Undefined when unknown.
+   */
+  appSlug?: () => Promise<string | undefined>;
 }
 
 export interface JobOutcome {
@@ -284,7 +289,7 @@ export async function runReview(
       });
     }
     step(signal);
-    const existing = await threads.list(signal);
+    const existing = await threads.list(deps.appSlug ?? (async () => undefined), signal);
     const listed = new Set(cs.files.map((f) => f.path));
     // Overlapping suggestions of a file become one (GitHub applies each over its own lines); the texts are cached.
     const suggested = [

@@ -10,6 +10,16 @@ import { createHash } from "node:crypto";
 import { unifiedDiff } from "../helpers/memory-changeset.js";
 import { parseGraphQL, SCHEMA, checkGraphQL } from "../helpers/graphql-check.js";
 import { parsePatch, hunkHolding } from "../../src/core/diff/patch.js";
+import { createRequire } from "node:module";
+import { validateGitHubResponse } from "../helpers/github-openapi.js";
+
+const require = createRequire(import.meta.url);
+/** GitHub's own example of GET /app's answer (an `integration`), from its OpenAPI description. */
+const APP_EXAMPLE = (
+  require("@octokit/openapi/generated/api.github.com.json") as {
+    components: { examples: Record<string, { value: Record<string, unknown> }> };
+  }
+).components.examples.integration.value;
 
 export type Files = Record<string, string | Buffer>;
 
@@ -116,6 +126,8 @@ export class FakeGitHub {
   rejectComment?: (c: any) => boolean;
   /** Paths whose listFiles entry has no `patch` (as for very large diffs). */
   noPatch = new Set<string>();
+  /** The app's slug, as GET /app answers it (its bot's GraphQL login; REST adds `[bot]`). */
+  appSlug = "g3doc-review";
   /** Each request waits this long (to show the webhook answer does not wait for the review). */
   latencyMs = 0;
   private nextId = 1000;
@@ -267,6 +279,11 @@ export class FakeGitHub {
           },
         },
       ];
+    }
+    if (method === "GET" && path === "/app") {
+      const app = { ...APP_EXAMPLE, slug: this.appSlug, name: this.appSlug };
+      validateGitHubResponse("GET", "/app", 200, app);
+      return [200, app];
     }
     if (
       method === "GET" &&

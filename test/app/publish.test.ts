@@ -162,48 +162,80 @@ describe("anchoring comments inside the diff", () => {
     ]);
     expect(plan.stale.map((t) => t.id)).toEqual(["T2"]);
   });
-  test("threads are the app's only when a bot wrote the marked first comment; any other author counts as a person replying", () => {
+  test("threads are the app's only when the app's bot wrote the marked first comment; any other author counts as a person replying", () => {
     const fp = "0123456789abcdef";
     const bot = { login: "g3doc-review", __typename: "Bot" };
-    const threads = appThreads([
-      {
-        id: "a",
-        isResolved: false,
-        path: "p",
-        comments: { totalCount: 1, nodes: [{ body: fingerprintMarker(fp), author: bot }] },
-      },
-      {
-        id: "b",
-        isResolved: false,
-        path: "p",
-        comments: {
-          totalCount: 2,
-          nodes: [
-            { body: fingerprintMarker(fp), author: bot },
-            { body: "no", author: { login: "me", __typename: "User" } },
-          ],
+    const threads = appThreads(
+      [
+        {
+          id: "a",
+          isResolved: false,
+          path: "p",
+          comments: { totalCount: 1, nodes: [{ body: fingerprintMarker(fp), author: bot }] },
         },
-      },
-      {
-        id: "c",
-        isResolved: false,
-        path: "p",
-        comments: {
-          totalCount: 1,
-          nodes: [{ body: fingerprintMarker(fp), author: { login: "me", __typename: "User" } }],
+        {
+          id: "b",
+          isResolved: false,
+          path: "p",
+          comments: {
+            totalCount: 2,
+            nodes: [
+              { body: fingerprintMarker(fp), author: bot },
+              { body: "no", author: { login: "me", __typename: "User" } },
+            ],
+          },
         },
-      },
-      {
-        id: "d",
-        isResolved: false,
-        path: "p",
-        comments: { totalCount: 30, nodes: [{ body: fingerprintMarker(fp), author: bot }] },
-      },
-    ]);
+        {
+          id: "c",
+          isResolved: false,
+          path: "p",
+          comments: {
+            totalCount: 1,
+            nodes: [{ body: fingerprintMarker(fp), author: { login: "me", __typename: "User" } }],
+          },
+        },
+        {
+          id: "d",
+          isResolved: false,
+          path: "p",
+          comments: { totalCount: 30, nodes: [{ body: fingerprintMarker(fp), author: bot }] },
+        },
+        {
+          id: "e",
+          isResolved: false,
+          path: "p",
+          comments: {
+            totalCount: 1,
+            nodes: [
+              {
+                body: `Secret found: ${fingerprintMarker(fp)}`,
+                author: { login: "secret-scanner", __typename: "Bot" },
+              },
+            ],
+          },
+        },
+        {
+          id: "f",
+          isResolved: false,
+          path: "p",
+          comments: {
+            totalCount: 1,
+            nodes: [
+              {
+                body: fingerprintMarker(fp),
+                author: { login: "g3doc-review[bot]", __typename: "Bot" },
+              },
+            ],
+          },
+        },
+      ],
+      "g3doc-review",
+    );
     expect(threads.map((t) => [t.id, t.othersReplied])).toEqual([
       ["a", false],
       ["b", true],
       ["d", true],
+      ["f", false],
     ]);
   });
 });

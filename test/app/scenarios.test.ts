@@ -227,6 +227,54 @@ describe("pushes, re-runs and redeliveries", () => {
     expect(h.fake.shapes().filter((s) => s === "POST /graphql")).toHaveLength(2);
   });
 
+  test("another bot's thread quoting the app's fingerprint marker is never replied to or resolved; the app's own is", async () => {
+    const h = await setup();
+    await openPull(h, base, head1);
+    const ours = h.fake.threads.find((t) => t.line === 5)!;
+    // A secret scanner (another app) quotes the doc line and, with it, the marker.
+    const quoted = ours.comments[0].body.match(/<!-- g3doc-review:fp=[0-9a-f]{16} -->/)![0];
+    h.fake.threads.push({
+      id: "PRRT_other",
+      path: "g3doc/a.md",
+      line: 5,
+      isResolved: false,
+      commitId: HEAD_SHA,
+      comments: [
+        {
+          id: "PRRC_other",
+          databaseId: 2,
+          body: `Possible secret on this line:\n\n> Fix me: user space. ${quoted}`,
+          author: { login: "secret-scanner", __typename: "Bot" },
+        },
+      ],
+    });
+    h.fake.addCommit(HEAD2_SHA, head2);
+    h.fake.pulls.get(2)!.head = HEAD2_SHA;
+    h.fake.log.length = 0;
+    await h.receive("pull_request", pullRequestPayload("synchronize", { head: HEAD2_SHA }));
+    expect(violations()).toEqual([]);
+    const other = h.fake.threads.find((t) => t.id === "PRRT_other")!;
+    expect(other.isResolved).toBe(false);
+    expect(other.comments).toHaveLength(1);
+    expect(ours.isResolved).toBe(true);
+    expect(ours.comments.at(-1)!.body).toBe(`Fixed in ${HEAD2_SHA.slice(0, 7)}.`);
+    // The app's login was asked for once (GET /app, as the app), because a bot's thread carried a marker.
+    expect(h.fake.shapes().filter((x) => x === "GET /app")).toHaveLength(1);
+  });
+
+  test("when the app's login cannot be learnt, no thread is resolved and nothing is posted twice", async () => {
+    const h = await setup();
+    await openPull(h, base, head1);
+    h.fake.fail(/^GET \/app$/, 500, { times: 10 });
+    h.fake.addCommit(HEAD2_SHA, head2);
+    h.fake.pulls.get(2)!.head = HEAD2_SHA;
+    await h.receive("pull_request", pullRequestPayload("synchronize", { head: HEAD2_SHA }));
+    expect(violations()).toEqual([]);
+    expect(h.fake.threads.every((t) => !t.isResolved && t.comments.length === 1)).toBe(true);
+    expect(h.fake.reviews).toHaveLength(1);
+    expect(h.fake.checkRuns.at(-1)).toMatchObject({ head_sha: HEAD2_SHA, conclusion: "success" });
+  });
+
   test("a redelivered webhook (same delivery id) posts nothing twice; a re-run of the same commit re-posts nothing", async () => {
     const h = await setup();
     h.fake.addCommit(BASE_SHA, base);

@@ -201,3 +201,30 @@ export function openApiValidatorPlugin(octokit: any) {
     }
   });
 }
+
+const responseValidators = new Map<string, ReturnType<typeof ajv.getSchema>>();
+
+/** Throws when a JSON answer (of a fake) does not match the description's response schema. */
+export function validateGitHubResponse(
+  method: string,
+  route: string,
+  status: number,
+  body: unknown,
+): void {
+  const m = method.toLowerCase();
+  const op = spec.paths[route]?.[m];
+  if (!op?.responses?.[String(status)])
+    throw new Error(`No ${status} answer for ${method} ${route}`);
+  const key = `${m} ${route} ${status}`;
+  let validate = responseValidators.get(key);
+  if (!validate) {
+    validate = ajv.getSchema(
+      `gh#/paths/${ptr(route)}/${m}/responses/${status}/content/application~1json/schema`,
+    );
+    responseValidators.set(key, validate);
+  }
+  if (!validate!(body))
+    throw new Error(
+      `${op.operationId} answer: ${ajv.errorsText(validate!.errors, { dataVar: "body" })}`,
+    );
+}

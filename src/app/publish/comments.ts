@@ -220,7 +220,8 @@ export function planReview(
       keep.set(t.fingerprint, n - 1);
       continue;
     }
-    if (!t.isResolved && !t.othersReplied && reviewed(t.path)) plan.stale.push(t);
+    if (!t.isResolved && !t.othersReplied && t.known !== false && reviewed(t.path))
+      plan.stale.push(t);
   }
   return plan;
 }

@@ -24,6 +24,11 @@ export interface ReviewThread {
   fingerprint: string;
   /** Someone other than the app wrote in the thread. */
   othersReplied: boolean;
+  /**
+   * False when the app's login could not be learnt: the thread still keeps
+   * its finding from being posted again, but it is never replied to or resolved.
+   */
+  known?: false;
 }
 
 interface ThreadNode {
@@ -57,12 +62,31 @@ export const THREAD_FIELDS = `pullRequest(number: $prNumber) {
       }
     }`;
 
-/** Threads the app opened (its marker in a first comment written by a bot). */
-export function appThreads(nodes: ThreadNode[]): ReviewThread[] {
+/**
+ * Whether a comment's author is the app's bot. GraphQL names a bot by its
+ * app's slug, REST by `<slug>[bot]`: both are taken.
+ */
+export function isAppBot(
+  author: { login: string; __typename: string } | null,
+  slug: string,
+): boolean {
+  return author?.__typename === "Bot" && (author.login === slug || author.login === `${slug}[bot]`);
+}
+
+/**
+ * Threads the app opened: its marker in a first comment written by the
+ * app's own bot (`slug`). Another bot quoting the marker (a secret scanner
+ * quoting the doc line) does not make a thread the app's.
+ */
+export function appThreads(nodes: ThreadNode[], slug: string | null): ReviewThread[] {
   const out: ReviewThread[] = [];
   for (const t of nodes) {
     const [first, ...rest] = t.comments.nodes;
-    if (!first || first.author?.__typename !== "Bot") continue;
+    if (
+      !first ||
+      (slug === null ? first.author?.__typename !== "Bot" : !isAppBot(first.author, slug))
+    )
+      continue;
     const fp = fingerprintIn(first.body);
     if (!fp) continue;
     const othersReplied =
@@ -97,7 +121,16 @@ export class ThreadLister {
     };
   }
 
-  async list(signal?: AbortSignal): Promise<ReviewThread[]> {
+  /**
+   * The app's threads. The app's slug is asked for (`slug()`, once per
+   * process) only when a bot's thread carries a marker; when it cannot be
+   * learnt, the marked bot threads only keep their findings from being
+   * posted again (none is replied to or resolved).
+   */
+  async list(
+    slug: () => Promise<string | undefined>,
+    signal?: AbortSignal,
+  ): Promise<ReviewThread[]> {
     const nodes: ThreadNode[] = [];
     let page = this.firstPage ?? (await this.fetch(null));
     for (;;) {
@@ -106,7 +139,14 @@ export class ThreadLister {
       if (signal?.aborted) throw signal.reason;
       page = await this.fetch(page.reviewThreads.pageInfo.endCursor);
     }
-    return appThreads(nodes);
+    const marked = nodes.filter((t) => {
+      const first = t.comments.nodes[0];
+      return first?.author?.__typename === "Bot" && fingerprintIn(first.body) !== undefined;
+    });
+    if (marked.length === 0) return [];
+    const login = await slug();
+    if (login !== undefined) return appThreads(marked, login);
+    return appThreads(marked, null).map((t) => ({ ...t, known: false as const }));
   }
 
   private async fetch(after: string | null): Promise<ThreadPage> {
