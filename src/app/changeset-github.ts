@@ -206,6 +206,11 @@ export class GitHubChangeSet implements ChangeSet {
   private readonly chunkSize: number;
   private readonly maxBlobBytes: number;
 
+  /** The repository of the pull request (`owner/name`). */
+  get repository(): string {
+    return `${this.pull.owner}/${this.pull.repo}`;
+  }
+
   private constructor(
     private readonly octokit: Octokit,
     readonly pull: PullInfo,

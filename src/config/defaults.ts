@@ -38,17 +38,22 @@ export interface BuildSettings {
 }
 
 export interface Config {
+  /** The house style: `auto` (chosen by what the repository contains), `gvisor` or `google` (see presets.ts). */
+  preset: "auto" | "gvisor" | "google";
   paths: string[];
   ignore: string[];
   lineLength: number;
-  terms: Term[];
+  /** Terms that replace the preset's (`terms:`); null: the preset's. */
+  terms: Term[] | null;
+  /** Terms added to them (`addTerms:`). */
+  addTerms: Term[];
   rules: Record<string, Severity | "off">;
   review: ReviewSettings;
   build: BuildSettings;
 }
 
 /**
- * Terms gVisor's docs settled on (counts at HEAD of google/gvisor: "userspace"
+ * Terms gVisor's docs settled on (the `gvisor` preset's) (counts at HEAD of google/gvisor: "userspace"
  * 23 times and "user space" 0 since the 2020 clean-up; "filesystem" 99 vs
  * "file system" 8; "gVisor" 467 vs "Gvisor"/"GVisor" 0; "GitHub" 7 vs "Github" 1).
  */
@@ -61,10 +66,12 @@ export const DEFAULT_TERMS: Term[] = [
 
 export function defaultConfig(): Config {
   return {
+    preset: "auto",
     paths: ["g3doc/**/*.md"],
     ignore: [],
     lineLength: 80,
-    terms: DEFAULT_TERMS.map((t) => ({ ...t, avoid: [...t.avoid] })),
+    terms: null,
+    addTerms: [],
     rules: {},
     review: { maxComments: 30, requestChanges: false, drafts: false, failOn: "error" },
     build: {

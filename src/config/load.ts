@@ -36,8 +36,8 @@ export const CONFIG_SCHEMA = buildConfigSchema(
 const validate = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
 
 /** Partial user config, as written in the file (already validated). */
-export type UserConfig = Partial<Omit<Config, "review" | "build">> & {
-  addTerms?: Term[];
+export type UserConfig = Partial<Omit<Config, "review" | "build" | "terms">> & {
+  terms?: Term[];
   review?: Partial<Config["review"]>;
   build?: Partial<Config["build"]>;
   _extends?: string;
@@ -269,14 +269,16 @@ export function parseExtendedConfigText(text: string, target: string, by: string
   return value as UserConfig;
 }
 
-/** Fills defaults. `terms` replaces the default list; `addTerms` extends it. */
+/** Fills defaults. `terms` replaces the preset's list; `addTerms` extends it. */
 export function resolveConfig(user: UserConfig = {}): Config {
   const d = defaultConfig();
   return {
+    preset: user.preset ?? d.preset,
     paths: user.paths ?? d.paths,
     ignore: user.ignore ?? d.ignore,
     lineLength: user.lineLength ?? d.lineLength,
-    terms: [...(user.terms ?? d.terms), ...(user.addTerms ?? [])],
+    terms: user.terms ?? d.terms,
+    addTerms: user.addTerms ?? d.addTerms,
     rules: { ...d.rules, ...(user.rules ?? {}) },
     review: { ...d.review, ...(user.review ?? {}) },
     build: { ...d.build, ...(user.build ?? {}) },

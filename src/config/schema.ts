@@ -134,6 +134,11 @@ export function buildConfigSchema(rules: readonly RuleSummary[]) {
         description:
           "Another repository's config to start from: repo, owner/repo or owner/repo:path.yml (the GitHub App follows it; the command refuses it)",
       },
+      preset: {
+        enum: ["auto", "gvisor", "google"],
+        description:
+          "The house style: google (Google's Markdown style guide only), gvisor (plus gVisor's terms and list padding), or auto (default: gvisor for gVisor's tree, told by BUILD doc() rules publishing the docs, website/BUILD, or runsc/ and pkg/sentry/; google otherwise)",
+      },
       paths: globList("Which files are docs (default g3doc/**/*.md)", 1),
       ignore: globList("Docs to leave alone"),
       lineLength: {
@@ -142,7 +147,7 @@ export function buildConfigSchema(rules: readonly RuleSummary[]) {
         maximum: 1000,
         description: "The line limit (default 80)",
       },
-      terms: termList("Replaces the default terminology list"),
+      terms: termList("Replaces the preset's terminology list"),
       addTerms: termList("Extends the terminology list"),
       rules: {
         type: "object",

@@ -36,6 +36,8 @@ export interface ChangeSet {
   head: string;
   /** The files the change touched. Empty for an audit. */
   files: ChangedFile[];
+  /** The repository as `owner/name`, when known (links to it are checked against the tree). */
+  readonly repository?: string;
   /** True when the source listed only part of the changed files (GitHub stops at 3,000). */
   filesTruncated?: boolean;
   /** Every file path that exists at that side (repository-relative, `/` separated). */

@@ -21,6 +21,8 @@ import { RULES, RULE_NAMES } from "./rules/index.js";
 import { inlineControl } from "./markdown/inline-control.js";
 import type { ChangeInfo, Report, ReviewContext, Rule } from "./rules/types.js";
 import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
+import { mkdocsAutorefs } from "./g3doc/mkdocs.js";
+import { withPreset } from "../config/presets.js";
 
 export type ReviewMode = "change" | "all";
 
@@ -130,11 +132,36 @@ export function checkDoc(
   return { findings, suppressed, notes };
 }
 
+/**
+ * Why a review saw no doc, and how to set `paths:`: for an audit, always; for
+ * a change, when it touched Markdown in a `g3doc/` folder that `paths` misses.
+ */
+function noDocsNote(config: Config, headList: readonly string[], changed: string[] | null) {
+  const inG3doc = (p: string) => /(^|\/)g3doc\/.+\.md$/i.test(p);
+  if (changed !== null && !changed.some(inG3doc)) return null;
+  const folders = new Map<string, number>();
+  for (const p of changed ?? headList) {
+    const m = /^(.*?(?:^|\/)g3doc\/)/i.exec(p);
+    if (m && inG3doc(p)) folders.set(m[1], (folders.get(m[1]) ?? 0) + 1);
+  }
+  const globs = config.paths.map((g) => `\`${g}\``).join(", ");
+  const where = [...folders].slice(0, 3).map(([f, n]) => `\`${f}\` (${n})`);
+  return (
+    `0 docs matched \`paths\` (${globs}), so nothing was reviewed. ` +
+    (where.length > 0
+      ? `Markdown files in g3doc folders: ${where.join(", ")}${folders.size > 3 ? ", ..." : ""}; ` +
+        'to review them, set `paths: ["**/g3doc/**/*.md"]` in .github/g3doc-review.yml.'
+      : "Set `paths:` in .github/g3doc-review.yml to the globs of your docs " +
+        '(`paths: ["docs/**/*.md"]`, say).')
+  );
+}
+
 export async function review(
   cs: ChangeSet,
-  config: Config,
+  userConfig: Config,
   options: ReviewOptions = {},
 ): Promise<ReviewResult> {
+  let config = userConfig;
   const mode = options.mode ?? "change";
   const maxBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
   const isDoc = docMatcher(config);
@@ -164,6 +191,13 @@ export async function review(
   // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
   const publishing = await loadPublishing(cs, headList, config, change, isDoc, options.onStep);
   if (publishing) notes.push(...publishing.notes);
+  // The house style, when the config leaves it to what the repository contains.
+  config = withPreset(config, {
+    publishedByDocRules: publishing !== undefined,
+    hasFile: (p) => headPaths.has(p),
+    hasFolder: (p) => headDirs.has(p),
+  });
+  const autorefs = await mkdocsAutorefs(cs, headList);
 
   // 1. The docs under review.
   const reviewPaths =
@@ -219,6 +253,10 @@ export async function review(
     }
   };
   await readDocs(reviewPaths, docs);
+  if (reviewPaths.length === 0) {
+    const note = noDocsNote(config, headList, mode === "all" ? null : cs.files.map((f) => f.path));
+    if (note) notes.push(note);
+  }
 
   // 2. Docs linked from them (for cross-doc anchors), at head. A change
   // review needs only the links on lines it touched: a broken anchor on an
@@ -311,6 +349,8 @@ export async function review(
     dirExists: (p) => headDirs.has(p),
     docAt: (p) => docs.get(p) ?? extraDocs.get(p),
     baseAnchorsOf: (p) => baseAnchors.get(p),
+    autorefs,
+    repository: cs.repository,
     publishing,
   };
 

@@ -10,6 +10,7 @@ import {
   validateUserConfig,
 } from "../../src/config/load.js";
 import { DEFAULT_TERMS, defaultConfig } from "../../src/config/defaults.js";
+import { termsOf } from "../../src/config/presets.js";
 import { checkRuleIds } from "../../src/core/rules/ids.js";
 import { RULES } from "../../src/core/rules/index.js";
 import { enabledRules } from "../../src/core/engine.js";
@@ -41,7 +42,12 @@ describe("defaults", () => {
     expect(d.paths).toEqual(["g3doc/**/*.md"]);
     expect(d.ignore).toEqual([]);
     expect(d.lineLength).toBe(80);
-    expect(d.terms).toEqual(DEFAULT_TERMS);
+    expect(d.preset).toBe("auto");
+    expect(d.terms).toBeNull();
+    expect(d.addTerms).toEqual([]);
+    // The gVisor preset's terms are gVisor's; Google's preset has none.
+    expect(termsOf({ ...d, preset: "gvisor" })).toEqual(DEFAULT_TERMS);
+    expect(termsOf({ ...d, preset: "google" })).toEqual([]);
     expect(d.rules).toEqual({});
     expect(d.review).toEqual({
       maxComments: 30,
@@ -59,9 +65,10 @@ describe("defaults", () => {
 
   test("the defaults are fresh copies: changing one config does not change the next", () => {
     const a = loadConfig(null);
-    a.terms[0].avoid.push("x");
+    termsOf({ ...a, preset: "gvisor" })[0].avoid.push("x");
     a.build.files.push("x");
-    expect(loadConfig(null).terms[0].avoid).not.toContain("x");
+    expect(termsOf({ ...loadConfig(null), preset: "gvisor" })[0].avoid).not.toContain("x");
+    expect(loadConfig(null).build.files).not.toContain("x");
   });
 
   test("paths, ignore and lineLength replace the defaults", () => {
@@ -73,17 +80,22 @@ describe("defaults", () => {
 });
 
 describe("terms and addTerms", () => {
-  test("terms replaces the default list", () => {
+  test("terms replaces the preset's list", () => {
     const c = loadConfig("terms:\n  - use: Kubernetes\n    avoid: [kubernetes, k8s]\n");
-    expect(c.terms).toEqual([{ use: "Kubernetes", avoid: ["kubernetes", "k8s"] }]);
+    expect(termsOf({ ...c, preset: "gvisor" })).toEqual([
+      { use: "Kubernetes", avoid: ["kubernetes", "k8s"] },
+    ]);
   });
 
   test("addTerms extends it", () => {
     const c = loadConfig(
       "addTerms:\n  - use: runsc\n    avoid: [RunSC]\n    caseSensitive: true\n",
     );
-    expect(c.terms).toEqual([
+    expect(termsOf({ ...c, preset: "gvisor" })).toEqual([
       ...DEFAULT_TERMS,
+      { use: "runsc", avoid: ["RunSC"], caseSensitive: true },
+    ]);
+    expect(termsOf({ ...c, preset: "google" })).toEqual([
       { use: "runsc", avoid: ["RunSC"], caseSensitive: true },
     ]);
   });
@@ -92,11 +104,11 @@ describe("terms and addTerms", () => {
     const c = loadConfig(
       "terms:\n  - use: a\n    avoid: [b]\naddTerms:\n  - use: c\n    avoid: [d]\n",
     );
-    expect(c.terms.map((t) => t.use)).toEqual(["a", "c"]);
+    expect(termsOf({ ...c, preset: "gvisor" }).map((t) => t.use)).toEqual(["a", "c"]);
   });
 
   test("an empty terms list turns the default terms off", () => {
-    expect(loadConfig("terms: []\n").terms).toEqual([]);
+    expect(termsOf({ ...loadConfig("terms: []\n"), preset: "gvisor" })).toEqual([]);
   });
 });
 

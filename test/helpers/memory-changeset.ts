@@ -81,11 +81,14 @@ export interface MemoryChangeSetOptions {
   renames?: Record<string, string>;
   /** Paths whose patch is withheld (as GitHub does for very large diffs). */
   noPatch?: string[];
+  /** The repository as `owner/name`. */
+  repository?: string;
 }
 
 export class MemoryChangeSet implements ChangeSet {
   readonly files: ChangedFile[] = [];
   readonly reads: { side: Side; paths: string[] }[] = [];
+  readonly repository?: string;
 
   constructor(
     readonly baseTree: Tree | null,
@@ -94,6 +97,7 @@ export class MemoryChangeSet implements ChangeSet {
     readonly base: string | null = baseTree ? "base0000" : null,
     readonly head = "head0000",
   ) {
+    this.repository = opts.repository;
     if (!baseTree) return;
     const renames = opts.renames ?? {};
     const renamedTo = new Set(Object.values(renames));

@@ -64,10 +64,73 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
+/**
+ * Front matter: YAML between `---` lines (closed by `---` or `...`) or TOML
+ * between `+++` lines, from the first line of the doc. GitHub, Jekyll, Hugo
+ * and MkDocs read it as metadata, never as Markdown.
+ */
+export interface FrontMatter {
+  format: "yaml" | "toml";
+  /** The last line of the block (its closing fence), 1-based. */
+  endLine: number;
+  /** Offset just after the closing fence. */
+  end: number;
+}
+
+/** The doc's front matter, if it opens with one. */
+export function findFrontMatter(text: string): FrontMatter | undefined {
+  const open = /^(---|\+\+\+)[ \t]*(?:\r\n|\r|\n)/.exec(text);
+  if (!open) return undefined;
+  const format = open[1] === "---" ? "yaml" : "toml";
+  const closers = format === "yaml" ? ["---", "..."] : ["+++"];
+  let at = open[0].length;
+  let line = 2;
+  while (at < text.length) {
+    const nl = /\r\n|\r|\n/g;
+    nl.lastIndex = at;
+    const m = nl.exec(text);
+    const lineEnd = m ? m.index : text.length;
+    if (closers.includes(text.slice(at, lineEnd).trimEnd()))
+      return { format, endLine: line, end: lineEnd };
+    if (!m) break;
+    at = m.index + m[0].length;
+    line++;
+  }
+  return undefined;
+}
+
 export function parseDoc(path: string, text: string): Doc {
-  const tree = getProcessor().parse(text) as Root;
+  const fm = findFrontMatter(text);
+  // The front matter is blanked (same length, line breaks kept) so positions stay those of the text.
+  const source = fm ? text.slice(0, fm.end).replace(/[^\r\n]/g, " ") + text.slice(fm.end) : text;
+  const tree = getProcessor().parse(source) as Root;
   applyHeadingIds(tree);
+  if (fm) {
+    const node = {
+      type: "yaml",
+      value: text.slice(0, fm.end),
+      data: { format: fm.format },
+      position: {
+        start: { line: 1, column: 1, offset: 0 },
+        end: { line: fm.endLine, column: fm.end - lastLineStart(text, fm.end) + 1, offset: fm.end },
+      },
+    } as Root["children"][number];
+    tree.children.unshift(node);
+  }
   return { path, text, lines: splitLines(text), tree, memo: new Map() };
+}
+
+function lastLineStart(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && text[i - 1] !== "\n" && text[i - 1] !== "\r") i--;
+  return i;
+}
+
+/** The last line of the doc's front matter, or 0 when it has none. */
+export function frontMatterEndLine(doc: Doc): number {
+  const first = doc.tree.children[0] as
+    { type: string; position?: { end: { line: number } } } | undefined;
+  return first?.type === "yaml" ? (first.position?.end.line ?? 0) : 0;
 }
 
 /**

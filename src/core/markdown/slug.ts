@@ -3,9 +3,8 @@
  * (github-slugger, with `-1`, `-2` for repeats) and kramdown on gvisor.dev
  * (auto ids), plus explicit `{#id}`.
  */
-import GithubSlugger from "github-slugger";
-import type { Heading, Root } from "mdast";
-import { toString } from "mdast-util-to-string";
+import GithubSlugger, { slug as githubSlug } from "github-slugger";
+import type { Heading, Nodes, Root } from "mdast";
 import { visit, SKIP } from "unist-util-visit";
 import { headingId, memo, type Doc } from "./parse.js";
 
@@ -26,16 +25,38 @@ export interface HeadingAnchor {
   line: number;
 }
 
+/**
+ * A heading's text as the renderers see it for its anchor: inline HTML
+ * (tags, comments) and images (badges) give no text; the text inside HTML
+ * tags and links stays.
+ */
+export function headingText(node: Heading): string {
+  let out = "";
+  const go = (n: Nodes) => {
+    if (n.type === "html" || n.type === "image" || n.type === "imageReference") return;
+    if ("value" in n && typeof n.value === "string") out += n.value;
+    if ("children" in n) for (const c of n.children as Nodes[]) go(c);
+  };
+  go(node);
+  return out;
+}
+
 export function headingAnchors(tree: Root): HeadingAnchor[] {
   const slugger = new GithubSlugger();
   const out: HeadingAnchor[] = [];
+  const kramdownSeen = new Map<string, number>();
   visit(tree, "heading", (node: Heading) => {
-    const text = toString(node);
+    const text = headingText(node);
+    // kramdown numbers repeated auto ids as GitHub does: `setup`, `setup-1`, ...
+    let kramdown = kramdownSlug(text.trim());
+    const n = kramdownSeen.get(kramdown) ?? 0;
+    kramdownSeen.set(kramdown, n + 1);
+    if (n > 0) kramdown = `${kramdown}-${n}`;
     out.push({
       node,
       text,
-      github: slugger.slug(text),
-      kramdown: kramdownSlug(text),
+      github: slugger.slug(text.trim()),
+      kramdown,
       id: headingId(node),
       line: node.position?.start.line ?? 1,
     });
@@ -44,17 +65,34 @@ export function headingAnchors(tree: Root): HeadingAnchor[] {
   return out;
 }
 
+/** An opening HTML tag: its name and its attributes. */
+const HTML_TAG =
+  /<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
+/** An `id` or `name` attribute (not `data-id`): the value quoted or not. */
+const HTML_ANCHOR_ATTR = /(?:^|\s)(id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/gi;
+
 /** Every fragment that reaches a heading of the doc on GitHub or on the site. */
 export function anchorSet(tree: Root): Set<string> {
   const set = new Set<string>();
   for (const a of headingAnchors(tree)) {
     set.add(a.github);
+    // Text a badge or comment leaves with a space at its end: GitHub may keep the final `-`.
+    if (a.text !== a.text.trim()) set.add(githubSlug(a.text));
     set.add(a.kramdown);
     if (a.id) set.add(a.id);
   }
-  // Explicit HTML anchors: <a name="x"> / id="x".
+  // `#top` (and an empty fragment) lead to the top of the page in every browser.
+  set.add("top");
+  // Explicit HTML anchors: `id` on any element, `name` on `<a>` only; quoted or not.
   visit(tree, "html", (node) => {
-    for (const m of node.value.matchAll(/\b(?:name|id)\s*=\s*["']([^"']+)["']/g)) set.add(m[1]);
+    for (const tag of node.value.matchAll(HTML_TAG)) {
+      const isA = tag[1].toLowerCase() === "a";
+      for (const m of tag[2].matchAll(HTML_ANCHOR_ATTR)) {
+        if (m[1].toLowerCase() === "name" && !isA) continue;
+        const v = m[2] ?? m[3] ?? m[4];
+        if (v) set.add(v);
+      }
+    }
   });
   return set;
 }

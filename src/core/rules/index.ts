@@ -12,6 +12,7 @@ import { brokenLink } from "./assets-links/broken-link.js";
 import { brokenAnchor } from "./assets-links/broken-anchor.js";
 import { undefinedReference } from "./assets-links/undefined-reference.js";
 import { unusedDefinition } from "./assets-links/unused-definition.js";
+import { emptyLink } from "./assets-links/empty-link.js";
 import { undeclaredAsset } from "./publishing/undeclared-asset.js";
 import { assetPath } from "./publishing/asset-path.js";
 import { unpublishedDoc } from "./publishing/unpublished-doc.js";
@@ -32,6 +33,8 @@ import { codeFenceLanguage } from "./style/code-fence-language.js";
 import { imageAltText } from "./style/image-alt-text.js";
 import { linkText } from "./style/link-text.js";
 import { listMarker } from "./style/list-marker.js";
+import { codeFenceIndent } from "./style/code-fence-indent.js";
+import { blankLines } from "./style/blank-lines.js";
 
 export const RULES: readonly Rule[] = [
   missingAsset,
@@ -39,6 +42,7 @@ export const RULES: readonly Rule[] = [
   brokenAnchor,
   undefinedReference,
   unusedDefinition,
+  emptyLink,
   undeclaredAsset,
   assetPath,
   unpublishedDoc,
@@ -59,6 +63,8 @@ export const RULES: readonly Rule[] = [
   imageAltText,
   linkText,
   listMarker,
+  codeFenceIndent,
+  blankLines,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

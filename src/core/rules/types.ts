@@ -166,6 +166,10 @@ export interface ReviewContext {
   docAt(path: string): Doc | undefined;
   /** Anchors of a doc at base, for docs the change modified (to tell a broken anchor the change caused). */
   baseAnchorsOf(path: string): ReadonlySet<string> | undefined;
+  /** The repository under review as `owner/name`, when the source of the change knows it. */
+  repository?: string;
+  /** Whether MkDocs' autorefs plugin resolves `[text][identifier]` for the doc (its mkdocs.yml enables it). */
+  autorefs?(docPath: string): boolean;
   /** The publishing model (BUILD doc() rules), when the repository has one (see core/g3doc/model.ts). */
   publishing?: Publishing;
 }

@@ -5,18 +5,18 @@ import { commitFor, describeCorpus, historyClone } from "../../helpers/corpus.js
 import { MemoryChangeSet } from "../../helpers/memory-changeset.js";
 import { GitChangeSet } from "../../../src/cli/changeset-git.js";
 import { review } from "../../../src/core/engine.js";
-import { resolveConfig } from "../../../src/config/load.js";
+import { resolveConfig, type UserConfig } from "../../../src/config/load.js";
 import { parseOnly } from "../../../src/core/markdown/parse.js";
 
 /** A change replayed from the history: the commit against its first parent. */
-async function replay(clone: string, original: string) {
+async function replay(clone: string, original: string, user: UserConfig = {}) {
   const commit = commitFor(clone, original);
   const parent = execFileSync("git", ["rev-parse", `${commit}^`], {
     cwd: clone,
     encoding: "utf8",
   }).trim();
   const cs = await GitChangeSet.create(clone, parent, commit);
-  return { commit, result: await review(cs, resolveConfig({}), { mode: "change" }) };
+  return { commit, result: await review(cs, resolveConfig(user), { mode: "change" }) };
 }
 
 /** The tree without positions, to compare two parses. */
@@ -45,7 +45,8 @@ describeCorpus("style rules on gVisor's g3doc history", () => {
     const readme = result.findings.filter(
       (f) => f.rule === "terminology" && f.path === "g3doc/README.md",
     );
-    expect(readme.map((f) => [f.line, f.endLine])).toContainEqual([135, 136]);
+    // Its suggestion refills the rest of the paragraph, since joining the term made a line too long.
+    expect(readme.map((f) => [f.line, f.endLine])).toContainEqual([135, 137]);
   });
 
   // Commits that added lists with unpadded markers (the importer padded them later).
@@ -62,7 +63,9 @@ describeCorpus("style rules on gVisor's g3doc history", () => {
     const clone = historyClone()!;
     let applied = 0;
     for (const original of LIST_COMMITS) {
-      const { commit, result } = await replay(clone, original);
+      // The first commits of the filtered history hold only g3doc/*.md, none of what marks gVisor's
+      // tree (BUILD doc() rules, website/BUILD, runsc/ and pkg/sentry/): the preset is named.
+      const { commit, result } = await replay(clone, original, { preset: "gvisor" });
       const byPath = new Map<string, typeof result.findings>();
       for (const f of result.findings)
         if (f.rule === "list-marker") byPath.set(f.path, [...(byPath.get(f.path) ?? []), f]);
@@ -82,14 +85,16 @@ describeCorpus("style rules on gVisor's g3doc history", () => {
         expect(shape(parseOnly(fixed))).toEqual(shape(parseOnly(text)));
         const again = await review(
           new MemoryChangeSet(null, { [path]: fixed }),
-          resolveConfig({}),
+          resolveConfig({ preset: "gvisor" }),
           { mode: "all" },
         );
+        // Left: only the items whose suggestion would have pushed a line past the limit.
         expect(
           again.findings.filter((f) => f.rule === "list-marker").map((f) => `${path}:${f.line}`),
-        ).toEqual([]);
+        ).toEqual(fs.filter((x) => x.suggestion === null).map((f) => `${path}:${f.line}`));
       }
     }
-    expect(applied).toBeGreaterThan(50);
+    // 45 at the last count: the suggestions that would push a line past 80 columns are left out.
+    expect(applied).toBeGreaterThan(40);
   }, 120000);
 });

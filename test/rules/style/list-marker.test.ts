@@ -3,7 +3,8 @@ import { lintDoc } from "../../helpers/lint.js";
 import { parseOnly } from "../../../src/core/markdown/parse.js";
 
 const RULE = "list-marker";
-const lint = (md: string) => lintDoc(md, { rule: RULE });
+/** gVisor's house style: every list padded (see test/rules/any-repository.test.ts for Google's small lists). */
+const lint = (md: string) => lintDoc(md, { rule: RULE, config: { preset: "gvisor" } });
 const doc = (...lines: string[]) => `# T\n\n${lines.join("\n")}\n`;
 
 describe("list-marker", () => {
@@ -53,12 +54,12 @@ describe("list-marker", () => {
     expect(f.map((x) => x.suggestion)).toEqual(["-   Dash", "+   Plus", "1)  Paren"]);
   });
 
-  test("wrapped lines move with the text, lazy lines stay", async () => {
+  test("wrapped lines move with the text, lazy lines too", async () => {
     const f = await lint(doc("* Item that", "  wraps and", "lazily continues."));
     expect(f[0]).toMatchObject({
       line: 3,
       endLine: 5,
-      suggestion: "*   Item that\n    wraps and\nlazily continues.",
+      suggestion: "*   Item that\n    wraps and\n    lazily continues.",
     });
   });
 

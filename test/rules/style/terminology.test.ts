@@ -2,7 +2,10 @@ import { describe, test, expect } from "@jest/globals";
 import { lintDoc, lintChange } from "../../helpers/lint.js";
 
 const RULE = "terminology";
-const lint = (md: string, config = {}) => lintDoc(md, { rule: RULE, config });
+/** These cases are gVisor's terms: the gvisor preset's (see test/rules/any-repository.test.ts for the others). */
+const HOUSE = { preset: "gvisor" } as const;
+const lint = (md: string, config = {}) =>
+  lintDoc(md, { rule: RULE, config: { ...HOUSE, ...config } });
 
 describe("terminology", () => {
   test("an avoided spelling in prose is reported with the preferred one", async () => {
@@ -150,7 +153,7 @@ describe("terminology", () => {
     const r = await lintChange(
       { "g3doc/doc.md": "# T\n\n## Old\n" },
       { "g3doc/doc.md": "# T\n\n## Old\n\n## User space memory\n" },
-      { rule: RULE },
+      { rule: RULE, config: HOUSE },
     );
     expect(r.findings.map((f) => [f.line, f.suggestion])).toEqual([[5, "## Userspace memory"]]);
   });
@@ -159,7 +162,7 @@ describe("terminology", () => {
     const r = await lintChange(
       { "g3doc/doc.md": "# T\n\n## User space\n" },
       { "g3doc/doc.md": "# T\n\n## User space\n\nNew text.\n" },
-      { rule: RULE },
+      { rule: RULE, config: HOUSE },
     );
     expect(r.findings).toEqual([]);
   });
@@ -178,7 +181,14 @@ describe("terminology", () => {
   test("only changed lines are reported in a change", async () => {
     const base = "# T\n\nOld user space text.\n";
     const head = "# T\n\nOld user space text.\n\nNew file system text.\n";
-    const r = await lintChange({ "g3doc/doc.md": base }, { "g3doc/doc.md": head }, { rule: RULE });
+    const r = await lintChange(
+      { "g3doc/doc.md": base },
+      { "g3doc/doc.md": head },
+      {
+        rule: RULE,
+        config: HOUSE,
+      },
+    );
     expect(r.findings.map((f) => f.line)).toEqual([5]);
   });
 });

@@ -68,8 +68,10 @@ export const brokenAnchor: Rule = {
     description:
       "A link to `#section` (in the same doc) or to `other.md#section` must " +
       "match a heading's anchor: its GitHub slug (`## Runtime options` → " +
-      "`#runtime-options`), its kramdown id on the site, an explicit `{#id}`, " +
-      "or an HTML `id`/`name`. Otherwise readers land at the top of the page. " +
+      "`#runtime-options`, computed from the text without inline HTML and " +
+      "images, with `-1`, `-2` for repeated headings), its kramdown id on the " +
+      "site, an explicit `{#id}`, an HTML `id` (on any element) or `name` (on " +
+      "`<a>`), quoted or not, or `#top`. Otherwise readers land at the top of the page. " +
       "When the change renamed or removed the heading, links in untouched docs " +
       "are reported too, and if the heading was renamed the suggestion uses its " +
       "new anchor. Line anchors (`#L12`) on source files are not checked.",

@@ -147,18 +147,49 @@ function judge(
   // Neither a file nor a folder, no extension: a site permalink written as a relative link.
   if (absolute || ctx.publishing !== undefined) return null;
   const candidate = mdCandidate(ctx, doc.path, path, written);
+  const house = ctx.config.preset === "gvisor";
   const rel = candidate ? linkTo(doc.path, candidate, false) : undefined;
   const hint = rel
     ? `link the source doc \`${rel}\` instead, which works on both`
-    : "link the source `.md` (or an absolute `https://gvisor.dev/...` URL) " +
+    : `link the source \`.md\` (or ${house ? "an absolute `https://gvisor.dev/...` URL" : "the page's absolute URL"}) ` +
       "instead, or fix the path";
   return {
     why:
       `it is neither a file nor a folder in the repository (a site permalink ` +
-      `written as a relative link works on gvisor.dev but is a 404 on GitHub); ` +
+      `written as a relative link works on ${house ? "gvisor.dev" : "the published site"} but is a 404 on GitHub); ` +
       `${hint}`,
     replacement: rel,
   };
+}
+
+/**
+ * For `https://github.com/OWNER/REPO/blob|tree/REF/path` naming this
+ * repository at a branch (not a commit), the segments after `blob/` or
+ * `tree/`: the branch, then the path (a branch name may hold `/`).
+ */
+export function ownRepositoryPath(url: string, repository: string): string[] | null {
+  const m =
+    /^https?:\/\/(?:www\.)?github\.com\/([^/?#]+)\/([^/?#]+)\/(?:blob|tree)\/([^?#]+)/i.exec(url);
+  if (!m || `${m[1]}/${m[2]}`.toLowerCase() !== repository.toLowerCase()) return null;
+  let segments: string[];
+  try {
+    segments = m[3].split("/").map((s) => decodeURIComponent(s));
+  } catch {
+    return null;
+  }
+  segments = segments.filter((s, i) => s !== "" || i === 0);
+  // A commit (a permalink) may name a path that no longer exists: that is its point.
+  if (segments.length < 2 || /^[0-9a-f]{7,40}$/i.test(segments[0])) return null;
+  return segments;
+}
+
+/** Whether some split of branch / path names a file or folder at head. */
+function ownPathExists(ctx: ReviewContext, segments: string[]): boolean {
+  for (let k = 1; k < segments.length; k++) {
+    const path = segments.slice(k).join("/");
+    if (ctx.fileExists(path) || ctx.dirExists(path)) return true;
+  }
+  return false;
 }
 
 export const brokenLink: Rule = {
@@ -179,7 +210,10 @@ export const brokenLink: Rule = {
       "(`../debugging/`) are site permalinks: without a BUILD model they are " +
       "reported here, since they are a 404 on GitHub; link the `.md` instead. " +
       "When the change renamed the target, the suggestion points at the new " +
-      "name.",
+      "name. An absolute link to this same repository at a branch " +
+      "(`https://github.com/OWNER/REPO/blob/main/path`) is checked against the " +
+      "tree too (in pull request reviews, where the repository is known); a " +
+      "link at a commit is left alone.",
   },
   examples: [
     {
@@ -233,6 +267,16 @@ export const brokenLink: Rule = {
   check(doc, ctx, report) {
     for (const ref of referencesOf(doc)) {
       if (ref.kind !== "link") continue;
+      const own = ctx.repository ? ownRepositoryPath(ref.url, ctx.repository) : null;
+      if (own && !ownPathExists(ctx, own)) {
+        report(
+          `Broken link to \`${own.slice(1).join("/")}\` in this repository: no file ` +
+            "or folder has this path at head; fix the path (or link it relative to the doc, " +
+            "which keeps working on forks and branches).",
+          { line: ref.line, column: ref.column },
+        );
+        continue;
+      }
       const target = resolveLocal(doc.path, ref.url);
       if (!target || target.path === doc.path) continue;
       const written = writtenPath(ref.url);

@@ -16,6 +16,16 @@ const LIST_MARKER_BEFORE = /^\s*(?:>\s*)*(?:[*+-]|\d{1,9}[.)])\s+$/;
 const TASK_BOX = /^\[[ xX]\]$/;
 
 const collapse = (s: string) => s.replace(/\s+/g, " ").trim();
+/**
+ * Just before a bracket, what makes it a subscript, an array or an extra of
+ * a package rather than a reference: `a[i]`, `apache-beam[gcp]`,
+ * `f(columns=['country'])`, `x = [1, 2]`.
+ */
+const LITERAL_BEFORE = /[\p{L}\p{N}_)\]=,:'"`-]$/u;
+/** Code spans, links, quoted strings: what leaves no words of a label behind. */
+const NOT_WORDS = /`[^`]*`|\[[^\]]*\]\([^)]*\)|'[^']*'|"[^"]*"/g;
+/** An MkDocs autorefs identifier (`pkg.mod.Foo`, `my-heading`): no spaces. */
+const AUTOREF = /^[^\s[\]]+$/;
 const looseKey = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 
 /**
@@ -41,9 +51,16 @@ export const undefinedReference: Rule = {
       "Add the definition (Google style puts them at the end of the section), " +
       "fix the label so it matches an existing definition (labels ignore case), " +
       "or escape the bracket (`\\[`) when the brackets are meant literally. " +
-      "`[TOC]`, footnotes, GitHub alerts (`> [!NOTE]`), task boxes (`* [ ]`) " +
-      'and editorial brackets in a quotation (`"[The] API ..."`, `[sic]`) are ' +
-      "not references.",
+      "`[TOC]`, footnotes, GitHub alerts (`> [!NOTE]`), task boxes (`* [ ]`), " +
+      'editorial brackets in a quotation (`"[The] API ..."`, `[sic]`) and literal ' +
+      "brackets are not references: a subscript or a package extra " +
+      "(`a[i]`, `apache-beam[gcp]`), or brackets holding no words once code " +
+      "spans, links and quoted strings are set aside (`[0.0, 1.0]`, " +
+      "``[`A`, `B`]``). `[text][label]` and `[label][]` are errors; a lone " +
+      "`[label]` may be meant literally, so it is a warning. A link whose `]` " +
+      "and `(` a line break split is an error. Where a `mkdocs.yml` enables " +
+      "MkDocs' autorefs plugin (or mkdocstrings), `[text][pkg.mod.Name]` and " +
+      "`[pkg.mod.Name][]` are left to it.",
   },
   examples: [
     {
@@ -97,6 +114,21 @@ export const undefinedReference: Rule = {
       );
       if (label === "") continue; // `[ ]` is no reference: a label needs a character.
       const image = start.offset > 0 && source[start.offset - 1] === "!";
+      // Literal brackets: a subscript or a package extra, or no words once code, links and quotes are out.
+      if (!image && LITERAL_BEFORE.test(before)) continue;
+      if (!/[\p{L}]/u.test(label.replace(NOT_WORDS, "")) && !label.startsWith("^")) continue;
+      // MkDocs autorefs resolves `[text][pkg.Foo]` and `[pkg.Foo][]` against the site's headings and objects.
+      if (!shortcut && AUTOREF.test(label) && ctx.autorefs?.(doc.path)) continue;
+      const after = source.slice(end.offset, end.offset + 3);
+      // `[text]` then `(url)` on the next line: a link a line break split, the likeliest mistake of all.
+      if (shortcut && /^(?:\r?\n|\r)[ \t>]*\(/.test(after)) {
+        report(
+          `This link is broken by a line break between \`]\` and \`(\`: readers see ` +
+            `\`[${label}]\` and the URL as text. Keep \`](\` together on one line.`,
+          { line, column: start.column, endLine: end.line },
+        );
+        continue;
+      }
 
       let reason: string;
       if (label.startsWith("^") && !/\s/.test(label)) {
@@ -116,7 +148,14 @@ export const undefinedReference: Rule = {
           `(at the end of the section), fix the label to match a definition, or ` +
           `write \`\\[\` if the brackets are meant literally.${hint}`;
       }
-      report(reason, { line, column: start.column, endLine: end.line });
+      // `[text][label]` and `[label][]` are surely meant as links (markdownlint's MD052 reports
+      // only those); a lone `[label]` may be literal text, so it is only a warning.
+      report(reason, {
+        line,
+        column: start.column,
+        endLine: end.line,
+        severity: shortcut && !label.startsWith("^") ? "warning" : undefined,
+      });
     }
   },
 };

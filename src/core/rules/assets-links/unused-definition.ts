@@ -1,6 +1,7 @@
 import remarkLintNoUnusedDefinitions from "remark-lint-no-unused-definitions";
 import type { Definition } from "mdast";
 import { visit } from "unist-util-visit";
+import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import { remarkLintMessages } from "../remark-lint.js";
 import type { Rule } from "../types.js";
 
@@ -21,12 +22,14 @@ export const unusedDefinition: Rule = {
     remarkLint: ["no-unused-definitions", "no-duplicate-definitions"],
   },
   docs: {
-    summary: "A link definition (`[label]: url`) that no reference in the doc uses.",
+    summary:
+      "A link definition (`[label]: url`) that no reference in the doc uses, or a later duplicate of one.",
     description:
       "An unused definition is dead weight and often the trace of a link that " +
       "was lost in an edit (a reference whose label was changed or removed). " +
       "Delete the definition, or link to it where it was meant to be used " +
-      "(`[text][label]`).",
+      "(`[text][label]`). A second definition of a label is never used (the " +
+      "first one wins), even when the label is.",
   },
   examples: [
     {
@@ -50,37 +53,65 @@ export const unusedDefinition: Rule = {
     },
   ],
   check(doc, ctx, report) {
-    const messages = remarkLintMessages(remarkLintNoUnusedDefinitions, undefined, doc);
-    if (messages.length === 0) return;
-
     const byStart = new Map<number, Definition>();
+    // A later definition of a label already defined is dead: the first one wins (CommonMark).
+    const firstOf = new Map<string, Definition>();
+    const duplicates: [Definition, Definition][] = [];
     visit(doc.tree, "definition", (node) => {
       if (node.position?.start.offset !== undefined) byStart.set(node.position.start.offset, node);
+      const id = normalizeIdentifier(node.identifier);
+      const first = firstOf.get(id);
+      if (first) duplicates.push([node, first]);
+      else firstOf.set(id, node);
     });
+    const alone = (def: Definition) => {
+      const { start, end } = def.position!;
+      // Delete the lines when they hold only this definition (not inside a list item or quote).
+      const first = doc.lines[start.line - 1] ?? "";
+      const last = doc.lines[end.line - 1] ?? "";
+      return (
+        first.slice(0, start.column - 1).trim() === "" && last.slice(end.column - 1).trim() === ""
+      );
+    };
+    const found: { def: Definition; message: string }[] = [];
+    for (const [def, first] of duplicates) {
+      if (!def.position) continue;
+      const label = def.label ?? def.identifier;
+      found.push({
+        def,
+        message:
+          `Duplicate definition \`[${label}]\`: the definition on line ` +
+          `${first.position?.start.line ?? 1} comes first and wins, so this one is never ` +
+          `used${first.url === def.url ? "" : " (its URL differs from the first one's, which links use)"}. ` +
+          "Delete it, or give it a label of its own.",
+      });
+    }
+    const dead = new Set(duplicates.map(([d]) => d));
 
+    const messages = remarkLintMessages(remarkLintNoUnusedDefinitions, undefined, doc);
     for (const m of messages) {
       const place = m.place && "start" in m.place ? m.place : undefined;
       const offset = place?.start.offset;
       const def = offset === undefined ? undefined : byStart.get(offset);
-      if (!def || !def.position) continue; // A footnote definition.
-      const { start, end } = def.position;
+      if (!def || !def.position || dead.has(def)) continue; // A footnote definition, or a duplicate.
       const label = def.label ?? def.identifier;
-      // Delete the lines when they hold only this definition (not inside a list item or quote).
-      const first = doc.lines[start.line - 1] ?? "";
-      const last = doc.lines[end.line - 1] ?? "";
-      const alone =
-        first.slice(0, start.column - 1).trim() === "" && last.slice(end.column - 1).trim() === "";
-      report(
-        `Unused definition \`[${label}]\`: no reference in this doc uses it. ` +
+      found.push({
+        def,
+        message:
+          `Unused definition \`[${label}]\`: no reference in this doc uses it. ` +
           `Delete it, or link to it with \`[text][${label}]\` where it was meant to ` +
           `be used.`,
-        {
-          line: start.line,
-          column: start.column,
-          endLine: end.line,
-          suggestion: alone ? "" : null,
-        },
-      );
+      });
+    }
+    found.sort((a, b) => a.def.position!.start.offset! - b.def.position!.start.offset!);
+    for (const { def, message } of found) {
+      const { start, end } = def.position!;
+      report(message, {
+        line: start.line,
+        column: start.column,
+        endLine: end.line,
+        suggestion: alone(def) ? "" : null,
+      });
     }
   },
 };

@@ -11,7 +11,7 @@ const ID_SUFFIX = /[ \t]*\{#[^\s{}]+\}[ \t]*$/;
  * `##Title`, or `#Title` with a capital (a lowercase `#word` is a tag or a
  * chat channel).
  */
-const NO_SPACE = /^( {0,3})(#{2,6}(?=[^#\s\d!])|#(?=\p{Lu}))/u;
+const NO_SPACE = /^( {0,3})(#{1,6}(?=\u00a0)|#{2,6}(?=[^#\s\d!])|#(?=\p{Lu}))/u;
 
 /**
  * ATX headings only (`## Title`, not a `---` underline), a space after the
@@ -40,9 +40,10 @@ export const headingStyle: Rule = {
     description:
       "Google's Markdown style writes headings as `## Title`: underlined " +
       "headings (`===`, `---`) hide their level and are easy to mistake for a " +
-      "rule; `##Title` without a space is not a heading at all in CommonMark, " +
-      "and closing `#`s are clutter. A custom anchor (`## Title {#id}`) is " +
-      "fine.",
+      "rule; `##Title` without a space (or with a no-break space) is not a " +
+      "heading at all in CommonMark, and closing `#`s are clutter (`## Title##`, " +
+      "with no space before them, even shows them in the title). A custom " +
+      "anchor (`## Title {#id}`) is fine.",
   },
   examples: [
     {
@@ -114,6 +115,21 @@ export const headingStyle: Rule = {
       const idMatch = ID_SUFFIX.exec(own);
       const body = idMatch ? own.slice(0, idMatch.index) : own;
       const closing = /^(#{1,6}[ \t]+.*?\S)([ \t]+#+)[ \t]*$/.exec(body);
+      // `## Title##`: closing `#`s with no space before them are part of the title.
+      const glued = closing ? null : /^(#{1,6})([ \t]+.*?[^#\s\\])(#+)[ \t]*$/.exec(body);
+      if (glued && glued[3] === glued[1]) {
+        report(
+          `Remove the \`${glued[3]}\` at the end of this heading: without a space before ` +
+            "it, it shows as part of the title; Google's style writes `## Title` without closing `#`s.",
+          {
+            line: p.start.line,
+            column: from + glued[1].length + glued[2].length + 1,
+            suggestion:
+              full.slice(0, from) + glued[1] + glued[2] + (idMatch ? ` ${idMatch[0].trim()}` : ""),
+          },
+        );
+        return;
+      }
       if (!closing) return;
       const idPart = idMatch ? ` ${idMatch[0].trim()}` : "";
       report(
@@ -136,11 +152,18 @@ export const headingStyle: Rule = {
       const m = NO_SPACE.exec(full.slice(from));
       if (!m) return;
       const at = from + m[1].length + m[2].length;
-      report(`Put a space after \`${m[2]}\`: without it this line is text, not a heading.`, {
-        line,
-        column: from + m[1].length + 1,
-        suggestion: `${full.slice(0, at)} ${full.slice(at)}`,
-      });
+      // A no-break space after the `#`s is no space to Markdown: it becomes a plain one.
+      const nbsp = full[at] === "\u00a0";
+      report(
+        nbsp
+          ? `Replace the no-break space after \`${m[2]}\` with a plain space: with it this line is text, not a heading.`
+          : `Put a space after \`${m[2]}\`: without it this line is text, not a heading.`,
+        {
+          line,
+          column: from + m[1].length + 1,
+          suggestion: `${full.slice(0, at)} ${full.slice(nbsp ? at + 1 : at)}`,
+        },
+      );
     });
   },
 };

@@ -34,7 +34,9 @@ export const linkText: Rule = {
       'screen readers list them out of context, so "click here" says nothing. ' +
       "Write what the target is. A URL written as its own link text " +
       "(`[https://x](https://x)`) is noise: use an autolink (`<https://x>`) or " +
-      "describe the page.",
+      "describe the page. Text that is all code (``[`more`](more.md)``) names " +
+      "a command or a field and is fine; text wrapped over lines is read as one " +
+      "line.",
   },
   examples: [
     {
@@ -66,7 +68,11 @@ export const linkText: Rule = {
         node.type === "link"
           ? (node as Link).url
           : defs.get(normalizeIdentifier((node as LinkReference).identifier))?.url;
-      const text = toString(node);
+      // Text that is all code names a command or a field (`[\`more\`](more.md)`), not "more".
+      const kids = (node as Link | LinkReference).children;
+      if (kids.length > 0 && kids.every((k) => k.type === "inlineCode")) return;
+      // Text wrapped over lines reads as one line.
+      const text = toString(node).replace(/\s+/g, " ");
       const norm = text
         .trim()
         .toLowerCase()

@@ -1,4 +1,4 @@
-import type { ListItem, Nodes } from "mdast";
+import type { List, ListItem, Nodes } from "mdast";
 import type { Rule } from "../types.js";
 import { parseOnly, type Doc } from "../../markdown/parse.js";
 import { inFrontMatter, walk } from "./util.js";
@@ -26,6 +26,23 @@ interface Item {
   reported: boolean;
   /** The suggestion can be computed mechanically. */
   fixable: boolean;
+  /** The list the item belongs to. */
+  list?: List;
+}
+
+/** At most this many items make a small list. */
+const SMALL_LIST_ITEMS = 10;
+
+/** A tight list of one-line items with nothing nested: Google's guide lets it use one space after the marker. */
+function isSmallFlatList(list: List): boolean {
+  if (list.spread || list.children.length > SMALL_LIST_ITEMS) return false;
+  return list.children.every(
+    (li) =>
+      !li.spread &&
+      li.position !== undefined &&
+      li.position.start.line === li.position.end.line &&
+      li.children.every((c) => c.type === "paragraph"),
+  );
 }
 
 const leadingWs = (s: string) => /^[ \t]*/.exec(s)![0];
@@ -67,6 +84,10 @@ function collect(doc: Doc): Item[] {
       contentCol: p.start.column + marker.length + pad,
       reported: pad !== expected,
       fixable: false,
+      list:
+        ancestors[ancestors.length - 1]?.type === "list"
+          ? (ancestors[ancestors.length - 1] as List)
+          : undefined,
     };
     // Mechanical only with spaces (no tabs), no quote markers in the way, and text that is not indented code (5+ spaces).
     item.fixable =
@@ -91,9 +112,14 @@ function coveringRoot(item: Item): Item | null {
   return root;
 }
 
-/** The lines of `root`, with its marker padded and every fixed item inside it shifted to match. */
-function rewrite(doc: Doc, root: Item, fixed: Item[]): string | null {
+/**
+ * The lines of `root`, with its marker padded and every fixed item inside it
+ * shifted to match. Lazy continuation lines (a wrapped line written at the
+ * margin) move to the text column of their item.
+ */
+function rewrite(doc: Doc, root: Item, fixed: Item[], all: Item[]): string | null {
   const out: string[] = [];
+  const inside = all.filter((j) => root.first <= j.first && j.last <= root.last);
   for (let line = root.first; line <= root.last; line++) {
     const text = doc.lines[line - 1] ?? "";
     const ws = leadingWs(text).length;
@@ -112,6 +138,17 @@ function rewrite(doc: Doc, root: Item, fixed: Item[]): string | null {
     if (isBlank(text)) {
       out.push(" ".repeat(ws + shift));
       continue;
+    }
+    if (!markerOf) {
+      let innermost: Item | undefined;
+      for (const j of inside) if (j.first < line && line <= j.last) innermost = j;
+      if (innermost && ws < innermost.contentCol - 1) {
+        let col = innermost.contentCol - 1;
+        for (const j of fixed)
+          if (j.first <= innermost.first && innermost.last <= j.last) col += j.delta;
+        out.push(" ".repeat(col) + text.slice(ws));
+        continue;
+      }
     }
     let rest = text.slice(ws);
     if (markerOf) {
@@ -199,12 +236,30 @@ export const listMarker: Rule = {
       "Google's Markdown style indents list content by 4 spaces, for bulleted " +
       "and numbered lists alike: `*` and `-` are followed by 3 spaces, `1.` by " +
       "2, `10.` by 1. Wrapped lines and nested lists then sit at a multiple of " +
-      "4, which keeps nesting unambiguous. gVisor's docs follow it everywhere. " +
-      "The suggestion re-indents the item's wrapped lines, nested lists and " +
-      "code blocks by the same amount.",
+      "4, which keeps nesting unambiguous. The guide lets a small list of " +
+      "one-line items with nothing nested use 1 space; gVisor's house style (the " +
+      "gvisor preset) pads those too. The suggestion re-indents the item's " +
+      "wrapped lines (lazy ones included), nested lists and code blocks by the " +
+      "same amount, and is left out when it would push a line past the limit.",
   },
   examples: [
     {
+      doc: "# Title\n\n* Item with\n  a second line.\n\n1. First step.\n",
+      findings: [
+        {
+          line: 3,
+          column: 1,
+          endLine: 4,
+          message:
+            "Pad the list marker to 4 columns, `*   item` (3 spaces after `*`, not 1 " +
+            "space): Google's Markdown style indents list text by 4 so wrapped lines " +
+            "and nested lists line up.",
+          suggestion: "*   Item with\n    a second line.",
+        },
+      ],
+    },
+    {
+      config: { preset: "gvisor" },
       doc: "# Title\n\n* Item with\n  a second line.\n\n1. First step.\n",
       findings: [
         {
@@ -229,17 +284,38 @@ export const listMarker: Rule = {
       ],
     },
     {
+      config: { preset: "gvisor" },
       doc: "# Title\n\n*   Item with\n    a second line.\n\n1.  First step.\n",
       findings: [],
     },
   ],
   check(doc, ctx, report) {
+    const house = ctx.config.preset === "gvisor";
     const items = collect(doc);
+    // Google's guide: a small list whose items are one line each, with no nesting, may use one space.
+    if (!house)
+      for (const item of items) {
+        if (item.pad === 1 && item.list && isSmallFlatList(item.list)) {
+          item.reported = false;
+          item.fixable = false;
+        }
+      }
     const suggestions = new Map<Item, string | null>();
     for (const item of items) {
       if (!item.fixable || coveringRoot(item)) continue;
       const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
-      suggestions.set(item, rewrite(doc, item, fixed));
+      const text = rewrite(doc, item, fixed, items);
+      // A suggestion that pushes a line past the limit trades one finding for another.
+      const limit = ctx.config.lineLength;
+      const width = (l: string) => Array.from(l).length;
+      const longer =
+        text !== null &&
+        text
+          .split("\n")
+          .some(
+            (l, i) => width(l) > limit && width(l) > width(doc.lines[item.first - 1 + i] ?? ""),
+          );
+      suggestions.set(item, longer ? null : text);
     }
     dropUnsafe(doc, suggestions);
     for (const item of items) {
@@ -248,7 +324,7 @@ export const listMarker: Rule = {
       let message =
         `Pad the list marker to 4 columns, ${example(item.marker, item.expected)} ` +
         `(${spaces(item.expected)} after \`${item.marker}\`, not ` +
-        `${spaces(item.pad)}): gVisor's docs indent list text by 4 so wrapped ` +
+        `${spaces(item.pad)}): ${house ? "gVisor's docs indent" : "Google's Markdown style indents"} list text by 4 so wrapped ` +
         `lines and nested lists line up.`;
       const root = item.fixable ? coveringRoot(item) : null;
       if (root && suggestions.get(root))

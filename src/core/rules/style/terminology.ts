@@ -1,7 +1,10 @@
 import type { Heading, Link, Nodes, Text } from "mdast";
 import { toString } from "mdast-util-to-string";
 import type { Rule, ReviewContext } from "../types.js";
-import { DEFAULT_TERMS, type Term } from "../../../config/defaults.js";
+import type { Term } from "../../../config/defaults.js";
+import { isPresetTerm, termsOf } from "../../../config/presets.js";
+import { paragraphAt, rewrapOptions } from "../../fix/paragraphs.js";
+import { rewrapParagraph } from "../../fix/rewrap.js";
 import { headingId, type Doc } from "../../markdown/parse.js";
 import { headingAnchors } from "../../markdown/slug.js";
 import { inFrontMatter, lineStarts, pointAt, walk } from "./util.js";
@@ -146,7 +149,7 @@ function findHits(doc: Doc, ctx: ReviewContext, matchers: Matcher[]): Hit[] {
           replacement,
           found: matched.replace(/[ \t]*(?:\r\n|\r|\n)[ \t>]*/g, " ").replace(/[ \t]+/g, " "),
           use: m.term.use,
-          isDefault: DEFAULT_TERMS.some((d) => d.use === m.term.use),
+          isDefault: isPresetTerm(ctx.config, m.term),
         });
       }
     }
@@ -190,16 +193,20 @@ export const terminology: Rule = {
     summary:
       'A spelling the docs avoid ("user space", "file system", "Github"), with the one they use.',
     description:
-      'gVisor\'s docs settled on one spelling for common terms: "userspace", ' +
-      '"filesystem", "GitHub", "gVisor". The list is the `terms` setting. Only ' +
+      "One spelling for each term of the `terms` setting. The gvisor preset " +
+      'brings the terms gVisor\'s docs settled on ("userspace", "filesystem", ' +
+      '"GitHub", "gVisor"); Google\'s preset has none, so the rule reports only ' +
+      "the terms a repository configures (`terms:`, `addTerms:`). Only " +
       "prose is checked: code, URLs, link destinations, HTML, identifiers " +
       '(`user-space.h`, `github.com`) and Title Case names ("Virtual File ' +
       'System") are left alone. A heading is checked only when it has an ' +
       "explicit `{#id}` or the change adds it, since its text makes the anchor " +
-      "that links use.",
+      "that links use. A suggestion that would push a line past the limit " +
+      "rewraps the paragraph.",
   },
   examples: [
     {
+      config: { preset: "gvisor" },
       doc: "# Title\n\nThe Sentry runs in user space and implements a file system.\n",
       findings: [
         {
@@ -214,12 +221,28 @@ export const terminology: Rule = {
       ],
     },
     {
+      config: { addTerms: [{ use: "Kubernetes", avoid: ["k8s"] }] },
+      doc: "# Title\n\nDeploy the sandbox on k8s.\n",
+      findings: [
+        {
+          line: 3,
+          column: 23,
+          message:
+            "Write 'Kubernetes' instead of 'k8s' (the configured terms prefer 'Kubernetes').",
+          suggestion: "Deploy the sandbox on Kubernetes.",
+        },
+      ],
+    },
+    {
+      config: { preset: "gvisor" },
       doc: "# Title\n\nThe Sentry runs in userspace and implements a filesystem.\n",
       findings: [],
     },
   ],
   check(doc, ctx, report) {
-    const matchers = compileTerms(ctx.config.terms ?? []);
+    const matchers = compileTerms(termsOf(ctx.config));
+    const limit = ctx.config.lineLength;
+    const width = (l: string) => Array.from(l).length;
     if (matchers.length === 0) return;
     const hits = findHits(doc, ctx, matchers);
     if (hits.length === 0) return;
@@ -258,15 +281,41 @@ export const terminology: Rule = {
         .map(
           (h) =>
             `Write '${h.replacement}' instead of ` +
-            `'${h.found}'${h.isDefault ? `: gVisor's docs write '${h.use}'` : ` (the configured terms prefer '${h.use}')`}.`,
+            `'${h.found}'${h.isDefault && ctx.config.preset === "gvisor" ? `: gVisor's docs write '${h.use}'` : ` (the configured terms prefer '${h.use}')`}.`,
         )
         .join(" ");
       const col = pointAt(doc, g.hits[0].start).column;
+      let suggestion = out.replace(/\r\n|\r/g, "\n");
+      const first = g.first;
+      let last = g.last;
+      // A longer spelling may push a line past the limit: the paragraph is then rewrapped, as `fix` would.
+      const before = doc.lines.slice(g.first - 1, g.last);
+      const after = suggestion.split("\n");
+      const tooLong = after.some(
+        (l) => width(l) > limit && width(l) > Math.max(...before.map(width)),
+      );
+      if (tooLong) {
+        // The rest of the paragraph from the edited line is refilled; the lines before it stay.
+        const para = paragraphAt(doc, g.first);
+        if (para && para.start <= g.first && g.last <= para.end) {
+          const lines = [...after, ...doc.lines.slice(g.last, para.end)];
+          const opts = rewrapOptions(para, limit);
+          if (g.first > para.start) {
+            opts.contentStart = /^[ \t>]*/.exec(lines[0])![0].length;
+            opts.firstPrefix = para.indent;
+          }
+          const wrapped = rewrapParagraph(lines, opts);
+          if (wrapped.every((l) => width(l) <= limit || !/\s/.test(l.trim()))) {
+            suggestion = wrapped.join("\n");
+            last = para.end;
+          } else suggestion = "";
+        } else suggestion = "";
+      }
       report(message, {
-        line: g.first,
-        endLine: g.last,
+        line: first,
+        endLine: last,
         column: col,
-        suggestion: out.replace(/\r\n|\r/g, "\n"),
+        suggestion: suggestion === "" ? null : suggestion,
       });
     }
   },

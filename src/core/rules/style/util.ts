@@ -1,7 +1,7 @@
 /** Small helpers the style rules share: which lines are code, source slices, fenced or not. */
 import type { Code, Nodes, Root } from "mdast";
 import { visit } from "unist-util-visit";
-import { memo, type Doc } from "../../markdown/parse.js";
+import { frontMatterEndLine, memo, type Doc } from "../../markdown/parse.js";
 
 /** Line numbers (1-based) covered by code blocks, fences included. */
 export function codeLines(doc: Doc): ReadonlySet<number> {
@@ -75,20 +75,9 @@ export function walk(
   go(tree);
 }
 
-/**
- * The last line of YAML front matter (`---` on line 1 up to the next `---` or
- * `...`), or 0 when the doc has none. remark-parse does not know front matter,
- * so it reads it as a rule and a setext heading; rules skip those lines.
- */
+/** The last line of the front matter (YAML or TOML), or 0 when the doc has none. */
 export function frontMatterEnd(doc: Doc): number {
-  return memo(doc, "style:frontMatterEnd", (d) => {
-    if ((d.lines[0] ?? "").trimEnd() !== "---") return 0;
-    for (let i = 1; i < d.lines.length; i++) {
-      const l = d.lines[i].trimEnd();
-      if (l === "---" || l === "...") return i + 1;
-    }
-    return 0;
-  });
+  return frontMatterEndLine(doc);
 }
 
 /** Whether a node starts inside the front matter. */
