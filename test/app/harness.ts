@@ -65,6 +65,22 @@ export function pullRequestPayload(
 }
 
 /** The seed scenario (gVisor 420b791a3d) as two commits, with placeholders for the other files BUILD names. */
+/**
+ * Files that mark a tree as gVisor's (its source layout: runsc/ and
+ * pkg/sentry/), so that the review applies gVisor's house style (the
+ * "user space" -> "userspace" term these scenarios use) without a config
+ * file, as it does on gVisor's repository.
+ */
+export const GVISOR_LAYOUT = {
+  "runsc/main.go": "package main\n",
+  "pkg/sentry/kernel/kernel.go": "package kernel\n",
+} as const;
+
+/** A tree with gVisor's source layout added. */
+export function gvisorTree<T extends Record<string, string | Buffer>>(files: T): T {
+  return { ...GVISOR_LAYOUT, ...files };
+}
+
 export function seedTrees(withImage: boolean): { base: Files; head: Files } {
   const root = path.join(here, "../../examples/seed-420b791a3d");
   const read = (side: "base" | "head"): Files => {

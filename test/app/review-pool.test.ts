@@ -39,7 +39,10 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
 });
 
+// gVisor's source layout: the "user space" term is gVisor's house style.
 const BASE = {
+  "runsc/main.go": "package main\n",
+  "pkg/sentry/kernel/kernel.go": "package kernel\n",
   "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n",
   "g3doc/guide.md": "# Guide\n\nText.\n",
 };

@@ -11,6 +11,7 @@ import {
   example,
   type Harness,
   releaseNock,
+  gvisorTree,
 } from "./harness.js";
 import type { Files } from "./fake-github.js";
 import { LruReviewMemo } from "../../src/app/deliveries.js";
@@ -21,8 +22,8 @@ afterEach(teardown);
 const doc = (title: string, lines: string[]) => `# ${title}\n\n${lines.join("\n\n")}\n`;
 
 async function openPull(h: Harness, base: Files, head: Files, id?: string): Promise<void> {
-  h.fake.addCommit(BASE_SHA, base);
-  h.fake.addCommit(HEAD_SHA, head);
+  h.fake.addCommit(BASE_SHA, gvisorTree(base));
+  h.fake.addCommit(HEAD_SHA, gvisorTree(head));
   h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
   await h.receive("pull_request", pullRequestPayload("opened"), id);
 }
@@ -88,7 +89,7 @@ describe("reviews done are not repeated", () => {
     await h.receive("pull_request", pullRequestPayload("synchronize"));
     expect(h.fake.checkRuns).toHaveLength(3);
 
-    h.fake.addCommit(HEAD2_SHA, base);
+    h.fake.addCommit(HEAD2_SHA, gvisorTree(base));
     h.fake.pulls.get(2)!.base = HEAD2_SHA;
     await h.receive("pull_request", {
       ...pullRequestPayload("edited", { base: HEAD2_SHA }),

@@ -11,6 +11,7 @@ import {
   HEAD2_SHA,
   type Harness,
   releaseNock,
+  gvisorTree,
 } from "./harness.js";
 import type { Files } from "./fake-github.js";
 
@@ -42,8 +43,8 @@ async function openPull(
   head: Files,
   opts: { draft?: boolean; action?: string; payload?: (p: any) => void } = {},
 ): Promise<void> {
-  h.fake.addCommit(BASE_SHA, base);
-  h.fake.addCommit(HEAD_SHA, head);
+  h.fake.addCommit(BASE_SHA, gvisorTree(base));
+  h.fake.addCommit(HEAD_SHA, gvisorTree(head));
   h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA, draft: opts.draft });
   const payload = pullRequestPayload(opts.action ?? "opened", { draft: opts.draft });
   opts.payload?.(payload);
@@ -203,7 +204,7 @@ describe("pushes, re-runs and redeliveries", () => {
       author: { login: "octocat", __typename: "User" },
     });
 
-    h.fake.addCommit(HEAD2_SHA, head2);
+    h.fake.addCommit(HEAD2_SHA, gvisorTree(head2));
     h.fake.pulls.get(2)!.head = HEAD2_SHA;
     h.fake.log.length = 0;
     await h.receive("pull_request", pullRequestPayload("synchronize", { head: HEAD2_SHA }));
@@ -277,8 +278,8 @@ describe("pushes, re-runs and redeliveries", () => {
 
   test("a redelivered webhook (same delivery id) posts nothing twice; a re-run of the same commit re-posts nothing", async () => {
     const h = await setup();
-    h.fake.addCommit(BASE_SHA, base);
-    h.fake.addCommit(HEAD_SHA, head1);
+    h.fake.addCommit(BASE_SHA, gvisorTree(base));
+    h.fake.addCommit(HEAD_SHA, gvisorTree(head1));
     h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
     const payload = pullRequestPayload("opened");
     await h.receive("pull_request", payload, "delivery-1");
@@ -302,9 +303,9 @@ describe("pushes, re-runs and redeliveries", () => {
   test("a newer push cancels the older job: its check run ends cancelled, naming the newer commit", async () => {
     const h = await setup();
     h.fake.latencyMs = 40;
-    h.fake.addCommit(BASE_SHA, base);
-    h.fake.addCommit(HEAD_SHA, head1);
-    h.fake.addCommit(HEAD2_SHA, head2);
+    h.fake.addCommit(BASE_SHA, gvisorTree(base));
+    h.fake.addCommit(HEAD_SHA, gvisorTree(head1));
+    h.fake.addCommit(HEAD2_SHA, gvisorTree(head2));
     h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
     await h.probot.receive({
       id: "p1",
@@ -524,8 +525,8 @@ describe("which events review what", () => {
     h.fake.owner = payload.repository.owner.login;
     h.fake.repo = payload.repository.name;
     h.fake.repoId = payload.repository.id;
-    h.fake.addCommit(BASE_SHA, base);
-    h.fake.addCommit(HEAD_SHA, head);
+    h.fake.addCommit(BASE_SHA, gvisorTree(base));
+    h.fake.addCommit(HEAD_SHA, gvisorTree(head));
     h.fake.addPull({ number: 7, base: BASE_SHA, head: HEAD_SHA, headRepo: "forker/hello-world" });
     h.fake.addPull({ number: 8, base: BASE_SHA, head: "9".repeat(40) });
     payload.check_run.head_sha = HEAD_SHA;

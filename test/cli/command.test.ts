@@ -117,9 +117,14 @@ describe("_extends in the command", () => {
 
 describe("check --worktree reads uncommitted changes, as fix does", () => {
   test("a finding fixed in the working tree is gone; one added there is reported", () => {
+    // gVisor's source layout (runsc/, pkg/sentry/): "user space" is its house style's term.
+    const layout = {
+      "runsc/main.go": "package main\n",
+      "pkg/sentry/kernel.go": "package kernel\n",
+    };
     const repo = makeRepo(
-      { "g3doc/a.md": "# A\n\nIntro.\n" },
-      { "g3doc/a.md": "# A\n\nIntro.\n\nThis runs in user space.\n" },
+      { ...layout, "g3doc/a.md": "# A\n\nIntro.\n" },
+      { ...layout, "g3doc/a.md": "# A\n\nIntro.\n\nThis runs in user space.\n" },
     );
     temps.push(repo);
     const json = (args: string[]) =>

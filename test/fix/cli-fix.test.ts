@@ -160,7 +160,12 @@ describe("g3doc-review fix", () => {
   });
 
   test("--rule picks fixes; terminology applies inside a rewrapped paragraph", () => {
-    const dir = repo({ "g3doc/a.md": "# A\n" });
+    // gVisor's source layout (runsc/, pkg/sentry/): "user space" is its house style's term.
+    const dir = repo({
+      "runsc/main.go": "package main\n",
+      "pkg/sentry/kernel.go": "package kernel\n",
+      "g3doc/a.md": "# A\n",
+    });
     const text =
       "# A\n\nThe Sentry is a user space kernel that implements system calls for the sandboxed application.   \n";
     write(dir, { "g3doc/a.md": text });

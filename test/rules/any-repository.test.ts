@@ -228,7 +228,7 @@ describe("12. misses", () => {
   });
   test("a run of blank lines", async () => {
     const f = await lint(doc("One.", "", "", "", "Two."), "blank-lines");
-    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[5, 6, ""]]);
+    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[4, 6, null]]);
   });
   test("an absolute link to a file of this repository that does not exist at head", async () => {
     const md = doc(

@@ -1,3 +1,4 @@
+import { visit } from "unist-util-visit";
 import type { Rule } from "../types.js";
 import { codeLines, frontMatterEnd } from "./util.js";
 
@@ -7,25 +8,22 @@ const ID = "blank-lines";
 export const blankLines: Rule = {
   id: ID,
   scope: { on: "doc" },
-  suggestion: {},
   severity: "notice",
   docs: {
     summary: "Two or more blank lines in a row (outside code blocks).",
     description:
       "One blank line separates blocks; more add nothing to the rendered page " +
-      "and make the source uneven. The suggestion deletes the extra lines " +
-      "(`fix` does the same). Blank lines inside code blocks are left alone.",
+      "and make the source uneven. `g3doc-review fix` keeps one. Blank lines inside code blocks, HTML blocks and front matter are left alone.",
   },
   examples: [
     {
       doc: "# Title\n\nOne paragraph.\n\n\n\nAnother.\n",
       findings: [
         {
-          line: 5,
+          line: 4,
           column: 1,
           endLine: 6,
-          message: "3 blank lines in a row; one is enough. The suggestion deletes the others.",
-          suggestion: "",
+          message: "3 blank lines in a row; one is enough (`g3doc-review fix` removes the others).",
         },
       ],
     },
@@ -35,7 +33,12 @@ export const blankLines: Rule = {
     },
   ],
   check(doc, ctx, report) {
-    const code = codeLines(doc);
+    const code = new Set(codeLines(doc));
+    // An HTML block (a comment, `<pre>`) may hold blank lines of its own.
+    visit(doc.tree, "html", (node) => {
+      const p = node.position;
+      if (p) for (let l = p.start.line; l <= p.end.line; l++) code.add(l);
+    });
     const fm = frontMatterEnd(doc);
     const blank = (i: number) =>
       i < doc.lines.length && i >= fm && doc.lines[i].trim() === "" && !code.has(i + 1);
@@ -47,12 +50,14 @@ export const blankLines: Rule = {
       const end = j === doc.lines.length - 1 && doc.lines[j] === "" ? j - 1 : j;
       if (end > i && !(i === 0 && end === doc.lines.length - 1)) {
         const run = end - i + 1;
-        report(`${run} blank lines in a row; one is enough. The suggestion deletes the others.`, {
-          line: i + 2,
-          column: 1,
-          endLine: end + 1,
-          suggestion: "",
-        });
+        report(
+          `${run} blank lines in a row; one is enough (\`g3doc-review fix\` removes the others).`,
+          {
+            line: i + 1,
+            column: 1,
+            endLine: end + 1,
+          },
+        );
       }
       i = j;
     }

@@ -305,16 +305,15 @@ export const listMarker: Rule = {
       if (!item.fixable || coveringRoot(item)) continue;
       const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
       const text = rewrite(doc, item, fixed, items);
-      // A suggestion that pushes a line past the limit trades one finding for another.
+      // A suggestion that pushes a line within the limit past it trades one finding for another
+      // (a line already too long is line-length's, whose rewrap merges with this one).
       const limit = ctx.config.lineLength;
       const width = (l: string) => Array.from(l).length;
       const longer =
         text !== null &&
         text
           .split("\n")
-          .some(
-            (l, i) => width(l) > limit && width(l) > width(doc.lines[item.first - 1 + i] ?? ""),
-          );
+          .some((l, i) => width(l) > limit && width(doc.lines[item.first - 1 + i] ?? "") <= limit);
       suggestions.set(item, longer ? null : text);
     }
     dropUnsafe(doc, suggestions);

@@ -191,7 +191,7 @@ export const terminology: Rule = {
   severity: "warning",
   docs: {
     summary:
-      'A spelling the docs avoid ("user space", "file system", "Github"), with the one they use.',
+      'A spelling the configured terms avoid (gVisor\'s preset: "user space", "file system", "Github"), with the one they use.',
     description:
       "One spelling for each term of the `terms` setting. The gvisor preset " +
       'brings the terms gVisor\'s docs settled on ("userspace", "filesystem", ' +
