@@ -52,7 +52,10 @@ let head: string;
 beforeAll(async () => {
   if (!libBuilt()) throw new Error("lib/server/main.js is missing: `npm test` builds it first");
   git("init", "-q", "-b", "master");
+  // gVisor's source layout (runsc/, pkg/sentry/): the "user space" term is its house style.
   base = commitFiles({
+    "runsc/main.go": "package main\n",
+    "pkg/sentry/kernel/kernel.go": "package kernel\n",
     "g3doc/index.md": "# Index\n\nSee the [guide](guide.md).\n",
     "g3doc/guide.md": "# Guide\n\nText.\n",
   });
