@@ -1,20 +1,31 @@
 /**
  * The Probot app: webhook events become queued review jobs. The handler
- * answers at once; the queue runs the review (see job.ts).
+ * answers at once; the queue runs the review (see job.ts). The queue is in
+ * process by default; with REDIS_URL it is on Redis (redis-queue.ts), and so
+ * are the delivery log and the review memo, so several instances share them.
  */
 import { BlobCache } from "./blob-cache.js";
 import { defaultReviewer, WorkerReviewer, type Reviewer } from "./review-pool.js";
-import type { Probot, Context } from "probot";
+import type { Probot } from "probot";
 import { InProcessQueue, type Job, type JobQueue } from "./queue.js";
-import { LruDeliveryLog, LruReviewMemo, type DeliveryLog, type ReviewMemo } from "./deliveries.js";
+import { RedisQueue, type JobRun } from "./redis-queue.js";
+import {
+  LruDeliveryLog,
+  LruReviewMemo,
+  RedisDeliveryLog,
+  RedisReviewMemo,
+  type DeliveryLog,
+  type ReviewMemo,
+} from "./deliveries.js";
 import { runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
 import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./events.js";
 import { DEFAULT_RETRY, withRetries, type Octokit, type RetryOptions } from "./octokit.js";
+import { AppMetrics } from "./metrics.js";
 
 export interface AppOptions {
   queue?: JobQueue;
   deliveries?: DeliveryLog;
-  /** Reviews done in this process (a repeated pull_request event for the same head and base is skipped). */
+  /** Reviews done (a repeated pull_request event for the same head and base is skipped). */
   memo?: ReviewMemo;
   retry?: Partial<RetryOptions>;
   /** Blobs per GraphQL query. */
@@ -25,6 +36,12 @@ export interface AppOptions {
   appSlug?: () => Promise<string | undefined>;
   /** Told when a job ends (tests, metrics). */
   onOutcome?: (outcome: JobOutcome, req: ReviewRequest) => void;
+  /** The queue on Redis at this URL (default: REDIS_URL; "" for none). */
+  redisUrl?: string;
+  /** Key prefix in Redis (default: G3DOC_REVIEW_REDIS_PREFIX or "g3doc-review"). */
+  redisPrefix?: string;
+  /** "web" (take deliveries only), "worker" (run reviews only) or both (default: G3DOC_REVIEW_ROLE). */
+  role?: "web" | "worker" | "both";
 }
 
 const envNumber = (name: string, fallback: number) => {
@@ -32,14 +49,33 @@ const envNumber = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
+/** What a queued review carries (plain data: on Redis it is stored as JSON). */
+interface ReviewJobData {
+  req: ReviewRequest;
+  key: string;
+  memoKey: string;
+  installationId?: number;
+}
+
 /** The app function Probot loads, and how to stop it. */
 export interface AppFunction {
   (app: Probot): void;
   /**
    * Stops taking jobs: waiting reviews end as neutral ("interrupted by a
-   * restart"), running ones have `graceMs` to finish, then end the same way.
+   * restart"), running ones have `graceMs` to finish, then end the same way
+   * (on Redis: waiting ones stay there, running ones are handed back).
    */
   close(graceMs: number): Promise<void>;
+  /** Whether what the app needs answers (Redis), for `/ready`. */
+  ready(): Promise<true | string>;
+  /** Prometheus metrics. */
+  readonly metrics: AppMetrics;
+}
+
+export function readRole(value: string | undefined): "web" | "worker" | "both" {
+  const v = (value ?? "").trim().toLowerCase();
+  if (v === "web" || v === "worker") return v;
+  return "both";
 }
 
 /**
@@ -70,35 +106,120 @@ export function appSlugOf(app: Probot): () => Promise<string | undefined> {
 
 export function createApp(options: AppOptions = {}): AppFunction {
   let stop: (graceMs: number) => Promise<void> = async () => {};
+  let ready: () => Promise<true | string> = async () => true;
+  const metrics = new AppMetrics();
   const fn = (app: Probot): void => {
     const concurrency = envNumber("G3DOC_REVIEW_CONCURRENCY", 2);
-    const queue =
+    const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "";
+    const role = options.role ?? readRole(process.env.G3DOC_REVIEW_ROLE);
+    const prefix = options.redisPrefix ?? (process.env.G3DOC_REVIEW_REDIS_PREFIX || "g3doc-review");
+    let redisQueue: RedisQueue | undefined;
+    const queue: JobQueue =
       options.queue ??
-      new InProcessQueue({
-        concurrency,
-        maxWaiting: envNumber("G3DOC_REVIEW_MAX_WAITING", 10_000),
-        maxShare: envNumber("G3DOC_REVIEW_MAX_SHARE", 0.5),
-        onError: (err, key) => app.log.error({ err, key }, "review job failed"),
-      });
-    const deliveries = options.deliveries ?? new LruDeliveryLog();
+      (redisUrl
+        ? (redisQueue = new RedisQueue({
+            url: redisUrl,
+            prefix,
+            work: role !== "web",
+            concurrency,
+            onError: (err, where) => app.log.error({ err, where }, "review queue error"),
+          }))
+        : new InProcessQueue({
+            concurrency,
+            maxWaiting: envNumber("G3DOC_REVIEW_MAX_WAITING", 10_000),
+            maxShare: envNumber("G3DOC_REVIEW_MAX_SHARE", 0.5),
+            onError: (err, key) => app.log.error({ err, key }, "review job failed"),
+          }));
+    if (options.queue instanceof RedisQueue) redisQueue = options.queue;
+    const deliveries =
+      options.deliveries ??
+      (redisQueue ? new RedisDeliveryLog(redisQueue.redis, prefix) : new LruDeliveryLog());
+    const memo =
+      options.memo ??
+      (redisQueue ? new RedisReviewMemo(redisQueue.redis, prefix) : new LruReviewMemo());
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
-    const memo = options.memo ?? new LruReviewMemo();
     const blobCache = new BlobCache();
-    const reviewer = options.reviewer ?? defaultReviewer(concurrency);
+    const reviewer =
+      options.reviewer ?? (role === "web" && redisQueue ? undefined : defaultReviewer(concurrency));
+    metrics.watchQueue(queue);
     stop = async (graceMs) => {
       await queue.close(graceMs);
-      if (!options.reviewer) await reviewer.close();
+      if (!options.reviewer) await reviewer?.close();
     };
     const appSlug = options.appSlug ?? appSlugOf(app);
+    ready = () => (redisQueue ? redisQueue.ready() : Promise.resolve(true));
     app.log.info(
-      reviewer instanceof WorkerReviewer
-        ? `${concurrency} reviews at once; their engine work runs in up to ${reviewer.size} worker thread(s)`
-        : "reviews run in process",
+      `${redisQueue ? `review queue on Redis (role ${role})` : "review queue in process"}; ${
+        reviewer instanceof WorkerReviewer
+          ? `${concurrency} reviews at once; their engine work runs in up to ${reviewer.size} worker thread(s)`
+          : reviewer
+            ? "reviews run in process"
+            : "no reviews run here"
+      }`,
     );
 
-    const schedule = (context: Context, req: ReviewRequest | undefined): void => {
+    /** Runs one queued review: a client of the installation's own, the review, what follows from its outcome. */
+    const runJob = async (raw: unknown, signal: AbortSignal, run?: JobRun): Promise<string> => {
+      const data = raw as ReviewJobData;
+      const { req, key, memoKey, installationId } = data;
+      const log = app.log.child({ key, sha: req.headSha });
+      // Probot's context.octokit shares one write throttle ("no-id") across all installations;
+      // app.auth(id) gives each installation its own (shared across instances with Redis).
+      let base: Octokit;
+      try {
+        base = (await app.auth(installationId)) as unknown as Octokit;
+      } catch (err) {
+        // No token, no check run to write: the installation is gone or its key refused.
+        log.error({ err, installationId }, "could not make an installation client; not reviewed");
+        await memo.finished(key, memoKey, false);
+        return "failed";
+      }
+      const octokit = withRetries(metrics.instrument(base, installationId), retry);
+      const t0 = Date.now();
+      const outcome = await runReviewSafely(
+        req,
+        {
+          octokit,
+          log,
+          chunkSize: options.chunkSize,
+          jobKey: key,
+          externalId: run ? `${key}@${req.headSha}:${run.id}` : undefined,
+          adopt: run?.ranBefore,
+          blobCache,
+          reviewer: reviewer ?? undefined,
+          appSlug,
+        },
+        signal,
+      );
+      metrics.reviewed(outcome, (Date.now() - t0) / 1000);
+      if (outcome.status === "handed-back") return outcome.status;
+      await memo.finished(
+        key,
+        memoKey,
+        outcome.status === "reviewed" || outcome.status === "no-docs",
+      );
+      if (outcome.status === "rate-limited" && outcome.retryAt !== undefined) {
+        // Scheduled for after the reset (a second to spare), unless a newer push replaces it.
+        await memo.started(key, memoKey);
+        await queue.enqueue(key, job(data), { delayMs: outcome.retryAt - Date.now() + 1000 });
+      }
+      options.onOutcome?.(outcome, req);
+      return outcome.status;
+    };
+    const job = (data: ReviewJobData): Job => ({
+      label: data.req.headSha,
+      group: data.installationId === undefined ? undefined : String(data.installationId),
+      data,
+      run: async (signal) => void (await runJob(data, signal)),
+    });
+    redisQueue?.setHandler(runJob);
+
+    const schedule = async (
+      context: { id: string; payload: unknown; log: Probot["log"] },
+      req: ReviewRequest | undefined,
+    ): Promise<void> => {
       if (!req) return;
-      if (deliveries.seen(context.id)) {
+      if (await deliveries.seen(context.id)) {
         context.log.info(
           { delivery: context.id },
           "delivery already taken in; not reviewing twice",
@@ -108,7 +229,11 @@ export function createApp(options: AppOptions = {}): AppFunction {
       const key = jobKey(req);
       const reviewKey = `${req.headSha}..${req.pull?.baseSha ?? "?"}`;
       // A pull_request event for a head and base reviewed already: nothing new to say. Re-runs asked for by a person always run.
-      if (req.pull && req.trigger.startsWith("pull_request.") && memo.done(key, reviewKey)) {
+      if (
+        req.pull &&
+        req.trigger.startsWith("pull_request.") &&
+        (await memo.done(key, reviewKey))
+      ) {
         context.log.info(
           { key, sha: req.headSha, base: req.pull.baseSha, trigger: req.trigger },
           "this head and base were reviewed already; not reviewing again",
@@ -118,51 +243,10 @@ export function createApp(options: AppOptions = {}): AppFunction {
       // Re-runs asked for by a person are not identical events: they never make one skipped.
       const memoKey =
         req.pull && req.trigger.startsWith("pull_request.") ? reviewKey : `rerun:${req.headSha}`;
-      memo.started(key, memoKey);
+      await memo.started(key, memoKey);
       const installationId = (context.payload as { installation?: { id?: number } }).installation
         ?.id;
-      const job = (): Job => ({
-        label: req.headSha,
-        group: installationId === undefined ? undefined : String(installationId),
-        run: async (signal) => {
-          // A client of the installation's own: Probot's context.octokit shares one write throttle
-          // ("no-id") across all installations; app.auth(id) gives each installation its own.
-          let base = context.octokit as unknown as Octokit;
-          if (installationId !== undefined) {
-            try {
-              base = (await app.auth(installationId)) as unknown as Octokit;
-            } catch (err) {
-              context.log.warn({ err }, "could not make an installation client; using the event's");
-            }
-          }
-          const octokit = withRetries(base, retry);
-          const outcome = await runReviewSafely(
-            req,
-            {
-              octokit,
-              log: context.log,
-              chunkSize: options.chunkSize,
-              jobKey: key,
-              blobCache,
-              reviewer,
-              appSlug,
-            },
-            signal,
-          );
-          memo.finished(
-            key,
-            memoKey,
-            outcome.status === "reviewed" || outcome.status === "no-docs",
-          );
-          if (outcome.status === "rate-limited" && outcome.retryAt !== undefined) {
-            // Scheduled for after the reset (a second to spare), unless a newer push replaces it.
-            memo.started(key, memoKey);
-            void queue.enqueue(key, job(), { delayMs: outcome.retryAt - Date.now() + 1000 });
-          }
-          options.onOutcome?.(outcome, req);
-        },
-      });
-      void queue.enqueue(key, job());
+      await queue.enqueue(key, job({ req, key, memoKey, installationId }));
       context.log.info(
         { key, sha: req.headSha, trigger: req.trigger, queued: queue.size },
         "review queued",
@@ -171,13 +255,12 @@ export function createApp(options: AppOptions = {}): AppFunction {
 
     app.on(
       PULL_REQUEST_ACTIONS.map((a) => `pull_request.${a}` as const),
-      async (context) =>
-        schedule(context as unknown as Context, fromPullRequest(context.payload as any)),
+      async (context) => schedule(context, fromPullRequest(context.payload as any)),
     );
     app.on("check_run.rerequested", async (context) => {
       const run = context.payload.check_run;
-      schedule(
-        context as unknown as Context,
+      await schedule(
+        context,
         fromRerequest(
           context.payload as any,
           "check_run",
@@ -189,8 +272,8 @@ export function createApp(options: AppOptions = {}): AppFunction {
     });
     app.on("check_suite.rerequested", async (context) => {
       const suite = context.payload.check_suite;
-      schedule(
-        context as unknown as Context,
+      await schedule(
+        context,
         fromRerequest(
           context.payload as any,
           "check_suite",
@@ -200,5 +283,9 @@ export function createApp(options: AppOptions = {}): AppFunction {
       );
     });
   };
-  return Object.assign(fn, { close: (graceMs: number) => stop(graceMs) });
+  return Object.assign(fn, {
+    close: (graceMs: number) => stop(graceMs),
+    ready: () => ready(),
+    metrics,
+  });
 }

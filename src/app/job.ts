@@ -22,7 +22,7 @@ import type { BlobCache } from "./blob-cache.js";
 import { inProcessReviewer, type Reviewer } from "./review-pool.js";
 import { ReviewBudgetError, budgetReport } from "./review-budget.js";
 import type { ReviewResult } from "../core/engine.js";
-import { JobStoppedError, SupersededError } from "./queue.js";
+import { HandedBackError, JobStoppedError, SupersededError } from "./queue.js";
 import {
   CheckRun,
   annotationsFor,
@@ -67,6 +67,10 @@ export interface JobDeps {
   log: Logger;
   /** Names the job's check run (`external_id`). */
   jobKey?: string;
+  /** The check run's `external_id` (default: the job key, head and a random part). */
+  externalId?: string;
+  /** An earlier attempt of this job may have made its check run: adopt it (by `external_id`). */
+  adopt?: boolean;
   /** Blobs per GraphQL query. */
   chunkSize?: number;
   /** Contents by blob SHA across the jobs of this app (default: none). */
@@ -96,6 +100,7 @@ export interface JobOutcome {
     | "too-costly"
     | "rate-limited"
     | "interrupted"
+    | "handed-back"
     | "failed";
   conclusion?: string;
   checkRunId?: number;
@@ -174,12 +179,16 @@ export async function runReview(
   signal: AbortSignal,
 ): Promise<JobOutcome> {
   const { octokit, log } = deps;
-  const externalId = `${deps.jobKey ?? `${req.owner}/${req.repo}`}@${req.headSha}:${Math.random().toString(36).slice(2, 10)}`;
+  const externalId =
+    deps.externalId ??
+    `${deps.jobKey ?? `${req.owner}/${req.repo}`}@${req.headSha}:${Math.random().toString(36).slice(2, 10)}`;
   const check = new CheckRun(octokit, req.owner, req.repo, req.headSha, externalId);
   let outcome: JobOutcome = { status: "failed" };
   let failure: unknown;
   try {
     step(signal);
+    if (deps.adopt && (await check.adopt()))
+      log.info({ checkRunId: check.id }, "adopted the check run of an earlier attempt");
     const configs = new ConfigReader(octokit, req.owner, req.repo);
     const invalidConfig = async (err: ConfigError): Promise<JobOutcome> => {
       const summary = [
@@ -234,7 +243,7 @@ export async function runReview(
     }
 
     step(signal);
-    await check.start();
+    if (check.id === undefined) await check.start();
     const guess = guessConfig();
     let isDoc = docMatcher(config ?? guess);
     const threads = new ThreadLister(octokit, pull);
@@ -384,7 +393,9 @@ export async function runReview(
     failure = err;
     throw err;
   } finally {
-    if (!check.completed) {
+    // Handed back to the shared queue: the next worker adopts the check run and completes it.
+    const handedBack = signal.aborted && signal.reason instanceof HandedBackError;
+    if (!check.completed && !handedBack) {
       const superseded =
         failure instanceof SupersededError
           ? failure
@@ -446,9 +457,13 @@ export async function runReviewSafely(
     deps.log.info({ ...outcome, sha: req.headSha, trigger: req.trigger }, "review done");
     return outcome;
   } catch (err) {
+    if (signal.aborted && signal.reason instanceof HandedBackError) {
+      deps.log.info({ sha: req.headSha }, "review handed back to the queue");
+      return { status: "handed-back" };
+    }
     if (err instanceof SupersededError) {
       deps.log.info({ sha: req.headSha, by: err.by }, "review superseded");
-      return { status: "cancelled" };
+      return { status: "cancelled", conclusion: "cancelled" };
     }
     if (
       err instanceof JobStoppedError ||

@@ -24,6 +24,8 @@ export interface Job {
   label: string;
   /** Who it is for (the installation): the slots are shared fairly between groups. */
   group?: string;
+  /** The job as plain data (what the Redis queue stores; its worker runs it). */
+  data?: unknown;
   run(signal: AbortSignal): Promise<void>;
 }
 
@@ -66,6 +68,14 @@ export class JobStoppedError extends Error {
   ) {
     super(title);
     this.name = "JobStoppedError";
+  }
+}
+
+/** Why a running job stopped on this instance: it goes back to the shared queue for another worker. */
+export class HandedBackError extends Error {
+  constructor() {
+    super("handed back to the queue (this instance is stopping)");
+    this.name = "HandedBackError";
   }
 }
 
@@ -139,6 +149,16 @@ export class InProcessQueue implements JobQueue {
   /** Jobs waiting for their time (rate-limit resets). */
   get delayedCount(): number {
     return this.delayed.size;
+  }
+
+  /** Jobs by state (metrics). */
+  counts(): Record<"waiting" | "active" | "delayed" | "failed", number> {
+    return {
+      waiting: this.waiting.length,
+      active: this.running.size + this.ending.size,
+      delayed: this.delayed.size,
+      failed: 0,
+    };
   }
 
   /** Running jobs by group (tests, metrics). */

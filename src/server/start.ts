@@ -96,6 +96,15 @@ export async function startServer(
     cwd: process.cwd(),
     addHandler: (h: (req: any, res: any) => any) => server.addHandler(h),
   });
+  // /ready also asks whether Redis answers (with REDIS_URL); /metrics is Prometheus text.
+  server.addReadinessCheck("redis", () => appFn.ready());
+  server.addHandler(async (req, res) => {
+    const path = (req.url ?? "/").split("?", 1)[0];
+    if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) return false;
+    const { contentType, body } = await appFn.metrics.text();
+    res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" }).end(body);
+    return true;
+  });
   await server.listen(settings.port, settings.host);
   log.info(
     `Listening on http://${settings.host ?? "localhost"}:${server.port} (webhooks at ${settings.webhookPath}; bodies up to ${Math.round(settings.limits.maxBodyBytes / 1048576)} MB)`,

@@ -214,6 +214,19 @@ export class CheckRun {
     this.htmlUrl = data.html_url ?? undefined;
   }
 
+  /**
+   * Takes over the run an earlier attempt of this job made (same
+   * `external_id`: a worker that crashed or stopped mid-review), so a retry
+   * completes it instead of making another. True when there was one.
+   */
+  async adopt(): Promise<boolean> {
+    const found = await this.lookup();
+    if (!found) return false;
+    this.id = found.id;
+    this.htmlUrl = found.html_url ?? undefined;
+    return true;
+  }
+
   /** Creates the run; after a failed attempt, adopts the run GitHub made anyway (by external_id), else tries again. */
   private async create(
     fields: Record<string, unknown>,
