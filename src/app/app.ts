@@ -21,6 +21,7 @@ import { runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
 import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./events.js";
 import { DEFAULT_RETRY, withRetries, type Octokit, type RetryOptions } from "./octokit.js";
 import { AppMetrics } from "./metrics.js";
+import { RedisSpacer, withSpacing } from "./write-spacing.js";
 
 export interface AppOptions {
   queue?: JobQueue;
@@ -122,6 +123,8 @@ export function createApp(options: AppOptions = {}): AppFunction {
             prefix,
             work: role !== "web",
             concurrency,
+            // How long a worker that stopped renewing its lock (killed) holds its jobs.
+            lockMs: envNumber("G3DOC_REVIEW_LOCK_MS", 15_000),
             onError: (err, where) => app.log.error({ err, where }, "review queue error"),
           }))
         : new InProcessQueue({
@@ -138,6 +141,7 @@ export function createApp(options: AppOptions = {}): AppFunction {
       options.memo ??
       (redisQueue ? new RedisReviewMemo(redisQueue.redis, prefix) : new LruReviewMemo());
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+    const spacer = redisQueue ? new RedisSpacer(redisQueue.redis, prefix) : undefined;
     const blobCache = new BlobCache();
     const reviewer =
       options.reviewer ?? (role === "web" && redisQueue ? undefined : defaultReviewer(concurrency));
@@ -174,7 +178,12 @@ export function createApp(options: AppOptions = {}): AppFunction {
         await memo.finished(key, memoKey, false);
         return "failed";
       }
-      const octokit = withRetries(metrics.instrument(base, installationId), retry);
+      // With Redis, writes are also spaced where they are sent, across instances (write-spacing.ts).
+      const spaced =
+        spacer && installationId !== undefined
+          ? withSpacing(base, spacer, String(installationId))
+          : base;
+      const octokit = withRetries(metrics.instrument(spaced, installationId), retry);
       const t0 = Date.now();
       const outcome = await runReviewSafely(
         req,

@@ -112,7 +112,7 @@ export class RedisQueue implements JobQueue {
       prefix: this.prefix,
       concurrency: Math.max(1, this.o.concurrency),
       lockDuration: this.o.lockMs ?? 15_000,
-      stalledInterval: this.o.stalledIntervalMs ?? 5_000,
+      stalledInterval: this.o.stalledIntervalMs ?? Math.min(5_000, this.o.lockMs ?? 15_000),
       maxStalledCount: 3,
     });
     this.worker.on("error", (err) => this.o.onError?.(err, "worker"));

@@ -53,8 +53,13 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(stopTestRedis);
 
-const base: Files = { "g3doc/a.md": "# A\n\nIntro.\n" };
-const head: Files = { "g3doc/a.md": "# A\n\nIntro.\n\nOne user space.\n" };
+// gVisor's source layout: its house style (the "user space" term) applies.
+const layout: Files = {
+  "runsc/main.go": "package main\n",
+  "pkg/sentry/kernel/kernel.go": "package kernel\n",
+};
+const base: Files = { ...layout, "g3doc/a.md": "# A\n\nIntro.\n" };
+const head: Files = { ...layout, "g3doc/a.md": "# A\n\nIntro.\n\nOne user space.\n" };
 
 interface Instance {
   probot: Probot;
@@ -116,7 +121,7 @@ function setupFake(): void {
   fake.install();
   fake.addCommit(BASE_SHA, base);
   fake.addCommit(HEAD_SHA, head);
-  fake.addCommit(HEAD2_SHA, { "g3doc/a.md": "# A\n\nIntro.\n\nTwo user space.\n" });
+  fake.addCommit(HEAD2_SHA, { ...layout, "g3doc/a.md": "# A\n\nIntro.\n\nTwo user space.\n" });
 }
 
 const describeRedis = (name: string, fn: () => void) => describe(name, fn);

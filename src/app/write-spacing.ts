@@ -1,0 +1,80 @@
+/**
+ * One installation's writes (and GraphQL requests) at least 1 s apart
+ * whichever instance sends them, as GitHub asks of content-creating requests.
+ *
+ * Probot's throttle (clustered in Redis when REDIS_URL is set) spaces the
+ * moments its write limiter lets requests go, but a request can still wait
+ * after that (its notification limiter, the installation token), so two
+ * writes can reach GitHub milliseconds apart. This spacer sits where the
+ * request is sent (the `fetch` Octokit calls): each spaced request reserves
+ * the next slot of its installation in Redis (Redis's clock, one script, so
+ * instances agree) and waits for it.
+ */
+import type { Redis } from "ioredis";
+
+/** GitHub's 1 s, and a little more for the way between here and GitHub. */
+export const WRITE_SPACING_MS = 1050;
+
+const RESERVE = `
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call("GET", KEYS[1]) or "0")
+local at = math.max(now, last + tonumber(ARGV[1]))
+redis.call("SET", KEYS[1], at, "PX", 60000)
+return at - now`;
+
+export interface Spacer {
+  /** Resolves when the installation may send its next spaced request. */
+  wait(installation: string): Promise<void>;
+}
+
+export class RedisSpacer implements Spacer {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly spacingMs = WRITE_SPACING_MS,
+  ) {}
+
+  async wait(installation: string): Promise<void> {
+    const ms = Number(
+      await this.redis.eval(RESERVE, 1, `${this.prefix}:space:${installation}`, this.spacingMs),
+    );
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+}
+
+/** Whether a request is spaced: a write or a GraphQL request, not an installation token. */
+export function isSpaced(method: string | undefined, url: string): boolean {
+  const path = url.replace(/^https?:\/\/[^/]+/, "").split("?", 1)[0];
+  if (/\/app\/installations\/\d+\/access_tokens$/.test(path)) return false;
+  const m = (method ?? "GET").toUpperCase();
+  return (m !== "GET" && m !== "HEAD") || /\/graphql$/.test(path);
+}
+
+const SPACED = new WeakSet<object>();
+
+interface Hookable {
+  hook: { wrap(name: "request", fn: (request: (o: any) => any, options: any) => any): void };
+}
+
+/** Spaces the client's writes at the moment they are sent. Returns the same client. */
+export function withSpacing<T extends Hookable>(
+  octokit: T,
+  spacer: Spacer,
+  installation: string,
+): T {
+  octokit.hook.wrap("request", (request, options) => {
+    const inner = (options.request?.fetch as typeof fetch | undefined) ?? undefined;
+    // A retry hands the same options in again: its fetch is spaced already.
+    if (inner && SPACED.has(inner)) return request(options);
+    const spacedFetch = async (url: string | URL | Request, init?: RequestInit) => {
+      const href = typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
+      if (isSpaced(init?.method, href)) await spacer.wait(installation);
+      return (inner ?? globalThis.fetch)(url, init);
+    };
+    SPACED.add(spacedFetch);
+    options.request = { ...(options.request ?? {}), fetch: spacedFetch };
+    return request(options);
+  });
+  return octokit;
+}
