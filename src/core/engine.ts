@@ -254,7 +254,9 @@ export async function review(
   };
   await readDocs(reviewPaths, docs);
   if (reviewPaths.length === 0) {
-    const note = noDocsNote(config, headList, mode === "all" ? null : cs.files.map((f) => f.path));
+    // A change's Markdown that `paths` misses (a removed doc is no sign of a wrong `paths`).
+    const missed = cs.files.filter((f) => f.status !== "removed" && !isDoc(f.path));
+    const note = noDocsNote(config, headList, mode === "all" ? null : missed.map((f) => f.path));
     if (note) notes.push(note);
   }
 

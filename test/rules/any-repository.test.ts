@@ -257,8 +257,23 @@ describe("13. no doc matched paths", () => {
     expect(all.notes).toEqual([]);
   });
 
-  test("a change that touches no g3doc Markdown gets no note", async () => {
+  test("a change that touches no g3doc Markdown, or only removes a doc, gets no note", async () => {
     const cs = new MemoryChangeSet({ "src/a.go": "a" }, { "src/a.go": "b" });
     expect((await review(cs, resolveConfig({}), { mode: "change" })).notes).toEqual([]);
+    const removed = new MemoryChangeSet(
+      { "g3doc/a.md": "# A\n", "g3doc/b.md": "# B\n" },
+      { "g3doc/b.md": "# B\n" },
+    );
+    expect((await review(removed, resolveConfig({}), { mode: "change" })).notes).toEqual([]);
+  });
+
+  test("a change to g3doc Markdown that paths misses gets the note", async () => {
+    const cs = new MemoryChangeSet(
+      { "tensorflow_serving/g3doc/a.md": "# A\n" },
+      { "tensorflow_serving/g3doc/a.md": "# A\n\nMore.\n" },
+    );
+    const [note] = (await review(cs, resolveConfig({}), { mode: "change" })).notes;
+    expect(note).toContain("0 docs matched `paths`");
+    expect(note).toContain("`tensorflow_serving/g3doc/` (1)");
   });
 });
