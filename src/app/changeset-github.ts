@@ -196,6 +196,11 @@ export class GitHubChangeSet implements ChangeSet {
   readonly head: string;
   /** Things the check summary should say about reading the change. */
   readonly notes: string[] = [];
+  /**
+   * Changed files GitHub listed but whose content query answered null: the
+   * review cannot know what they say, so its check fails closed.
+   */
+  readonly unreadable: string[] = [];
   private readonly cache = new Map<string, Promise<FileContent>>();
   private readonly trees = new Map<
     string,
@@ -430,7 +435,8 @@ export class GitHubChangeSet implements ChangeSet {
     if (blobCache) {
       toFetch.forEach((w, i) => {
         const blob = blobOf(w);
-        if (blob && contents[i]) blobCache.set(blob, contents[i]);
+        // A blob the tree lists but GraphQL answered null for is not known to be missing: never cached.
+        if (blob && contents[i] && contents[i].kind !== "missing") blobCache.set(blob, contents[i]);
       });
     }
   }
@@ -489,11 +495,24 @@ export class GitHubChangeSet implements ChangeSet {
           data as unknown as Record<string, unknown>,
         );
       for (let j = 0; j < chunk.length; j++) {
+        if (what === "text" && !data.repository[`f${j}`] && this.listedAt(chunk[j]))
+          this.unreadable.push(chunk[j].path);
         const c = blobContent(data.repository[`f${j}`]);
         out.push(c === "fetch-raw" ? await this.fetchRaw(chunk[j], data.repository[`f${j}`]!) : c);
       }
     }
     return out;
+  }
+
+  /** Whether the pull request's file list says this path exists on this side (so a null answer is GitHub's failure). */
+  private listedAt(item: { sha: string; path: string }): boolean {
+    if (item.sha === this.head)
+      return this.files.some((f) => f.path === item.path && f.status !== "removed");
+    if (item.sha === this.base)
+      return this.files.some(
+        (f) => (f.previousPath ?? f.path) === item.path && f.status !== "added",
+      );
+    return false;
   }
 
   /** A blob too large for GraphQL's `text`: fetched raw through REST when it is small enough to review. */

@@ -37,7 +37,7 @@ import {
   type NotCommented,
   type PlannedComment,
 } from "./publish/comments.js";
-import { postReview } from "./publish/review.js";
+import { HeadMovedError, postReview } from "./publish/review.js";
 import { ThreadLister, resolveThreads } from "./publish/threads.js";
 import { codeSpan, escapeMarkdown } from "./publish/escape.js";
 
@@ -320,6 +320,7 @@ export async function runReview(
     const refused: NotCommented[] = [];
     let reviewUrl: string | undefined;
     let posted = 0;
+    let headMovedTo: string | undefined;
     if (plan.comments.length > 0) {
       const fresh = [
         ...plan.comments.map((c) => c.finding),
@@ -329,37 +330,72 @@ export async function runReview(
         config.review.requestChanges && fresh.some((f) => f.severity === "error")
           ? "REQUEST_CHANGES"
           : "COMMENT";
-      const res = await postReview(
-        octokit,
-        pull,
-        {
-          body: reviewBody(result.findings, plan.comments.length, inSummary([]), check.htmlUrl),
-          event,
-          comments: plan.comments,
-        },
-        {
-          bodyFor: (rejected) =>
-            reviewBody(
-              result.findings,
-              plan.comments.length - rejected.length,
-              inSummary(rejected),
-              check.htmlUrl,
-            ),
-        },
-      );
-      posted = res.posted.length;
-      reviewUrl = res.url;
-      for (const c of res.rejected)
-        refused.push({ finding: c.finding, reason: "GitHub refused the comment" });
-      if (res.rejected.length > 0)
-        log.warn(
-          { rejected: res.rejected.map((c) => `${c.path}:${c.line}`) },
-          "GitHub refused some review comments",
+      const headMoved = async (): Promise<string | undefined> => {
+        const { data } = await octokit.rest.pulls.get({
+          owner: pull.owner,
+          repo: pull.repo,
+          pull_number: pull.number,
+        });
+        return data.head.sha !== pull.headSha ? data.head.sha : undefined;
+      };
+      try {
+        const res = await postReview(
+          octokit,
+          pull,
+          {
+            body: reviewBody(result.findings, plan.comments.length, inSummary([]), check.htmlUrl),
+            event,
+            comments: plan.comments,
+          },
+          {
+            bodyFor: (rejected) =>
+              reviewBody(
+                result.findings,
+                plan.comments.length - rejected.length,
+                inSummary(rejected),
+                check.htmlUrl,
+              ),
+            headMoved,
+          },
         );
+        posted = res.posted.length;
+        reviewUrl = res.url;
+        for (const c of res.rejected)
+          refused.push({ finding: c.finding, reason: "GitHub refused the comment" });
+        if (res.rejected.length > 0)
+          log.warn(
+            { rejected: res.rejected.map((c) => `${c.path}:${c.line}`) },
+            "GitHub refused some review comments",
+          );
+      } catch (err) {
+        if (!(err instanceof HeadMovedError)) throw err;
+        // One refusal, then nothing more: the newer head gets its own review.
+        log.info({ from: pull.headSha, to: err.to }, "head moved during the review: not posted");
+        headMovedTo = err.to;
+        for (const c of plan.comments)
+          refused.push({
+            finding: c.finding,
+            reason: `the pull request's head moved to ${err.to.slice(0, 7)} during the review, so no comment was posted`,
+          });
+      }
     }
 
     let resolved = 0;
     const notes = [...result.notes, ...cs.notes];
+    const unreadable = [...new Set(cs.unreadable)].sort();
+    if (unreadable.length > 0)
+      notes.unshift(
+        `GitHub answered no content for ${unreadable.length === 1 ? "a changed file" : `${unreadable.length} changed files`} it lists (${unreadable
+          .slice(0, 20)
+          .map((p) => codeSpan(p))
+          .join(
+            ", ",
+          )}${unreadable.length > 20 ? ", …" : ""}), so the review could not read ${unreadable.length === 1 ? "it" : "them"} and this check fails. Re-run it.`,
+      );
+    if (headMovedTo)
+      notes.push(
+        `The pull request's head moved to ${codeSpan(headMovedTo.slice(0, 7))} while this commit was reviewed, so no review was posted; the newer commit gets its own review.`,
+      );
     if (plan.stale.length > 0) {
       try {
         resolved = await resolveThreads(octokit, plan.stale, pull.headSha);
@@ -379,11 +415,16 @@ export async function runReview(
       resolved,
       notes,
       reviewUrl,
+      unreadable: unreadable.length,
     });
-    const conclusion = conclusionFor(result.findings, config.review.failOn);
+    // A changed file GitHub would not give: what it says is unknown, so the check fails closed.
+    const conclusion =
+      unreadable.length > 0 ? "failure" : conclusionFor(result.findings, config.review.failOn);
     await check.complete(
       conclusion,
-      titleFor(result.findings, result.docs.length),
+      unreadable.length > 0
+        ? `Could not read ${unreadable.length === 1 ? "a changed file" : `${unreadable.length} changed files`}: re-run this check`
+        : titleFor(result.findings, result.docs.length),
       summary,
       annotationsFor(result.findings),
     );

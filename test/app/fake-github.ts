@@ -126,6 +126,12 @@ export class FakeGitHub {
   rejectComment?: (c: any) => boolean;
   /** Paths whose listFiles entry has no `patch` (as for very large diffs). */
   noPatch = new Set<string>();
+  /** "sha:path" objects the GraphQL content query answers null for although they exist (GitHub failing). */
+  readonly nullContent = new Set<string>();
+  /** Commits a force-push dropped from the pull request: reviews on them are refused. */
+  readonly gone = new Set<string>();
+  /** Called with each request before it is answered (to change state mid-review). */
+  onRequest?: (method: string, path: string) => void;
   /** The app's slug, as GET /app answers it (its bot's GraphQL login; REST adds `[bot]`). */
   appSlug = "g3doc-review";
   /** Each request waits this long (to show the webhook answer does not wait for the review). */
@@ -244,6 +250,7 @@ export class FakeGitHub {
     const parsed = typeof body === "string" && body.startsWith("{") ? JSON.parse(body) : body;
     const entry: LoggedRequest = { method, path, query, body: parsed };
     this.log.push(entry);
+    this.onRequest?.(method, path);
     const fault = this.faults.find((f) => f.times > 0 && f.match.test(`${method} ${path}`));
     if (fault) {
       fault.times--;
@@ -481,6 +488,16 @@ export class FakeGitHub {
   private createReview(number: number, body: any): [number, any] {
     const p = this.pulls.get(number);
     if (!p) return [404, { message: "Not Found" }];
+    if (body.commit_id && this.gone.has(body.commit_id))
+      return [
+        422,
+        {
+          message: "Unprocessable Entity",
+          errors: ["Commit is not part of the pull request"],
+          documentation_url:
+            "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
+        },
+      ];
     const problems = (body.comments ?? [])
       .map((c: any) => this.commentProblem(p, c))
       .filter(Boolean);
@@ -597,7 +614,7 @@ export class FakeGitHub {
               };
         }
         const files = this.commits.get(sha);
-        if (!files) return null;
+        if (!files || this.nullContent.has(`${sha}:${path}`)) return null;
         const v = files[path];
         if (v === undefined)
           return Object.keys(files).some((p) => p.startsWith(`${path}/`))

@@ -97,6 +97,8 @@ export interface SummaryInput {
   resolved: number;
   notes: string[];
   reviewUrl?: string;
+  /** Changed files GitHub gave no content for (the check fails closed). */
+  unreadable?: number;
 }
 
 const MAX_TABLE_ROWS = 100;
@@ -105,9 +107,17 @@ const MAX_TABLE_ROWS = 100;
 export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): string {
   const { findings } = input;
   const head: string[] = [];
+  const unread = input.unreadable ?? 0;
+  if (unread > 0)
+    head.push(
+      `g3doc-review could not read ${plural(unread, "changed file")} of this pull request (at ${input.headSha.slice(0, 7)}), so its result is unknown and this check fails.`,
+      "",
+    );
   head.push(
     findings.length === 0
-      ? `g3doc-review found no problems in ${plural(input.docs.length, "changed doc")} at ${input.headSha.slice(0, 7)}.`
+      ? unread > 0
+        ? `In the ${plural(input.docs.length, "changed doc")} it read, it found no problems.`
+        : `g3doc-review found no problems in ${plural(input.docs.length, "changed doc")} at ${input.headSha.slice(0, 7)}.`
       : `g3doc-review found ${countsText(findings)} in the docs this pull request changes (at ${input.headSha.slice(0, 7)}).`,
   );
   const said: string[] = [];

@@ -75,6 +75,23 @@ export function anchorFor(f: Finding, diff: FileDiff | undefined): Anchor {
   return { line: first, withSuggestion: false };
 }
 
+/** GitHub's limit on a comment's body, in characters. */
+export const COMMENT_LIMIT = 65536;
+
+/**
+ * A body within `limit`, its fingerprint marker kept at the end (without it
+ * the finding would be posted again on every push).
+ */
+export function fitBody(body: string, fp: string, limit = COMMENT_LIMIT): string {
+  if (body.length <= limit) return body;
+  const marker = fingerprintMarker(fp);
+  const tail = `\n\n_(cut: GitHub takes at most ${limit.toLocaleString("en-US")} characters; the check run has the rest)_\n\n${marker}`;
+  const head = body.slice(0, limit - tail.length);
+  // Never leave half a code span or fence open: cut back to the last paragraph break before it.
+  const end = head.lastIndexOf("\n\n");
+  return (end > 0 ? head.slice(0, end) : "_This finding's text is too long for a comment._") + tail;
+}
+
 export function commentBody(
   f: Finding,
   fp: string,
@@ -193,16 +210,29 @@ export function planReview(
         });
       continue;
     }
+    let withSuggestion = anchor.withSuggestion;
+    let body = commentBody(f, fp, withSuggestion, anchor.note, riders);
+    if (body.length > COMMENT_LIMIT && withSuggestion) {
+      // Too long for a comment with its suggestion: the comment and its fingerprint stay, the suggestion goes.
+      withSuggestion = false;
+      body = commentBody(
+        f,
+        fp,
+        false,
+        `The suggested change (${f.suggestion!.length.toLocaleString("en-US")} characters) is longer than a comment may be, so it is in the check run's annotation for this line instead.`,
+        riders,
+      );
+    }
     plan.comments.push({
       finding: f,
       fingerprint: fp,
       path: f.path,
       line: anchor.line,
       ...(anchor.startLine !== undefined ? { startLine: anchor.startLine } : {}),
-      withSuggestion: anchor.withSuggestion,
-      body: commentBody(f, fp, anchor.withSuggestion, anchor.note, riders),
+      withSuggestion,
+      body: fitBody(body, fp),
     });
-    if (!anchor.withSuggestion && f.suggestion !== null)
+    if (!withSuggestion && f.suggestion !== null)
       plan.notCommented.push({
         finding: f,
         reason: "its suggested change spans lines outside the diff",

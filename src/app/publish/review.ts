@@ -7,9 +7,17 @@
  */
 import type { Octokit } from "../octokit.js";
 import type { PullInfo } from "../changeset-github.js";
-import type { PlannedComment } from "./comments.js";
+import { COMMENT_LIMIT, fitBody, type PlannedComment } from "./comments.js";
 
-export const BODY_LIMIT = 65536;
+export const BODY_LIMIT = COMMENT_LIMIT;
+
+/** The pull request's head moved during the review (a push or force-push): its comments no longer fit. */
+export class HeadMovedError extends Error {
+  constructor(readonly to: string) {
+    super(`the pull request's head moved to ${to}`);
+    this.name = "HeadMovedError";
+  }
+}
 
 export interface ReviewToPost {
   body: string;
@@ -28,8 +36,7 @@ export interface PostedReview {
 }
 
 function apiComment(c: PlannedComment) {
-  const body =
-    c.body.length > BODY_LIMIT ? c.body.slice(0, BODY_LIMIT - 20) + "\n\n(truncated)" : c.body;
+  const body = fitBody(c.body, c.fingerprint);
   return c.startLine !== undefined && c.startLine < c.line
     ? {
         path: c.path,
@@ -48,7 +55,12 @@ export async function postReview(
   octokit: Octokit,
   pull: PullInfo,
   review: ReviewToPost,
-  options: { maxProbes?: number; bodyFor?: (rejected: PlannedComment[]) => string } = {},
+  options: {
+    maxProbes?: number;
+    bodyFor?: (rejected: PlannedComment[]) => string;
+    /** After a refusal: the pull request's new head if it moved since the review began (then nothing more is posted). */
+    headMoved?: () => Promise<string | undefined>;
+  } = {},
 ): Promise<PostedReview> {
   const maxProbes = options.maxProbes ?? 16;
   const base = {
@@ -75,6 +87,9 @@ export async function postReview(
     return { id: data.id, url: data.html_url, posted: review.comments, rejected: [], probes };
   } catch (err) {
     if (!is422(err)) throw err;
+    // Refused because the head moved (a force-push drops the reviewed commit): every further post would be refused too.
+    const moved = await options.headMoved?.().catch(() => undefined);
+    if (moved !== undefined) throw new HeadMovedError(moved);
   }
 
   // A draft review with these comments: accepted (then deleted) or refused.
