@@ -188,7 +188,7 @@ export async function runReview(
   try {
     step(signal);
     if (deps.adopt && (await check.adopt()))
-      log.info({ checkRunId: check.id }, "adopted the check run of an earlier attempt");
+      log.warn({ checkRunId: check.id }, "adopted the check run of an earlier attempt");
     const configs = new ConfigReader(octokit, req.owner, req.repo);
     const invalidConfig = async (err: ConfigError): Promise<JobOutcome> => {
       const summary = [

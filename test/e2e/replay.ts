@@ -4,7 +4,8 @@
  * table. Options: --limit N, --offset N, --latency-ms N, --fault-rate X,
  * --fault-seed N, --faults 500,502,secondary-rate-limit,reset,slow,
  * --slow-ms N, --concurrency N, --installations N, --app-concurrency N,
- * --next-commit, --signatures, --json FILE, --quiet.
+ * --next-commit, --signatures, --json FILE, --quiet; more than one instance on
+ * Redis: --instances N --redis URL [--kill-every K].
  */
 import { writeFileSync } from "node:fs";
 import { formatReport, runReplay } from "./harness/replay.js";
@@ -54,6 +55,9 @@ async function main(): Promise<number> {
     deliveryTimeoutMs: num("--delivery-timeout-ms"),
     memoryBaselineAfter: num("--memory-baseline-after"),
     recordBodies: !process.argv.includes("--no-bodies"),
+    instances: num("--instances"),
+    redisUrl: arg("--redis"),
+    killEvery: num("--kill-every"),
     appEnv: appConcurrency ? { G3DOC_REVIEW_CONCURRENCY: String(appConcurrency) } : undefined,
     log: quiet ? undefined : (l) => console.error(l),
   });

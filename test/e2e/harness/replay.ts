@@ -41,6 +41,12 @@ export interface ReplayOptions {
   memoryBaselineAfter?: number;
   /** Keep request bodies in the stand-in's log. */
   recordBodies?: boolean;
+  /** App processes (each `npm start` with REDIS_URL); deliveries are spread over them. */
+  instances?: number;
+  /** The Redis they share (needed with more than one instance). */
+  redisUrl?: string;
+  /** Every K-th pull request, the instance that took its delivery is SIGKILLed during the review and started again. */
+  killEvery?: number;
   log?: (line: string) => void;
 }
 
@@ -106,6 +112,18 @@ export interface ReplayReport {
   openapi_violations: number;
   checks_completed: number;
   checks_left_in_progress: number;
+  /** App processes. */
+  instances: number;
+  /** Instances SIGKILLed during a review (and started again). */
+  kills: number;
+  /** Pull requests whose newest head has no completed check run at the end. */
+  reviews_lost: number;
+  /** Reviews taken again after their worker died, adopting the check run it had made. */
+  jobs_retried: number;
+  /** Shortest time between two spaced requests (writes, GraphQL) of one installation, across instances. */
+  write_gap_min_ms: number | null;
+  /** Wall time of the replay. */
+  wall_s: number;
   errors: string[];
   details: {
     options: Omit<ReplayOptions, "log">;
@@ -262,6 +280,39 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     recordBodies: o.recordBodies ?? true,
   });
   let app: AppProcess | null = null;
+  const instances = Math.max(1, o.instances ?? 1);
+  if (instances > 1 && !o.redisUrl) throw new Error("--instances above 1 needs --redis URL");
+  const prefix = `g3doc-bench-${randomBytes(4).toString("hex")}`;
+  const appEnv: Record<string, string> = {
+    ...(o.appEnv ?? {}),
+    ...(o.redisUrl
+      ? { REDIS_URL: o.redisUrl, G3DOC_REVIEW_REDIS_PREFIX: prefix, G3DOC_REVIEW_LOCK_MS: "5000" }
+      : {}),
+  };
+  /** The live app processes; every one ever started (for their logs). */
+  const apps: AppProcess[] = [];
+  const everStarted: AppProcess[] = [];
+  let rr = 0;
+  let kills = 0;
+  const startApp = async () => {
+    const a = await AppProcess.start({
+      appId,
+      privateKey: keys.privateKey,
+      webhookSecret: secret,
+      gheHost: standin.host,
+      env: appEnv,
+    });
+    everStarted.push(a);
+    return a;
+  };
+  /** Where the next delivery goes, as a round-robin load balancer sends it (skipping a dead instance). */
+  const pickApp = (): AppProcess => {
+    for (let i = 0; i < apps.length; i++) {
+      const a = apps[rr++ % apps.length];
+      if (!a.exited) return a;
+    }
+    return apps[0];
+  };
   const perPr: PrOutcome[] = [];
   let signatures: SignatureCase[] = [];
   let rssBaseline: number | null = null;
@@ -269,14 +320,11 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   let rssEnd: number | null;
   let pingAtEnd: boolean;
   try {
-    app = await AppProcess.start({
-      appId,
-      privateKey: keys.privateKey,
-      webhookSecret: secret,
-      gheHost: standin.host,
-      env: o.appEnv,
-    });
-    log(`app on ${app.url} (pid ${app.serverPid() ?? "?"}), stand-in on ${standin.urls.web}`);
+    for (let i = 0; i < instances; i++) apps.push(await startApp());
+    app = apps[0];
+    log(
+      `${apps.map((a) => `app on ${a.url} (pid ${a.serverPid() ?? "?"})`).join(", ")}, stand-in on ${standin.urls.web}`,
+    );
 
     if (o.checkSignatures) {
       const repo = standin.addRepo({
@@ -307,6 +355,21 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
 
     let next = 0;
     let done = 0;
+    /** SIGKILLs the instance once the review of `head` is in progress, then starts it again. */
+    const killDuringReview = async (victim: AppProcess, repo: Repo, head: string) => {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        // In progress (or already done: a small review can finish before it is seen).
+        if (standin.checkRunsFor(repo, head, CHECK_NAME).length > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      victim.killNow();
+      await victim.waitExit(5000);
+      kills++;
+      const fresh = await startApp();
+      apps[apps.indexOf(victim)] = fresh;
+      log(`killed ${victim.url} during a review of ${head.slice(0, 7)}; started ${fresh.url}`);
+    };
     const runOne = async (index: number, c: ReplayCommit): Promise<PrOutcome> => {
       const number = index + 1;
       const repo = standin.addRepo({
@@ -336,8 +399,13 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
         const sentAt = standin.now();
         let ackStatus = 0;
         let ackMs = 0;
+        const target = pickApp();
+        const kill =
+          kind === "opened" && o.killEvery && (index + 1) % o.killEvery === 0
+            ? killDuringReview(target, repo, p.headSha)
+            : undefined;
         try {
-          const r = await deliver(app!.webhookUrl, "pull_request", payload, secret);
+          const r = await deliver(target.webhookUrl, "pull_request", payload, secret);
           ackStatus = r.status;
           ackMs = r.ms;
           if (r.status < 200 || r.status >= 300)
@@ -347,6 +415,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
         } catch (err) {
           errors.push(`PR ${number} ${kind}: webhook delivery failed: ${(err as Error).message}`);
         }
+        await kill;
         const waited =
           kind === "synchronize-same-head" && deliveries[0]?.conclusion
             ? await waitForCheckOrSkip(standin, repo, p.headSha, sentAt, 3000, deliveryTimeoutMs)
@@ -444,7 +513,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       for (;;) {
         const i = next++;
         if (i >= commits.length) return;
-        if (app!.exited) {
+        if (instances === 1 && !o.killEvery && app!.exited) {
           errors.push(`the app exited (${JSON.stringify(app!.exited)}) before PR ${i + 1}`);
           return;
         }
@@ -453,12 +522,17 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, commits.length) }, worker));
     await waitQuiet(standin, 2000, 60_000);
+    app = apps[0];
     rssEnd = app.rssKiB();
-    pingAtEnd = await app.ping();
+    pingAtEnd = (await Promise.all(apps.map((a) => a.ping()))).every(Boolean);
     if (!pingAtEnd) errors.push("the app no longer answers /ping");
   } finally {
-    if (app) await app.stop();
+    for (const a of apps) await a.stop();
     await standin.stop();
+    if (o.redisUrl) {
+      const { cleanPrefix } = await import("../../helpers/redis.js");
+      await cleanPrefix(o.redisUrl, prefix).catch(() => undefined);
+    }
   }
 
   // ---------------------------------------------------------------- metrics
@@ -583,7 +657,30 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     faults[r.fault] = (faults[r.fault] ?? 0) + 1;
     if (r.faultApplied && r.fault !== "slow") appliedWrites++;
   }
-  const unhandled = app ? [...(app as AppProcess).unhandled] : [];
+  const unhandled = everStarted.flatMap((a) => a.unhandled);
+  const retried = everStarted
+    .flatMap((a) => a.stdoutLines)
+    .filter((l) => l.includes("adopted the check run of an earlier attempt")).length;
+  // Reviews lost: the newest head of a pull request has no completed check run.
+  let lost = 0;
+  for (const p of prs) {
+    const repo = standin.repos.get(p.repo.toLowerCase())!;
+    const newest = p.deliveries.at(-1)?.head;
+    if (newest && !repo.checkRuns.some((r) => r.headSha === newest && r.status === "completed"))
+      lost++;
+  }
+  // The shortest gap between two spaced requests of one installation (repositories gvisor-N: installation (N-1) % k + 1).
+  const lastAt = new Map<number, number>();
+  let gapMin: number | null = null;
+  for (const r of reqs) {
+    const m = /^google\/gvisor-(\d+)$/.exec(r.repo ?? "");
+    if (!m || !((r.method !== "GET" && r.method !== "HEAD") || r.path.endsWith("/graphql")))
+      continue;
+    const inst = ((Number(m[1]) - 1) % installations) + 1;
+    const prev = lastAt.get(inst);
+    if (prev !== undefined) gapMin = Math.min(gapMin ?? Infinity, r.at - prev);
+    lastAt.set(inst, r.at);
+  }
   for (const u of unhandled.slice(0, 20)) errors.push(`app: ${u.slice(0, 300)}`);
   if (app && (app as AppProcess).exited && !pingAtEnd)
     errors.push(`app exited: ${JSON.stringify((app as AppProcess).exited)}`);
@@ -639,6 +736,12 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
     openapi_violations: violations.length,
     checks_completed: completed,
     checks_left_in_progress: inProgress,
+    instances,
+    kills,
+    reviews_lost: lost,
+    jobs_retried: retried,
+    write_gap_min_ms: gapMin === null ? null : round(gapMin),
+    wall_s: round((performance.now() - started) / 1000),
     errors,
     details: {
       options: { ...o, log: undefined } as Omit<ReplayOptions, "log">,
@@ -736,6 +839,10 @@ export function formatReport(r: ReplayReport, maxRows = 400): string {
       `${r.details.requests_per_delivery.p50} / ${r.details.requests_per_delivery.max}`,
     ],
     ["webhook ack ms p50 / p99", `${r.ack_ms.p50} / ${r.ack_ms.p99}`],
+    ["instances / kills / jobs retried", `${r.instances} / ${r.kills} / ${r.jobs_retried}`],
+    ["reviews lost", String(r.reviews_lost)],
+    ["shortest write gap of one installation (ms)", String(r.write_gap_min_ms ?? "-")],
+    ["wall time (s)", String(r.wall_s)],
     [
       "webhook ack ms, first burst: n / p50 / p99",
       `${r.details.ack_first_burst_ms.n} / ${r.details.ack_first_burst_ms.p50} / ${r.details.ack_first_burst_ms.p99}`,
