@@ -34,6 +34,7 @@ import {
 import {
   mergeOverlapping,
   planReview,
+  rulesDocBase,
   type NotCommented,
   type PlannedComment,
 } from "./publish/comments.js";
@@ -307,11 +308,13 @@ export async function runReview(
     const texts = new Map<string, string>();
     for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map())
       if (c.kind === "text") texts.set(path, c.text);
+    const docsBase = rulesDocBase();
     const merged = mergeOverlapping(result.findings, texts, config.lineLength);
     const plan = planReview(merged.findings, result.diffs, existing, {
       maxComments: config.review.maxComments,
       riders: merged.riders,
       reviewed: (p) => !cs.filesTruncated || listed.has(p),
+      docsBase,
     });
     step(signal);
 
@@ -416,6 +419,7 @@ export async function runReview(
       notes,
       reviewUrl,
       unreadable: unreadable.length,
+      docsBase,
     });
     // A changed file GitHub would not give: what it says is unknown, so the check fails closed.
     const conclusion =

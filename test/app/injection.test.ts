@@ -58,10 +58,17 @@ function posted(h: Harness): { where: string; body: string; suggestions: number 
   return out;
 }
 
-const APP_LINKS = ["https://github.com/Codertocat/Hello-World/"];
+const APP_LINKS = [
+  "https://github.com/Codertocat/Hello-World/",
+  "https://github.com/g3doc-review/g3doc-review/blob/main/docs/rules.md#",
+];
 /** The fingerprint marker of a comment: one per comment, at its end. */
 const APP_HTML = /^<!-- g3doc-review:fp=[0-9a-f]{16} -->$/;
-const APP_HEADINGS = ["Not shown as review comments", "Notes"];
+const APP_HEADINGS = [
+  "Not shown as review comments",
+  "Commented on without their suggested change",
+  "Notes",
+];
 
 /** Annotations are plain text (GitHub does not render them): no control character but line breaks. */
 function annotations(h: Harness): string[] {

@@ -277,9 +277,11 @@ describe("the check run", () => {
       alreadyCommented: 0,
       commented: 0,
       resolved: 0,
-      notes: [],
+      notes: Array.from({ length: 500 }, (_, i) => `note ${i} ${"n".repeat(200)}`),
     });
     expect(summary.length).toBeLessThanOrEqual(65535);
+    // The list is cut early (every finding is an annotation); the notes by the hard limit.
+    expect(summary).toMatch(/…and 29\d\d more findings: each is an annotation/);
     expect(summary).toMatch(/more lines? left out: the summary is limited to 65,535 characters/);
     expect(summary).toContain("| …and 2900 more files | | |");
     expect(titleFor(many, 3000)).toBe("0 errors, 3000 warnings, 0 notices in 3000 files");

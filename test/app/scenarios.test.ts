@@ -34,6 +34,17 @@ function expectNoOverlappingSuggestions(h: Harness): void {
   }
 }
 
+/** The findings a summary section accounts for: its bullets ("N ×" groups, single findings, "…and N more"). */
+function listedCount(summary: string, section: string): number {
+  const part = summary.split(`### ${section}`)[1]?.split(/\n### /)[0] ?? "";
+  let n = 0;
+  for (const line of part.split("\n")) {
+    const m = /^- (?:(\d+) ×|…and (\d+) more finding|`)/.exec(line);
+    if (m) n += m[1] ? Number(m[1]) : m[2] ? Number(m[2]) : 1;
+  }
+  return n;
+}
+
 const doc = (title: string, lines: string[]) => `# ${title}\n\n${lines.join("\n\n")}\n`;
 
 /** A pull request from `base` to `head` files, opened. */
@@ -155,10 +166,38 @@ describe("a large pull request", () => {
     expect(h.fake.reviews[0].body).toMatch(
       /30 are comments below\. 90 more are listed in the \[check run\]\(https:\/\/github\.com\/.*\/runs\/1000\) summary/,
     );
-    expect(run.output!.summary).toContain("### Not shown as review comments (90)");
-    expect(run.output!.summary.match(/over the limit of 30 comments per review/g)).toHaveLength(90);
+    expect(run.output!.summary).toContain("### Not shown as review comments (90 findings)");
+    expect(listedCount(run.output!.summary, "Not shown as review comments")).toBe(90);
     expect(run.output!.summary.length).toBeLessThanOrEqual(65535);
     expect(h.fake.apiRequests()).toHaveLength(10); // check, 3 pages, tree, graphql, review, 3 check updates
+  });
+
+  test("139 findings: the summary is under 10 KB, repeats grouped, its counts match its lines, every finding an annotation", async () => {
+    const h = await setup();
+    const body = Array.from({ length: 108 }, (_, i) => `Line ${i} ends with a space. `);
+    const head: Files = {
+      "g3doc/foo.md": `# Foo\n\n${body.join("\n")}\n`,
+      "g3doc/bar.md": doc(
+        "Bar",
+        Array.from({ length: 31 }, (_, i) => `![image](missing-${i}.png)`),
+      ),
+    };
+    h.fake.config = "review:\n  maxComments: 0\n";
+    await openPull(h, {}, head);
+    expect(violations()).toEqual([]);
+    const run = h.fake.checkRuns[0];
+    const total = run.annotations.length;
+    expect(total).toBeGreaterThanOrEqual(139);
+    const summary = run.output!.summary;
+    expect(summary.length).toBeLessThan(10 * 1024);
+    expect(summary).toMatch(
+      /- 108 × \[`trailing-whitespace`\]\(\S+#trailing-whitespace\) \(\w+\) in `g3doc\/foo\.md`, lines 3-110/,
+    );
+    expect(summary).toContain(`### Not shown as review comments (${total} findings)`);
+    expect(listedCount(summary, "Not shown as review comments")).toBe(total);
+    // The title counts what the annotations hold.
+    const [e, w, n] = run.output!.title.match(/\d+/g)!.map(Number);
+    expect(e + w + n).toBe(total);
   });
 
   test("GitHub's 3,000-file cap is said in the summary", async () => {
@@ -167,6 +206,56 @@ describe("a large pull request", () => {
     await openPull(h, base, head, { payload: (p) => (p.pull_request.changed_files = 3500) });
     const summary = h.fake.checkRuns[0].output!.summary;
     expect(summary).toMatch(/GitHub lists at most 3,000 changed files .* this one changes 3,500/);
+  });
+});
+
+describe("the pull request page", () => {
+  test("4 findings on one line are one comment, each rule linked to its documentation", async () => {
+    const h = await setup();
+    await openPull(
+      h,
+      { "README.md": "# r\n" },
+      {
+        "README.md": "# r\n",
+        "g3doc/one.md": "# One\n\nIntro.\n\n![image](gone.png)\t \n",
+      },
+    );
+    expect(violations()).toEqual([]);
+    const comments = h.fake.reviews.flatMap((r) => r.comments);
+    const onLine = comments.filter((c: any) => c.path === "g3doc/one.md" && c.line === 5);
+    expect(onLine).toHaveLength(1);
+    const rules = [...onLine[0].body.matchAll(/\[`([a-z-]+)`\]\((\S+)\)/g)];
+    expect(rules.length).toBeGreaterThanOrEqual(4);
+    for (const [, id, url] of rules)
+      expect(url).toBe(
+        `https://github.com/g3doc-review/g3doc-review/blob/main/docs/rules.md#${id}`,
+      );
+    const annotated = h.fake.checkRuns[0].annotations.filter((a: any) => a.start_line === 5);
+    expect(annotated).toHaveLength(rules.length);
+  });
+
+  test("the rules' documentation URL is configurable", async () => {
+    process.env.G3DOC_REVIEW_RULES_URL = "https://docs.example.com/g3doc-review/rules.html";
+    try {
+      const h = await setup();
+      await openPull(
+        h,
+        { "README.md": "# r\n" },
+        {
+          "README.md": "# r\n",
+          "g3doc/one.md": "# One\n\nIntro. \n",
+        },
+      );
+      const body = h.fake.reviews[0].comments[0].body;
+      expect(body).toContain(
+        "](https://docs.example.com/g3doc-review/rules.html#trailing-whitespace)",
+      );
+      expect(h.fake.checkRuns[0].output!.summary).toContain(
+        "https://docs.example.com/g3doc-review/rules.html#trailing-whitespace",
+      );
+    } finally {
+      delete process.env.G3DOC_REVIEW_RULES_URL;
+    }
   });
 });
 

@@ -60,7 +60,9 @@ describe("the seed pull request (gVisor 420b791a3d) end to end", () => {
           a.annotation_level === "failure",
       ),
     ).toBe(true);
-    expect(run.output!.summary).toContain("| `missing-asset` | 1 | 0 | 0 |");
+    expect(run.output!.summary).toMatch(
+      /\| \[`missing-asset`\]\(\S+#missing-asset\) \| 1 \| 0 \| 0 \|/,
+    );
   });
 
   test("with security.png: no missing-asset, and the check succeeds", async () => {

@@ -14,7 +14,8 @@ import {
   inertLines,
   inertTitle,
 } from "./escape.js";
-import type { NotCommented } from "./comments.js";
+import { ruleLink, type NotCommented } from "./comments.js";
+import { RULES_DOC } from "../../core/rules/docs-url.js";
 
 export const CHECK_NAME = "g3doc-review";
 export const SUMMARY_LIMIT = 65535;
@@ -99,6 +100,25 @@ export interface SummaryInput {
   reviewUrl?: string;
   /** Changed files GitHub gave no content for (the check fails closed). */
   unreadable?: number;
+  /** Where rule ids link to (default: the project's docs/rules.md). */
+  docsBase?: string;
+}
+
+/** Findings listed one by one up to this many characters of list; the rest are counted (all are annotations). */
+export const SUMMARY_LIST_BUDGET = 6000;
+
+/** Lines as short ranges: 3-5, 9, 12-14. */
+function lineRanges(lines: number[], max = 8): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  if (ranges.length <= max) return ranges.join(", ");
+  return `${sorted[0]}-${sorted[sorted.length - 1]}`;
 }
 
 const MAX_TABLE_ROWS = 100;
@@ -139,7 +159,9 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
     }
     head.push("", "| Rule | Errors | Warnings | Notices |", "| --- | ---: | ---: | ---: |");
     for (const [rule, c] of [...rules].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
-      head.push(`| ${cellCodeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`);
+      head.push(
+        `| ${/^[a-z0-9-]+$/.test(rule) ? ruleLink(rule, input.docsBase ?? RULES_DOC) : cellCodeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`,
+      );
 
     const files = new Map<string, Finding[]>();
     for (const f of findings) {
@@ -159,17 +181,55 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
   }
 
   const items: string[] = [];
-  const outside = input.notCommented.filter((n) => !n.commentedWithoutSuggestion);
-  if (input.notCommented.length > 0) {
-    items.push("", `### Not shown as review comments (${outside.length})`, "");
-    for (const n of input.notCommented) {
-      const f = n.finding;
-      let item = `- ${codeSpan(`${f.path}:${f.line}`)} **${f.severity}** ${codeSpan(f.rule)}: ${escapeMarkdown(f.message)} _(${n.reason})_`;
-      if (f.suggestion !== null)
-        item += `\n\n  Suggested replacement:\n\n${fencedBlock(f.suggestion).replace(/^/gm, "  ")}\n`;
+  const docsBase = input.docsBase ?? RULES_DOC;
+  const listFindings = (title: string, list: NotCommented[]) => {
+    if (list.length === 0) return;
+    items.push("", `### ${title} (${plural(list.length, "finding")})`, "");
+    // Repeats (same file, rule and reason, three or more) are one line: "108 × rule in file, lines 3-200".
+    const groups = new Map<string, NotCommented[]>();
+    for (const n of list) {
+      const key = `${n.finding.path}\u0000${n.finding.rule}\u0000${n.reason}`;
+      const g = groups.get(key);
+      if (g) g.push(n);
+      else groups.set(key, [n]);
+    }
+    let used = 0;
+    let shown = 0;
+    for (const g of groups.values()) {
+      const f = g[0].finding;
+      let item: string;
+      if (g.length >= 3) {
+        item = `- ${g.length} × ${ruleLink(f.rule, docsBase)} (${f.severity}) in ${codeSpan(f.path)}, lines ${lineRanges(g.map((n) => n.finding.line))} _(${escapeMarkdown(g[0].reason)})_; the first: ${escapeMarkdown(f.message)}`;
+      } else {
+        item = g
+          .map((n) => {
+            const x = n.finding;
+            let one = `- ${codeSpan(`${x.path}:${x.line}`)} **${x.severity}** ${ruleLink(x.rule, docsBase)}: ${escapeMarkdown(x.message)} _(${escapeMarkdown(n.reason)})_`;
+            if (x.suggestion !== null && x.suggestion.length <= 500)
+              one += `\n\n  Suggested replacement:\n\n${fencedBlock(x.suggestion).replace(/^/gm, "  ")}\n`;
+            return one;
+          })
+          .join("\n");
+      }
+      if (used + item.length > SUMMARY_LIST_BUDGET && shown > 0) {
+        items.push(
+          `- …and ${plural(list.length - shown, "more finding")}: each is an annotation of this check run (and in its Files changed tab).`,
+        );
+        return;
+      }
+      used += item.length;
+      shown += g.length;
       items.push(item);
     }
-  }
+  };
+  listFindings(
+    "Not shown as review comments",
+    input.notCommented.filter((n) => !n.commentedWithoutSuggestion),
+  );
+  listFindings(
+    "Commented on without their suggested change",
+    input.notCommented.filter((n) => n.commentedWithoutSuggestion),
+  );
   if (input.notes.length > 0) {
     items.push("", "### Notes", "");
     for (const n of input.notes) items.push(`- ${escapeMarkdown(n)}`);

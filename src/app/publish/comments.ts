@@ -10,6 +10,7 @@ import type { FileDiff } from "../../core/diff/patch.js";
 import { hunkHolding, firstCommentableLine } from "../../core/diff/patch.js";
 import { mergeSuggestions } from "../../core/fix/merge.js";
 import { escapeMarkdown, fencedBlock, codeSpan } from "./escape.js";
+import { RULES_DOC } from "../../core/rules/docs-url.js";
 import { fingerprintMarker, type ReviewThread } from "./threads.js";
 
 export interface PlannedComment {
@@ -92,17 +93,29 @@ export function fitBody(body: string, fp: string, limit = COMMENT_LIMIT): string
   return (end > 0 ? head.slice(0, end) : "_This finding's text is too long for a comment._") + tail;
 }
 
+/** The rules' documentation: `G3DOC_REVIEW_RULES_URL`, else the project's docs/rules.md on GitHub. */
+export function rulesDocBase(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.G3DOC_REVIEW_RULES_URL?.trim();
+  return v && /^https?:\/\/[^\s()<>]+$/.test(v) ? v.replace(/#.*$/, "") : RULES_DOC;
+}
+
+/** A rule's id as a link to its documentation (ids are lower-case words and hyphens). */
+export function ruleLink(rule: string, base = RULES_DOC): string {
+  return /^[a-z0-9-]+$/.test(rule) ? `[${codeSpan(rule)}](${base}#${rule})` : codeSpan(rule);
+}
+
 export function commentBody(
   f: Finding,
   fp: string,
   withSuggestion: boolean,
   note?: string,
   riders: readonly Finding[] = [],
+  docsBase = RULES_DOC,
 ): string {
-  const parts = [`**${f.severity}** ${codeSpan(f.rule)}: ${escapeMarkdown(f.message)}`];
+  const parts = [`**${f.severity}** ${ruleLink(f.rule, docsBase)}: ${escapeMarkdown(f.message)}`];
   for (const r of riders)
     parts.push(
-      `**${r.severity}** ${codeSpan(r.rule)} (line ${r.line}): ${escapeMarkdown(r.message)}`,
+      `**${r.severity}** ${ruleLink(r.rule, docsBase)}${r.line !== f.line ? ` (line ${r.line})` : ""}: ${escapeMarkdown(r.message)}`,
     );
   if (withSuggestion && f.suggestion !== null) parts.push(fencedBlock(f.suggestion, "suggestion"));
   if (note) parts.push(`_${note}_`);
@@ -174,6 +187,36 @@ export interface PlanOptions {
   riders?: ReadonlyMap<Finding, readonly Finding[]>;
   /** Whether a path's findings are known (false for files past GitHub's listing limit). */
   reviewed?: (path: string) => boolean;
+  /** Where rule ids link to (default: the project's docs/rules.md). */
+  docsBase?: string;
+}
+
+/**
+ * The findings of one line become one comment: its carrier is the finding
+ * with a suggested change (else the most severe), the others ride along.
+ */
+function groupByLine(
+  sorted: readonly Finding[],
+  riders: ReadonlyMap<Finding, readonly Finding[]> | undefined,
+): { carriers: Finding[]; riders: Map<Finding, Finding[]> } {
+  const lines = new Map<string, Finding[]>();
+  for (const f of sorted) {
+    const key = `${f.path}\u0000${f.line}`;
+    const list = lines.get(key);
+    if (list) list.push(f);
+    else lines.set(key, [f]);
+  }
+  const out = new Map<Finding, Finding[]>();
+  const carriers: Finding[] = [];
+  for (const f of sorted) {
+    const list = lines.get(`${f.path}\u0000${f.line}`)!;
+    const carrier = list.find((x) => x.suggestion !== null) ?? list[0];
+    if (carrier !== f) continue;
+    carriers.push(f);
+    const rest = list.filter((x) => x !== f);
+    out.set(f, [...(riders?.get(f) ?? []), ...rest.flatMap((x) => [x, ...(riders?.get(x) ?? [])])]);
+  }
+  return { carriers, riders: out };
 }
 
 export function planReview(
@@ -187,10 +230,15 @@ export function planReview(
   const current = new Map<string, number>();
 
   const plan: ReviewPlan = { comments: [], alreadyCommented: [], notCommented: [], stale: [] };
-  for (const f of [...findings].sort(byImportance)) {
+  const sorted = [...findings].sort(byImportance);
+  for (const f of sorted) {
     const fp = fingerprint(f);
-    const riders = options.riders?.get(f) ?? [];
     current.set(fp, (current.get(fp) ?? 0) + 1);
+  }
+  const grouped = groupByLine(sorted, options.riders);
+  for (const f of grouped.carriers) {
+    const fp = fingerprint(f);
+    const riders = grouped.riders.get(f) ?? [];
     const left = existing.get(fp) ?? 0;
     if (left > 0) {
       existing.set(fp, left - 1);
@@ -211,7 +259,7 @@ export function planReview(
       continue;
     }
     let withSuggestion = anchor.withSuggestion;
-    let body = commentBody(f, fp, withSuggestion, anchor.note, riders);
+    let body = commentBody(f, fp, withSuggestion, anchor.note, riders, options.docsBase);
     if (body.length > COMMENT_LIMIT && withSuggestion) {
       // Too long for a comment with its suggestion: the comment and its fingerprint stay, the suggestion goes.
       withSuggestion = false;
@@ -221,6 +269,7 @@ export function planReview(
         false,
         `The suggested change (${f.suggestion!.length.toLocaleString("en-US")} characters) is longer than a comment may be, so it is in the check run's annotation for this line instead.`,
         riders,
+        options.docsBase,
       );
     }
     plan.comments.push({
