@@ -438,8 +438,20 @@ export async function runReview(
     failure = err;
     throw err;
   } finally {
-    // Handed back to the shared queue: the next worker adopts the check run and completes it.
+    // Handed back to the shared queue: the run says so (nothing stays in progress while no worker
+    // runs); the next worker adopts it by external_id and completes it again with the result.
     const handedBack = signal.aborted && signal.reason instanceof HandedBackError;
+    if (!check.completed && handedBack && check.id !== undefined) {
+      try {
+        await check.complete(
+          "neutral",
+          "Interrupted by a restart: runs again",
+          "The instance reviewing this commit was stopping, so it handed the review back to the queue. Another instance (or this one once it is back) reviews it and updates this check run with the result.",
+        );
+      } catch (err) {
+        log.error({ err }, "could not complete the check run");
+      }
+    }
     if (!check.completed && !handedBack) {
       const superseded =
         failure instanceof SupersededError

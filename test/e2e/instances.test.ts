@@ -194,4 +194,32 @@ describe("two instances on Redis, through npm start", () => {
     expect(marks.length).toBeGreaterThan(0);
     expect(new Set(marks).size).toBe(marks.length);
   }, 240_000);
+
+  test("SIGTERM during a review: the process exits 0, nothing is left in progress, and the next instance finishes the same check run", async () => {
+    if (!url) return;
+    const prefix = testPrefix();
+    prefixes.push(prefix);
+    standin.latencyMs = 400;
+    const stopping = await start(prefix, { G3DOC_REVIEW_SHUTDOWN_GRACE_MS: "300" });
+    const repo = standin.addRepo({
+      owner: "google",
+      name: "stopped",
+      gitDir: dir,
+      defaultSha: base,
+    });
+    const pull = standin.openPull(repo, { number: 1, base, head });
+    const payload = await pullRequestPayload(standin, repo, pull, "opened", 1);
+    expect((await deliver(stopping.webhookUrl, "pull_request", payload, secret)).status).toBe(200);
+    await until("the review runs", () => lastRun(repo)?.status === "in_progress", 60_000);
+    process.kill(stopping.serverPid()!, "SIGTERM");
+    await stopping.waitExit(10_000);
+    expect(stopping.exited).toEqual({ code: 0, signal: null });
+    expect(lastRun(repo)).toMatchObject({ status: "completed", conclusion: "neutral" });
+    expect(lastRun(repo)!.output.title).toBe("Interrupted by a restart: runs again");
+    standin.latencyMs = 0;
+    await start(prefix);
+    await until("the review completes", () => lastRun(repo)?.conclusion === "success", 60_000);
+    expect(standin.checkRunsFor(repo, head, "g3doc-review")).toHaveLength(1);
+    expect(standin.violations).toEqual([]);
+  }, 240_000);
 });
