@@ -19,6 +19,16 @@ function failure(env: Record<string, string | undefined>): StartupError {
 }
 
 describe("start-up settings", () => {
+  test("the shutdown grace period: 8 s by default, G3DOC_REVIEW_SHUTDOWN_GRACE_MS in ms, a bad value named", () => {
+    expect(readSettings(prod)).toMatchObject({ shutdownGraceMs: 8000 });
+    expect(readSettings({ ...prod, G3DOC_REVIEW_SHUTDOWN_GRACE_MS: "30000" })).toMatchObject({
+      shutdownGraceMs: 30_000,
+    });
+    expect(failure({ ...prod, G3DOC_REVIEW_SHUTDOWN_GRACE_MS: "8s" }).message).toMatch(
+      /^G3DOC_REVIEW_SHUTDOWN_GRACE_MS: must be a whole number of milliseconds/,
+    );
+  });
+
   test("a complete production environment is read with the documented defaults", () => {
     const s = readSettings(prod);
     expect(s).toMatchObject({
