@@ -1,11 +1,12 @@
 /**
- * `g3doc-review fix`: applies the review's fixes to the working tree, the way
+ * `g3doc-review fix`: applies to the working tree exactly the suggestions
+ * that `check` reports for the same range (narrowed by --rule), nothing
+ * else. With --reformat it also does the house formatter's jobs, the way
  * gVisor's maintainers' formatter would on import (paragraphs filled to the
- * line limit, list markers padded, trailing whitespace stripped) plus the
- * rules' own suggestions (terminology, ...). Only lines the change touched
- * are fixed, unless --all. Code blocks, tables, HTML blocks and
- * `<!-- mdformat off -->` regions are never changed. Running it twice changes
- * nothing the second time.
+ * line limit, list markers padded, trailing whitespace stripped, blank lines
+ * collapsed). Only lines the change touched are fixed, unless --all. Code
+ * blocks, tables, HTML blocks and `<!-- mdformat off -->` regions are never
+ * changed. Running it twice changes nothing the second time.
  */
 import { resolve } from "node:path";
 import { fixDocs, fixRuleIds } from "../core/fix/apply.js";
@@ -24,6 +25,8 @@ export interface FixArgs {
   rules: string[];
   config?: string;
   dryRun: boolean;
+  /** Also the house formatter's jobs (see core/fix/format.ts). */
+  reformat: boolean;
 }
 
 export function parseFixArgs(argv: string[], cwd: string): FixArgs {
@@ -40,6 +43,7 @@ export function parseFixArgs(argv: string[], cwd: string): FixArgs {
     ),
     config: o.config ? resolve(cwd, o.config as string) : undefined,
     dryRun: o["dry-run"] === true,
+    reformat: o.reformat === true,
   };
   if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
   if (!args.all && !args.base)
@@ -64,6 +68,7 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
   const result = await fixDocs(cs, config, {
     mode: args.all ? "all" : "change",
     rules: args.rules,
+    reformat: args.reformat,
   }).finally(() => progress.stop());
   for (const n of [...cs.notes, ...result.notes])
     io.stderr(`note: ${n}

@@ -73,6 +73,11 @@ export const OPTIONS: Record<string, OptionSpec> = {
     commands: ["check"],
     help: "text (default), json, sarif, rdjson or github",
   },
+  reformat: {
+    type: "boolean",
+    commands: ["fix"],
+    help: "also do the house formatter's jobs where no finding asked: refill\nparagraphs to the line limit, pad list markers, strip trailing\nwhitespace, collapse blank lines (default: only what check reports)",
+  },
   "dry-run": {
     type: "boolean",
     commands: ["fix"],
@@ -85,7 +90,7 @@ export const SYNOPSIS: Record<Command, string> = {
   check: `g3doc-review check [--repo DIR] (--base REV | --all) [--head REV | --worktree]
                    [--config FILE] [--format text|json|sarif|rdjson|github]`,
   fix: `g3doc-review fix [--repo DIR] (--base REV | --all) [--rule ID ...]
-                 [--config FILE] [--dry-run]`,
+                 [--config FILE] [--reformat] [--dry-run]`,
 };
 
 const SUMMARY: Record<Command, string> = {

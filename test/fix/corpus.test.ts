@@ -118,7 +118,7 @@ describeCorpus("fixes on gVisor's docs", () => {
           execFileSync("git", ["show", `${rev}:${path}`], { cwd: clone, encoding: "utf8" });
         const before = git(m.tip);
         const merged = git(m.merge);
-        const fixed = await fixText(path, before, config, FORMATTER_RULES);
+        const fixed = await fixText(path, before, config, FORMATTER_RULES, { reformat: true });
         results.push({
           key: `${m.merge.slice(0, 8)} ${path}`,
           identical: fixed.text === merged,

@@ -224,7 +224,7 @@ async function main(): Promise<void> {
     for (const path of paths) {
       const before = git("show", `${tip}:${path}`);
       const merged = git("show", `${merge}:${path}`);
-      const fixed = await fixText(path, before, config, FORMATTER_RULES);
+      const fixed = await fixText(path, before, config, FORMATTER_RULES, { reformat: true });
       const identical = fixed.text === merged;
       const known = KNOWN[`${merge.slice(0, 8)} ${path}`];
       const mergedChanges = meaningDifference(before, merged) !== null;

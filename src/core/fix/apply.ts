@@ -29,6 +29,13 @@ export interface FixOptions {
   rules?: readonly string[];
   /** Most review-and-fix passes (default 5). */
   maxPasses?: number;
+  /**
+   * Also do the house formatter's jobs (see format.ts: refill paragraphs, pad
+   * list markers, strip trailing whitespace, collapse blank lines) where no
+   * finding asked for them. Off by default: `fix` applies exactly the
+   * suggestions `check` reports.
+   */
+  reformat?: boolean;
 }
 
 export interface FileFix {
@@ -98,7 +105,7 @@ function keepsProtected(doc: Doc, text: string, m: MergedSuggestion): boolean {
 }
 
 /** A change set whose head has some docs replaced (the fixed text) and their patches recomputed. */
-class FixedChangeSet implements ChangeSet {
+export class FixedChangeSet implements ChangeSet {
   readonly files: ChangedFile[];
   readonly base: string | null;
   readonly head: string;
@@ -136,7 +143,7 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
   const mode = opts.mode;
   const chosen = opts.rules && opts.rules.length > 0 ? new Set(opts.rules) : null;
   const isOn = (id: string) => config.rules[id] !== "off" && (chosen ? chosen.has(id) : true);
-  const formatRules = new Set(FORMAT_RULES.filter(isOn));
+  const formatRules = new Set<string>(opts.reformat ? FORMAT_RULES.filter(isOn) : []);
   const limit = config.lineLength;
 
   const originals = new Map<string, string>();
@@ -163,7 +170,7 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
       const wanted = mode === "all" ? () => true : (s: number, e: number) => touches(diff, s, e);
       const candidates = [
         ...r.findings.filter((f) => f.path === path && f.suggestion !== null && isOn(f.rule)),
-        ...formatFindings(doc, { limit, rules: formatRules, wanted }),
+        ...(formatRules.size > 0 ? formatFindings(doc, { limit, rules: formatRules, wanted }) : []),
       ].filter((f) => allowed(doc, f) && !control.isOff(f.rule, f.line));
       const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
       const safe = suggestions.filter((m) => keepsProtected(doc, text, m));
@@ -173,7 +180,11 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
         );
       let next = applySuggestions(text, safe);
       const lastLine = doc.lines.length - (text.endsWith("\n") ? 1 : 0);
-      if (formatRules.has("final-newline") && (mode === "all" || touches(diff, lastLine, lastLine)))
+      const finalNewline = opts.reformat
+        ? formatRules.has("final-newline")
+        : isOn("final-newline") &&
+          r.findings.some((f) => f.path === path && f.rule === "final-newline");
+      if (finalNewline && (mode === "all" || touches(diff, lastLine, lastLine)))
         next = withFinalNewline(next);
       if (next === text) continue;
       if (dropped.length > 0 && pass === (opts.maxPasses ?? 5) - 1)
@@ -270,10 +281,12 @@ export async function fixText(
   text: string,
   config: Config,
   rules?: readonly string[],
+  opts: { reformat?: boolean } = {},
 ): Promise<{ text: string; fixes: number; notes: string[] }> {
   const r = await fixDocs(new TextChangeSet(new Map([[path, text]])), config, {
     mode: "all",
     rules,
+    reformat: opts.reformat,
   });
   const f = r.files.find((x) => x.path === path);
   return { text: f ? f.after : text, fixes: f ? f.fixes : 0, notes: r.notes };
