@@ -6,7 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { review } from "../core/engine.js";
+import { review, type ReviewResult } from "../core/engine.js";
+import { compareFindings, type Finding } from "../core/finding.js";
+import type { Config } from "../config/defaults.js";
+import { mergeOverlapping } from "../app/publish/comments.js";
 import type { ChangeSet } from "../core/changeset.js";
 import { ConfigError } from "../config/load.js";
 import { closest } from "../config/suggest.js";
@@ -109,7 +112,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const report = {
     base: cs.base,
     head: cs.head,
-    findings: result.findings,
+    findings: await presented(cs, result, config),
     // Working-tree files a symbolic link kept from being read (check --worktree) are named too.
     notes: cs instanceof WorktreeChangeSet ? [...cs.notes, ...result.notes] : result.notes,
   };
@@ -117,6 +120,32 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   if (args.format === "github" && io.stepSummary)
     io.stepSummary(formatStepSummary(report, { annotated: annotated(report.findings).length }));
   return result.findings.some((f) => f.severity === "error") ? 1 : 0;
+}
+
+/**
+ * The findings as the app presents them: overlapping suggestions of a file
+ * merged into one over the union of their lines (GitHub applies each
+ * suggestion over its own lines), carried by the first finding; the others
+ * are still reported, without a suggestion.
+ */
+async function presented(cs: ChangeSet, result: ReviewResult, config: Config): Promise<Finding[]> {
+  const paths = [
+    ...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path)),
+  ];
+  if (paths.length === 0) return result.findings;
+  const texts = new Map<string, string>();
+  for (const [p, c] of await cs.read(paths, "head")) if (c.kind === "text") texts.set(p, c.text);
+  // Re-parsing to merge rewraps costs at most as many characters as the docs hold (64 KB at least).
+  let size = 0;
+  for (const t of texts.values()) size += t.length;
+  const merged = mergeOverlapping(
+    result.findings,
+    texts,
+    config.lineLength,
+    Math.max(65_536, size),
+  );
+  const riders = [...merged.riders.values()].flat().map((f) => ({ ...f, suggestion: null }));
+  return [...merged.findings, ...riders].sort(compareFindings);
 }
 
 function oneLine(s: string): string {

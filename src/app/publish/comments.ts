@@ -144,6 +144,7 @@ export function mergeOverlapping(
   findings: readonly Finding[],
   texts: ReadonlyMap<string, string>,
   limit: number,
+  maxReparseChars = MAX_REPARSE_CHARS,
 ): { findings: Finding[]; riders: Map<Finding, Finding[]> } {
   const riders = new Map<Finding, Finding[]>();
   const replaced = new Map<Finding, Finding>();
@@ -156,7 +157,7 @@ export function mergeOverlapping(
     else byPath.set(f.path, [f]);
   }
   // Re-parsing for merged rewraps runs on the main thread: a bounded number of characters per review.
-  let reparse = MAX_REPARSE_CHARS;
+  let reparse = maxReparseChars;
   for (const [path, fs] of byPath) {
     const text = texts.get(path);
     if (fs.length < 2 || text === undefined) continue;

@@ -1,0 +1,84 @@
+/**
+ * The command presents findings as the app does: two suggestions over the
+ * same line (a term to replace in a line that is also too long) become one
+ * suggestion over the union of their lines, in json, rdjson and sarif alike,
+ * and equal to what the app would post; the other finding is still reported.
+ */
+import { afterAll, describe, expect, test } from "@jest/globals";
+import { makeRepo, removeAll, runCli } from "./run-cli.js";
+import { lintDoc } from "../helpers/lint.js";
+import { mergeOverlapping } from "../../src/app/publish/comments.js";
+
+const DOC = [
+  "# Title",
+  "",
+  "The Sentry runs in user space, and this sentence goes on long enough to pass the limit",
+  "of eighty columns by a few words.",
+  "",
+].join("\n");
+
+const temps: string[] = [];
+afterAll(() => removeAll(temps));
+
+describe("overlapping suggestions in the command's output", () => {
+  const repo = makeRepo({ "g3doc/doc.md": DOC });
+  temps.push(repo);
+
+  test("the engine reports two suggestions on line 3 (the case this is about)", async () => {
+    const fs = (await lintDoc(DOC)).filter((f) => f.suggestion !== null);
+    expect(fs.filter((f) => f.line <= 3 && f.endLine >= 3).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("json: one suggestion over the union, the same the app would post; no overlap left", async () => {
+    const r = runCli(["check", "--all", "--format", "json"], repo);
+    const out = JSON.parse(r.stdout) as {
+      findings: { rule: string; line: number; endLine: number; suggestion: string | null }[];
+    };
+    const withSuggestion = out.findings.filter((f) => f.suggestion !== null);
+    for (const a of withSuggestion)
+      for (const b of withSuggestion)
+        if (a !== b) expect(a.line > b.endLine || b.line > a.endLine).toBe(true);
+    const app = mergeOverlapping(await lintDoc(DOC), new Map([["g3doc/doc.md", DOC]]), 80);
+    expect(withSuggestion.map((f) => [f.rule, f.line, f.endLine, f.suggestion])).toEqual(
+      app.findings
+        .filter((f) => f.suggestion !== null)
+        .map((f) => [f.rule, f.line, f.endLine, f.suggestion]),
+    );
+    expect(withSuggestion.some((f) => f.suggestion!.includes("userspace"))).toBe(true);
+    // Every finding is still there.
+    expect(out.findings.map((f) => f.rule).sort()).toEqual(
+      (await lintDoc(DOC)).map((f) => f.rule).sort(),
+    );
+  });
+
+  test("rdjson and sarif carry the same single suggestion", () => {
+    const json = JSON.parse(runCli(["check", "--all", "--format", "json"], repo).stdout) as {
+      findings: { suggestion: string | null }[];
+    };
+    const texts = json.findings.filter((f) => f.suggestion !== null).map((f) => f.suggestion);
+    const rdjson = JSON.parse(runCli(["check", "--all", "--format", "rdjson"], repo).stdout) as {
+      diagnostics: { suggestions?: { text: string }[] }[];
+    };
+    const sarif = JSON.parse(runCli(["check", "--all", "--format", "sarif"], repo).stdout) as {
+      runs: {
+        results: {
+          fixes?: {
+            artifactChanges: { replacements: { insertedContent: { text: string } }[] }[];
+          }[];
+        }[];
+      }[];
+    };
+    // rdjson replaces whole lines, their line breaks included.
+    const fromRdjson = rdjson.diagnostics.flatMap((d) =>
+      (d.suggestions ?? []).map((x) => x.text.replace(/\n$/, "")),
+    );
+    const fromSarif = sarif.runs[0]!.results.flatMap((r) =>
+      (r.fixes ?? []).flatMap((f) =>
+        f.artifactChanges.flatMap((c) => c.replacements.map((x) => x.insertedContent.text)),
+      ),
+    );
+    expect(texts.length).toBeGreaterThan(0);
+    expect(fromRdjson).toEqual(texts);
+    expect(fromSarif).toEqual(texts);
+  });
+});
