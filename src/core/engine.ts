@@ -19,6 +19,7 @@ import { parsePatch, touches, type FileDiff } from "./diff/patch.js";
 import { applyDiffFilter } from "./diff/filter.js";
 import { RULES, RULE_NAMES } from "./rules/index.js";
 import { inlineControl } from "./markdown/inline-control.js";
+import { suggestionAllowed } from "./fix/allowed.js";
 import type { ChangeInfo, Report, ReviewContext, Rule } from "./rules/types.js";
 import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
 import { mkdocsAutorefs } from "./g3doc/mkdocs.js";
@@ -99,6 +100,8 @@ export function checkDoc(
   const suppressed: Finding[] = [];
   const notes: string[] = [];
   const control = memo(doc, "inline-control", (d) => inlineControl(d, RULE_NAMES));
+  // BUILD files come as docs with an empty tree: no Markdown protections apply to them.
+  const isMarkdown = doc.tree.children.length > 0;
   for (const u of control.unknown)
     notes.push(
       `${doc.path}:${u.line}: a g3doc-review comment names ${JSON.stringify(u.name)}, which no rule has.`,
@@ -123,7 +126,11 @@ export function checkDoc(
     };
     try {
       rule.check(doc, ctx, report);
-      for (const f of mine) (control.isOff(f.rule, f.line) ? suppressed : findings).push(f);
+      for (const f of mine) {
+        // A suggestion fix would refuse (over code, tables, HTML, front matter) is not offered.
+        if (f.suggestion !== null && isMarkdown && !suggestionAllowed(doc, f)) f.suggestion = null;
+        (control.isOff(f.rule, f.line) ? suppressed : findings).push(f);
+      }
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       notes.push(`${doc.path}: rule ${rule.id} could not run (${why}).`);

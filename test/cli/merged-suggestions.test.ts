@@ -3,6 +3,7 @@
  * same line (a term to replace in a line that is also too long) become one
  * suggestion over the union of their lines, in json, rdjson and sarif alike,
  * and equal to what the app would post; the other finding is still reported.
+ * (gVisor's preset, whose terms include "userspace".)
  */
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { makeRepo, removeAll, runCli } from "./run-cli.js";
@@ -21,11 +22,13 @@ const temps: string[] = [];
 afterAll(() => removeAll(temps));
 
 describe("overlapping suggestions in the command's output", () => {
-  const repo = makeRepo({ "g3doc/doc.md": DOC });
+  const repo = makeRepo({ "g3doc/doc.md": DOC, ".github/g3doc-review.yml": "preset: gvisor\n" });
   temps.push(repo);
 
   test("the engine reports two suggestions on line 3 (the case this is about)", async () => {
-    const fs = (await lintDoc(DOC)).filter((f) => f.suggestion !== null);
+    const fs = (await lintDoc(DOC, { config: { preset: "gvisor" } })).filter(
+      (f) => f.suggestion !== null,
+    );
     expect(fs.filter((f) => f.line <= 3 && f.endLine >= 3).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -38,7 +41,11 @@ describe("overlapping suggestions in the command's output", () => {
     for (const a of withSuggestion)
       for (const b of withSuggestion)
         if (a !== b) expect(a.line > b.endLine || b.line > a.endLine).toBe(true);
-    const app = mergeOverlapping(await lintDoc(DOC), new Map([["g3doc/doc.md", DOC]]), 80);
+    const app = mergeOverlapping(
+      await lintDoc(DOC, { config: { preset: "gvisor" } }),
+      new Map([["g3doc/doc.md", DOC]]),
+      80,
+    );
     expect(withSuggestion.map((f) => [f.rule, f.line, f.endLine, f.suggestion])).toEqual(
       app.findings
         .filter((f) => f.suggestion !== null)
@@ -47,7 +54,7 @@ describe("overlapping suggestions in the command's output", () => {
     expect(withSuggestion.some((f) => f.suggestion!.includes("userspace"))).toBe(true);
     // Every finding is still there.
     expect(out.findings.map((f) => f.rule).sort()).toEqual(
-      (await lintDoc(DOC)).map((f) => f.rule).sort(),
+      (await lintDoc(DOC, { config: { preset: "gvisor" } })).map((f) => f.rule).sort(),
     );
   });
 

@@ -75,7 +75,7 @@ const PROTECTED = [
 ].join("\n");
 
 describe("g3doc-review fix", () => {
-  test("--all fixes every doc, never touches code, tables, HTML or mdformat-off regions, and a second run changes nothing", () => {
+  test("--all --reformat fixes every doc the house way, never touches code, tables, HTML or mdformat-off regions, and a second run changes nothing", () => {
     const doc = [
       "# Title",
       "",
@@ -88,7 +88,7 @@ describe("g3doc-review fix", () => {
     ].join("\n");
     const dir = repo({ "g3doc/a.md": "# Title\n" });
     write(dir, { "g3doc/a.md": doc });
-    const first = run(dir, "--all");
+    const first = run(dir, "--all", "--reformat");
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
       /^g3doc\/a\.md: \d+ fixes \(.*line-length.*list-marker.*trailing-whitespace.*\)$/m,
@@ -102,12 +102,12 @@ describe("g3doc-review fix", () => {
     );
     // The protected regions are byte for byte what they were.
     expect(fixed.endsWith(PROTECTED)).toBe(true);
-    const second = run(dir, "--all");
+    const second = run(dir, "--all", "--reformat");
     expect(second).toMatchObject({ code: 0, stdout: "Nothing to fix.\n" });
     expect(read(dir, "g3doc/a.md")).toBe(fixed);
   });
 
-  test("--base fixes only what the change touched (committed, uncommitted and untracked)", () => {
+  test("--base --reformat fixes only what the change touched (committed, uncommitted and untracked)", () => {
     const old = `# Old\n\n${LONG}\n\nShort line\nthat the formatter would join.\n`;
     const dir = repo({ "g3doc/old.md": old, "g3doc/b.md": "# B\n\nText.\n" });
     execFileSync("git", ["checkout", "-q", "-b", "topic"], { cwd: dir });
@@ -117,7 +117,7 @@ describe("g3doc-review fix", () => {
       "g3doc/old.md": old.replace("# Old", "# Old title"),
       "g3doc/new.md": `# New\n\n* ${LONG}\n`,
     });
-    const r = run(dir, "--base", "main");
+    const r = run(dir, "--base", "main", "--reformat");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("g3doc/b.md: 1 fix (line-length 1)");
     expect(r.stdout).toContain("g3doc/new.md:");
@@ -130,7 +130,7 @@ describe("g3doc-review fix", () => {
     expect(read(dir, "g3doc/new.md")).toBe(
       "# New\n\n*   This sentence goes on and on well past the eightieth column of the line,\n    which makes diffs hard to read.\n",
     );
-    expect(run(dir, "--base", "main").stdout).toBe("Nothing to fix.\n");
+    expect(run(dir, "--base", "main", "--reformat").stdout).toBe("Nothing to fix.\n");
   });
 
   test("--dry-run prints a unified diff and writes nothing", () => {

@@ -12,15 +12,15 @@ import type { Nodes, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
-import type { Finding } from "../finding.js";
 import { review, type ReviewMode } from "../engine.js";
 import { parseDoc, type Doc } from "../markdown/parse.js";
 import { touches } from "../diff/patch.js";
 import { RULES, RULE_NAMES, ruleById } from "../rules/index.js";
 import { inlineControl } from "../markdown/inline-control.js";
+import { suggestionAllowed } from "./allowed.js";
 import { FORMAT_RULES, formatFindings, withFinalNewline } from "./format.js";
 import { mergeSuggestions, applySuggestions, type MergedSuggestion } from "./merge.js";
-import { protectedRanges, mdformatOffRanges, overlapsProtected } from "./regions.js";
+import { mdformatOffRanges } from "./regions.js";
 import { unifiedDiff } from "./line-diff.js";
 
 export interface FixOptions {
@@ -89,17 +89,9 @@ export function protectedSignature(doc: Doc): string {
   return [...parts, ...off.map((t) => `off\u0001${t}`)].join("\u0004");
 }
 
-/** Findings whose fix may not run: a plain replacement over protected lines, or anything in an mdformat-off region. */
-function allowed(doc: Doc, f: Finding): boolean {
-  if (overlapsProtected(mdformatOffRanges(doc.lines), f.line, f.endLine)) return false;
-  // A fix that re-indents whole blocks (a list item with its code blocks) keeps their content; others may not touch them.
-  const reindents = ruleById(f.rule)?.suggestion?.reindentsBlocks === true;
-  if (!reindents && overlapsProtected(protectedRanges(doc), f.line, f.endLine)) return false;
-  return true;
-}
-
 /** Whether applying a merged suggestion keeps every protected block as it was. */
 function keepsProtected(doc: Doc, text: string, m: MergedSuggestion): boolean {
+  if (m.findings.every((f) => ruleById(f.rule)?.suggestion?.editsProtected)) return true;
   const after = parseDoc(doc.path, applySuggestions(text, [m]));
   return protectedSignature(after) === protectedSignature(doc);
 }
@@ -156,9 +148,17 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
   for (let pass = 0; pass < (opts.maxPasses ?? 5); pass++) {
     const r = await review(current, config, { mode });
     if (pass === 0) notes.push(...r.notes);
-    const heads = await current.read(r.docs, "head");
+    // Docs, and other files with suggestions (BUILD files).
+    const docSet = new Set(r.docs);
+    const others = [
+      ...new Set(
+        r.findings.filter((f) => f.suggestion !== null && !docSet.has(f.path)).map((f) => f.path),
+      ),
+    ];
+    const heads = await current.read([...r.docs, ...others], "head");
     let changed = false;
-    for (const path of r.docs) {
+    for (const path of [...r.docs, ...others]) {
+      const notDoc = !docSet.has(path);
       const c = heads.get(path);
       if (!c || c.kind !== "text") continue;
       const text = c.text;
@@ -170,20 +170,24 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
       const wanted = mode === "all" ? () => true : (s: number, e: number) => touches(diff, s, e);
       const candidates = [
         ...r.findings.filter((f) => f.path === path && f.suggestion !== null && isOn(f.rule)),
-        ...(formatRules.size > 0 ? formatFindings(doc, { limit, rules: formatRules, wanted }) : []),
-      ].filter((f) => allowed(doc, f) && !control.isOff(f.rule, f.line));
+        ...(formatRules.size > 0 && !notDoc
+          ? formatFindings(doc, { limit, rules: formatRules, wanted })
+          : []),
+      ].filter((f) => (notDoc || suggestionAllowed(doc, f)) && !control.isOff(f.rule, f.line));
       const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
-      const safe = suggestions.filter((m) => keepsProtected(doc, text, m));
+      const safe = notDoc ? suggestions : suggestions.filter((m) => keepsProtected(doc, text, m));
       if (pass === 0 && safe.length < suggestions.length)
         notes.push(
           `${path}: ${suggestions.length - safe.length} fix(es) left out because they would change a code block, a table or an HTML block.`,
         );
       let next = applySuggestions(text, safe);
       const lastLine = doc.lines.length - (text.endsWith("\n") ? 1 : 0);
-      const finalNewline = opts.reformat
-        ? formatRules.has("final-newline")
-        : isOn("final-newline") &&
-          r.findings.some((f) => f.path === path && f.rule === "final-newline");
+      const finalNewline = notDoc
+        ? false
+        : opts.reformat
+          ? formatRules.has("final-newline")
+          : isOn("final-newline") &&
+            r.findings.some((f) => f.path === path && f.rule === "final-newline");
       if (finalNewline && (mode === "all" || touches(diff, lastLine, lastLine)))
         next = withFinalNewline(next);
       if (next === text) continue;

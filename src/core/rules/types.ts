@@ -55,6 +55,12 @@ export interface SuggestionTraits {
    * keeps. Other suggestions may not touch those lines.
    */
   reindentsBlocks?: boolean;
+  /**
+   * The suggestion edits code blocks, tables or HTML on purpose (Liquid's
+   * `{% raw %}` around a template in code): the protections that keep other
+   * fixes out of them do not apply to it.
+   */
+  editsProtected?: boolean;
   recompute?: Recompute;
 }
 

@@ -41,7 +41,7 @@ const OPENER = /\{\{|\{%/g;
 export const liquidTag: Rule = {
   id: ID,
   scope: { on: "doc", publishing: true },
-  suggestion: {},
+  suggestion: { editsProtected: true },
   severity: "warning",
   docs: {
     summary: "`{{ ... }}` or `{% ... %}` that the website's Liquid pass would interpret.",
