@@ -315,6 +315,7 @@ export async function runReview(
       riders: merged.riders,
       reviewed: (p) => !cs.filesTruncated || listed.has(p),
       docsBase,
+      prFiles: cs.files.map((f) => f.path),
     });
     step(signal);
 
@@ -382,6 +383,32 @@ export async function runReview(
           });
       }
     }
+
+    // Findings the change caused outside its diff: a file-level comment on the pull request's file they belong to.
+    if (!headMovedTo)
+      for (const fc of plan.fileComments) {
+        try {
+          await octokit.rest.pulls.createReviewComment({
+            owner: pull.owner,
+            repo: pull.repo,
+            pull_number: pull.number,
+            commit_id: pull.headSha,
+            path: fc.path,
+            body: fc.body,
+            subject_type: "file",
+          });
+          posted += fc.findings.length;
+        } catch (err) {
+          if ((err as { status?: number }).status !== 422) throw err;
+          log.warn({ path: fc.path }, "GitHub refused a file-level comment");
+          for (const f of fc.findings)
+            refused.push({ finding: f, reason: "GitHub refused the file-level comment" });
+        }
+      }
+    else
+      for (const fc of plan.fileComments)
+        for (const f of fc.findings)
+          refused.push({ finding: f, reason: "the pull request's head moved during the review" });
 
     let resolved = 0;
     const notes = [...result.notes, ...cs.notes];

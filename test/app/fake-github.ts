@@ -117,6 +117,8 @@ export class FakeGitHub {
   readonly otherRepos = new Map<string, Files>();
   readonly checkRuns: CheckRunState[] = [];
   readonly reviews: ReviewState[] = [];
+  /** File-level comments posted (POST /pulls/{n}/comments with subject_type "file"). */
+  readonly fileComments: any[] = [];
   readonly pending = new Map<number, ReviewState>();
   readonly threads: ThreadState[] = [];
   readonly log: LoggedRequest[] = [];
@@ -435,6 +437,8 @@ export class FakeGitHub {
         ? [404, { message: "Not Found" }]
         : [200, text(v), { "content-type": "text/plain" }];
     }
+    if (method === "POST" && (m = path.match(new RegExp(`^${R}/pulls/(\\d+)/comments$`))))
+      return this.createComment(Number(m[1]), body);
     if (method === "POST" && (m = path.match(new RegExp(`^${R}/pulls/(\\d+)/reviews$`))))
       return this.createReview(Number(m[1]), body);
     if (method === "DELETE" && (m = path.match(new RegExp(`^${R}/pulls/(\\d+)/reviews/(\\d+)$`)))) {
@@ -483,6 +487,33 @@ export class FakeGitHub {
         return "Pull request review thread start line must be part of the same hunk as the line.";
     }
     return undefined;
+  }
+
+  /** A single review comment; only file-level ones (`subject_type: "file"`) are modelled: on a file of the pull request. */
+  private createComment(number: number, body: any): [number, any] {
+    const p = this.pulls.get(number);
+    if (!p) return [404, { message: "Not Found" }];
+    if (body.subject_type !== "file")
+      return [422, { message: "the fake takes only file-level comments" }];
+    if (body.commit_id && this.gone.has(body.commit_id))
+      return [
+        422,
+        { message: "Unprocessable Entity", errors: ["Commit is not part of the pull request"] },
+      ];
+    if (!this.listFiles(p).some((f) => f.filename === body.path))
+      return [422, { message: "Unprocessable Entity", errors: ["Path could not be resolved"] }];
+    this.fileComments.push(body);
+    this.threads.push({
+      id: `PRRT_${this.nextId++}`,
+      path: body.path,
+      line: 0,
+      isResolved: false,
+      commitId: body.commit_id,
+      comments: [
+        { id: `PRRC_${this.nextId}`, databaseId: this.nextId++, body: body.body, author: BOT },
+      ],
+    });
+    return [201, { id: this.nextId++, path: body.path, body: body.body, subject_type: "file" }];
   }
 
   private createReview(number: number, body: any): [number, any] {

@@ -115,7 +115,7 @@ describe("request budget", () => {
       expectNoOverlappingSuggestions(h);
     },
   );
-  test("a pull request that deletes an image two untouched files still use: 5 requests, both findings in the summary", async () => {
+  test("a pull request that deletes an image two untouched files still use: one file-level comment on the image, 6 requests", async () => {
     const h = await setup();
     const { head: base } = seedTrees(true);
     const head = { ...base };
@@ -127,6 +127,7 @@ describe("request budget", () => {
       "GET /repos/{o}/{r}/pulls/2/files",
       `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`,
       "POST /graphql",
+      "POST /repos/{o}/{r}/pulls/2/comments",
       "PATCH /repos/{o}/{r}/check-runs/1000",
     ]);
     const run = h.fake.checkRuns[0];
@@ -135,6 +136,28 @@ describe("request budget", () => {
       "g3doc/architecture_guide/BUILD build-data (error)",
       "g3doc/architecture_guide/security.md missing-asset (error)",
     ]);
+    // Both untouched files' findings: one file-level comment on the deleted image (validated against OpenAPI above).
+    expect(h.fake.fileComments).toHaveLength(1);
+    const c = h.fake.fileComments[0];
+    expect(c).toMatchObject({
+      path: "g3doc/architecture_guide/security.png",
+      subject_type: "file",
+      commit_id: HEAD_SHA,
+    });
+    expect(c.body).toContain("`g3doc/architecture_guide/security.md:");
+    expect(c.body).toContain("`g3doc/architecture_guide/BUILD:");
+    expect(c.body).toMatch(/\[`missing-asset`\]\(\S+#missing-asset\)/);
+    expect(run.output!.summary).not.toContain("### Not shown as review comments");
+
+    // A later push that leaves those findings as they are: nothing is posted again.
+    h.fake.addCommit(HEAD2_SHA, { ...head, "README.md": "# gVisor, again\n" });
+    h.fake.pulls.get(2)!.head = HEAD2_SHA;
+    await h.receive("pull_request", pullRequestPayload("synchronize", { head: HEAD2_SHA }));
+    expect(violations()).toEqual([]);
+    expect(h.fake.fileComments).toHaveLength(1);
+    expect(h.fake.checkRuns.at(-1)!.output!.summary).toContain(
+      "2 findings already commented on earlier",
+    );
   });
 });
 

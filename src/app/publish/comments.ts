@@ -31,9 +31,20 @@ export interface NotCommented {
   commentedWithoutSuggestion?: boolean;
 }
 
+/** A file-level comment (`subject_type: "file"`) for findings the change caused outside its diff. */
+export interface PlannedFileComment {
+  /** A file of the pull request: the finding's own, or the changed file its message names. */
+  path: string;
+  findings: Finding[];
+  fingerprint: string;
+  body: string;
+}
+
 export interface ReviewPlan {
   /** New comments, at most `maxComments`. */
   comments: PlannedComment[];
+  /** File-level comments (they count against `maxComments` too). */
+  fileComments: PlannedFileComment[];
   /** Findings that already have a comment from an earlier run. */
   alreadyCommented: Finding[];
   /** Findings reported only in the check summary, with why. */
@@ -190,6 +201,21 @@ export interface PlanOptions {
   reviewed?: (path: string) => boolean;
   /** Where rule ids link to (default: the project's docs/rules.md). */
   docsBase?: string;
+  /** Every file of the pull request (removed ones too): where file-level comments may go. */
+  prFiles?: readonly string[];
+}
+
+/**
+ * The file of the pull request a finding outside the diff belongs to: its
+ * own file when the pull request changes it, else the changed file its
+ * message names (the deleted image an untouched doc still shows).
+ */
+function fileFor(f: Finding, prFiles: readonly string[]): string | undefined {
+  if (prFiles.includes(f.path)) return f.path;
+  let best: string | undefined;
+  for (const p of prFiles)
+    if (f.message.includes(p) && (best === undefined || p.length > best.length)) best = p;
+  return best;
 }
 
 /**
@@ -230,7 +256,14 @@ export function planReview(
   for (const t of threads) existing.set(t.fingerprint, (existing.get(t.fingerprint) ?? 0) + 1);
   const current = new Map<string, number>();
 
-  const plan: ReviewPlan = { comments: [], alreadyCommented: [], notCommented: [], stale: [] };
+  const plan: ReviewPlan = {
+    comments: [],
+    fileComments: [],
+    alreadyCommented: [],
+    notCommented: [],
+    stale: [],
+  };
+  const byFile = new Map<string, Finding[]>();
   const sorted = [...findings].sort(byImportance);
   for (const f of sorted) {
     const fp = fingerprint(f);
@@ -248,6 +281,13 @@ export function planReview(
     }
     const anchor = anchorFor(f, diffs.get(f.path));
     if ("reason" in anchor) {
+      const target = f.causedByChange ? fileFor(f, options.prFiles ?? []) : undefined;
+      if (target !== undefined) {
+        const list = byFile.get(target);
+        if (list) list.push(f, ...riders);
+        else byFile.set(target, [f, ...riders]);
+        continue;
+      }
       for (const x of [f, ...riders]) plan.notCommented.push({ finding: x, reason: anchor.reason });
       continue;
     }
@@ -290,18 +330,49 @@ export function planReview(
       });
   }
 
+  // One file-level comment per file of the pull request, for the findings it caused elsewhere.
+  for (const [path, fs] of byFile) {
+    if (plan.comments.length + plan.fileComments.length >= options.maxComments) {
+      for (const x of fs)
+        plan.notCommented.push({
+          finding: x,
+          reason: `over the limit of ${options.maxComments} comments per review`,
+        });
+      continue;
+    }
+    const fp = fingerprint(fs[0]);
+    const base = options.docsBase ?? RULES_DOC;
+    const lines = fs.map(
+      (x) =>
+        `- **${x.severity}** ${ruleLink(x.rule, base)} in ${codeSpan(`${x.path}:${x.line}`)}: ${escapeMarkdown(x.message)}`,
+    );
+    const body = [
+      `This change breaks ${fs.length === 1 ? "a line" : `${fs.length} lines`} outside its diff:`,
+      "",
+      ...lines,
+      "",
+      ...[...new Set(fs.map((x) => fingerprint(x)))].map(fingerprintMarker),
+    ].join("\n");
+    plan.fileComments.push({ path, findings: fs, fingerprint: fp, body: fitBody(body, fp) });
+  }
+
   // Threads beyond the number of findings that still carry their fingerprint are stale.
   const reviewed = options.reviewed ?? (() => true);
   const keep = new Map(current);
   const candidates = [...threads].sort((a, b) => Number(a.isResolved) - Number(b.isResolved));
+  // A thread carrying several fingerprints (a file-level comment) is stale only when all of them are.
+  const kept = new Set<string>();
+  const staleById = new Map<string, ReviewThread>();
   for (const t of candidates) {
     const n = keep.get(t.fingerprint) ?? 0;
     if (n > 0) {
       keep.set(t.fingerprint, n - 1);
+      kept.add(t.id);
       continue;
     }
     if (!t.isResolved && !t.othersReplied && t.known !== false && reviewed(t.path))
-      plan.stale.push(t);
+      staleById.set(t.id, t);
   }
+  for (const [id, t] of staleById) if (!kept.has(id)) plan.stale.push(t);
   return plan;
 }

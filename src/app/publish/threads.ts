@@ -17,6 +17,11 @@ export function fingerprintIn(body: string): string | undefined {
   return MARKER.exec(body)?.[1];
 }
 
+/** Every fingerprint a comment carries (a file-level comment carries one per finding). */
+export function fingerprintsIn(body: string): string[] {
+  return [...body.matchAll(new RegExp(MARKER.source, "g"))].map((m) => m[1]);
+}
+
 export interface ReviewThread {
   id: string;
   path: string;
@@ -92,7 +97,8 @@ export function appThreads(nodes: ThreadNode[], slug: string | null): ReviewThre
     const othersReplied =
       t.comments.totalCount > t.comments.nodes.length ||
       rest.some((c) => c.author?.login !== first.author?.login);
-    out.push({ id: t.id, path: t.path, isResolved: t.isResolved, fingerprint: fp, othersReplied });
+    for (const f of new Set([fp, ...fingerprintsIn(first.body)]))
+      out.push({ id: t.id, path: t.path, isResolved: t.isResolved, fingerprint: f, othersReplied });
   }
   return out;
 }
