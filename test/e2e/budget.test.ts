@@ -8,16 +8,16 @@
  * one: it finishes only because that one was stopped.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Standin } from "./standin/server.js";
 import type { CheckRun, Repo } from "./standin/model.js";
 import { AppProcess, generateAppKeys, libBuilt } from "./harness/app-process.js";
 import { deliver, pullRequestPayload } from "./harness/webhooks.js";
 import { denseMarkdown } from "../../tools/bench/dense.js";
+import { gitRepo } from "./harness/git-repo.js";
 
 const CPU_SECONDS = 2;
 const dir = mkdtempSync(join(tmpdir(), "g3doc-review-budget-"));
@@ -25,29 +25,7 @@ let standin: Standin;
 let app: AppProcess;
 const secret = randomBytes(16).toString("hex");
 
-const git = (...a: string[]) =>
-  execFileSync("git", a, {
-    cwd: dir,
-    encoding: "utf8",
-    maxBuffer: 1 << 28,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.com",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.com",
-    },
-  }).trim();
-
-function commitFiles(files: Record<string, string>): string {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), text);
-  }
-  git("add", "-A");
-  git("commit", "-q", "-m", "change");
-  return git("rev-parse", "HEAD");
-}
+const { git, commitFiles } = gitRepo(dir);
 
 async function completedRun(repo: Repo, head: string, timeoutMs: number): Promise<CheckRun> {
   const deadline = Date.now() + timeoutMs;

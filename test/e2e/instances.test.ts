@@ -7,16 +7,16 @@
  * run, completed, no comment posted twice.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Standin } from "./standin/server.js";
 import type { CheckRun, Repo } from "./standin/model.js";
 import { AppProcess, generateAppKeys, libBuilt, type AppKeys } from "./harness/app-process.js";
 import { deliver, pullRequestPayload } from "./harness/webhooks.js";
 import { cleanPrefix, stopTestRedis, testPrefix, testRedis } from "../helpers/redis.js";
+import { gitRepo } from "./harness/git-repo.js";
 
 const dir = mkdtempSync(join(tmpdir(), "g3doc-review-instances-"));
 let standin: Standin;
@@ -26,28 +26,7 @@ const secret = randomBytes(16).toString("hex");
 const apps: AppProcess[] = [];
 const prefixes: string[] = [];
 
-const git = (...a: string[]) =>
-  execFileSync("git", a, {
-    cwd: dir,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.com",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.com",
-    },
-  }).trim();
-
-function commitFiles(files: Record<string, string>): string {
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), text);
-  }
-  git("add", "-A");
-  git("commit", "-q", "-m", "change");
-  return git("rev-parse", "HEAD");
-}
+const { git, commitFiles } = gitRepo(dir);
 
 let base: string;
 let head: string;
