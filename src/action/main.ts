@@ -23,7 +23,7 @@ import { ConfigError, parseConfigText, resolveConfig, sizeProblem } from "../con
 import type { Severity } from "../core/finding.js";
 import { review } from "../core/engine.js";
 import { ConfigReader } from "../app/config.js";
-import { runReview, type Logger } from "../app/job.js";
+import { runReview, type JobOutcome, type Logger } from "../app/job.js";
 import { DEFAULT_RETRY, describeError, withRetries, type Octokit } from "../app/octokit.js";
 import { payloadProblem } from "../app/payloads.js";
 import { pullInfo } from "../app/pulls.js";
@@ -204,14 +204,8 @@ function escapeData(s: string): string {
   return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 
-async function run(env: Env, io: ActionIo): Promise<number> {
-  const eventName = env.GITHUB_EVENT_NAME ?? "";
-  if (eventName !== "pull_request" && eventName !== "pull_request_target") {
-    io.stdout(
-      `::notice title=g3doc-review::Nothing to review: the workflow ran on ${escapeData(eventName || "an unknown event")}, not on a pull request.\n`,
-    );
-    return 0;
-  }
+/** The pull request event the workflow runs on, checked as the app checks a payload. */
+function readPullEvent(env: Env): PullEvent {
   if (!env.GITHUB_EVENT_PATH) throw new UsageError("GITHUB_EVENT_PATH is not set");
   let payload: unknown;
   try {
@@ -221,7 +215,31 @@ async function run(env: Env, io: ActionIo): Promise<number> {
   }
   const problem = payloadProblem("pull_request", payload);
   if (problem) throw new UsageError(`the event is not a pull request event: ${problem}`);
-  const event = payload as PullEvent;
+  return payload as PullEvent;
+}
+
+/** The job summary of a review the app's job ran (the details are in its check run). */
+function outcomeSummary(outcome: JobOutcome): string {
+  const lines = [
+    "## g3doc-review",
+    "",
+    outcome.status === "reviewed"
+      ? `Reviewed: ${outcome.conclusion}; ${outcome.comments ?? 0} review comment(s) posted, ${outcome.resolved ?? 0} thread(s) resolved.`
+      : `Review ${codeSpan(outcome.status)}${outcome.conclusion ? ` (${outcome.conclusion})` : ""}.`,
+  ];
+  if (outcome.error) lines.push("", `> ${escapeMarkdown(oneLine(outcome.error))}`);
+  return lines.join("\n") + "\n";
+}
+
+async function run(env: Env, io: ActionIo): Promise<number> {
+  const eventName = env.GITHUB_EVENT_NAME ?? "";
+  if (eventName !== "pull_request" && eventName !== "pull_request_target") {
+    io.stdout(
+      `::notice title=g3doc-review::Nothing to review: the workflow ran on ${escapeData(eventName || "an unknown event")}, not on a pull request.\n`,
+    );
+    return 0;
+  }
+  const event = readPullEvent(env);
   const pr = event.pull_request;
   const owner = event.repository.owner.login;
   const repo = event.repository.name;
@@ -292,18 +310,7 @@ async function run(env: Env, io: ActionIo): Promise<number> {
       loadConfig,
       "The token may not write check runs (permissions checks: write and pull-requests: write are needed): findings are annotations and the job summary.",
     );
-  const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
-    const lines = [
-      "## g3doc-review",
-      "",
-      outcome.status === "reviewed"
-        ? `Reviewed: ${outcome.conclusion}; ${outcome.comments ?? 0} review comment(s) posted, ${outcome.resolved ?? 0} thread(s) resolved.`
-        : `Review ${codeSpan(outcome.status)}${outcome.conclusion ? ` (${outcome.conclusion})` : ""}.`,
-    ];
-    if (outcome.error) lines.push("", `> ${escapeMarkdown(oneLine(outcome.error))}`);
-    appendFileSync(summaryFile, lines.join("\n") + "\n");
-  }
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, outcomeSummary(outcome));
   if (outcome.status === "failed" || outcome.status === "too-costly") return 2;
   return outcome.conclusion === "failure" ? 1 : 0;
 }

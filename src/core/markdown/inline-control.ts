@@ -74,130 +74,143 @@ function names(rest: string): string[] {
   return list.split(/[\s,]+/).filter((w) => w.length > 0);
 }
 
-/** Reads the inline-control comments of a doc. Linear in the doc's size. */
-export function inlineControl(doc: Doc, known: RuleNames): InlineControl {
-  if (!doc.text.includes("<!--")) return NONE;
-  const directives: Directive[] = [];
-  const unknown: { line: number; name: string }[] = [];
+type Unknown = { line: number; name: string }[];
 
-  const resolve = (dialect: Dialect, words: string[], line: number): Set<string> | null => {
-    if (words.length === 0) return null;
-    const out = new Set<string>();
-    for (const w of words) {
-      if (dialect === "g3doc-review") {
-        if (known.ids.has(w)) out.add(w);
-        else unknown.push({ line, name: w });
-      } else {
-        const map = dialect === "markdownlint" ? known.markdownlint : known.remarkLint;
-        for (const id of map.get(dialect === "markdownlint" ? w.toLowerCase() : w) ?? [])
-          out.add(id);
-      }
+/** The rule ids a directive's words name (null: every rule); ids of ours that no rule has go to `unknown`. */
+function resolveNames(
+  dialect: Dialect,
+  words: string[],
+  line: number,
+  known: RuleNames,
+  unknown: Unknown,
+): Set<string> | null {
+  if (words.length === 0) return null;
+  const out = new Set<string>();
+  for (const w of words) {
+    if (dialect === "g3doc-review") {
+      if (known.ids.has(w)) out.add(w);
+      else unknown.push({ line, name: w });
+    } else {
+      const map = dialect === "markdownlint" ? known.markdownlint : known.remarkLint;
+      for (const id of map.get(dialect === "markdownlint" ? w.toLowerCase() : w) ?? []) out.add(id);
     }
-    return out;
-  };
-
-  const visitComments = (node: RootContent, parent: Parents, index: number) => {
-    if (node.type !== "html" || !node.position) return;
-    const value = node.value;
-    const startLine = node.position.start.line;
-    COMMENT.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    let lineAt = startLine;
-    let scanned = 0;
-    while ((m = COMMENT.exec(value)) !== null) {
-      for (; scanned < m.index; scanned++) if (value.charCodeAt(scanned) === 10) lineAt++;
-      const body = m[1]!;
-      const commentLine = lineAt;
-      let endLine = commentLine;
-      for (let i = 0; i < m[0].length; i++) if (m[0].charCodeAt(i) === 10) endLine++;
-      let d: RegExpExecArray | null;
-      if ((d = OURS.exec(body))) {
-        add(
-          d[1] as Action,
-          resolve("g3doc-review", names(d[2]!), commentLine),
-          commentLine,
-          endLine,
-        );
-      } else if ((d = MARKDOWNLINT.exec(body))) {
-        add(
-          d[1] as Action,
-          resolve("markdownlint", names(d[2]!), commentLine),
-          commentLine,
-          endLine,
-        );
-      } else if ((d = REMARK.exec(body))) {
-        const rules = resolve("remark-lint", names(d[2]!), commentLine);
-        if (d[1] === "ignore") {
-          // remark-message-control: the node after the comment, whole.
-          const next = parent.children[index + 1];
-          if (next?.position)
-            directives.push({
-              line: next.position.start.line,
-              endLine: next.position.end.line,
-              action: "disable-line",
-              rules,
-            });
-        } else add(d[1] as Action, rules, commentLine, endLine);
-      }
-    }
-  };
-
-  function add(action: Action, rules: Set<string> | null, line: number, endLine: number) {
-    // Names of another linter that map to none of our rules: nothing to do.
-    if (rules !== null && rules.size === 0 && action !== "capture" && action !== "restore") return;
-    if (action === "disable-next-line")
-      directives.push({ line: endLine + 1, endLine: endLine + 1, action: "disable-line", rules });
-    else if (action === "disable-line") directives.push({ line, endLine, action, rules });
-    else directives.push({ line, endLine: line, action, rules });
   }
+  return out;
+}
 
+/** Adds a directive, with `disable-next-line` turned into the line it covers. */
+function pushDirective(
+  directives: Directive[],
+  action: Action,
+  rules: Set<string> | null,
+  line: number,
+  endLine: number,
+): void {
+  // Names of another linter that map to none of our rules: nothing to do.
+  if (rules !== null && rules.size === 0 && action !== "capture" && action !== "restore") return;
+  if (action === "disable-next-line")
+    directives.push({ line: endLine + 1, endLine: endLine + 1, action: "disable-line", rules });
+  else if (action === "disable-line") directives.push({ line, endLine, action, rules });
+  else directives.push({ line, endLine: line, action, rules });
+}
+
+/** The directive one comment's body holds, if any. `next` is the node after the comment. */
+function readComment(
+  body: string,
+  line: number,
+  endLine: number,
+  next: RootContent | undefined,
+  known: RuleNames,
+  out: { directives: Directive[]; unknown: Unknown },
+): void {
+  let d: RegExpExecArray | null;
+  const words = (dialect: Dialect) =>
+    resolveNames(dialect, names(d![2]!), line, known, out.unknown);
+  if ((d = OURS.exec(body)))
+    pushDirective(out.directives, d[1] as Action, words("g3doc-review"), line, endLine);
+  else if ((d = MARKDOWNLINT.exec(body)))
+    pushDirective(out.directives, d[1] as Action, words("markdownlint"), line, endLine);
+  else if ((d = REMARK.exec(body))) {
+    const rules = words("remark-lint");
+    if (d[1] !== "ignore") pushDirective(out.directives, d[1] as Action, rules, line, endLine);
+    // remark-message-control: `ignore` covers the node after the comment, whole.
+    else if (next?.position)
+      out.directives.push({
+        line: next.position.start.line,
+        endLine: next.position.end.line,
+        action: "disable-line",
+        rules,
+      });
+  }
+}
+
+/** Every directive in the doc's HTML nodes (comments in code are code, not HTML nodes). */
+function readDirectives(doc: Doc, known: RuleNames): { directives: Directive[]; unknown: Unknown } {
+  const out = { directives: [] as Directive[], unknown: [] as Unknown };
   const walk = (parent: Parents) => {
     const children = parent.children as RootContent[];
     for (let i = 0; i < children.length; i++) {
       const c = children[i]!;
-      visitComments(c, parent, i);
+      if (c.type === "html" && c.position) {
+        const value = c.value;
+        let lineAt = c.position.start.line;
+        let scanned = 0;
+        COMMENT.lastIndex = 0;
+        for (let m = COMMENT.exec(value); m !== null; m = COMMENT.exec(value)) {
+          for (; scanned < m.index; scanned++) if (value.charCodeAt(scanned) === 10) lineAt++;
+          let endLine = lineAt;
+          for (let k = 0; k < m[0].length; k++) if (m[0].charCodeAt(k) === 10) endLine++;
+          readComment(m[1]!, lineAt, endLine, children[i + 1], known, out);
+        }
+      }
       if ("children" in c) walk(c as Parents);
     }
   };
   walk(doc.tree as Root);
-  if (directives.length === 0 && unknown.length === 0) return NONE;
+  return out;
+}
 
+const applies = (d: Directive, rule: string) => d.rules === null || d.rules.has(rule);
+
+/** Which lines have `rule` off (index = line): one pass over the directives in line order. */
+function offLines(directives: readonly Directive[], lineCount: number, rule: string): Uint8Array {
+  const off = new Uint8Array(lineCount + 2);
+  const ranges = directives.filter((d) => d.action !== "disable-line");
+  ranges.sort((a, b) => a.line - b.line);
+  let cur = 0;
+  let fileOff = 0;
+  const saved: number[] = [];
+  let pos = 1;
+  for (const d of ranges) {
+    for (; pos < d.line && pos <= lineCount; pos++) off[pos] = cur;
+    if (d.action === "capture") saved.push(cur);
+    else if (d.action === "restore") cur = saved.pop() ?? 0;
+    else if (!applies(d, rule)) continue;
+    else if (d.action === "disable") cur = 1;
+    else if (d.action === "enable") cur = 0;
+    else if (d.action === "disable-file") fileOff = 1;
+    else if (d.action === "enable-file") fileOff = 0;
+  }
+  for (; pos <= lineCount + 1; pos++) off[pos] = cur;
+  if (fileOff) off.fill(1);
+  for (const d of directives)
+    if (d.action === "disable-line" && applies(d, rule))
+      for (let l = Math.max(1, d.line); l <= Math.min(d.endLine, lineCount + 1); l++) off[l] = 1;
+  return off;
+}
+
+/** Reads the inline-control comments of a doc. Linear in the doc's size. */
+export function inlineControl(doc: Doc, known: RuleNames): InlineControl {
+  if (!doc.text.includes("<!--")) return NONE;
+  const { directives, unknown } = readDirectives(doc, known);
+  if (directives.length === 0 && unknown.length === 0) return NONE;
   const lineCount = doc.lines.length;
   const cache = new Map<string, Uint8Array>();
-  const applies = (d: Directive, rule: string) => d.rules === null || d.rules.has(rule);
-
-  /** Which lines have `rule` off: one pass over the directives in line order. */
-  const offLines = (rule: string): Uint8Array => {
-    const off = new Uint8Array(lineCount + 2);
-    const ranges = directives.filter((d) => d.action !== "disable-line");
-    ranges.sort((a, b) => a.line - b.line);
-    let cur = 0;
-    let fileOff = 0;
-    const saved: number[] = [];
-    let pos = 1;
-    for (const d of ranges) {
-      for (; pos < d.line && pos <= lineCount; pos++) off[pos] = cur;
-      if (d.action === "capture") saved.push(cur);
-      else if (d.action === "restore") cur = saved.pop() ?? 0;
-      else if (!applies(d, rule)) continue;
-      else if (d.action === "disable") cur = 1;
-      else if (d.action === "enable") cur = 0;
-      else if (d.action === "disable-file") fileOff = 1;
-      else if (d.action === "enable-file") fileOff = 0;
-    }
-    for (; pos <= lineCount + 1; pos++) off[pos] = cur;
-    if (fileOff) off.fill(1);
-    for (const d of directives)
-      if (d.action === "disable-line" && applies(d, rule))
-        for (let l = Math.max(1, d.line); l <= Math.min(d.endLine, lineCount + 1); l++) off[l] = 1;
-    return off;
-  };
-
   return {
     unknown,
     isOff(rule, line) {
       let off = cache.get(rule);
-      if (!off) cache.set(rule, (off = offLines(rule)));
+      if (!off) cache.set(rule, (off = offLines(directives, lineCount, rule)));
       return off[Math.min(Math.max(line, 0), lineCount + 1)] === 1;
     },
   };
