@@ -1,11 +1,11 @@
 /**
- * One review job: config, pull request, change set, engine, review, check
- * run. The whole job sits in try/finally: whatever happens (GitHub errors,
- * engine errors, a bad config, a newer push), the check run ends completed.
+ * One review job, in steps: config, pull request, change set, engine,
+ * presentation, the review posted (publish/post.ts), check run. The whole
+ * job sits in try/finally: whatever happens (GitHub errors, engine errors, a
+ * bad config, a newer push), the check run ends completed.
  */
 import { posix } from "node:path";
 import { docMatcher } from "../core/docs-scope.js";
-import type { Finding } from "../core/finding.js";
 import { ConfigError } from "../config/load.js";
 import type { Config } from "../config/defaults.js";
 import {
@@ -27,18 +27,11 @@ import {
   CheckRun,
   annotationsFor,
   conclusionFor,
-  countsText,
   renderSummary,
   titleFor,
 } from "./publish/check-run.js";
-import {
-  mergeOverlapping,
-  planReview,
-  rulesDocBase,
-  type NotCommented,
-  type PlannedComment,
-} from "./publish/comments.js";
-import { HeadMovedError, postReview } from "./publish/review.js";
+import { mergeOverlapping, planReview, rulesDocBase, type ReviewPlan } from "./publish/comments.js";
+import { publishPlan, type Published } from "./publish/post.js";
 import { ThreadLister, resolveThreads } from "./publish/threads.js";
 import { codeSpan, escapeMarkdown } from "./publish/escape.js";
 
@@ -156,377 +149,425 @@ export function touchesDocs(
   );
 }
 
-function reviewBody(
-  findings: Finding[],
-  posted: number,
-  inSummary: number,
-  checkUrl: string | undefined,
-): string {
-  const where = checkUrl ? `[check run](${checkUrl})` : "check run";
-  const lines = [
-    `**g3doc-review** found ${countsText(findings)} in the docs this pull request changes.`,
-  ];
-  if (posted > 0) lines.push(`${posted} ${posted === 1 ? "is a comment" : "are comments"} below.`);
-  if (inSummary > 0)
-    lines.push(
-      `${inSummary} more ${inSummary === 1 ? "is" : "are"} listed in the ${where} summary (outside the diff, over the comment limit, or refused by GitHub).`,
-    );
-  return lines.join(" ");
+/** What the steps of one job share. */
+interface Job {
+  req: ReviewRequest;
+  deps: JobDeps;
+  signal: AbortSignal;
+  check: CheckRun;
+  configs: ConfigReader;
 }
 
+/** A step's way of ending the job early: the check run is completed and this is the outcome. */
+class Ended {
+  constructor(readonly outcome: JobOutcome) {}
+}
+
+function externalIdOf(req: ReviewRequest, deps: JobDeps): string {
+  if (deps.externalId !== undefined) return deps.externalId;
+  const random = Math.random().toString(36).slice(2, 10);
+  return `${deps.jobKey ?? `${req.owner}/${req.repo}`}@${req.headSha}:${random}`;
+}
+
+/** The config (the caller's, or the repository's); an invalid one completes the check as a failure. */
+async function loadConfig(job: Job): Promise<Config | Ended> {
+  try {
+    return await (job.deps.loadConfig ? job.deps.loadConfig() : job.configs.load());
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const summary = [
+      `The config file ${codeSpan(CONFIG_PATH)} is not valid, so nothing was reviewed.`,
+      "",
+      err.problems.map((p) => `> ${escapeMarkdown(p)}`).join("\n>\n"),
+      "",
+      "Fix the file on the default branch, then re-run this check.",
+    ].join("\n");
+    await job.check.complete(
+      "failure",
+      `Invalid config: ${err.message.replace(/^[^:]*:(\d+:)?\s*/, "")}`.slice(0, 200),
+      summary,
+    );
+    return new Ended({
+      status: "invalid-config",
+      conclusion: "failure",
+      checkRunId: job.check.id,
+      error: err.message,
+    });
+  }
+}
+
+/** The pull request whose head is the commit, or the check completed as neutral when there is none. */
+async function pullOf(job: Job): Promise<PullInfo | Ended> {
+  const { req, check } = job;
+  const pull =
+    req.pull ??
+    (await findPull(job.deps.octokit, req.owner, req.repo, req.headSha, req.pullNumber));
+  if (pull) return pull;
+  const sha = codeSpan(req.headSha.slice(0, 7));
+  await check.complete(
+    "neutral",
+    "No open pull request",
+    `No open pull request has ${sha} as its head, so there is nothing to review.`,
+  );
+  return new Ended({ status: "no-pull", conclusion: "neutral", checkRunId: check.id });
+}
+
+/**
+ * The change set, and the config when it was not known yet: then the config
+ * rides along with the first content query (built before the config is
+ * known, with a guess of which files are docs), as do the first threads.
+ */
+async function loadChange(
+  job: Job,
+  pull: PullInfo,
+  threads: ThreadLister,
+  known: Config | undefined,
+): Promise<{ cs: GitHubChangeSet; config: Config } | Ended> {
+  const { deps, signal } = job;
+  const guess = guessConfig();
+  let isDoc = docMatcher(known ?? guess);
+  const cs = await GitHubChangeSet.load(deps.octokit, pull, {
+    isDoc: (p) => isDoc(p),
+    piggyback: known
+      ? threads.piggyback()
+      : combinePiggyback(threads.piggyback(), job.configs.piggyback()),
+    prefetch: prefetchFor(known ?? guess),
+    blobCache: deps.blobCache,
+    signal,
+    chunkSize: deps.chunkSize,
+  });
+  step(signal);
+  if (known) return { cs, config: known };
+  if (touchesDocs(cs, guess)) await cs.read([], "head");
+  const unsent = cs.takePiggyback();
+  if (unsent) await sendPiggyback(deps.octokit, pull.owner, pull.repo, unsent);
+  const config = await loadConfig(job);
+  if (config instanceof Ended) return config;
+  isDoc = docMatcher(config);
+  return { cs, config };
+}
+
+async function completeNoDocs(job: Job, cs: GitHubChangeSet, config: Config): Promise<JobOutcome> {
+  const paths = config.paths.map((p) => codeSpan(p)).join(", ");
+  const notes = cs.notes.length
+    ? `\n\n${cs.notes.map((n) => `- ${escapeMarkdown(n)}`).join("\n")}`
+    : "";
+  const summary = `This pull request changes no file under ${paths}, so there was nothing to review.${notes}`;
+  await job.check.complete("success", "No g3doc changes", summary);
+  return { status: "no-docs", conclusion: "success", checkRunId: job.check.id };
+}
+
+/** The engine's review; one over its budget fails the check (closed), naming the costly docs. */
+async function runEngine(
+  job: Job,
+  cs: GitHubChangeSet,
+  config: Config,
+): Promise<ReviewResult | Ended> {
+  const { deps, check } = job;
+  try {
+    // The engine does not watch the signal: a newer push or a stop ends the wait for it.
+    return await untilAborted(
+      (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" }),
+      job.signal,
+    );
+  } catch (err) {
+    if (!(err instanceof ReviewBudgetError)) throw err;
+    const { title, summary } = budgetReport(err);
+    await check.complete("failure", title, summary);
+    deps.log.warn({ docs: err.docs, resource: err.resource }, "review over its budget");
+    return new Ended({
+      status: "too-costly",
+      conclusion: "failure",
+      checkRunId: check.id,
+      error: err.message,
+    });
+  }
+}
+
+/**
+ * The review as it will look on the pull request: the app's existing
+ * threads, overlapping suggestions of a file merged into one (GitHub applies
+ * each over its own lines), and the comments planned against the threads.
+ */
+async function present(
+  job: Job,
+  cs: GitHubChangeSet,
+  config: Config,
+  result: ReviewResult,
+  threads: ThreadLister,
+): Promise<{ plan: ReviewPlan; docsBase: string }> {
+  const existing = await threads.list(job.deps.appSlug ?? (async () => undefined), job.signal);
+  const listed = new Set(cs.files.map((f) => f.path));
+  const suggested = [
+    ...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path)),
+  ];
+  const texts = new Map<string, string>();
+  for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map())
+    if (c.kind === "text") texts.set(path, c.text);
+  const docsBase = rulesDocBase();
+  const merged = mergeOverlapping(result.findings, texts, config.lineLength);
+  const plan = planReview(merged.findings, result.diffs, existing, {
+    maxComments: config.review.maxComments,
+    riders: merged.riders,
+    reviewed: (p) => !cs.filesTruncated || listed.has(p),
+    docsBase,
+    prFiles: cs.files.map((f) => f.path),
+  });
+  return { plan, docsBase };
+}
+
+const filesText = (n: number) => (n === 1 ? "a changed file" : `${n} changed files`);
+
+/** The summary's notes: the engine's and the change set's, after what could not be read or posted. */
+function reviewNotes(
+  result: ReviewResult,
+  cs: GitHubChangeSet,
+  unreadable: string[],
+  headMovedTo: string | undefined,
+): string[] {
+  const notes = [...result.notes, ...cs.notes];
+  if (unreadable.length > 0) {
+    const listed = unreadable.slice(0, 20).map((p) => codeSpan(p));
+    const more = unreadable.length > 20 ? ", …" : "";
+    notes.unshift(
+      `GitHub answered no content for ${filesText(unreadable.length)} it lists (${listed.join(", ")}${more}), ` +
+        `so the review could not read ${unreadable.length === 1 ? "it" : "them"} and this check fails. Re-run it.`,
+    );
+  }
+  if (headMovedTo)
+    notes.push(
+      `The pull request's head moved to ${codeSpan(headMovedTo.slice(0, 7))} while this commit was reviewed, ` +
+        "so no review was posted; the newer commit gets its own review.",
+    );
+  return notes;
+}
+
+/** Resolves the app's threads whose finding is gone; a failure becomes a note. */
+async function resolveFixed(
+  job: Job,
+  pull: PullInfo,
+  stale: ReviewPlan["stale"],
+  notes: string[],
+): Promise<number> {
+  if (stale.length === 0) return 0;
+  try {
+    return await resolveThreads(job.deps.octokit, stale, pull.headSha);
+  } catch (err) {
+    job.deps.log.warn({ err }, "could not resolve fixed threads");
+    notes.push(`Threads of fixed findings could not be resolved: ${describeError(err)}`);
+    return 0;
+  }
+}
+
+/** Completes the check run with the review: its summary, conclusion and annotations. */
+async function completeReviewed(
+  job: Job,
+  pull: PullInfo,
+  config: Config,
+  result: ReviewResult,
+  presented: { plan: ReviewPlan; docsBase: string },
+  published: Published,
+  done: { notes: string[]; resolved: number; unreadable: number },
+): Promise<JobOutcome> {
+  const { plan, docsBase } = presented;
+  const { notes, resolved, unreadable } = done;
+  const summary = renderSummary({
+    findings: result.findings,
+    headSha: pull.headSha,
+    docs: result.docs,
+    notCommented: [...published.refused, ...plan.notCommented],
+    alreadyCommented: plan.alreadyCommented.length,
+    commented: published.posted,
+    resolved,
+    notes,
+    reviewUrl: published.reviewUrl,
+    unreadable,
+    docsBase,
+  });
+  // A changed file GitHub would not give: what it says is unknown, so the check fails closed.
+  const conclusion =
+    unreadable > 0 ? "failure" : conclusionFor(result.findings, config.review.failOn);
+  await job.check.complete(
+    conclusion,
+    unreadable > 0
+      ? `Could not read ${filesText(unreadable)}: re-run this check`
+      : titleFor(result.findings, result.docs.length),
+    summary,
+    annotationsFor(result.findings),
+  );
+  const { posted: comments } = published;
+  return { status: "reviewed", conclusion, checkRunId: job.check.id, comments, resolved };
+}
+
+/** The steps of a review, each ending the job early when it must: config, change set, review, present, post, complete. */
+async function reviewSteps(job: Job): Promise<JobOutcome> {
+  const { deps, signal, check } = job;
+  step(signal);
+  if (deps.adopt && (await check.adopt()))
+    deps.log.warn({ checkRunId: check.id }, "adopted the check run of an earlier attempt");
+  const pull = await pullOf(job);
+  if (pull instanceof Ended) return pull.outcome;
+  let known: Config | undefined;
+  if (pull.draft) {
+    // Whether to review a draft is the config's to say: one small query for it alone.
+    const loaded = await loadConfig(job);
+    if (loaded instanceof Ended) return loaded.outcome;
+    known = loaded;
+    if (!known.review.drafts) {
+      deps.log.info(
+        { pull: pull.number },
+        "draft pull request: not reviewed (review.drafts is off)",
+      );
+      return { status: "skipped-draft" };
+    }
+  }
+
+  step(signal);
+  if (check.id === undefined) await check.start();
+  const threads = new ThreadLister(deps.octokit, pull);
+  const change = await loadChange(job, pull, threads, known);
+  if (change instanceof Ended) return change.outcome;
+  const { cs, config } = change;
+  step(signal);
+  if (!touchesDocs(cs, config)) return completeNoDocs(job, cs, config);
+
+  const result = await runEngine(job, cs, config);
+  if (result instanceof Ended) return result.outcome;
+  step(signal);
+  const presented = await present(job, cs, config, result, threads);
+  step(signal);
+
+  const published = await publishPlan(
+    deps.octokit,
+    pull,
+    result.findings,
+    presented.plan,
+    { requestChanges: config.review.requestChanges, checkUrl: check.htmlUrl },
+    deps.log,
+  );
+  const unreadable = [...new Set(cs.unreadable)].sort();
+  const notes = reviewNotes(result, cs, unreadable, published.headMovedTo);
+  const resolved = await resolveFixed(job, pull, presented.plan.stale, notes);
+  return completeReviewed(job, pull, config, result, presented, published, {
+    notes,
+    resolved,
+    unreadable: unreadable.length,
+  });
+}
+
+/** Why a job stopped before it was done, from its error and its signal. */
+function interruption(
+  failure: unknown,
+  signal: AbortSignal,
+):
+  | { superseded: SupersededError }
+  | { stopped: JobStoppedError }
+  | { limited: RateLimitWaitError }
+  | undefined {
+  const reason = signal.aborted ? signal.reason : undefined;
+  if (failure instanceof SupersededError) return { superseded: failure };
+  if (reason instanceof SupersededError) return { superseded: reason };
+  if (failure instanceof JobStoppedError) return { stopped: failure };
+  if (reason instanceof JobStoppedError) return { stopped: reason };
+  const limited = rateLimitWaitOf(failure);
+  return limited ? { limited } : undefined;
+}
+
+/** Completes a check run that a job left open, saying why it stopped. */
+async function completeStopped(
+  check: CheckRun,
+  failure: unknown,
+  signal: AbortSignal,
+  skippedDraft: boolean,
+): Promise<void> {
+  const why = interruption(failure, signal);
+  if (why && "superseded" in why) {
+    const by = why.superseded.by;
+    await check.complete(
+      "cancelled",
+      `Superseded by ${by.slice(0, 7)}`,
+      `A newer commit (${codeSpan(by)}) started a new review of this pull request, so this one stopped.`,
+    );
+  } else if (why && "stopped" in why) {
+    await check.complete("neutral", why.stopped.title, why.stopped.summary);
+  } else if (why) {
+    const when = whenText(why.limited.retryAt);
+    await check.complete(
+      "neutral",
+      `Rate limited: runs again after ${when}`,
+      `GitHub's rate limit for this installation is used up until ${when}, so this review stopped instead of waiting. ` +
+        "It will run again by itself after that time; a re-run before then would stop the same way." +
+        `\n\n> ${escapeMarkdown(describeError(why.limited.cause))}`,
+    );
+  } else if (!skippedDraft) {
+    const what = describeError(failure);
+    await check.complete(
+      "failure",
+      "g3doc-review could not finish",
+      `The review stopped before it was done, so its result is unknown:\n\n> ${escapeMarkdown(what)}\n\n` +
+        "Re-run this check to try again.",
+    );
+  }
+}
+
+/**
+ * Whatever ended the job, its check run ends completed. Handed back to the
+ * shared queue, the run says so (nothing stays in progress while no worker
+ * runs); the next worker adopts it by external_id and completes it again
+ * with the result.
+ */
+async function completeUnfinished(
+  job: Job,
+  failure: unknown,
+  outcome: JobOutcome | undefined,
+): Promise<void> {
+  const { check, signal } = job;
+  if (check.completed) return;
+  const handedBack = signal.aborted && signal.reason instanceof HandedBackError;
+  if (handedBack && check.id === undefined) return;
+  try {
+    if (handedBack)
+      await check.complete(
+        "neutral",
+        "Interrupted by a restart: runs again",
+        "The instance reviewing this commit was stopping, so it handed the review back to the queue. " +
+          "Another instance (or this one once it is back) reviews it and updates this check run with the result.",
+      );
+    else await completeStopped(check, failure, signal, outcome?.status === "skipped-draft");
+  } catch (err) {
+    job.deps.log.error({ err }, "could not complete the check run");
+  }
+}
+
+/**
+ * One review job. The whole job sits in try/finally: whatever happens
+ * (GitHub errors, engine errors, a bad config, a newer push), the check run
+ * ends completed.
+ */
 export async function runReview(
   req: ReviewRequest,
   deps: JobDeps,
   signal: AbortSignal,
 ): Promise<JobOutcome> {
-  const { octokit, log } = deps;
-  const externalId =
-    deps.externalId ??
-    `${deps.jobKey ?? `${req.owner}/${req.repo}`}@${req.headSha}:${Math.random().toString(36).slice(2, 10)}`;
-  const check = new CheckRun(octokit, req.owner, req.repo, req.headSha, externalId);
-  let outcome: JobOutcome = { status: "failed" };
+  const { octokit } = deps;
+  const check = new CheckRun(octokit, req.owner, req.repo, req.headSha, externalIdOf(req, deps));
+  const job: Job = {
+    req,
+    deps,
+    signal,
+    check,
+    configs: new ConfigReader(octokit, req.owner, req.repo),
+  };
+  let outcome: JobOutcome | undefined;
   let failure: unknown;
   try {
-    step(signal);
-    if (deps.adopt && (await check.adopt()))
-      log.warn({ checkRunId: check.id }, "adopted the check run of an earlier attempt");
-    const configs = new ConfigReader(octokit, req.owner, req.repo);
-    const invalidConfig = async (err: ConfigError): Promise<JobOutcome> => {
-      const summary = [
-        `The config file ${codeSpan(CONFIG_PATH)} is not valid, so nothing was reviewed.`,
-        "",
-        err.problems.map((p) => `> ${escapeMarkdown(p)}`).join("\n>\n"),
-        "",
-        "Fix the file on the default branch, then re-run this check.",
-      ].join("\n");
-      await check.complete(
-        "failure",
-        `Invalid config: ${err.message.replace(/^[^:]*:(\d+:)?\s*/, "")}`.slice(0, 200),
-        summary,
-      );
-      return {
-        status: "invalid-config",
-        conclusion: "failure",
-        checkRunId: check.id,
-        error: err.message,
-      };
-    };
-    const loadConfig = async (): Promise<Config | JobOutcome> => {
-      try {
-        return await (deps.loadConfig ? deps.loadConfig() : configs.load());
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        return invalidConfig(err);
-      }
-    };
-    const isOutcome = (x: Config | JobOutcome): x is JobOutcome => "status" in x;
-
-    const pull =
-      req.pull ?? (await findPull(octokit, req.owner, req.repo, req.headSha, req.pullNumber));
-    if (!pull) {
-      await check.complete(
-        "neutral",
-        "No open pull request",
-        `No open pull request has ${codeSpan(req.headSha.slice(0, 7))} as its head, so there is nothing to review.`,
-      );
-      return (outcome = { status: "no-pull", conclusion: "neutral", checkRunId: check.id });
-    }
-    let config: Config | undefined;
-    if (pull.draft) {
-      // Whether to review a draft is the config's to say: one small query for it alone.
-      const loaded = await loadConfig();
-      if (isOutcome(loaded)) return (outcome = loaded);
-      config = loaded;
-      if (!config.review.drafts) {
-        log.info({ pull: pull.number }, "draft pull request: not reviewed (review.drafts is off)");
-        return (outcome = { status: "skipped-draft" });
-      }
-    }
-
-    step(signal);
-    if (check.id === undefined) await check.start();
-    const guess = guessConfig();
-    let isDoc = docMatcher(config ?? guess);
-    const threads = new ThreadLister(octokit, pull);
-    const cs = await GitHubChangeSet.load(octokit, pull, {
-      isDoc: (p) => isDoc(p),
-      // The config rides along with the first content query (built before the config is known).
-      piggyback: config
-        ? threads.piggyback()
-        : combinePiggyback(threads.piggyback(), configs.piggyback()),
-      prefetch: prefetchFor(config ?? guess),
-      blobCache: deps.blobCache,
-      signal,
-      chunkSize: deps.chunkSize,
-    });
-    step(signal);
-    if (!config) {
-      if (touchesDocs(cs, guess)) await cs.read([], "head");
-      const unsent = cs.takePiggyback();
-      if (unsent) await sendPiggyback(octokit, pull.owner, pull.repo, unsent);
-      const loaded = await loadConfig();
-      if (isOutcome(loaded)) return (outcome = loaded);
-      config = loaded;
-      isDoc = docMatcher(config);
-    }
-    step(signal);
-    if (!touchesDocs(cs, config)) {
-      const summary = `This pull request changes no file under ${config.paths.map((p) => codeSpan(p)).join(", ")}, so there was nothing to review.${
-        cs.notes.length ? `\n\n${cs.notes.map((n) => `- ${escapeMarkdown(n)}`).join("\n")}` : ""
-      }`;
-      await check.complete("success", "No g3doc changes", summary);
-      return (outcome = { status: "no-docs", conclusion: "success", checkRunId: check.id });
-    }
-
-    let result: ReviewResult;
-    try {
-      // The engine does not watch the signal: a newer push or a stop ends the wait for it.
-      result = await untilAborted(
-        (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" }),
-        signal,
-      );
-    } catch (err) {
-      if (!(err instanceof ReviewBudgetError)) throw err;
-      // Over its budget: the result is unknown, so the check fails (closed), naming the costly docs.
-      const { title, summary } = budgetReport(err);
-      await check.complete("failure", title, summary);
-      log.warn({ docs: err.docs, resource: err.resource }, "review over its budget");
-      return (outcome = {
-        status: "too-costly",
-        conclusion: "failure",
-        checkRunId: check.id,
-        error: err.message,
-      });
-    }
-    step(signal);
-    const existing = await threads.list(deps.appSlug ?? (async () => undefined), signal);
-    const listed = new Set(cs.files.map((f) => f.path));
-    // Overlapping suggestions of a file become one (GitHub applies each over its own lines); the texts are cached.
-    const suggested = [
-      ...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path)),
-    ];
-    const texts = new Map<string, string>();
-    for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map())
-      if (c.kind === "text") texts.set(path, c.text);
-    const docsBase = rulesDocBase();
-    const merged = mergeOverlapping(result.findings, texts, config.lineLength);
-    const plan = planReview(merged.findings, result.diffs, existing, {
-      maxComments: config.review.maxComments,
-      riders: merged.riders,
-      reviewed: (p) => !cs.filesTruncated || listed.has(p),
-      docsBase,
-      prFiles: cs.files.map((f) => f.path),
-    });
-    step(signal);
-
-    const inSummary = (rejected: PlannedComment[]) =>
-      plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).length + rejected.length;
-    const refused: NotCommented[] = [];
-    let reviewUrl: string | undefined;
-    let posted = 0;
-    let headMovedTo: string | undefined;
-    if (plan.comments.length > 0) {
-      const fresh = [
-        ...plan.comments.map((c) => c.finding),
-        ...plan.notCommented.filter((n) => !n.commentedWithoutSuggestion).map((n) => n.finding),
-      ];
-      const event =
-        config.review.requestChanges && fresh.some((f) => f.severity === "error")
-          ? "REQUEST_CHANGES"
-          : "COMMENT";
-      const headMoved = async (): Promise<string | undefined> => {
-        const { data } = await octokit.rest.pulls.get({
-          owner: pull.owner,
-          repo: pull.repo,
-          pull_number: pull.number,
-        });
-        return data.head.sha !== pull.headSha ? data.head.sha : undefined;
-      };
-      try {
-        const res = await postReview(
-          octokit,
-          pull,
-          {
-            body: reviewBody(result.findings, plan.comments.length, inSummary([]), check.htmlUrl),
-            event,
-            comments: plan.comments,
-          },
-          {
-            bodyFor: (rejected) =>
-              reviewBody(
-                result.findings,
-                plan.comments.length - rejected.length,
-                inSummary(rejected),
-                check.htmlUrl,
-              ),
-            headMoved,
-          },
-        );
-        posted = res.posted.length;
-        reviewUrl = res.url;
-        for (const c of res.rejected)
-          refused.push({ finding: c.finding, reason: "GitHub refused the comment" });
-        if (res.rejected.length > 0)
-          log.warn(
-            { rejected: res.rejected.map((c) => `${c.path}:${c.line}`) },
-            "GitHub refused some review comments",
-          );
-      } catch (err) {
-        if (!(err instanceof HeadMovedError)) throw err;
-        // One refusal, then nothing more: the newer head gets its own review.
-        log.info({ from: pull.headSha, to: err.to }, "head moved during the review: not posted");
-        headMovedTo = err.to;
-        for (const c of plan.comments)
-          refused.push({
-            finding: c.finding,
-            reason: `the pull request's head moved to ${err.to.slice(0, 7)} during the review, so no comment was posted`,
-          });
-      }
-    }
-
-    // Findings the change caused outside its diff: a file-level comment on the pull request's file they belong to.
-    if (!headMovedTo)
-      for (const fc of plan.fileComments) {
-        try {
-          await octokit.rest.pulls.createReviewComment({
-            owner: pull.owner,
-            repo: pull.repo,
-            pull_number: pull.number,
-            commit_id: pull.headSha,
-            path: fc.path,
-            body: fc.body,
-            subject_type: "file",
-          });
-          posted += fc.findings.length;
-        } catch (err) {
-          if ((err as { status?: number }).status !== 422) throw err;
-          log.warn({ path: fc.path }, "GitHub refused a file-level comment");
-          for (const f of fc.findings)
-            refused.push({ finding: f, reason: "GitHub refused the file-level comment" });
-        }
-      }
-    else
-      for (const fc of plan.fileComments)
-        for (const f of fc.findings)
-          refused.push({ finding: f, reason: "the pull request's head moved during the review" });
-
-    let resolved = 0;
-    const notes = [...result.notes, ...cs.notes];
-    const unreadable = [...new Set(cs.unreadable)].sort();
-    if (unreadable.length > 0)
-      notes.unshift(
-        `GitHub answered no content for ${unreadable.length === 1 ? "a changed file" : `${unreadable.length} changed files`} it lists (${unreadable
-          .slice(0, 20)
-          .map((p) => codeSpan(p))
-          .join(
-            ", ",
-          )}${unreadable.length > 20 ? ", …" : ""}), so the review could not read ${unreadable.length === 1 ? "it" : "them"} and this check fails. Re-run it.`,
-      );
-    if (headMovedTo)
-      notes.push(
-        `The pull request's head moved to ${codeSpan(headMovedTo.slice(0, 7))} while this commit was reviewed, so no review was posted; the newer commit gets its own review.`,
-      );
-    if (plan.stale.length > 0) {
-      try {
-        resolved = await resolveThreads(octokit, plan.stale, pull.headSha);
-      } catch (err) {
-        log.warn({ err }, "could not resolve fixed threads");
-        notes.push(`Threads of fixed findings could not be resolved: ${describeError(err)}`);
-      }
-    }
-
-    const summary = renderSummary({
-      findings: result.findings,
-      headSha: pull.headSha,
-      docs: result.docs,
-      notCommented: [...refused, ...plan.notCommented],
-      alreadyCommented: plan.alreadyCommented.length,
-      commented: posted,
-      resolved,
-      notes,
-      reviewUrl,
-      unreadable: unreadable.length,
-      docsBase,
-    });
-    // A changed file GitHub would not give: what it says is unknown, so the check fails closed.
-    const conclusion =
-      unreadable.length > 0 ? "failure" : conclusionFor(result.findings, config.review.failOn);
-    await check.complete(
-      conclusion,
-      unreadable.length > 0
-        ? `Could not read ${unreadable.length === 1 ? "a changed file" : `${unreadable.length} changed files`}: re-run this check`
-        : titleFor(result.findings, result.docs.length),
-      summary,
-      annotationsFor(result.findings),
-    );
-    outcome = { status: "reviewed", conclusion, checkRunId: check.id, comments: posted, resolved };
+    outcome = await reviewSteps(job);
     return outcome;
   } catch (err) {
     failure = err;
     throw err;
   } finally {
-    // Handed back to the shared queue: the run says so (nothing stays in progress while no worker
-    // runs); the next worker adopts it by external_id and completes it again with the result.
-    const handedBack = signal.aborted && signal.reason instanceof HandedBackError;
-    if (!check.completed && handedBack && check.id !== undefined) {
-      try {
-        await check.complete(
-          "neutral",
-          "Interrupted by a restart: runs again",
-          "The instance reviewing this commit was stopping, so it handed the review back to the queue. Another instance (or this one once it is back) reviews it and updates this check run with the result.",
-        );
-      } catch (err) {
-        log.error({ err }, "could not complete the check run");
-      }
-    }
-    if (!check.completed && !handedBack) {
-      const superseded =
-        failure instanceof SupersededError
-          ? failure
-          : signal.reason instanceof SupersededError && signal.aborted
-            ? signal.reason
-            : undefined;
-      const stopped =
-        failure instanceof JobStoppedError
-          ? failure
-          : signal.aborted && signal.reason instanceof JobStoppedError
-            ? signal.reason
-            : undefined;
-      const limited = superseded || stopped ? undefined : rateLimitWaitOf(failure);
-      try {
-        if (superseded) {
-          await check.complete(
-            "cancelled",
-            `Superseded by ${superseded.by.slice(0, 7)}`,
-            `A newer commit (${codeSpan(superseded.by)}) started a new review of this pull request, so this one stopped.`,
-          );
-          outcome = { status: "cancelled", conclusion: "cancelled", checkRunId: check.id };
-        } else if (stopped) {
-          await check.complete("neutral", stopped.title, stopped.summary);
-          outcome = { status: "interrupted", conclusion: "neutral", checkRunId: check.id };
-        } else if (limited) {
-          const when = whenText(limited.retryAt);
-          // The retry is scheduled first: a completion refused by the same rate limit must not lose it.
-          outcome = { status: "rate-limited", retryAt: limited.retryAt, error: limited.message };
-          await check.complete(
-            "neutral",
-            `Rate limited: runs again after ${when}`,
-            `GitHub's rate limit for this installation is used up until ${when}, so this review stopped instead of waiting. It will run again by itself after that time; a re-run before then would stop the same way.\n\n> ${escapeMarkdown(describeError(limited.cause))}`,
-          );
-          outcome = { ...outcome, conclusion: "neutral", checkRunId: check.id };
-        } else if (outcome.status !== "skipped-draft") {
-          const what = describeError(failure);
-          await check.complete(
-            "failure",
-            "g3doc-review could not finish",
-            `The review stopped before it was done, so its result is unknown:\n\n> ${escapeMarkdown(what)}\n\nRe-run this check to try again.`,
-          );
-          outcome = { status: "failed", conclusion: "failure", checkRunId: check.id, error: what };
-        }
-      } catch (err) {
-        log.error({ err }, "could not complete the check run");
-      }
-    }
+    await completeUnfinished(job, failure, outcome);
   }
 }
 
