@@ -6,7 +6,15 @@
  * over the same docs, their ratio, and MB/s of the engine. Both are measured
  * in the same run, warm (one warm-up pass each), wall and CPU time.
  *
- *   node lib-tools/tools/bench/engine.js [--only gvisor|large|repeated|dense] [--limit-mb N] [--json FILE]
+ * For the corpora users audit as a whole (repeated and large) it also runs
+ * the command as users run it, `check --all --format json` into a file, and
+ * markdownlint-cli2 with a Google-like config, as processes on a git
+ * repository of the corpus (tools/bench/as-users.ts), and adds to the row
+ * command_ms, peak_rss_mb, markdownlint_ms, markdownlint_peak_rss_mb and
+ * vs_markdownlint (our wall over theirs, same run).
+ *
+ *   node lib-tools/tools/bench/engine.js [--only gvisor|large|repeated|dense] [--limit-mb N]
+ *     [--json FILE] [--no-command | --command-only]
  *
  * Corpora (read from ../shared at run time; a corpus is skipped, with a
  * message, when its data is absent):
@@ -23,15 +31,25 @@
  *             bad-input tests.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { review } from "../../src/core/engine.js";
 import { parseOnly } from "../../src/core/markdown/parse.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { AuditChangeSet } from "./memory-changeset.js";
 import { angleSoup, deepBuild, denseMarkdown, manyDocRules, punctuationSoup } from "./dense.js";
 import { sharedDir } from "../paths.js";
+import { commitAll, measureAsUsers, writeConfigs } from "./as-users.js";
 
 export const SHARED = sharedDir();
 const GVISOR_G3DOC = join(SHARED, "corpus", "gvisor", "g3doc-head", "g3doc");
@@ -45,6 +63,8 @@ interface Corpus {
   /** Files the review reads that are not docs (BUILD files): path -> text. */
   files?: Map<string, string>;
   cleanup?: () => void;
+  /** Makes the corpus a git repository on disk, for the command as users run it. */
+  repo?: () => string;
 }
 
 export interface Row {
@@ -60,6 +80,17 @@ export interface Row {
   ratio_cpu: number;
   findings: number;
   notes: number;
+  /** The command as users run it (check --all --format json into a file), when measured. */
+  command_ms?: number;
+  command_cpu_ms?: number;
+  peak_rss_mb?: number;
+  command_findings?: number;
+  markdownlint_ms?: number;
+  markdownlint_cpu_ms?: number;
+  markdownlint_peak_rss_mb?: number;
+  markdownlint_findings?: number;
+  /** Our wall time over markdownlint-cli2's, same run. */
+  vs_markdownlint?: number;
 }
 
 function walk(dir: string): string[] {
@@ -105,10 +136,24 @@ function large(limitBytes: number): Corpus | string {
   const dir = mkdtempSync(join(tmpdir(), "g3doc-review-bench-"));
   execFileSync("tar", ["-xJf", LARGE_TARBALL, "-C", dir]);
   // Under g3doc/, so that the default config reviews every file.
+  const tree = loadTree(dir, "g3doc/large", limitBytes);
   return {
     name: "large",
-    ...loadTree(dir, "g3doc/large", limitBytes),
+    ...tree,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    repo: () => {
+      const repo = join(dir, "repo");
+      mkdirSync(repo);
+      // The docs the in-memory run reads (all of them unless --limit-mb).
+      for (const [path, text] of tree.docs) {
+        const file = join(repo, path.slice("g3doc/large/".length));
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, text);
+      }
+      writeConfigs(repo);
+      commitAll(repo);
+      return repo;
+    },
   };
 }
 
@@ -118,7 +163,8 @@ function repeated(limitBytes: number): Corpus | string {
   const docs = new Map<string, string>();
   const otherPaths: string[] = [];
   let bytes = 0;
-  for (let copy = 0; bytes < target; copy++) {
+  let copies = 0;
+  for (let copy = 0; bytes < target; copy++, copies++) {
     // Copy 0 is the tree itself; the others sit in folders of their own, links intact.
     const t = loadTree(GVISOR_G3DOC, copy === 0 ? "g3doc" : `g3doc/copy-${copy}`, Infinity);
     for (const [p, text] of t.docs) {
@@ -127,7 +173,23 @@ function repeated(limitBytes: number): Corpus | string {
     }
     otherPaths.push(...t.otherPaths);
   }
-  return { name: "repeated", docs, otherPaths };
+  let dir: string | undefined;
+  return {
+    name: "repeated",
+    docs,
+    otherPaths,
+    cleanup: () => dir && rmSync(dir, { recursive: true, force: true }),
+    repo: () => {
+      dir = mkdtempSync(join(tmpdir(), "g3doc-review-bench-"));
+      // The same tree: copy 0 at g3doc/, the others under g3doc/copy-N/, images and BUILD files included.
+      cpSync(GVISOR_G3DOC, join(dir, "g3doc"), { recursive: true });
+      for (let copy = 1; copy < copies; copy++)
+        cpSync(GVISOR_G3DOC, join(dir, "g3doc", `copy-${copy}`), { recursive: true });
+      writeConfigs(dir);
+      commitAll(dir);
+      return dir;
+    },
+  };
 }
 
 function dense(limitBytes: number): Corpus[] {
@@ -217,6 +279,10 @@ export async function measure(c: Corpus): Promise<Row> {
   };
 }
 
+/** A figure for the table; "-" where not measured. */
+const fixed = (x: number | undefined, digits: number) =>
+  x === undefined || Number.isNaN(x) ? "-" : x.toFixed(digits);
+
 function table(rows: Row[]): string {
   const head = [
     "corpus",
@@ -230,19 +296,29 @@ function table(rows: Row[]): string {
     "parse cpu",
     "ratio cpu",
     "findings",
+    "command ms",
+    "markdownlint ms",
+    "vs markdownlint",
+    "peak RSS MB",
+    "markdownlint RSS MB",
   ];
   const body = rows.map((r) => [
     r.name,
     String(r.files),
     (r.bytes / 1048576).toFixed(2),
-    r.engine_ms.toFixed(0),
-    r.parse_ms.toFixed(0),
-    r.ratio.toFixed(2),
-    r.mb_per_s.toFixed(3),
-    r.engine_cpu_ms.toFixed(0),
-    r.parse_cpu_ms.toFixed(0),
-    r.ratio_cpu.toFixed(2),
-    String(r.findings),
+    fixed(r.engine_ms, 0),
+    fixed(r.parse_ms, 0),
+    fixed(r.ratio, 2),
+    fixed(r.mb_per_s, 3),
+    fixed(r.engine_cpu_ms, 0),
+    fixed(r.parse_cpu_ms, 0),
+    fixed(r.ratio_cpu, 2),
+    fixed(r.findings, 0),
+    fixed(r.command_ms, 0),
+    fixed(r.markdownlint_ms, 0),
+    fixed(r.vs_markdownlint, 2),
+    fixed(r.peak_rss_mb, 0),
+    fixed(r.markdownlint_peak_rss_mb, 0),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) =>
@@ -250,8 +326,18 @@ function table(rows: Row[]): string {
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
-export function parseArgs(argv: string[]): { only?: string; limitMb: number; json?: string } {
-  const out: { only?: string; limitMb: number; json?: string } = { limitMb: Infinity };
+export interface Args {
+  only?: string;
+  limitMb: number;
+  json?: string;
+  /** Skip the command-vs-markdownlint-cli2 processes. */
+  noCommand?: boolean;
+  /** Only the command-vs-markdownlint-cli2 processes (no in-process engine and parse). */
+  commandOnly?: boolean;
+}
+
+export function parseArgs(argv: string[]): Args {
+  const out: Args = { limitMb: Infinity };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => {
@@ -267,16 +353,65 @@ export function parseArgs(argv: string[]): { only?: string; limitMb: number; jso
       out.limitMb = Number(value());
       if (!(out.limitMb > 0)) throw new Error("--limit-mb takes a positive number of MB");
     } else if (flag === "--json") out.json = value();
+    else if (flag === "--no-command") out.noCommand = true;
+    else if (flag === "--command-only") out.commandOnly = true;
     else
       throw new Error(
-        `unknown option "${argv[i]}"; use --only gvisor|large|repeated|dense, --limit-mb N, --json FILE`,
+        `unknown option "${argv[i]}"; use --only gvisor|large|repeated|dense, --limit-mb N, --json FILE, --no-command, --command-only`,
       );
   }
+  if (out.noCommand && out.commandOnly)
+    throw new Error("--no-command and --command-only exclude each other");
   return out;
 }
 
+/** The row's command-vs-markdownlint-cli2 figures, from processes run on the corpus's repository. */
+function asUsers(c: Corpus): Partial<Row> {
+  const repo = c.repo!();
+  const outDir = mkdtempSync(join(tmpdir(), "g3doc-review-bench-out-"));
+  try {
+    process.stdout.write(`  check --all --format json and markdownlint-cli2 on ${repo}...\n`);
+    const r = measureAsUsers(repo, outDir);
+    return {
+      command_ms: r.command.ms,
+      command_cpu_ms: r.command.cpu_ms,
+      peak_rss_mb: r.command.peak_rss_mb,
+      command_findings: r.command.findings,
+      markdownlint_ms: r.markdownlint.ms,
+      markdownlint_cpu_ms: r.markdownlint.cpu_ms,
+      markdownlint_peak_rss_mb: r.markdownlint.peak_rss_mb,
+      markdownlint_findings: r.markdownlint.findings,
+      vs_markdownlint: Math.round((r.command.ms / r.markdownlint.ms) * 100) / 100,
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function blankRow(c: Corpus): Row {
+  const bytes = [...c.docs.values(), ...(c.files?.values() ?? [])].reduce(
+    (n, t) => n + Buffer.byteLength(t),
+    0,
+  );
+  const nan = Number.NaN;
+  return {
+    name: c.name,
+    files: c.docs.size + (c.files?.size ?? 0),
+    bytes,
+    engine_ms: nan,
+    parse_ms: nan,
+    ratio: nan,
+    mb_per_s: nan,
+    engine_cpu_ms: nan,
+    parse_cpu_ms: nan,
+    ratio_cpu: nan,
+    findings: nan,
+    notes: nan,
+  };
+}
+
 async function main(): Promise<void> {
-  let args: ReturnType<typeof parseArgs>;
+  let args: Args;
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
@@ -303,7 +438,9 @@ async function main(): Promise<void> {
       try {
         const files = c.docs.size + (c.files?.size ?? 0);
         process.stdout.write(`measuring ${c.name}: ${files} files...\n`);
-        rows.push(await measure(c));
+        const row = args.commandOnly ? blankRow(c) : await measure(c);
+        if (c.repo && !args.noCommand) Object.assign(row, asUsers(c));
+        rows.push(row);
       } finally {
         c.cleanup?.();
       }
