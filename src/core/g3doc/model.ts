@@ -29,7 +29,11 @@ export interface DataEntry {
   column: number;
   /** Repository path of the file it names (for `file` and `missing`). */
   path: string;
-  /** `file`: exists at head; `missing`: names no file and no target; `target`: a rule of a package; `foreign`: another package or repository that was not read. */
+  /**
+   * `file`: exists at head; `missing`: names no file and no target; `target`:
+   * a rule of a package; `foreign`: another package or repository that was
+   * not read.
+   */
   kind: "file" | "missing" | "target" | "foreign";
 }
 
@@ -239,95 +243,105 @@ function packageFiles(
   return out.sort();
 }
 
-export function buildModel(
-  input: ModelInput,
-): Omit<Publishing, "lostPages"> & { lostPages: Map<string, LostPage> } {
-  const buildFolders = new Set<string>();
-  for (const b of input.buildPaths)
-    buildFolders.add(posix.dirname(b) === "." ? "" : posix.dirname(b));
+const folderOf = (path: string) => (posix.dirname(path) === "." ? "" : posix.dirname(path));
+
+/** Parses each BUILD file read, in the order they were read. */
+function parseBuilds(input: ModelInput): Map<string, ParsedFile> {
   const parsed = new Map<string, ParsedFile>();
   for (const [path, text] of input.builds) {
-    const pkg = posix.dirname(path) === "." ? "" : posix.dirname(path);
+    const pkg = folderOf(path);
     input.onParse?.(path);
     const r = parseBuild(text);
     parsed.set(path, { path, pkg, calls: r.calls, nested: r.nestedCalls, error: r.error, text });
   }
-  // The target names of each package (of its first BUILD file read), computed once.
-  const names = new Map<string, Set<string>>();
-  for (const f of parsed.values())
-    if (!names.has(f.pkg))
-      names.set(
-        f.pkg,
-        new Set(
-          f.calls
-            .map((c) => stringsOf(c.kwargs.get("name")?.value)?.[0]?.v)
-            .filter((x): x is string => !!x),
-        ),
-      );
-  const namesOf = (pkg: string): Set<string> | null => names.get(pkg) ?? null;
-  const filesCache = new Map<string, string[]>();
-  const filesOf = (pkg: string) => {
-    let f = filesCache.get(pkg);
-    if (!f) filesCache.set(pkg, (f = packageFiles(pkg, input.headPaths, buildFolders)));
+  return parsed;
+}
+
+/** What the labels of `src` and `data` name: files at head, targets of the packages read, or neither. */
+class LabelResolver {
+  /** The target names of each package (of its first BUILD file read), computed once. */
+  private readonly names = new Map<string, Set<string>>();
+  private readonly files = new Map<string, string[]>();
+
+  constructor(
+    parsed: Iterable<ParsedFile>,
+    private readonly headPaths: ReadonlySet<string>,
+    private readonly buildFolders: ReadonlySet<string>,
+  ) {
+    for (const f of parsed)
+      if (!this.names.has(f.pkg))
+        this.names.set(
+          f.pkg,
+          new Set(
+            f.calls
+              .map((c) => stringsOf(c.kwargs.get("name")?.value)?.[0]?.v)
+              .filter((x): x is string => !!x),
+          ),
+        );
+  }
+
+  private filesOf(pkg: string): string[] {
+    let f = this.files.get(pkg);
+    if (!f) this.files.set(pkg, (f = packageFiles(pkg, this.headPaths, this.buildFolders)));
     return f;
-  };
+  }
 
   /** What one label of `src`/`data` names. */
-  const entryOf = (label: string, line: number, column: number, pkg: string): DataEntry => {
+  entryOf(label: string, line: number, column: number, pkg: string): DataEntry {
     const canon = canonicalLabel(label, pkg);
     if (canon === null) return { label, line, column, path: label, kind: "foreign" };
     const { pkg: p, name } = splitLabel(canon);
     const path = joinPkg(p, name);
-    if (input.headPaths.has(path)) return { label, line, column, path, kind: "file" };
-    const names = namesOf(p);
+    if (this.headPaths.has(path)) return { label, line, column, path, kind: "file" };
+    const names = this.names.get(p) ?? null;
     if (names === null) return { label, line, column, path, kind: "foreign" };
     if (names.has(name)) return { label, line, column, path, kind: "target" };
     return { label, line, column, path, kind: "missing" };
-  };
+  }
 
-  const dataOf = (v: Value, pkg: string): RuleData => {
+  /** A `glob()` of `data` and the package's files it matches; null when it cannot be evaluated. */
+  private globPart(x: Extract<Value, { t: "glob" }>, pkg: string): GlobPart | null {
+    const include = stringsOf(x.include);
+    const exclude = x.exclude ? stringsOf(x.exclude) : [];
+    if (include === null || exclude === null) return null;
+    // The config's matcher: no BUILD file's glob can make it backtrack.
+    let inc: (path: string) => boolean;
+    let exc: (path: string) => boolean;
+    try {
+      inc = globMatcher(include.map((s) => s.v));
+      exc = exclude.length > 0 ? globMatcher(exclude.map((s) => s.v)) : () => false;
+    } catch (e) {
+      if (!(e instanceof GlobError)) throw e;
+      return null;
+    }
+    const isBuild = (f: string) =>
+      posix.basename(f) === "BUILD" || posix.basename(f) === "BUILD.bazel";
+    const matches = this.filesOf(pkg)
+      .filter((f) => inc(f) && !exc(f) && !isBuild(f))
+      .map((f) => joinPkg(pkg, f));
+    return {
+      include: include.map((s) => s.v),
+      exclude: exclude.map((s) => s.v),
+      line: x.line,
+      column: x.column,
+      matches,
+    };
+  }
+
+  /** What a rule's `data` names, and whether that is known exactly. */
+  dataOf(v: Value, pkg: string): RuleData {
     const data: RuleData = { entries: [], globs: [], known: true, files: new Set(), line: v.line };
     const walk = (x: Value) => {
       if (x.t === "list") {
         for (const it of x.items) {
-          if (it.t === "str") data.entries.push(entryOf(it.v, it.line, it.column, pkg));
+          if (it.t === "str") data.entries.push(this.entryOf(it.v, it.line, it.column, pkg));
           else data.known = false;
         }
       } else if (x.t === "sum") x.parts.forEach(walk);
       else if (x.t === "glob") {
-        const include = stringsOf(x.include);
-        const exclude = x.exclude ? stringsOf(x.exclude) : [];
-        if (include === null || exclude === null) {
-          data.known = false;
-          return;
-        }
-        // The config's matcher: no BUILD file's glob can make it backtrack.
-        let inc: (path: string) => boolean;
-        let exc: (path: string) => boolean;
-        try {
-          inc = globMatcher(include.map((s) => s.v));
-          exc = exclude.length > 0 ? globMatcher(exclude.map((s) => s.v)) : () => false;
-        } catch (e) {
-          if (!(e instanceof GlobError)) throw e;
-          data.known = false;
-          return;
-        }
-        const matches = filesOf(pkg)
-          .filter(
-            (f) =>
-              inc(f) &&
-              !exc(f) &&
-              posix.basename(f) !== "BUILD" &&
-              posix.basename(f) !== "BUILD.bazel",
-          )
-          .map((f) => joinPkg(pkg, f));
-        data.globs.push({
-          include: include.map((s) => s.v),
-          exclude: exclude.map((s) => s.v),
-          line: x.line,
-          column: x.column,
-          matches,
-        });
+        const part = this.globPart(x, pkg);
+        if (part) data.globs.push(part);
+        else data.known = false;
       } else data.known = false;
     };
     walk(v);
@@ -337,110 +351,125 @@ export function buildModel(
     }
     for (const g of data.globs) for (const m of g.matches) data.files.add(m);
     return data;
-  };
-
-  const builds = new Map<string, BuildFile>();
-  const rules: DocRule[] = [];
-  let registry: Registry | null = null;
-  const notes: string[] = [];
-  for (const f of parsed.values()) {
-    const kinds = new Set(input.kinds);
-    const skipped = f.error?.beyondLimit ? f.error : undefined;
-    const file: BuildFile = {
-      path: f.path,
-      pkg: f.pkg,
-      doc: input.makeDoc(f.path, f.text),
-      error: skipped ? undefined : f.error,
-      skipped,
-      mentionsKind: kindMentioned(f.text, input.kinds),
-      rules: [],
-      names: new Set(),
-      incomplete: f.error !== undefined || [...f.nested].some((n) => kinds.has(n)),
-    };
-    if (skipped)
-      notes.push(
-        `${f.path}: skipped, line ${skipped.line} has ${skipped.message}, so the docs of ${f.pkg === "" ? "the top folder" : f.pkg} get no publishing checks.`,
-      );
-    for (const call of f.calls) {
-      const name = call.kwargs.get("name");
-      const nameValue = name?.value.t === "str" ? name.value.v : null;
-      if (nameValue !== null) file.names.add(nameValue);
-      if (
-        f.path === input.registryPath &&
-        call.kind === input.registryRule &&
-        (nameValue === "docs" || registry === null)
-      ) {
-        const deps = call.kwargs.get("deps");
-        const labels = new Set<string>();
-        let complete = deps !== undefined;
-        const walk = (x: Value) => {
-          if (x.t === "list") {
-            for (const it of x.items) {
-              const c = it.t === "str" ? canonicalLabel(it.v, f.pkg) : null;
-              if (c) labels.add(c);
-              else complete = false;
-            }
-          } else if (x.t === "sum") x.parts.forEach(walk);
-          else complete = false;
-        };
-        if (deps) walk(deps.value);
-        registry = { path: f.path, labels, complete, line: call.line };
-      }
-      if (!kinds.has(call.kind)) continue;
-      if (nameValue === null || !name) {
-        // A computed name: the rule cannot be known, nor which doc it publishes.
-        file.incomplete = true;
-        continue;
-      }
-      const src = call.kwargs.get("src");
-      const srcKnown = src === undefined || src.value.t === "str";
-      if (!srcKnown) file.incomplete = true;
-      const str = (key: string): Located<string> | undefined => {
-        const a = call.kwargs.get(key);
-        return a && a.value.t === "str"
-          ? { value: a.value.v, line: a.line, column: a.column }
-          : undefined;
-      };
-      const permalinkArg = call.kwargs.get("permalink");
-      const dataArg = call.kwargs.get("data");
-      const inMenu = call.kwargs.get("include_in_menu");
-      const weight = call.kwargs.get("weight");
-      const rule: DocRule = {
-        kind: call.kind,
-        label: `//${f.pkg}:${nameValue}`,
-        pkg: f.pkg,
-        build: f.path,
-        line: call.line,
-        endLine: call.endLine,
-        name: { value: nameValue, line: name.line, column: name.column },
-        src:
-          src && src.value.t === "str"
-            ? entryOf(src.value.v, src.value.line, src.value.column, f.pkg)
-            : undefined,
-        srcKnown,
-        data: dataArg
-          ? dataOf(dataArg.value, f.pkg)
-          : { entries: [], globs: [], known: true, files: new Set() },
-        permalink: str("permalink"),
-        permalinkKnown: permalinkArg === undefined || permalinkArg.value.t === "str",
-        category: str("category"),
-        subcategory: str("subcategory"),
-        weight: weight
-          ? { value: weight.value, line: weight.line, column: weight.column }
-          : undefined,
-        includeInMenu:
-          inMenu && inMenu.value.t === "bool"
-            ? { value: inMenu.value.v, line: inMenu.line, column: inMenu.column }
-            : undefined,
-        attrs: call.kwargs,
-      };
-      if (!rule.permalinkKnown) file.incomplete = true;
-      file.rules.push(rule);
-      rules.push(rule);
-    }
-    builds.set(f.path, file);
   }
+}
 
+/** The registering rule's deps as canonical labels. */
+function registryOf(call: Call, f: ParsedFile): Registry {
+  const deps = call.kwargs.get("deps");
+  const labels = new Set<string>();
+  let complete = deps !== undefined;
+  const walk = (x: Value) => {
+    if (x.t === "list") {
+      for (const it of x.items) {
+        const c = it.t === "str" ? canonicalLabel(it.v, f.pkg) : null;
+        if (c) labels.add(c);
+        else complete = false;
+      }
+    } else if (x.t === "sum") x.parts.forEach(walk);
+    else complete = false;
+  };
+  if (deps) walk(deps.value);
+  return { path: f.path, labels, complete, line: call.line };
+}
+
+/** One `doc()` rule with a literal name. */
+function docRuleOf(
+  call: Call,
+  f: ParsedFile,
+  name: Arg,
+  nameValue: string,
+  labels: LabelResolver,
+): DocRule {
+  const src = call.kwargs.get("src");
+  const str = (key: string): Located<string> | undefined => {
+    const a = call.kwargs.get(key);
+    return a && a.value.t === "str"
+      ? { value: a.value.v, line: a.line, column: a.column }
+      : undefined;
+  };
+  const permalinkArg = call.kwargs.get("permalink");
+  const dataArg = call.kwargs.get("data");
+  const inMenu = call.kwargs.get("include_in_menu");
+  const weight = call.kwargs.get("weight");
+  return {
+    kind: call.kind,
+    label: `//${f.pkg}:${nameValue}`,
+    pkg: f.pkg,
+    build: f.path,
+    line: call.line,
+    endLine: call.endLine,
+    name: { value: nameValue, line: name.line, column: name.column },
+    src:
+      src && src.value.t === "str"
+        ? labels.entryOf(src.value.v, src.value.line, src.value.column, f.pkg)
+        : undefined,
+    srcKnown: src === undefined || src.value.t === "str",
+    data: dataArg
+      ? labels.dataOf(dataArg.value, f.pkg)
+      : { entries: [], globs: [], known: true, files: new Set() },
+    permalink: str("permalink"),
+    permalinkKnown: permalinkArg === undefined || permalinkArg.value.t === "str",
+    category: str("category"),
+    subcategory: str("subcategory"),
+    weight: weight ? { value: weight.value, line: weight.line, column: weight.column } : undefined,
+    includeInMenu:
+      inMenu && inMenu.value.t === "bool"
+        ? { value: inMenu.value.v, line: inMenu.line, column: inMenu.column }
+        : undefined,
+    attrs: call.kwargs,
+  };
+}
+
+/**
+ * One parsed BUILD file as the model sees it: its doc rules, its target
+ * names, whether its rules are all known, and the registry when it holds
+ * the registering rule (`registry` is the one found so far).
+ */
+function readBuildFile(
+  f: ParsedFile,
+  input: ModelInput,
+  labels: LabelResolver,
+  registry: Registry | null,
+): { file: BuildFile; registry: Registry | null; note?: string } {
+  const kinds = new Set(input.kinds);
+  const skipped = f.error?.beyondLimit ? f.error : undefined;
+  const file: BuildFile = {
+    path: f.path,
+    pkg: f.pkg,
+    doc: input.makeDoc(f.path, f.text),
+    error: skipped ? undefined : f.error,
+    skipped,
+    mentionsKind: kindMentioned(f.text, input.kinds),
+    rules: [],
+    names: new Set(),
+    incomplete: f.error !== undefined || [...f.nested].some((n) => kinds.has(n)),
+  };
+  const where = f.pkg === "" ? "the top folder" : f.pkg;
+  const note = skipped
+    ? `${f.path}: skipped, line ${skipped.line} has ${skipped.message}, so the docs of ${where} get no publishing checks.`
+    : undefined;
+  for (const call of f.calls) {
+    const name = call.kwargs.get("name");
+    const nameValue = name?.value.t === "str" ? name.value.v : null;
+    if (nameValue !== null) file.names.add(nameValue);
+    const registers = f.path === input.registryPath && call.kind === input.registryRule;
+    if (registers && (nameValue === "docs" || registry === null)) registry = registryOf(call, f);
+    if (!kinds.has(call.kind)) continue;
+    if (nameValue === null || !name) {
+      // A computed name: the rule cannot be known, nor which doc it publishes.
+      file.incomplete = true;
+      continue;
+    }
+    const rule = docRuleOf(call, f, name, nameValue, labels);
+    if (!rule.srcKnown || !rule.permalinkKnown) file.incomplete = true;
+    file.rules.push(rule);
+  }
+  return { file, registry, note };
+}
+
+/** The site's pages by permalink, the rule of each doc, and the permalinks' first segments. */
+function siteOf(rules: readonly DocRule[], knownPages: readonly string[]) {
   const byDoc = new Map<string, DocRule>();
   for (const r of rules)
     if (r.src && r.src.kind === "file" && !byDoc.has(r.src.path)) byDoc.set(r.src.path, r);
@@ -454,11 +483,34 @@ export function buildModel(
     const key = pageKey(r.permalink.value);
     if (!pages.has(key)) pages.set(key, { permalink: key, rule: r, doc: r.src.path });
   }
-  const known = input.knownPages.length > 0 ? globMatcher(input.knownPages) : () => false;
-  for (const g of input.knownPages) {
+  for (const g of knownPages) {
     const seg = g.split("/").filter(Boolean)[0];
     if (seg && !/[*?[{]/.test(seg)) prefixes.add(seg);
   }
+  return { byDoc, pages, prefixes };
+}
+
+export function buildModel(
+  input: ModelInput,
+): Omit<Publishing, "lostPages"> & { lostPages: Map<string, LostPage> } {
+  const buildFolders = new Set<string>();
+  for (const b of input.buildPaths) buildFolders.add(folderOf(b));
+  const parsed = parseBuilds(input);
+  const labels = new LabelResolver(parsed.values(), input.headPaths, buildFolders);
+  const builds = new Map<string, BuildFile>();
+  const rules: DocRule[] = [];
+  let registry: Registry | null = null;
+  const notes: string[] = [];
+  for (const f of parsed.values()) {
+    const read = readBuildFile(f, input, labels, registry);
+    registry = read.registry;
+    if (read.note) notes.push(read.note);
+    rules.push(...read.file.rules);
+    builds.set(f.path, read.file);
+  }
+
+  const { byDoc, pages, prefixes } = siteOf(rules, input.knownPages);
+  const known = input.knownPages.length > 0 ? globMatcher(input.knownPages) : () => false;
   const buildOfPackage = new Map<string, BuildFile>();
   for (const b of builds.values()) if (!buildOfPackage.has(b.pkg)) buildOfPackage.set(b.pkg, b);
   const packageOf = (path: string) => {
