@@ -24,6 +24,7 @@ import type { ChangeInfo, Report, ReviewContext, Rule } from "./rules/types.js";
 import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
 import { mkdocsAutorefs } from "./g3doc/mkdocs.js";
 import { withPreset } from "../config/presets.js";
+import type { Publishing } from "./g3doc/model.js";
 
 export type ReviewMode = "change" | "all";
 
@@ -163,117 +164,110 @@ function noDocsNote(config: Config, headList: readonly string[], changed: string
   );
 }
 
-export async function review(
+/** What is at head: every path, as a list and a set, and every folder. */
+interface Head {
+  list: string[];
+  paths: Set<string>;
+  dirs: Set<string>;
+}
+
+/** The change's deletions, renames and additions, and the head-side diff of each changed file. */
+function changeOf(
   cs: ChangeSet,
-  userConfig: Config,
-  options: ReviewOptions = {},
-): Promise<ReviewResult> {
-  let config = userConfig;
-  const mode = options.mode ?? "change";
-  const maxBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
-  const isDoc = docMatcher(config);
-  const notes: string[] = [];
-
-  const headList = await cs.listPaths("head");
-  const headPaths = new Set(headList);
-  const headDirs = foldersOf(headList);
-
+  mode: ReviewMode,
+  isDoc: (path: string) => boolean,
+  notes: string[],
+): { change: ChangeInfo; diffs: Map<string, FileDiff> } {
   const change: ChangeInfo = { mode, deleted: new Set(), renamed: new Map(), added: new Set() };
   const diffs = new Map<string, FileDiff>();
   for (const f of cs.files) {
     if (f.status === "removed") change.deleted.add(f.path);
     if (f.status === "renamed" && f.previousPath) change.renamed.set(f.previousPath, f.path);
     if (f.status === "added" || f.status === "renamed") change.added.add(f.path);
-    if (f.status !== "removed") {
-      const d = parsePatch(f.patch);
-      diffs.set(f.path, d);
-      if (d.wholeFile && isDoc(f.path) && mode === "change") {
-        notes.push(
-          `${f.path}: no diff was available (binary or too large), so every line is treated as changed.`,
-        );
-      }
-    }
+    if (f.status === "removed") continue;
+    const d = parsePatch(f.patch);
+    diffs.set(f.path, d);
+    if (d.wholeFile && isDoc(f.path) && mode === "change")
+      notes.push(
+        `${f.path}: no diff was available (binary or too large), so every line is treated as changed.`,
+      );
   }
+  return { change, diffs };
+}
 
-  // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
-  const publishing = await loadPublishing(cs, headList, config, change, isDoc, options.onStep);
-  if (publishing) notes.push(...publishing.notes);
-  // The house style, when the config leaves it to what the repository contains.
-  config = withPreset(config, {
-    publishedByDocRules: publishing !== undefined,
-    hasFile: (p) => headPaths.has(p),
-    hasFolder: (p) => headDirs.has(p),
-  });
-  const autorefs = await mkdocsAutorefs(cs, headList);
+/**
+ * Reads and parses docs at head, once each: a doc that is binary, over the
+ * size limit, nested too deep to parse in linear time, or that the parser
+ * fails on is skipped with a note.
+ */
+class DocReader {
+  constructor(
+    private readonly cs: ChangeSet,
+    /** The docs under review: never read twice. */
+    private readonly reviewed: ReadonlyMap<string, Doc>,
+    readonly maxBytes: number,
+    private readonly notes: string[],
+    private readonly onStep: ReviewOptions["onStep"],
+  ) {}
 
-  // 1. The docs under review.
-  const reviewPaths =
-    mode === "all"
-      ? headList.filter(isDoc).sort()
-      : cs.files
-          .filter((f) => f.status !== "removed" && isDoc(f.path))
-          .map((f) => f.path)
-          .sort();
-
-  /** Parses a doc, or notes why it is skipped: nesting too deep to parse in linear time, or a parser failure. */
-  const safeParse = (p: string, text: string, note = true): Doc | null => {
-    options.onStep?.("parse", p);
+  /** Parses a doc, or notes why it is skipped (when `note`). */
+  parse(p: string, text: string, note = true): Doc | null {
+    this.onStep?.("parse", p);
     const problem = nestingProblem(text);
     if (problem) {
-      if (note) notes.push(`${p}: skipped, ${problem}.`);
+      if (note) this.notes.push(`${p}: skipped, ${problem}.`);
       return null;
     }
     try {
       return parseDoc(p, text);
     } catch (err) {
-      if (note) notes.push(`${p}: skipped, it could not be parsed (${(err as Error).message}).`);
+      if (note)
+        this.notes.push(`${p}: skipped, it could not be parsed (${(err as Error).message}).`);
       return null;
     }
-  };
+  }
 
-  const docs = new Map<string, Doc>();
-  const readDocs = async (
-    paths: string[],
-    into: Map<string, Doc>,
-    keep?: (text: string) => boolean,
-  ) => {
-    const wanted = paths.filter((p) => !into.has(p) && !docs.has(p));
+  /** Reads the docs not read yet into `into`; `keep` may pass over a doc by its text before it is parsed. */
+  async read(paths: string[], into: Map<string, Doc>, keep?: (text: string) => boolean) {
+    const wanted = paths.filter((p) => !into.has(p) && !this.reviewed.has(p));
     if (wanted.length === 0) return;
-    const contents = await cs.read(wanted, "head");
+    const contents = await this.cs.read(wanted, "head");
     for (const p of wanted) {
       const c = contents.get(p);
       if (!c || c.kind === "missing") continue;
       if (c.kind === "binary") {
-        notes.push(`${p}: skipped, the file is binary or not valid UTF-8 text.`);
+        this.notes.push(`${p}: skipped, the file is binary or not valid UTF-8 text.`);
         continue;
       }
-      if (c.kind === "too-large" || byteLength(c.text) > maxBytes) {
-        const bytes = c.kind === "too-large" ? c.bytes : byteLength(c.text);
-        notes.push(
-          `${p}: skipped, ${(bytes / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit for one doc.`,
+      if (c.kind === "too-large" || byteLength(c.text) > this.maxBytes) {
+        const mb = (c.kind === "too-large" ? c.bytes : byteLength(c.text)) / 1048576;
+        const limit = (this.maxBytes / 1048576).toFixed(0);
+        this.notes.push(
+          `${p}: skipped, ${mb.toFixed(1)} MB is over the ${limit} MB limit for one doc.`,
         );
         continue;
       }
       if (keep && !keep(c.text)) continue;
-      const doc = safeParse(p, c.text);
+      const doc = this.parse(p, c.text);
       if (doc) into.set(p, doc);
     }
-  };
-  await readDocs(reviewPaths, docs);
-  if (reviewPaths.length === 0) {
-    // A change's Markdown that `paths` misses (a removed doc is no sign of a wrong `paths`).
-    const missed = cs.files.filter((f) => f.status !== "removed" && !isDoc(f.path));
-    const note = noDocsNote(config, headList, mode === "all" ? null : missed.map((f) => f.path));
-    if (note) notes.push(note);
   }
+}
 
-  // 2. Docs linked from them (for cross-doc anchors), at head. A change
-  // review needs only the links on lines it touched: a broken anchor on an
-  // untouched line is reported only when the change broke it, and then the
-  // target doc is part of the change and read already.
+/**
+ * Docs linked from the reviewed ones (for cross-doc anchors), at head, by
+ * path or through the site's pages. A change review needs only the links on
+ * lines it touched: a broken anchor on an untouched line is reported only
+ * when the change broke it, and then the target doc is part of the change
+ * and read already.
+ */
+function linkedDocs(
+  docs: ReadonlyMap<string, Doc>,
+  head: Head,
+  publishing: Publishing | undefined,
+  wantedRef: (doc: Doc, ref: { line: number; endLine: number }) => boolean,
+): Set<string> {
   const linked = new Set<string>();
-  const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) =>
-    mode === "all" || touches(diffs.get(doc.path), ref.line, ref.endLine);
   for (const doc of docs.values()) {
     for (const ref of referencesOf(doc)) {
       if (ref.kind !== "link" || !wantedRef(doc, ref)) continue;
@@ -283,7 +277,7 @@ export async function review(
         t.fragment !== undefined &&
         t.path !== doc.path &&
         t.path.endsWith(".md") &&
-        headPaths.has(t.path)
+        head.paths.has(t.path)
       )
         linked.add(t.path);
     }
@@ -292,97 +286,146 @@ export async function review(
     for (const p of docsLinkedThroughPages(
       publishing,
       docs.values(),
-      headPaths,
-      (d) => headDirs.has(d),
+      head.paths,
+      (d) => head.dirs.has(d),
       wantedRef,
     ))
       if (!docs.has(p)) linked.add(p);
-  const extraDocs = new Map<string, Doc>();
+  return linked;
+}
 
-  // 3. What the change removed that other docs may still point at.
+/** The heading anchors each modified doc had at the base. */
+async function baseAnchorsOf(cs: ChangeSet, reader: DocReader): Promise<Map<string, Set<string>>> {
   const baseAnchors = new Map<string, Set<string>>();
-  const impactDocs: string[] = [];
-  if (mode === "change") {
-    const modifiedDocs = cs.files.filter(
-      (f) => (f.status === "modified" || f.status === "renamed") && f.path.endsWith(".md"),
-    );
-    if (modifiedDocs.length > 0) {
-      const basePaths = modifiedDocs.map((f) => f.previousPath ?? f.path);
-      const base = await cs.read(basePaths, "base");
-      for (const f of modifiedDocs) {
-        const text = textOf(base.get(f.previousPath ?? f.path));
-        const before =
-          text !== null && byteLength(text) <= maxBytes ? safeParse(f.path, text, false) : null;
-        if (before) baseAnchors.set(f.path, anchorSet(before.tree));
-      }
-    }
-    // Words a doc must contain to possibly point at what the change removed:
-    // the names of deleted or renamed files, lost heading anchors, lost pages.
-    // Docs without any of them are read but not parsed.
-    const needles = new Set<string>();
-    for (const [p, before] of baseAnchors) {
-      const now = docs.get(p);
-      const after = now ? anchorsOf(now) : new Set<string>();
-      for (const a of before) if (!after.has(a)) needles.add(`#${a}`.toLowerCase());
-    }
-    for (const p of [...change.deleted, ...change.renamed.keys()]) {
-      const base = p.slice(p.lastIndexOf("/") + 1).toLowerCase();
-      needles.add(base);
-      if (base.endsWith(".md")) needles.add(base.slice(0, -3));
-    }
-    for (const page of publishing?.lostPages.keys() ?? []) {
-      const last = page.replace(/\/$/, "").split("/").pop();
-      if (last) needles.add(last.toLowerCase());
-    }
-    if (needles.size > 0) {
-      const others = headList.filter((p) => isDoc(p) && !docs.has(p));
-      const mentions = (text: string) => {
-        const lower = text.toLowerCase();
-        for (const n of needles) if (lower.includes(n)) return true;
-        return false;
-      };
-      await readDocs(others, extraDocs, mentions);
-      impactDocs.push(...[...extraDocs.keys()].sort());
-    }
-  }
-  await readDocs(
-    [...linked].filter((p) => !extraDocs.has(p)),
-    extraDocs,
+  const modifiedDocs = cs.files.filter(
+    (f) => (f.status === "modified" || f.status === "renamed") && f.path.endsWith(".md"),
   );
+  if (modifiedDocs.length === 0) return baseAnchors;
+  const base = await cs.read(
+    modifiedDocs.map((f) => f.previousPath ?? f.path),
+    "base",
+  );
+  for (const f of modifiedDocs) {
+    const text = textOf(base.get(f.previousPath ?? f.path));
+    const before =
+      text !== null && byteLength(text) <= reader.maxBytes
+        ? reader.parse(f.path, text, false)
+        : null;
+    if (before) baseAnchors.set(f.path, anchorSet(before.tree));
+  }
+  return baseAnchors;
+}
 
-  const ctx: ReviewContext = {
-    config,
-    change,
-    headPaths,
-    fileExists: (p) => headPaths.has(p),
-    dirExists: (p) => headDirs.has(p),
-    docAt: (p) => docs.get(p) ?? extraDocs.get(p),
-    baseAnchorsOf: (p) => baseAnchors.get(p),
-    autorefs,
-    repository: cs.repository,
-    publishing,
+/**
+ * Words a doc must contain to possibly point at what the change removed:
+ * the names of deleted or renamed files, lost heading anchors, lost pages.
+ */
+function removedNeedles(
+  baseAnchors: ReadonlyMap<string, Set<string>>,
+  docs: ReadonlyMap<string, Doc>,
+  change: ChangeInfo,
+  publishing: Publishing | undefined,
+): Set<string> {
+  const needles = new Set<string>();
+  for (const [p, before] of baseAnchors) {
+    const now = docs.get(p);
+    const after = now ? anchorsOf(now) : new Set<string>();
+    for (const a of before) if (!after.has(a)) needles.add(`#${a}`.toLowerCase());
+  }
+  for (const p of [...change.deleted, ...change.renamed.keys()]) {
+    const base = p.slice(p.lastIndexOf("/") + 1).toLowerCase();
+    needles.add(base);
+    if (base.endsWith(".md")) needles.add(base.slice(0, -3));
+  }
+  for (const page of publishing?.lostPages.keys() ?? []) {
+    const last = page.replace(/\/$/, "").split("/").pop();
+    if (last) needles.add(last.toLowerCase());
+  }
+  return needles;
+}
+
+/** The docs a review reviews: the change's docs at head, or every doc for an audit. */
+function reviewPathsOf(
+  cs: ChangeSet,
+  headList: readonly string[],
+  mode: ReviewMode,
+  isDoc: (path: string) => boolean,
+): string[] {
+  if (mode === "all") return headList.filter(isDoc).sort();
+  return cs.files
+    .filter((f) => f.status !== "removed" && isDoc(f.path))
+    .map((f) => f.path)
+    .sort();
+}
+
+/**
+ * The docs the change may have broken, read into `extraDocs`: those that
+ * contain one of the words of what it removed (the others are read but not
+ * parsed); with the modified docs' anchors at the base.
+ */
+async function readImpact(
+  cs: ChangeSet,
+  reader: DocReader,
+  at: {
+    docs: ReadonlyMap<string, Doc>;
+    extraDocs: Map<string, Doc>;
+    change: ChangeInfo;
+    publishing: Publishing | undefined;
+    headList: readonly string[];
+    isDoc: (path: string) => boolean;
+  },
+): Promise<{ baseAnchors: Map<string, Set<string>>; impactDocs: string[] }> {
+  const baseAnchors = await baseAnchorsOf(cs, reader);
+  const needles = removedNeedles(baseAnchors, at.docs, at.change, at.publishing);
+  if (needles.size === 0) return { baseAnchors, impactDocs: [] };
+  const others = at.headList.filter((p) => at.isDoc(p) && !at.docs.has(p));
+  const mentions = (text: string) => {
+    const lower = text.toLowerCase();
+    for (const n of needles) if (lower.includes(n)) return true;
+    return false;
   };
+  await reader.read(others, at.extraDocs, mentions);
+  return { baseAnchors, impactDocs: [...at.extraDocs.keys()].sort() };
+}
 
-  // 4. Run the rules, each where its scope says.
-  const rules = enabledRules(config).filter((r) => !r.rule.scope.publishing || publishing);
+/** Runs the enabled rules, each where its scope says: the reviewed docs, the docs the change may have broken, the BUILD files. */
+function runRules(
+  ctx: ReviewContext,
+  docs: ReadonlyMap<string, Doc>,
+  impact: readonly Doc[],
+  notes: string[],
+  onStep: ReviewOptions["onStep"],
+): { all: Finding[]; off: Finding[] } {
+  const { publishing } = ctx;
+  const rules = enabledRules(ctx.config).filter((r) => !r.rule.scope.publishing || publishing);
   const onDocs = rules.filter((r) => r.rule.scope.on === "doc");
   const onBroken = onDocs.filter((r) => r.rule.scope.brokenByChange);
   const onBuildFiles = rules.filter((r) => r.rule.scope.on === "build-file");
   const all: Finding[] = [];
   const off: Finding[] = [];
   const run = (doc: Doc, which: readonly EnabledRule[]) => {
-    options.onStep?.("check", doc.path);
+    onStep?.("check", doc.path);
     const r = checkDoc(doc, which, ctx);
     all.push(...r.findings);
     off.push(...r.suppressed);
     notes.push(...r.notes);
   };
   for (const doc of docs.values()) run(doc, onDocs);
-  for (const p of impactDocs) run(extraDocs.get(p)!, onBroken);
+  for (const doc of impact) run(doc, onBroken);
   // BUILD files: findings on their lines go through the diff filter like a doc's.
   if (publishing) for (const b of publishing.builds.values()) run(b.doc, onBuildFiles);
+  return { all, off };
+}
 
-  options.onStep?.("finish");
+/** The findings the review reports, and those the docs' comments turned off counted per rule (with a note). */
+function reported(
+  all: Finding[],
+  off: Finding[],
+  diffs: ReadonlyMap<string, FileDiff>,
+  mode: ReviewMode,
+  impactDocs: readonly string[],
+  notes: string[],
+): { findings: Finding[]; suppressed: Record<string, number> } {
   all.sort(compareFindings);
   numberOccurrences(all);
   const findings = applyDiffFilter(all, diffs, mode, new Set(impactDocs));
@@ -396,10 +439,89 @@ export async function review(
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([rule, n]) => `${rule} ${n}`)
       .join(", ");
-    notes.push(
-      `${offCount} ${offCount === 1 ? "finding is" : "findings are"} turned off by comments in the docs (${perRule}).`,
-    );
+    const are = offCount === 1 ? "finding is" : "findings are";
+    notes.push(`${offCount} ${are} turned off by comments in the docs (${perRule}).`);
   }
+  return { findings, suppressed };
+}
+
+/**
+ * The review, in rounds of reads: the change and its diffs, the publishing
+ * model, the docs under review, what they link to and (for a change) the
+ * docs that may point at what it removed; then the rules, then the diff
+ * filter.
+ */
+export async function review(
+  cs: ChangeSet,
+  userConfig: Config,
+  options: ReviewOptions = {},
+): Promise<ReviewResult> {
+  const mode = options.mode ?? "change";
+  const maxBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
+  const isDoc = docMatcher(userConfig);
+  const notes: string[] = [];
+  const headList = await cs.listPaths("head");
+  const head: Head = { list: headList, paths: new Set(headList), dirs: foldersOf(headList) };
+  const { change, diffs } = changeOf(cs, mode, isDoc, notes);
+
+  // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
+  const publishing = await loadPublishing(cs, headList, userConfig, change, isDoc, options.onStep);
+  if (publishing) notes.push(...publishing.notes);
+  // The house style, when the config leaves it to what the repository contains.
+  const config = withPreset(userConfig, {
+    publishedByDocRules: publishing !== undefined,
+    hasFile: (p) => head.paths.has(p),
+    hasFolder: (p) => head.dirs.has(p),
+  });
+  const autorefs = await mkdocsAutorefs(cs, headList);
+
+  // 1. The docs under review.
+  const reviewPaths = reviewPathsOf(cs, headList, mode, isDoc);
+  const docs = new Map<string, Doc>();
+  const reader = new DocReader(cs, docs, maxBytes, notes, options.onStep);
+  await reader.read(reviewPaths, docs);
+  if (reviewPaths.length === 0) {
+    // A change's Markdown that `paths` misses (a removed doc is no sign of a wrong `paths`).
+    const missed = cs.files.filter((f) => f.status !== "removed" && !isDoc(f.path));
+    const note = noDocsNote(config, headList, mode === "all" ? null : missed.map((f) => f.path));
+    if (note) notes.push(note);
+  }
+
+  // 2. Docs linked from them.
+  const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) =>
+    mode === "all" || touches(diffs.get(doc.path), ref.line, ref.endLine);
+  const linked = linkedDocs(docs, head, publishing, wantedRef);
+
+  // 3. What the change removed that other docs may still point at.
+  const extraDocs = new Map<string, Doc>();
+  const { baseAnchors, impactDocs } =
+    mode === "change"
+      ? await readImpact(cs, reader, { docs, extraDocs, change, publishing, headList, isDoc })
+      : { baseAnchors: new Map<string, Set<string>>(), impactDocs: [] };
+  await reader.read(
+    [...linked].filter((p) => !extraDocs.has(p)),
+    extraDocs,
+  );
+
+  // 4. Run the rules, each where its scope says.
+  const ctx: ReviewContext = {
+    config,
+    change,
+    headPaths: head.paths,
+    fileExists: (p) => head.paths.has(p),
+    dirExists: (p) => head.dirs.has(p),
+    docAt: (p) => docs.get(p) ?? extraDocs.get(p),
+    baseAnchorsOf: (p) => baseAnchors.get(p),
+    autorefs,
+    repository: cs.repository,
+    publishing,
+  };
+  const impact = impactDocs.map((p) => extraDocs.get(p)!);
+  const { all, off } = runRules(ctx, docs, impact, notes, options.onStep);
+
+  // 5. Keep what belongs to the change.
+  options.onStep?.("finish");
+  const { findings, suppressed } = reported(all, off, diffs, mode, impactDocs, notes);
   return {
     findings,
     allFindings: all,
