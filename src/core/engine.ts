@@ -344,6 +344,11 @@ function removedNeedles(
   return needles;
 }
 
+/** A change's files that `paths` misses (a removed doc is no sign of a wrong `paths`). */
+function missedDocs(cs: ChangeSet, isDoc: (path: string) => boolean): string[] {
+  return cs.files.filter((f) => f.status !== "removed" && !isDoc(f.path)).map((f) => f.path);
+}
+
 /** The docs a review reviews: the change's docs at head, or every doc for an audit. */
 function reviewPathsOf(
   cs: ChangeSet,
@@ -481,9 +486,7 @@ export async function review(
   const reader = new DocReader(cs, docs, maxBytes, notes, options.onStep);
   await reader.read(reviewPaths, docs);
   if (reviewPaths.length === 0) {
-    // A change's Markdown that `paths` misses (a removed doc is no sign of a wrong `paths`).
-    const missed = cs.files.filter((f) => f.status !== "removed" && !isDoc(f.path));
-    const note = noDocsNote(config, headList, mode === "all" ? null : missed.map((f) => f.path));
+    const note = noDocsNote(config, headList, mode === "all" ? null : missedDocs(cs, isDoc));
     if (note) notes.push(note);
   }
 

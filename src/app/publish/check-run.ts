@@ -123,22 +123,25 @@ function lineRanges(lines: number[], max = 8): string {
 
 const MAX_TABLE_ROWS = 100;
 
-/** The check summary, at most 65,535 characters. */
-export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): string {
+/** The summary's opening: what was read and found at which commit, and what this run posted and resolved. */
+function summaryOpening(input: SummaryInput): string[] {
   const { findings } = input;
   const head: string[] = [];
   const unread = input.unreadable ?? 0;
+  const at = input.headSha.slice(0, 7);
+  const docs = plural(input.docs.length, "changed doc");
   if (unread > 0)
     head.push(
-      `g3doc-review could not read ${plural(unread, "changed file")} of this pull request (at ${input.headSha.slice(0, 7)}), so its result is unknown and this check fails.`,
+      `g3doc-review could not read ${plural(unread, "changed file")} of this pull request (at ${at}), ` +
+        "so its result is unknown and this check fails.",
       "",
     );
   head.push(
     findings.length === 0
       ? unread > 0
-        ? `In the ${plural(input.docs.length, "changed doc")} it read, it found no problems.`
-        : `g3doc-review found no problems in ${plural(input.docs.length, "changed doc")} at ${input.headSha.slice(0, 7)}.`
-      : `g3doc-review found ${countsText(findings)} in the docs this pull request changes (at ${input.headSha.slice(0, 7)}).`,
+        ? `In the ${docs} it read, it found no problems.`
+        : `g3doc-review found no problems in ${docs} at ${at}.`
+      : `g3doc-review found ${countsText(findings)} in the docs this pull request changes (at ${at}).`,
   );
   const said: string[] = [];
   if (input.commented > 0)
@@ -149,97 +152,102 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
     said.push(`${plural(input.alreadyCommented, "finding")} already commented on earlier`);
   if (input.resolved > 0) said.push(`${plural(input.resolved, "fixed thread")} resolved`);
   if (said.length > 0) head.push("", `This run: ${said.join("; ")}.`);
+  return head;
+}
 
-  if (findings.length > 0) {
-    const rules = new Map<string, Record<Severity, number>>();
-    for (const f of findings) {
-      const r = rules.get(f.rule) ?? { error: 0, warning: 0, notice: 0 };
-      r[f.severity]++;
-      rules.set(f.rule, r);
-    }
-    head.push("", "| Rule | Errors | Warnings | Notices |", "| --- | ---: | ---: | ---: |");
-    for (const [rule, c] of [...rules].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
-      head.push(
-        `| ${/^[a-z0-9-]+$/.test(rule) ? ruleLink(rule, input.docsBase ?? RULES_DOC) : cellCodeSpan(rule)} | ${c.error} | ${c.warning} | ${c.notice} |`,
+/** The findings counted per rule and severity, then per file with their lines. */
+function summaryTables(findings: Finding[], docsBase: string): string[] {
+  const head: string[] = [];
+  const rules = new Map<string, Record<Severity, number>>();
+  for (const f of findings) {
+    const r = rules.get(f.rule) ?? { error: 0, warning: 0, notice: 0 };
+    r[f.severity]++;
+    rules.set(f.rule, r);
+  }
+  head.push("", "| Rule | Errors | Warnings | Notices |", "| --- | ---: | ---: | ---: |");
+  for (const [rule, c] of [...rules].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const name = /^[a-z0-9-]+$/.test(rule) ? ruleLink(rule, docsBase) : cellCodeSpan(rule);
+    head.push(`| ${name} | ${c.error} | ${c.warning} | ${c.notice} |`);
+  }
+  const files = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const list = files.get(f.path);
+    if (list) list.push(f);
+    else files.set(f.path, [f]);
+  }
+  head.push("", "| File | Findings | Lines |", "| --- | ---: | --- |");
+  const rows = [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  for (const [path, fs] of rows.slice(0, MAX_TABLE_ROWS)) {
+    const lines = [...new Set(fs.map((f) => f.line))].sort((a, b) => a - b);
+    const shown = lines.slice(0, 12).join(", ") + (lines.length > 12 ? ", …" : "");
+    head.push(`| ${cellCodeSpan(path)} | ${fs.length} | ${shown} |`);
+  }
+  if (rows.length > MAX_TABLE_ROWS)
+    head.push(`| …and ${plural(rows.length - MAX_TABLE_ROWS, "more file")} | | |`);
+  return head;
+}
+
+/** One item of a list: three or more repeats (same file, rule and reason) as one line, else each finding. */
+function listItem(g: NotCommented[], docsBase: string): string {
+  const f = g[0].finding;
+  if (g.length >= 3) {
+    const lines = lineRanges(g.map((n) => n.finding.line));
+    return (
+      `- ${g.length} × ${ruleLink(f.rule, docsBase)} (${f.severity}) in ${codeSpan(f.path)}, lines ${lines} ` +
+      `_(${escapeMarkdown(g[0].reason)})_; the first: ${escapeMarkdown(f.message)}`
+    );
+  }
+  return g
+    .map((n) => {
+      const x = n.finding;
+      let one =
+        `- ${codeSpan(`${x.path}:${x.line}`)} **${x.severity}** ${ruleLink(x.rule, docsBase)}: ` +
+        `${escapeMarkdown(x.message)} _(${escapeMarkdown(n.reason)})_`;
+      if (x.suggestion !== null && x.suggestion.length <= 500)
+        one += `\n\n  Suggested replacement:\n\n${fencedBlock(x.suggestion).replace(/^/gm, "  ")}\n`;
+      return one;
+    })
+    .join("\n");
+}
+
+/** A titled list of findings, within SUMMARY_LIST_BUDGET characters (the rest counted). */
+function findingList(title: string, list: NotCommented[], docsBase: string): string[] {
+  if (list.length === 0) return [];
+  const items = ["", `### ${title} (${plural(list.length, "finding")})`, ""];
+  // Repeats (same file, rule and reason, three or more) are one line: "108 × rule in file, lines 3-200".
+  const groups = new Map<string, NotCommented[]>();
+  for (const n of list) {
+    const key = `${n.finding.path}\u0000${n.finding.rule}\u0000${n.reason}`;
+    const g = groups.get(key);
+    if (g) g.push(n);
+    else groups.set(key, [n]);
+  }
+  let used = 0;
+  let shown = 0;
+  for (const g of groups.values()) {
+    const item = listItem(g, docsBase);
+    if (used + item.length > SUMMARY_LIST_BUDGET && shown > 0) {
+      items.push(
+        `- …and ${plural(list.length - shown, "more finding")}: ` +
+          "each is an annotation of this check run (and in its Files changed tab).",
       );
-
-    const files = new Map<string, Finding[]>();
-    for (const f of findings) {
-      const list = files.get(f.path);
-      if (list) list.push(f);
-      else files.set(f.path, [f]);
+      break;
     }
-    head.push("", "| File | Findings | Lines |", "| --- | ---: | --- |");
-    const rows = [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    for (const [path, fs] of rows.slice(0, MAX_TABLE_ROWS)) {
-      const lines = [...new Set(fs.map((f) => f.line))].sort((a, b) => a - b);
-      const shown = lines.slice(0, 12).join(", ") + (lines.length > 12 ? ", …" : "");
-      head.push(`| ${cellCodeSpan(path)} | ${fs.length} | ${shown} |`);
-    }
-    if (rows.length > MAX_TABLE_ROWS)
-      head.push(`| …and ${plural(rows.length - MAX_TABLE_ROWS, "more file")} | | |`);
+    used += item.length;
+    shown += g.length;
+    items.push(item);
   }
+  return items;
+}
 
-  const items: string[] = [];
-  const docsBase = input.docsBase ?? RULES_DOC;
-  const listFindings = (title: string, list: NotCommented[]) => {
-    if (list.length === 0) return;
-    items.push("", `### ${title} (${plural(list.length, "finding")})`, "");
-    // Repeats (same file, rule and reason, three or more) are one line: "108 × rule in file, lines 3-200".
-    const groups = new Map<string, NotCommented[]>();
-    for (const n of list) {
-      const key = `${n.finding.path}\u0000${n.finding.rule}\u0000${n.reason}`;
-      const g = groups.get(key);
-      if (g) g.push(n);
-      else groups.set(key, [n]);
-    }
-    let used = 0;
-    let shown = 0;
-    for (const g of groups.values()) {
-      const f = g[0].finding;
-      let item: string;
-      if (g.length >= 3) {
-        item = `- ${g.length} × ${ruleLink(f.rule, docsBase)} (${f.severity}) in ${codeSpan(f.path)}, lines ${lineRanges(g.map((n) => n.finding.line))} _(${escapeMarkdown(g[0].reason)})_; the first: ${escapeMarkdown(f.message)}`;
-      } else {
-        item = g
-          .map((n) => {
-            const x = n.finding;
-            let one = `- ${codeSpan(`${x.path}:${x.line}`)} **${x.severity}** ${ruleLink(x.rule, docsBase)}: ${escapeMarkdown(x.message)} _(${escapeMarkdown(n.reason)})_`;
-            if (x.suggestion !== null && x.suggestion.length <= 500)
-              one += `\n\n  Suggested replacement:\n\n${fencedBlock(x.suggestion).replace(/^/gm, "  ")}\n`;
-            return one;
-          })
-          .join("\n");
-      }
-      if (used + item.length > SUMMARY_LIST_BUDGET && shown > 0) {
-        items.push(
-          `- …and ${plural(list.length - shown, "more finding")}: each is an annotation of this check run (and in its Files changed tab).`,
-        );
-        return;
-      }
-      used += item.length;
-      shown += g.length;
-      items.push(item);
-    }
-  };
-  listFindings(
-    "Not shown as review comments",
-    input.notCommented.filter((n) => !n.commentedWithoutSuggestion),
-  );
-  listFindings(
-    "Commented on without their suggested change",
-    input.notCommented.filter((n) => n.commentedWithoutSuggestion),
-  );
-  if (input.notes.length > 0) {
-    items.push("", "### Notes", "");
-    for (const n of input.notes) items.push(`- ${escapeMarkdown(n)}`);
-  }
-
-  const headText = head.join("\n");
-  let out = headText;
+/** The opening in full, then as many lines of the rest as fit in `limit`, saying how many were left out. */
+function fitSummary(head: string[], items: string[], limit: number): string {
+  let out = head.join("\n");
   for (let i = 0; i < items.length; i++) {
     const next = `${out}\n${items[i]}`;
-    const tail = `\n\n_…${plural(items.length - i, "more line")} left out: the summary is limited to ${limit.toLocaleString("en-US")} characters. Every finding is still an annotation._`;
+    const tail =
+      `\n\n_…${plural(items.length - i, "more line")} left out: the summary is limited to ` +
+      `${limit.toLocaleString("en-US")} characters. Every finding is still an annotation._`;
     if (next.length + tail.length > limit) {
       out = `${out}${tail}`;
       break;
@@ -247,6 +255,30 @@ export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): strin
     out = next;
   }
   return out.length > limit ? out.slice(0, limit) : out;
+}
+
+/** The check summary, at most 65,535 characters. */
+export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): string {
+  const docsBase = input.docsBase ?? RULES_DOC;
+  const head = summaryOpening(input);
+  if (input.findings.length > 0) head.push(...summaryTables(input.findings, docsBase));
+  const items = [
+    ...findingList(
+      "Not shown as review comments",
+      input.notCommented.filter((n) => !n.commentedWithoutSuggestion),
+      docsBase,
+    ),
+    ...findingList(
+      "Commented on without their suggested change",
+      input.notCommented.filter((n) => n.commentedWithoutSuggestion),
+      docsBase,
+    ),
+  ];
+  if (input.notes.length > 0) {
+    items.push("", "### Notes", "");
+    for (const n of input.notes) items.push(`- ${escapeMarkdown(n)}`);
+  }
+  return fitSummary(head, items, limit);
 }
 
 /**

@@ -246,6 +246,86 @@ function groupByLine(
   return { carriers, riders: out };
 }
 
+/** The comment of one line's findings at its anchor; a suggestion too long for a comment goes to the annotation. */
+function lineComment(
+  f: Finding,
+  fp: string,
+  riders: Finding[],
+  anchor: Exclude<Anchor, { reason: string }>,
+  docsBase: string | undefined,
+): PlannedComment {
+  let withSuggestion = anchor.withSuggestion;
+  let body = commentBody(f, fp, withSuggestion, anchor.note, riders, docsBase);
+  if (body.length > COMMENT_LIMIT && withSuggestion) {
+    // Too long for a comment with its suggestion: the comment and its fingerprint stay, the suggestion goes.
+    withSuggestion = false;
+    const size = f.suggestion!.length.toLocaleString("en-US");
+    const note =
+      `The suggested change (${size} characters) is longer than a comment may be, ` +
+      "so it is in the check run's annotation for this line instead.";
+    body = commentBody(f, fp, false, note, riders, docsBase);
+  }
+  return {
+    finding: f,
+    fingerprint: fp,
+    path: f.path,
+    line: anchor.line,
+    ...(anchor.startLine !== undefined ? { startLine: anchor.startLine } : {}),
+    withSuggestion,
+    body: fitBody(body, fp),
+  };
+}
+
+/** One file-level comment on a file of the pull request, for the findings it caused elsewhere. */
+function fileComment(
+  path: string,
+  fs: Finding[],
+  docsBase: string | undefined,
+): PlannedFileComment {
+  const fp = fingerprint(fs[0]);
+  const base = docsBase ?? RULES_DOC;
+  const lines = fs.map(
+    (x) =>
+      `- **${x.severity}** ${ruleLink(x.rule, base)} in ${codeSpan(`${x.path}:${x.line}`)}: ${escapeMarkdown(x.message)}`,
+  );
+  const body = [
+    `This change breaks ${fs.length === 1 ? "a line" : `${fs.length} lines`} outside its diff:`,
+    "",
+    ...lines,
+    "",
+    ...[...new Set(fs.map((x) => fingerprint(x)))].map(fingerprintMarker),
+  ].join("\n");
+  return { path, findings: fs, fingerprint: fp, body: fitBody(body, fp) };
+}
+
+/**
+ * The app's open threads whose finding is gone: threads beyond the number of
+ * findings that still carry their fingerprint (`current`), in files whose
+ * findings are known.
+ */
+function staleThreads(
+  threads: ReviewThread[],
+  current: ReadonlyMap<string, number>,
+  reviewed: (path: string) => boolean,
+): ReviewThread[] {
+  const keep = new Map(current);
+  const candidates = [...threads].sort((a, b) => Number(a.isResolved) - Number(b.isResolved));
+  // A thread carrying several fingerprints (a file-level comment) is stale only when all of them are.
+  const kept = new Set<string>();
+  const staleById = new Map<string, ReviewThread>();
+  for (const t of candidates) {
+    const n = keep.get(t.fingerprint) ?? 0;
+    if (n > 0) {
+      keep.set(t.fingerprint, n - 1);
+      kept.add(t.id);
+      continue;
+    }
+    if (!t.isResolved && !t.othersReplied && t.known !== false && reviewed(t.path))
+      staleById.set(t.id, t);
+  }
+  return [...staleById].filter(([id]) => !kept.has(id)).map(([, t]) => t);
+}
+
 export function planReview(
   findings: Finding[],
   diffs: ReadonlyMap<string, FileDiff>,
@@ -254,8 +334,6 @@ export function planReview(
 ): ReviewPlan {
   const existing = new Map<string, number>();
   for (const t of threads) existing.set(t.fingerprint, (existing.get(t.fingerprint) ?? 0) + 1);
-  const current = new Map<string, number>();
-
   const plan: ReviewPlan = {
     comments: [],
     fileComments: [],
@@ -263,8 +341,13 @@ export function planReview(
     notCommented: [],
     stale: [],
   };
+  const overLimit = `over the limit of ${options.maxComments} comments per review`;
+  const notCommented = (fs: Finding[], reason: string) => {
+    for (const x of fs) plan.notCommented.push({ finding: x, reason });
+  };
   const byFile = new Map<string, Finding[]>();
   const sorted = [...findings].sort(byImportance);
+  const current = new Map<string, number>();
   for (const f of sorted) {
     const fp = fingerprint(f);
     current.set(fp, (current.get(fp) ?? 0) + 1);
@@ -282,97 +365,29 @@ export function planReview(
     const anchor = anchorFor(f, diffs.get(f.path));
     if ("reason" in anchor) {
       const target = f.causedByChange ? fileFor(f, options.prFiles ?? []) : undefined;
-      if (target !== undefined) {
-        const list = byFile.get(target);
-        if (list) list.push(f, ...riders);
-        else byFile.set(target, [f, ...riders]);
-        continue;
-      }
-      for (const x of [f, ...riders]) plan.notCommented.push({ finding: x, reason: anchor.reason });
+      if (target === undefined) notCommented([f, ...riders], anchor.reason);
+      else byFile.set(target, [...(byFile.get(target) ?? []), f, ...riders]);
       continue;
     }
     if (plan.comments.length >= options.maxComments) {
-      for (const x of [f, ...riders])
-        plan.notCommented.push({
-          finding: x,
-          reason: `over the limit of ${options.maxComments} comments per review`,
-        });
+      notCommented([f, ...riders], overLimit);
       continue;
     }
-    let withSuggestion = anchor.withSuggestion;
-    let body = commentBody(f, fp, withSuggestion, anchor.note, riders, options.docsBase);
-    if (body.length > COMMENT_LIMIT && withSuggestion) {
-      // Too long for a comment with its suggestion: the comment and its fingerprint stay, the suggestion goes.
-      withSuggestion = false;
-      body = commentBody(
-        f,
-        fp,
-        false,
-        `The suggested change (${f.suggestion!.length.toLocaleString("en-US")} characters) is longer than a comment may be, so it is in the check run's annotation for this line instead.`,
-        riders,
-        options.docsBase,
-      );
-    }
-    plan.comments.push({
-      finding: f,
-      fingerprint: fp,
-      path: f.path,
-      line: anchor.line,
-      ...(anchor.startLine !== undefined ? { startLine: anchor.startLine } : {}),
-      withSuggestion,
-      body: fitBody(body, fp),
-    });
-    if (!withSuggestion && f.suggestion !== null)
+    const comment = lineComment(f, fp, riders, anchor, options.docsBase);
+    plan.comments.push(comment);
+    if (!comment.withSuggestion && f.suggestion !== null)
       plan.notCommented.push({
         finding: f,
         reason: "its suggested change spans lines outside the diff",
         commentedWithoutSuggestion: true,
       });
   }
-
   // One file-level comment per file of the pull request, for the findings it caused elsewhere.
   for (const [path, fs] of byFile) {
-    if (plan.comments.length + plan.fileComments.length >= options.maxComments) {
-      for (const x of fs)
-        plan.notCommented.push({
-          finding: x,
-          reason: `over the limit of ${options.maxComments} comments per review`,
-        });
-      continue;
-    }
-    const fp = fingerprint(fs[0]);
-    const base = options.docsBase ?? RULES_DOC;
-    const lines = fs.map(
-      (x) =>
-        `- **${x.severity}** ${ruleLink(x.rule, base)} in ${codeSpan(`${x.path}:${x.line}`)}: ${escapeMarkdown(x.message)}`,
-    );
-    const body = [
-      `This change breaks ${fs.length === 1 ? "a line" : `${fs.length} lines`} outside its diff:`,
-      "",
-      ...lines,
-      "",
-      ...[...new Set(fs.map((x) => fingerprint(x)))].map(fingerprintMarker),
-    ].join("\n");
-    plan.fileComments.push({ path, findings: fs, fingerprint: fp, body: fitBody(body, fp) });
+    if (plan.comments.length + plan.fileComments.length >= options.maxComments)
+      notCommented(fs, overLimit);
+    else plan.fileComments.push(fileComment(path, fs, options.docsBase));
   }
-
-  // Threads beyond the number of findings that still carry their fingerprint are stale.
-  const reviewed = options.reviewed ?? (() => true);
-  const keep = new Map(current);
-  const candidates = [...threads].sort((a, b) => Number(a.isResolved) - Number(b.isResolved));
-  // A thread carrying several fingerprints (a file-level comment) is stale only when all of them are.
-  const kept = new Set<string>();
-  const staleById = new Map<string, ReviewThread>();
-  for (const t of candidates) {
-    const n = keep.get(t.fingerprint) ?? 0;
-    if (n > 0) {
-      keep.set(t.fingerprint, n - 1);
-      kept.add(t.id);
-      continue;
-    }
-    if (!t.isResolved && !t.othersReplied && t.known !== false && reviewed(t.path))
-      staleById.set(t.id, t);
-  }
-  for (const [id, t] of staleById) if (!kept.has(id)) plan.stale.push(t);
+  plan.stale = staleThreads(threads, current, options.reviewed ?? (() => true));
   return plan;
 }
