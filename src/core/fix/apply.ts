@@ -12,7 +12,7 @@ import type { Nodes, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
-import { review, type ReviewMode } from "../engine.js";
+import { review, type ReviewMode, type ReviewResult } from "../engine.js";
 import { parseDoc, type Doc } from "../markdown/parse.js";
 import { touches } from "../diff/patch.js";
 import { RULES, RULE_NAMES, ruleById } from "../rules/index.js";
@@ -130,14 +130,116 @@ export class FixedChangeSet implements ChangeSet {
   }
 }
 
+/** What every file of one pass is fixed by: the pass's review and the choices of the run. */
+interface FixPass {
+  r: ReviewResult;
+  mode: ReviewMode;
+  /** Whether a rule's fixes are applied. */
+  isOn(id: string): boolean;
+  formatRules: Set<string>;
+  limit: number;
+  reformat: boolean;
+  first: boolean;
+  last: boolean;
+  notes: string[];
+}
+
+/** One file's text after the pass's fixes, and the merged suggestions it applied. */
+function fixFile(
+  path: string,
+  text: string,
+  notDoc: boolean,
+  p: FixPass,
+): { next: string; safe: MergedSuggestion[] } {
+  const { r, mode, isOn, formatRules, limit } = p;
+  const doc = parseDoc(path, text);
+  // What the doc's comments turn off is not fixed either.
+  const control = inlineControl(doc, RULE_NAMES);
+  const diff = r.diffs.get(path);
+  const wanted = mode === "all" ? () => true : (s: number, e: number) => touches(diff, s, e);
+  const candidates = [
+    ...r.findings.filter((f) => f.path === path && f.suggestion !== null && isOn(f.rule)),
+    ...(formatRules.size > 0 && !notDoc
+      ? formatFindings(doc, { limit, rules: formatRules, wanted })
+      : []),
+  ].filter((f) => (notDoc || suggestionAllowed(doc, f)) && !control.isOff(f.rule, f.line));
+  const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
+  const safe = notDoc ? suggestions : suggestions.filter((m) => keepsProtected(doc, text, m));
+  if (p.first && safe.length < suggestions.length)
+    p.notes.push(
+      `${path}: ${suggestions.length - safe.length} fix(es) left out because they would change ` +
+        "a code block, a table or an HTML block.",
+    );
+  let next = applySuggestions(text, safe);
+  const lastLine = doc.lines.length - (text.endsWith("\n") ? 1 : 0);
+  const finalNewline = notDoc
+    ? false
+    : p.reformat
+      ? formatRules.has("final-newline")
+      : isOn("final-newline") &&
+        r.findings.some((f) => f.path === path && f.rule === "final-newline");
+  if (finalNewline && (mode === "all" || touches(diff, lastLine, lastLine)))
+    next = withFinalNewline(next);
+  if (next !== text && dropped.length > 0 && p.last)
+    p.notes.push(
+      `${path}: ${dropped.length} fix(es) overlapped others and were left for another run.`,
+    );
+  return { next, safe };
+}
+
+/** Adds one pass's fixes of a file to its counts per rule. */
+function countFixes(
+  byRule: Record<string, number>,
+  safe: readonly MergedSuggestion[],
+  withNewline: boolean,
+): Record<string, number> {
+  // A rule's finding and the formatter's for the same lines are one fix.
+  const seen = new Set<string>();
+  for (const m of safe) {
+    for (const f of m.findings) {
+      const key = `${f.rule}:${f.line}:${f.endLine}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+    }
+  }
+  if (withNewline) byRule["final-newline"] = (byRule["final-newline"] ?? 0) + 1;
+  return byRule;
+}
+
+/** Patches of the fixed texts against the change's base (the base texts are read once into `baseTexts`). */
+async function patchesAgainstBase(
+  cs: ChangeSet,
+  texts: ReadonlyMap<string, string>,
+  baseTexts: Map<string, string>,
+): Promise<Map<string, string>> {
+  const patches = new Map<string, string>();
+  const need = cs.files.filter(
+    (f) => texts.has(f.path) && f.status !== "removed" && !baseTexts.has(f.path),
+  );
+  if (need.length > 0) {
+    const base = await cs.read(
+      need.map((f) => f.previousPath ?? f.path),
+      "base",
+    );
+    for (const f of need) {
+      const b = base.get(f.previousPath ?? f.path);
+      baseTexts.set(f.path, f.status === "added" || !b || b.kind !== "text" ? "" : b.text);
+    }
+  }
+  for (const f of cs.files)
+    if (texts.has(f.path) && baseTexts.has(f.path))
+      patches.set(f.path, unifiedDiff(baseTexts.get(f.path)!, texts.get(f.path)!, f.path, 0) || "");
+  return patches;
+}
+
 /** Reviews a change (or every doc) and applies the fixes; writes nothing. */
 export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): Promise<FixResult> {
   const mode = opts.mode;
+  const maxPasses = opts.maxPasses ?? 5;
   const chosen = opts.rules && opts.rules.length > 0 ? new Set(opts.rules) : null;
   const isOn = (id: string) => config.rules[id] !== "off" && (chosen ? chosen.has(id) : true);
   const formatRules = new Set<string>(opts.reformat ? FORMAT_RULES.filter(isOn) : []);
-  const limit = config.lineLength;
-
   const originals = new Map<string, string>();
   const texts = new Map<string, string>();
   const counts = new Map<string, Record<string, number>>();
@@ -145,9 +247,20 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
   const baseTexts = new Map<string, string>();
   let current: ChangeSet = cs;
 
-  for (let pass = 0; pass < (opts.maxPasses ?? 5); pass++) {
+  for (let pass = 0; pass < maxPasses; pass++) {
     const r = await review(current, config, { mode });
     if (pass === 0) notes.push(...r.notes);
+    const p: FixPass = {
+      r,
+      mode,
+      isOn,
+      formatRules,
+      limit: config.lineLength,
+      reformat: opts.reformat === true,
+      first: pass === 0,
+      last: pass === maxPasses - 1,
+      notes,
+    };
     // Docs, and other files with suggestions (BUILD files).
     const docSet = new Set(r.docs);
     const others = [
@@ -158,87 +271,34 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
     const heads = await current.read([...r.docs, ...others], "head");
     let changed = false;
     for (const path of [...r.docs, ...others]) {
-      const notDoc = !docSet.has(path);
       const c = heads.get(path);
       if (!c || c.kind !== "text") continue;
       const text = c.text;
       if (!originals.has(path)) originals.set(path, text);
-      const doc = parseDoc(path, text);
-      // What the doc's comments turn off is not fixed either.
-      const control = inlineControl(doc, RULE_NAMES);
-      const diff = r.diffs.get(path);
-      const wanted = mode === "all" ? () => true : (s: number, e: number) => touches(diff, s, e);
-      const candidates = [
-        ...r.findings.filter((f) => f.path === path && f.suggestion !== null && isOn(f.rule)),
-        ...(formatRules.size > 0 && !notDoc
-          ? formatFindings(doc, { limit, rules: formatRules, wanted })
-          : []),
-      ].filter((f) => (notDoc || suggestionAllowed(doc, f)) && !control.isOff(f.rule, f.line));
-      const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
-      const safe = notDoc ? suggestions : suggestions.filter((m) => keepsProtected(doc, text, m));
-      if (pass === 0 && safe.length < suggestions.length)
-        notes.push(
-          `${path}: ${suggestions.length - safe.length} fix(es) left out because they would change a code block, a table or an HTML block.`,
-        );
-      let next = applySuggestions(text, safe);
-      const lastLine = doc.lines.length - (text.endsWith("\n") ? 1 : 0);
-      const finalNewline = notDoc
-        ? false
-        : opts.reformat
-          ? formatRules.has("final-newline")
-          : isOn("final-newline") &&
-            r.findings.some((f) => f.path === path && f.rule === "final-newline");
-      if (finalNewline && (mode === "all" || touches(diff, lastLine, lastLine)))
-        next = withFinalNewline(next);
+      const { next, safe } = fixFile(path, text, !docSet.has(path), p);
       if (next === text) continue;
-      if (dropped.length > 0 && pass === (opts.maxPasses ?? 5) - 1)
-        notes.push(
-          `${path}: ${dropped.length} fix(es) overlapped others and were left for another run.`,
-        );
-      const byRule = counts.get(path) ?? {};
-      // A rule's finding and the formatter's for the same lines are one fix.
-      const seen = new Set<string>();
-      for (const m of safe) {
-        for (const f of m.findings) {
-          const key = `${f.rule}:${f.line}:${f.endLine}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
-        }
-      }
-      if (next !== applySuggestions(text, safe))
-        byRule["final-newline"] = (byRule["final-newline"] ?? 0) + 1;
-      counts.set(path, byRule);
+      const withNewline = next !== applySuggestions(text, safe);
+      counts.set(path, countFixes(counts.get(path) ?? {}, safe, withNewline));
       texts.set(path, next);
       changed = true;
     }
     if (!changed) break;
     // The next pass reviews the fixed text against the same base.
-    const patches = new Map<string, string>();
-    if (mode === "change") {
-      const need = cs.files.filter(
-        (f) => texts.has(f.path) && f.status !== "removed" && !baseTexts.has(f.path),
-      );
-      if (need.length > 0) {
-        const base = await cs.read(
-          need.map((f) => f.previousPath ?? f.path),
-          "base",
-        );
-        for (const f of need) {
-          const b = base.get(f.previousPath ?? f.path);
-          baseTexts.set(f.path, f.status === "added" || !b || b.kind !== "text" ? "" : b.text);
-        }
-      }
-      for (const f of cs.files)
-        if (texts.has(f.path) && baseTexts.has(f.path))
-          patches.set(
-            f.path,
-            unifiedDiff(baseTexts.get(f.path)!, texts.get(f.path)!, f.path, 0) || "",
-          );
-    }
+    const patches =
+      mode === "change"
+        ? await patchesAgainstBase(cs, texts, baseTexts)
+        : new Map<string, string>();
     current = new FixedChangeSet(cs, texts, patches);
   }
+  return { files: fileFixes(texts, originals, counts), notes };
+}
 
+/** The files whose text changed, by path, with their counts of fixes. */
+function fileFixes(
+  texts: ReadonlyMap<string, string>,
+  originals: ReadonlyMap<string, string>,
+  counts: ReadonlyMap<string, Record<string, number>>,
+): FileFix[] {
   const files: FileFix[] = [];
   for (const [path, after] of [...texts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const before = originals.get(path)!;
@@ -252,7 +312,7 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
       byRule,
     });
   }
-  return { files, notes };
+  return files;
 }
 
 /** An audit-mode change set over texts held in memory (for fixing one doc without a repository). */

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Rule } from "../types.js";
+import type { Report, ReviewContext, Rule } from "../types.js";
 import type { Doc } from "../../markdown/parse.js";
 import { referencesOf, type Reference } from "../../markdown/refs.js";
 import { anchorsOf } from "../../markdown/slug.js";
@@ -39,6 +39,134 @@ function describeLink(link: SiteLink, docPermalink: string | undefined): string 
     ? `on the website it resolves against this doc's page \`${docPermalink}\` ` +
         `to \`${link.pathname}\``
     : `\`${link.pathname}\``;
+}
+
+/** A link to a page that works on the website but not on GitHub, and the doc it could link to instead. */
+interface Notice {
+  ref: Reference;
+  rel: string | null;
+  message: string;
+}
+
+/** A link to a page the change removed: where it went, when the change moved it. */
+function reportLost(
+  doc: Doc,
+  pub: Publishing,
+  ref: Reference,
+  link: SiteLink,
+  lost: NonNullable<SiteLink["lost"]>,
+  report: Report,
+): void {
+  let to: string | null = null;
+  if (lost.newPermalink) {
+    const page = pub.pages.get(
+      lost.newPermalink.endsWith("/") ? lost.newPermalink : `${lost.newPermalink}/`,
+    );
+    to = link.kind === "relative" && page ? relativeDocPath(doc.path, page.doc) : lost.newPermalink;
+  }
+  report(
+    `The page \`${lost.permalink}\` that \`${link.written}\` links to is ` +
+      `gone: ` +
+      `${lost.reason}.${to ? ` Link to \`${to}\`.` : " Update or remove the link."}`,
+    {
+      line: ref.line,
+      column: ref.column,
+      severity: "error",
+      causedByChange: true,
+      suggestion: to ? withDestination(doc, ref.line, link.written, to) : null,
+    },
+  );
+}
+
+/** A link that reaches no page, with the page probably meant. */
+function reportUnknown(
+  doc: Doc,
+  pub: Publishing,
+  ref: Reference,
+  link: SiteLink,
+  docPermalink: string | undefined,
+  report: Report,
+): void {
+  const guess = likelyPage(pub, link.pathname);
+  const to = guess
+    ? link.kind === "relative"
+      ? relativeDocPath(doc.path, guess.doc)
+      : guess.permalink
+    : null;
+  const onGitHub = link.kind === "relative" ? ", and on GitHub it names no file" : "";
+  report(
+    `\`${link.written}\` reaches no page: ` +
+      `${describeLink(link, docPermalink)}, which no doc() rule ` +
+      `publishes${onGitHub}.${to ? ` Did you mean \`${to}\`?` : ""}`,
+    {
+      line: ref.line,
+      column: ref.column,
+      severity: "error",
+      suggestion: to ? withDestination(doc, ref.line, link.written, to) : null,
+    },
+  );
+}
+
+/** A link to a heading its page's doc does not have; true when it was reported. */
+function reportMissingAnchor(
+  ctx: ReviewContext,
+  ref: Reference,
+  link: SiteLink,
+  report: Report,
+): boolean {
+  const page = link.page;
+  if (!page || !link.fragment) return false;
+  const target = ctx.docAt(page.doc);
+  if (!target || anchorsOf(target).has(link.fragment)) return false;
+  const wasThere = ctx.baseAnchorsOf(page.doc)?.has(link.fragment) === true;
+  report(
+    `\`#${link.fragment}\` is not an anchor of \`${page.doc}\` (the doc of ` +
+      `\`${page.permalink}\`)${wasThere ? ": this change removed or renamed that heading" : ""}; ` +
+      `the link lands at the top of the page. Link to an existing heading.`,
+    { line: ref.line, column: ref.column, severity: "warning", causedByChange: wasThere },
+  );
+  return true;
+}
+
+/** A relative link to a known page: it works on the website but not on GitHub. */
+function pageLinkNotice(doc: Doc, ref: Reference, link: SiteLink): Notice {
+  const page = link.page;
+  const rel = page
+    ? relativeDocPath(doc.path, page.doc) +
+      (link.fragment !== undefined ? `#${ref.url.slice(ref.url.indexOf("#") + 1)}` : "")
+    : null;
+  return {
+    ref,
+    rel,
+    message:
+      `\`${link.written}\` is a link to the website page ` +
+      `\`${page ? page.permalink : link.pathname}\`${page ? "" : " (a generated page)"}: ` +
+      "it works on the website but not on GitHub, where it resolves against the folder " +
+      `\`${posix.dirname(doc.path)}\`.` +
+      (rel
+        ? ` Link to the doc instead: \`${rel}\` (the website turns \`.md\` links ` +
+          "into page links)."
+        : ""),
+  };
+}
+
+/** Several such links on one line: the first finding suggests the line with all of them fixed. */
+function reportNotices(doc: Doc, notices: readonly Notice[], report: Report): void {
+  const done = new Set<number>();
+  for (const n of notices) {
+    let suggestion: string | null = null;
+    if (!done.has(n.ref.line)) {
+      done.add(n.ref.line);
+      let line: string | null = doc.lines[n.ref.line - 1] ?? null;
+      for (const o of notices) {
+        if (o.ref.line !== n.ref.line || !o.rel || line === null) continue;
+        const lineDoc: Doc = { ...doc, lines: [line] };
+        line = withDestination(lineDoc, 1, o.ref.url.trim(), o.rel) ?? line;
+      }
+      suggestion = line !== null && line !== doc.lines[n.ref.line - 1] ? line : null;
+    }
+    report(n.message, { line: n.ref.line, column: n.ref.column, suggestion });
+  }
 }
 
 export const permalinkLink: Rule = {
@@ -135,105 +263,17 @@ export const permalinkLink: Rule = {
   check(doc, ctx, report) {
     const pub = publishingOf(ctx);
     const docPermalink = pub.ruleOfDoc(doc.path)?.permalink?.value;
-    const notices: { ref: Reference; rel: string | null; message: string }[] = [];
+    const notices: Notice[] = [];
     for (const ref of referencesOf(doc)) {
       if (ref.kind !== "link") continue;
       const link = siteLinkOf(pub, doc.path, ref.url, ctx);
       if (!link) continue;
-      const pos = { line: ref.line, column: ref.column };
-      if (link.lost) {
-        const lost = link.lost;
-        let to: string | null = null;
-        if (lost.newPermalink) {
-          const page = pub.pages.get(
-            lost.newPermalink.endsWith("/") ? lost.newPermalink : `${lost.newPermalink}/`,
-          );
-          to =
-            link.kind === "relative" && page
-              ? relativeDocPath(doc.path, page.doc)
-              : lost.newPermalink;
-        }
-        report(
-          `The page \`${lost.permalink}\` that \`${link.written}\` links to is ` +
-            `gone: ` +
-            `${lost.reason}.${to ? ` Link to \`${to}\`.` : " Update or remove the link."}`,
-          {
-            ...pos,
-            severity: "error",
-            causedByChange: true,
-            suggestion: to ? withDestination(doc, ref.line, link.written, to) : null,
-          },
-        );
-        continue;
-      }
-      if (!link.known) {
-        if (!pub.complete) continue;
-        const guess = likelyPage(pub, link.pathname);
-        const to = guess
-          ? link.kind === "relative"
-            ? relativeDocPath(doc.path, guess.doc)
-            : guess.permalink
-          : null;
-        report(
-          `\`${link.written}\` reaches no page: ` +
-            `${describeLink(link, docPermalink)}, which no doc() rule ` +
-            `publishes${link.kind === "relative" ? ", and on GitHub it names no file" : ""}.${to ? ` Did you mean \`${to}\`?` : ""}`,
-          {
-            ...pos,
-            severity: "error",
-            suggestion: to ? withDestination(doc, ref.line, link.written, to) : null,
-          },
-        );
-        continue;
-      }
-      const page = link.page;
-      if (page && link.fragment) {
-        const target = ctx.docAt(page.doc);
-        if (target && !anchorsOf(target).has(link.fragment)) {
-          const wasThere = ctx.baseAnchorsOf(page.doc)?.has(link.fragment) === true;
-          report(
-            `\`#${link.fragment}\` is not an anchor of \`${page.doc}\` (the doc of ` +
-              `\`${page.permalink}\`)${wasThere ? ": this change removed or renamed that heading" : ""}; ` +
-              `the link lands at the top of the page. Link to an existing heading.`,
-            { ...pos, severity: "warning", causedByChange: wasThere },
-          );
-          continue;
-        }
-      }
-      if (link.kind !== "relative") continue;
-      const rel = page
-        ? relativeDocPath(doc.path, page.doc) +
-          (link.fragment !== undefined ? `#${ref.url.slice(ref.url.indexOf("#") + 1)}` : "")
-        : null;
-      notices.push({
-        ref,
-        rel,
-        message:
-          `\`${link.written}\` is a link to the website page ` +
-          `\`${page ? page.permalink : link.pathname}\`${page ? "" : " (a generated page)"}: ` +
-          "it works on the website but not on GitHub, where it resolves against the folder " +
-          `\`${posix.dirname(doc.path)}\`.` +
-          (rel
-            ? ` Link to the doc instead: \`${rel}\` (the website turns \`.md\` links ` +
-              "into page links)."
-            : ""),
-      });
+      if (link.lost) reportLost(doc, pub, ref, link, link.lost, report);
+      else if (!link.known) {
+        if (pub.complete) reportUnknown(doc, pub, ref, link, docPermalink, report);
+      } else if (!reportMissingAnchor(ctx, ref, link, report) && link.kind === "relative")
+        notices.push(pageLinkNotice(doc, ref, link));
     }
-    // Several such links on one line: the first finding suggests the line with all of them fixed.
-    const done = new Set<number>();
-    for (const n of notices) {
-      let suggestion: string | null = null;
-      if (!done.has(n.ref.line)) {
-        done.add(n.ref.line);
-        let line: string | null = doc.lines[n.ref.line - 1] ?? null;
-        for (const o of notices) {
-          if (o.ref.line !== n.ref.line || !o.rel || line === null) continue;
-          const lineDoc: Doc = { ...doc, lines: [line] };
-          line = withDestination(lineDoc, 1, o.ref.url.trim(), o.rel) ?? line;
-        }
-        suggestion = line !== null && line !== doc.lines[n.ref.line - 1] ? line : null;
-      }
-      report(n.message, { line: n.ref.line, column: n.ref.column, suggestion });
-    }
+    reportNotices(doc, notices, report);
   },
 };
