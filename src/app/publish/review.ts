@@ -51,52 +51,47 @@ function apiComment(c: PlannedComment) {
 
 const is422 = (err: unknown) => (err as { status?: number })?.status === 422;
 
-export async function postReview(
-  octokit: Octokit,
-  pull: PullInfo,
-  review: ReviewToPost,
-  options: {
-    maxProbes?: number;
-    bodyFor?: (rejected: PlannedComment[]) => string;
-    /** After a refusal: the pull request's new head if it moved since the review began (then nothing more is posted). */
-    headMoved?: () => Promise<string | undefined>;
-  } = {},
-): Promise<PostedReview> {
-  const maxProbes = options.maxProbes ?? 16;
+type CreateReview = (
+  comments: PlannedComment[],
+  event: ReviewToPost["event"] | undefined,
+  body: string,
+) => Promise<{ data: { id: number; html_url: string } }>;
+
+/** Creates a review on the pull request's head (a draft without an event), its body cut to the limit. */
+function reviewCreator(octokit: Octokit, pull: PullInfo): CreateReview {
   const base = {
     owner: pull.owner,
     repo: pull.repo,
     pull_number: pull.number,
     commit_id: pull.headSha,
   };
-  const create = (
-    comments: PlannedComment[],
-    event: ReviewToPost["event"] | undefined,
-    body: string,
-  ) =>
+  return (comments, event, body) =>
     octokit.rest.pulls.createReview({
       ...base,
       body: body.length > BODY_LIMIT ? body.slice(0, BODY_LIMIT - 20) + "\n\n(truncated)" : body,
       ...(event ? { event } : {}),
       comments: comments.map(apiComment) as any,
     });
+}
 
+/**
+ * The comments GitHub refuses, found by halving with draft reviews (each
+ * accepted one deleted at once); past `maxProbes` drafts, the comments not
+ * yet cleared count as refused.
+ */
+async function refusedComments(
+  octokit: Octokit,
+  pull: PullInfo,
+  create: CreateReview,
+  comments: PlannedComment[],
+  maxProbes: number,
+): Promise<{ bad: Set<PlannedComment>; probes: number }> {
   let probes = 0;
-  try {
-    const { data } = await create(review.comments, review.event, review.body);
-    return { id: data.id, url: data.html_url, posted: review.comments, rejected: [], probes };
-  } catch (err) {
-    if (!is422(err)) throw err;
-    // Refused because the head moved (a force-push drops the reviewed commit): every further post would be refused too.
-    const moved = await options.headMoved?.().catch(() => undefined);
-    if (moved !== undefined) throw new HeadMovedError(moved);
-  }
-
   // A draft review with these comments: accepted (then deleted) or refused.
-  const accepts = async (comments: PlannedComment[]): Promise<boolean> => {
+  const accepts = async (set: PlannedComment[]): Promise<boolean> => {
     probes++;
     try {
-      const { data } = await create(comments, undefined, "");
+      const { data } = await create(set, undefined, "");
       await octokit.rest.pulls.deletePendingReview({
         owner: pull.owner,
         repo: pull.repo,
@@ -127,8 +122,39 @@ export async function postReview(
     await search(set.slice(0, mid), false);
     await search(set.slice(mid), false);
   };
-  await search(review.comments, true);
+  await search(comments, true);
+  return { bad, probes };
+}
 
+export async function postReview(
+  octokit: Octokit,
+  pull: PullInfo,
+  review: ReviewToPost,
+  options: {
+    maxProbes?: number;
+    bodyFor?: (rejected: PlannedComment[]) => string;
+    /** After a refusal: the pull request's new head if it moved since the review began (then nothing more is posted). */
+    headMoved?: () => Promise<string | undefined>;
+  } = {},
+): Promise<PostedReview> {
+  const create = reviewCreator(octokit, pull);
+  try {
+    const { data } = await create(review.comments, review.event, review.body);
+    return { id: data.id, url: data.html_url, posted: review.comments, rejected: [], probes: 0 };
+  } catch (err) {
+    if (!is422(err)) throw err;
+    // Refused because the head moved (a force-push drops the reviewed commit): every further post would be refused too.
+    const moved = await options.headMoved?.().catch(() => undefined);
+    if (moved !== undefined) throw new HeadMovedError(moved);
+  }
+  const { bad, probes } = await refusedComments(
+    octokit,
+    pull,
+    create,
+    review.comments,
+    options.maxProbes ?? 16,
+  );
+  // Without the refused comments; then without comments; then, asking for changes, as a comment.
   const good = review.comments.filter((c) => !bad.has(c));
   const attempts: [PlannedComment[], ReviewToPost["event"]][] = [];
   if (good.length < review.comments.length) attempts.push([good, review.event]);
@@ -138,11 +164,8 @@ export async function postReview(
   for (const [comments, event] of attempts) {
     const rejected = review.comments.filter((c) => !comments.includes(c));
     try {
-      const { data } = await create(
-        comments,
-        event,
-        options.bodyFor ? options.bodyFor(rejected) : review.body,
-      );
+      const body = options.bodyFor ? options.bodyFor(rejected) : review.body;
+      const { data } = await create(comments, event, body);
       return { id: data.id, url: data.html_url, posted: comments, rejected, probes };
     } catch (err) {
       if (!is422(err)) throw err;

@@ -72,15 +72,13 @@ interface Verdict {
   causedByChange?: boolean;
 }
 
-function judge(
+/** The target is gone by this change: renamed, deleted, or its folder moved or deleted. */
+function removedByChange(
   ctx: ReviewContext,
   doc: Doc,
-  ref: Reference,
   path: string,
   absolute: boolean,
 ): Verdict | null {
-  const written = writtenPath(ref.url);
-  const folderish = written.endsWith("/") || !isMd(path);
   const renamedTo = ctx.change.renamed.get(path);
   if (renamedTo) {
     const rel = absolute ? `/${renamedTo}` : linkTo(doc.path, renamedTo, false);
@@ -96,40 +94,83 @@ function judge(
       causedByChange: true,
     };
   }
-  if (!isMd(path)) {
-    const fate = folderFate(ctx, path);
-    if (fate?.movedTo) {
-      const rel = absolute ? `/${fate.movedTo}/` : linkTo(doc.path, fate.movedTo, true);
-      return {
-        why: `this change moved the folder to \`${fate.movedTo}\`; point the link at \`${rel}\``,
-        replacement: rel,
-        causedByChange: true,
-      };
-    }
-    if (fate)
-      return {
-        why: "this change deleted the folder; restore it, or remove or retarget the link",
-        causedByChange: true,
-      };
+  if (isMd(path)) return null;
+  const fate = folderFate(ctx, path);
+  if (fate?.movedTo) {
+    const rel = absolute ? `/${fate.movedTo}/` : linkTo(doc.path, fate.movedTo, true);
+    return {
+      why: `this change moved the folder to \`${fate.movedTo}\`; point the link at \`${rel}\``,
+      replacement: rel,
+      causedByChange: true,
+    };
   }
+  if (fate)
+    return {
+      why: "this change deleted the folder; restore it, or remove or retarget the link",
+      causedByChange: true,
+    };
+  return null;
+}
+
+/** The doc itself moved, so a relative link that reached its target no longer does. */
+function docMoved(
+  ctx: ReviewContext,
+  doc: Doc,
+  ref: Reference,
+  folderish: boolean,
+): Verdict | null {
   const previous = previousPathOf(ctx, doc.path);
-  if (previous && !absolute) {
-    const before = resolveLocal(previous, ref.url);
-    if (
-      before &&
-      !escapesRoot(before.path) &&
-      (ctx.fileExists(before.path) || ctx.dirExists(before.path))
-    ) {
-      const rel = linkTo(doc.path, before.path, folderish && ctx.dirExists(before.path));
-      return {
-        why:
-          `this change moved the doc from \`${previous}\`, so the relative link no ` +
-          `longer reaches \`${before.path}\`; point it at \`${rel}\``,
-        replacement: rel,
-        causedByChange: true,
-      };
-    }
-  }
+  if (!previous) return null;
+  const before = resolveLocal(previous, ref.url);
+  if (
+    !before ||
+    escapesRoot(before.path) ||
+    !(ctx.fileExists(before.path) || ctx.dirExists(before.path))
+  )
+    return null;
+  const rel = linkTo(doc.path, before.path, folderish && ctx.dirExists(before.path));
+  return {
+    why:
+      `this change moved the doc from \`${previous}\`, so the relative link no ` +
+      `longer reaches \`${before.path}\`; point it at \`${rel}\``,
+    replacement: rel,
+    causedByChange: true,
+  };
+}
+
+/** Neither a file nor a folder, no extension: a site permalink written as a relative link. */
+function permalinkAsPath(ctx: ReviewContext, doc: Doc, path: string, written: string): Verdict {
+  const candidate = mdCandidate(ctx, doc.path, path, written);
+  const house = ctx.config.preset === "gvisor";
+  const rel = candidate ? linkTo(doc.path, candidate, false) : undefined;
+  const absoluteUrl = house
+    ? "an absolute `https://gvisor.dev/...` URL"
+    : "the page's absolute URL";
+  const hint = rel
+    ? `link the source doc \`${rel}\` instead, which works on both`
+    : `link the source \`.md\` (or ${absoluteUrl}) instead, or fix the path`;
+  return {
+    why:
+      `it is neither a file nor a folder in the repository (a site permalink ` +
+      `written as a relative link works on ${house ? "gvisor.dev" : "the published site"} but is a 404 on GitHub); ` +
+      `${hint}`,
+    replacement: rel,
+  };
+}
+
+function judge(
+  ctx: ReviewContext,
+  doc: Doc,
+  ref: Reference,
+  path: string,
+  absolute: boolean,
+): Verdict | null {
+  const written = writtenPath(ref.url);
+  const folderish = written.endsWith("/") || !isMd(path);
+  const removed = removedByChange(ctx, doc, path, absolute);
+  if (removed) return removed;
+  const moved = absolute ? null : docMoved(ctx, doc, ref, folderish);
+  if (moved) return moved;
   const notAdded = ctx.change.mode === "change" ? " and this change does not add it" : "";
   if (isMd(path)) {
     const variant = caseVariant(ctx, path);
@@ -144,22 +185,8 @@ function judge(
     }
     return { why: `it is not in the repository${notAdded}; fix the path, or add the doc` };
   }
-  // Neither a file nor a folder, no extension: a site permalink written as a relative link.
   if (absolute || ctx.publishing !== undefined) return null;
-  const candidate = mdCandidate(ctx, doc.path, path, written);
-  const house = ctx.config.preset === "gvisor";
-  const rel = candidate ? linkTo(doc.path, candidate, false) : undefined;
-  const hint = rel
-    ? `link the source doc \`${rel}\` instead, which works on both`
-    : `link the source \`.md\` (or ${house ? "an absolute `https://gvisor.dev/...` URL" : "the page's absolute URL"}) ` +
-      "instead, or fix the path";
-  return {
-    why:
-      `it is neither a file nor a folder in the repository (a site permalink ` +
-      `written as a relative link works on ${house ? "gvisor.dev" : "the published site"} but is a 404 on GitHub); ` +
-      `${hint}`,
-    replacement: rel,
-  };
+  return permalinkAsPath(ctx, doc, path, written);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Heading, Paragraph } from "mdast";
 import { visit } from "unist-util-visit";
-import type { Rule } from "../types.js";
+import type { Report, Rule } from "../types.js";
+import type { Doc } from "../../markdown/parse.js";
 import { inFrontMatter } from "./util.js";
 
 const ID = "heading-style";
@@ -12,6 +13,74 @@ const ID_SUFFIX = /[ \t]*\{#[^\s{}]+\}[ \t]*$/;
  * chat channel).
  */
 const NO_SPACE = /^( {0,3})(#{1,6}(?=\u00a0)|#{2,6}(?=[^#\s\d!])|#(?=\p{Lu}))/u;
+
+type Position = NonNullable<Heading["position"]>;
+
+/** An underlined (setext) heading: the ATX one, for top-level headings. */
+function reportSetext(
+  doc: Doc,
+  node: Heading,
+  p: Position,
+  topLevel: boolean,
+  report: Report,
+): void {
+  const hashes = "#".repeat(node.depth);
+  const underline = node.depth === 1 ? "`===`" : "`---`";
+  let suggestion: string | null = null;
+  // Only rewrite top-level headings: inside lists and quotes the prefixes are not ours to guess.
+  if (topLevel && p.start.column === 1 && p.end.line > p.start.line) {
+    const text = doc.lines
+      .slice(p.start.line - 1, p.end.line - 1)
+      .map((l) => l.trim())
+      .join(" ");
+    suggestion = `${hashes} ${text}`;
+  }
+  report(
+    `Use an ATX heading (\`${hashes} Title\`) instead of underlining the ` +
+      `title with ${underline}; Google's style writes headings with \`#\`.`,
+    {
+      line: p.start.line,
+      endLine: p.end.line,
+      column: p.start.column,
+      suggestion,
+    },
+  );
+}
+
+/** Closing `#`s of a one-line ATX heading, or ones glued to its title. */
+function reportClosingHashes(doc: Doc, p: Position, report: Report): void {
+  const full = doc.lines[p.start.line - 1];
+  const from = p.start.column - 1;
+  const own = full.slice(from);
+  const idMatch = ID_SUFFIX.exec(own);
+  const body = idMatch ? own.slice(0, idMatch.index) : own;
+  const closing = /^(#{1,6}[ \t]+.*?\S)([ \t]+#+)[ \t]*$/.exec(body);
+  // `## Title##`: closing `#`s with no space before them are part of the title.
+  const glued = closing ? null : /^(#{1,6})([ \t]+.*?[^#\s\\])(#+)[ \t]*$/.exec(body);
+  if (glued && glued[3] === glued[1]) {
+    report(
+      `Remove the \`${glued[3]}\` at the end of this heading: without a space before ` +
+        "it, it shows as part of the title; Google's style writes `## Title` without closing `#`s.",
+      {
+        line: p.start.line,
+        column: from + glued[1].length + glued[2].length + 1,
+        suggestion:
+          full.slice(0, from) + glued[1] + glued[2] + (idMatch ? ` ${idMatch[0].trim()}` : ""),
+      },
+    );
+    return;
+  }
+  if (!closing) return;
+  const idPart = idMatch ? ` ${idMatch[0].trim()}` : "";
+  report(
+    "Remove the closing `#`s from this heading; Google's style writes `## Title` without them.",
+    {
+      line: p.start.line,
+      column: from + closing[1].length + 1 + (closing[2].length - closing[2].trimStart().length),
+      suggestion: full.slice(0, from) + closing[1] + idPart,
+    },
+  );
+}
 
 /**
  * ATX headings only (`## Title`, not a `---` underline), a space after the
@@ -83,64 +152,9 @@ export const headingStyle: Rule = {
     visit(doc.tree, "heading", (node: Heading, _i, parent) => {
       const p = node.position;
       if (!p || p.start.offset === undefined || inFrontMatter(doc, node)) return;
-      const atx = doc.text[p.start.offset] === "#";
-      if (!atx) {
-        const hashes = "#".repeat(node.depth);
-        const underline = node.depth === 1 ? "`===`" : "`---`";
-        let suggestion: string | null = null;
-        // Only rewrite top-level headings: inside lists and quotes the prefixes are not ours to guess.
-        if (parent?.type === "root" && p.start.column === 1 && p.end.line > p.start.line) {
-          const text = doc.lines
-            .slice(p.start.line - 1, p.end.line - 1)
-            .map((l) => l.trim())
-            .join(" ");
-          suggestion = `${hashes} ${text}`;
-        }
-        report(
-          `Use an ATX heading (\`${hashes} Title\`) instead of underlining the ` +
-            `title with ${underline}; Google's style writes headings with \`#\`.`,
-          {
-            line: p.start.line,
-            endLine: p.end.line,
-            column: p.start.column,
-            suggestion,
-          },
-        );
-        return;
-      }
-      if (p.end.line !== p.start.line) return;
-      const full = doc.lines[p.start.line - 1];
-      const from = p.start.column - 1;
-      const own = full.slice(from);
-      const idMatch = ID_SUFFIX.exec(own);
-      const body = idMatch ? own.slice(0, idMatch.index) : own;
-      const closing = /^(#{1,6}[ \t]+.*?\S)([ \t]+#+)[ \t]*$/.exec(body);
-      // `## Title##`: closing `#`s with no space before them are part of the title.
-      const glued = closing ? null : /^(#{1,6})([ \t]+.*?[^#\s\\])(#+)[ \t]*$/.exec(body);
-      if (glued && glued[3] === glued[1]) {
-        report(
-          `Remove the \`${glued[3]}\` at the end of this heading: without a space before ` +
-            "it, it shows as part of the title; Google's style writes `## Title` without closing `#`s.",
-          {
-            line: p.start.line,
-            column: from + glued[1].length + glued[2].length + 1,
-            suggestion:
-              full.slice(0, from) + glued[1] + glued[2] + (idMatch ? ` ${idMatch[0].trim()}` : ""),
-          },
-        );
-        return;
-      }
-      if (!closing) return;
-      const idPart = idMatch ? ` ${idMatch[0].trim()}` : "";
-      report(
-        "Remove the closing `#`s from this heading; Google's style writes `## Title` without them.",
-        {
-          line: p.start.line,
-          column:
-            from + closing[1].length + 1 + (closing[2].length - closing[2].trimStart().length),
-          suggestion: full.slice(0, from) + closing[1] + idPart,
-        },
-      );
+      if (doc.text[p.start.offset] !== "#")
+        reportSetext(doc, node, p, parent?.type === "root", report);
+      else if (p.end.line === p.start.line) reportClosingHashes(doc, p, report);
     });
     // A heading is one line: only a one-line paragraph can be a heading that lacks its space.
     visit(doc.tree, "paragraph", (node: Paragraph) => {
