@@ -231,6 +231,46 @@ function outcomeSummary(outcome: JobOutcome): string {
   return lines.join("\n") + "\n";
 }
 
+/** The token may not write (403): the review falls back to annotations. */
+const refusedByToken = (err: unknown) =>
+  (err as { status?: number }).status === 403 || /\b403\b|not accessible/i.test(String(err));
+
+/** The app's job with the workflow's token; a refused write is a failed outcome, not an error. */
+async function reviewWithToken(
+  io: ActionIo,
+  octokit: Octokit,
+  event: PullEvent,
+  eventName: string,
+  loadConfig: () => Promise<Config>,
+): Promise<JobOutcome> {
+  const pr = event.pull_request;
+  const owner = event.repository.owner.login;
+  const repo = event.repository.name;
+  try {
+    return await runReview(
+      {
+        owner,
+        repo,
+        headSha: pr.head.sha,
+        pull: pullInfo(owner, repo, pr),
+        trigger: `${eventName}.${event.action ?? ""}`,
+      },
+      {
+        octokit,
+        log: logger(io),
+        jobKey: `action:${owner}/${repo}#${pr.number}`,
+        loadConfig,
+        // The workflow's token writes as github-actions[bot]: only its threads are the action's.
+        appSlug: async () => "github-actions",
+      },
+      new AbortController().signal,
+    );
+  } catch (err) {
+    if (!refusedByToken(err)) throw err;
+    return { status: "failed" as const, error: describeError(err) };
+  }
+}
+
 async function run(env: Env, io: ActionIo): Promise<number> {
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   if (eventName !== "pull_request" && eventName !== "pull_request_target") {
@@ -275,34 +315,8 @@ async function run(env: Env, io: ActionIo): Promise<number> {
       "A fork's pull request gets a read-only token: findings are annotations and the job summary.",
     );
 
-  const log = logger(io);
-  const refused = (err: unknown) =>
-    (err as { status?: number }).status === 403 || /\b403\b|not accessible/i.test(String(err));
-  let outcome;
-  try {
-    outcome = await runReview(
-      {
-        owner,
-        repo,
-        headSha: pr.head.sha,
-        pull: pullInfo(owner, repo, pr),
-        trigger: `${eventName}.${event.action ?? ""}`,
-      },
-      {
-        octokit,
-        log,
-        jobKey: `action:${owner}/${repo}#${pr.number}`,
-        loadConfig,
-        // The workflow's token writes as github-actions[bot]: only its threads are the action's.
-        appSlug: async () => "github-actions",
-      },
-      new AbortController().signal,
-    );
-  } catch (err) {
-    if (!refused(err)) throw err;
-    outcome = { status: "failed" as const, error: describeError(err) };
-  }
-  if (outcome.status === "failed" && refused(outcome.error))
+  const outcome = await reviewWithToken(io, octokit, event, eventName, loadConfig);
+  if (outcome.status === "failed" && refusedByToken(outcome.error))
     return annotate(
       env,
       io,

@@ -482,7 +482,10 @@ export class GitHubChangeSet implements ChangeSet {
         Object.assign(vars, extra.variables);
         fields.push(extra.fields);
       }
-      const query = `query(${defs.join(", ")}) {\n  repository(owner: $owner, name: $name) {\n    ${fields.join("\n    ")}\n  }${extra?.rootFields ? `\n  ${extra.rootFields}` : ""}\n}`;
+      const rootFields = extra?.rootFields ? `\n  ${extra.rootFields}` : "";
+      const query =
+        `query(${defs.join(", ")}) {\n  repository(owner: $owner, name: $name) {\n` +
+        `    ${fields.join("\n    ")}\n  }${rootFields}\n}`;
       const data = await tolerantGraphql<{ repository: Record<string, BlobNode | null> }>(
         this.octokit,
         query,

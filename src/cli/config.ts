@@ -22,7 +22,8 @@ function lineOfKey(text: string, key: string): number | undefined {
 function refuseExtends(text: string, source: string, target: string): never {
   const line = lineOfKey(text, "_extends");
   throw new ConfigError(
-    `${source}${line ? `:${line}` : ""}: _extends: ${JSON.stringify(target)} names another repository's config, which the command does not read; give the settings with --config FILE (a config without _extends)`,
+    `${source}${line ? `:${line}` : ""}: _extends: ${JSON.stringify(target)} names another repository's config, ` +
+      "which the command does not read; give the settings with --config FILE (a config without _extends)",
   );
 }
 

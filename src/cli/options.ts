@@ -59,7 +59,10 @@ export const OPTIONS: Record<string, OptionSpec> = {
     arg: "ID",
     multiple: true,
     commands: ["fix"],
-    help: "only this rule's fixes (repeatable, or comma-separated); the\nformatter's jobs are line-length, list-marker, trailing-whitespace,\nblank-lines and final-newline",
+    help:
+      "only this rule's fixes (repeatable, or comma-separated); the\n" +
+      "formatter's jobs are line-length, list-marker, trailing-whitespace,\n" +
+      "blank-lines and final-newline",
   },
   config: {
     type: "string",
@@ -76,7 +79,10 @@ export const OPTIONS: Record<string, OptionSpec> = {
   reformat: {
     type: "boolean",
     commands: ["fix"],
-    help: "also do the house formatter's jobs where no finding asked: refill\nparagraphs to the line limit, pad list markers, strip trailing\nwhitespace, collapse blank lines (default: only what check reports)",
+    help:
+      "also do the house formatter's jobs where no finding asked: refill\n" +
+      "paragraphs to the line limit, pad list markers, strip trailing\n" +
+      "whitespace, collapse blank lines (default: only what check reports)",
   },
   "dry-run": {
     type: "boolean",

@@ -316,7 +316,8 @@ export function globMatcher(
     );
     if (cost.steps > GLOB_LIMITS.stepsPerPath * (paths + 1000))
       throw new GlobCostError(
-        `matching the config's globs costs over ${GLOB_LIMITS.stepsPerPath} steps a path on these ${paths} paths; write simpler globs (fewer wildcards in a row)`,
+        `matching the config's globs costs over ${GLOB_LIMITS.stepsPerPath} steps a path on these ${paths} paths; ` +
+          "write simpler globs (fewer wildcards in a row)",
       );
     return matched;
   };

@@ -137,7 +137,9 @@ export function buildConfigSchema(rules: readonly RuleSummary[]) {
       preset: {
         enum: ["auto", "gvisor", "google"],
         description:
-          "The house style: google (Google's Markdown style guide only), gvisor (plus gVisor's terms and list padding), or auto (default: gvisor for gVisor's tree, told by BUILD doc() rules publishing the docs, website/BUILD, or runsc/ and pkg/sentry/; google otherwise)",
+          "The house style: google (Google's Markdown style guide only), gvisor (plus gVisor's terms and list padding), " +
+          "or auto (default: gvisor for gVisor's tree, told by BUILD doc() rules publishing the docs, website/BUILD, " +
+          "or runsc/ and pkg/sentry/; google otherwise)",
       },
       paths: globList("Which files are docs (default g3doc/**/*.md)", 1),
       ignore: globList("Docs to leave alone"),

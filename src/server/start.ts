@@ -107,7 +107,8 @@ export async function startServer(
   });
   await server.listen(settings.port, settings.host);
   log.info(
-    `Listening on http://${settings.host ?? "localhost"}:${server.port} (webhooks at ${settings.webhookPath}; bodies up to ${Math.round(settings.limits.maxBodyBytes / 1048576)} MB)`,
+    `Listening on http://${settings.host ?? "localhost"}:${server.port} ` +
+      `(webhooks at ${settings.webhookPath}; bodies up to ${Math.round(settings.limits.maxBodyBytes / 1048576)} MB)`,
   );
   if (settings.webhookProxyUrl) await startWebhookProxy(settings, server.port, log);
   let stopping: Promise<void> | undefined;

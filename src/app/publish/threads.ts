@@ -156,7 +156,9 @@ export class ThreadLister {
   }
 
   private async fetch(after: string | null): Promise<ThreadPage> {
-    const query = `query($owner: String!, $name: String!, $prNumber: Int!, $threadsAfter: String) {\n  repository(owner: $owner, name: $name) {\n    ${THREAD_FIELDS}\n  }\n}`;
+    const query =
+      "query($owner: String!, $name: String!, $prNumber: Int!, $threadsAfter: String) {\n" +
+      `  repository(owner: $owner, name: $name) {\n    ${THREAD_FIELDS}\n  }\n}`;
     const data = await this.octokit.graphql<{ repository: { pullRequest: ThreadPage } }>(query, {
       owner: this.pull.owner,
       name: this.pull.repo,

@@ -82,7 +82,8 @@ export function formatGithub(r: ReportInput): string {
       command(
         "notice",
         [["title", "g3doc-review"]],
-        `${left} more finding(s) and note(s) are not shown as annotations (GitHub shows at most ${ANNOTATIONS_PER_LEVEL} of each level per step); the job summary lists them all.`,
+        `${left} more finding(s) and note(s) are not shown as annotations ` +
+          `(GitHub shows at most ${ANNOTATIONS_PER_LEVEL} of each level per step); the job summary lists them all.`,
       ),
     );
   return out.length ? out.join("\n") + "\n" : "";

@@ -31,7 +31,10 @@ export function formatText(r: ReportInput): string {
   out.push(
     r.findings.length === 0
       ? "No findings."
-      : `${r.findings.length} finding${r.findings.length === 1 ? "" : "s"}: ${counts.error} error${counts.error === 1 ? "" : "s"}, ${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ${counts.notice} notice${counts.notice === 1 ? "" : "s"}.`,
+      : `${r.findings.length} finding${r.findings.length === 1 ? "" : "s"}: ` +
+          `${counts.error} error${counts.error === 1 ? "" : "s"}, ` +
+          `${counts.warning} warning${counts.warning === 1 ? "" : "s"}, ` +
+          `${counts.notice} notice${counts.notice === 1 ? "" : "s"}.`,
   );
   return out.join("\n") + "\n";
 }

@@ -66,11 +66,11 @@ export function protectedSignature(doc: Doc): string {
   const visit = (node: Nodes, flow: boolean) => {
     if (node.type === "code")
       parts.push(`code\u0001${node.lang ?? ""}\u0001${node.meta ?? ""}\u0001${node.value}`);
-    else if (node.type === "table")
-      parts.push(
-        `table\u0001${(node as Table).align?.join(",") ?? ""}\u0001${(node as Table).children.map((r) => r.children.map((c) => toString(c)).join("\u0002")).join("\u0003")}`,
-      );
-    else if (node.type === "html" && flow) parts.push(`html\u0001${node.value}`);
+    else if (node.type === "table") {
+      const table = node as Table;
+      const cells = table.children.map((r) => r.children.map((c) => toString(c)).join("\u0002"));
+      parts.push(`table\u0001${table.align?.join(",") ?? ""}\u0001${cells.join("\u0003")}`);
+    } else if (node.type === "html" && flow) parts.push(`html\u0001${node.value}`);
     else if (node.type === "yaml") parts.push(`yaml\u0001${node.value}`);
     if ("children" in node && node.type !== "table") {
       const childFlow =

@@ -277,6 +277,44 @@ function mergeCluster(
   };
 }
 
+/** Findings sorted by line whose ranges overlap, as clusters. */
+function clustersOf(sorted: readonly Finding[]): Cluster[] {
+  const clusters: Cluster[] = [];
+  for (const f of sorted) {
+    const last = clusters[clusters.length - 1];
+    if (last && f.line <= last.endLine) {
+      last.findings.push(f);
+      last.endLine = Math.max(last.endLine, f.endLine);
+    } else {
+      clusters.push({ findings: [f], line: f.line, endLine: f.endLine });
+    }
+  }
+  return clusters;
+}
+
+/** The clusters over the ranges their merged suggestions reach; `merged` when two now overlap. */
+function regroup(
+  clusters: readonly Cluster[],
+  results: readonly (MergedSuggestion | null)[],
+): { next: Cluster[]; merged: boolean } {
+  let merged = false;
+  const next: Cluster[] = [];
+  clusters.forEach((c, i) => {
+    const r = results[i];
+    const line = r ? Math.min(r.line, c.line) : c.line;
+    const endLine = r ? Math.max(r.endLine, c.endLine) : c.endLine;
+    const last = next[next.length - 1];
+    if (last && line <= last.endLine) {
+      last.findings.push(...c.findings);
+      last.endLine = Math.max(last.endLine, endLine);
+      merged = true;
+    } else {
+      next.push({ findings: [...c.findings], line, endLine });
+    }
+  });
+  return { next, merged };
+}
+
 /**
  * Merges the suggestions of one file's findings (`text` is the file at head).
  * Findings without a suggestion are ignored. The result never has two
@@ -300,17 +338,7 @@ export function mergeSuggestions(
         f.endLine <= total,
     )
     .sort((x, y) => x.line - y.line || x.endLine - y.endLine);
-  // Overlapping ranges form clusters.
-  let clusters: Cluster[] = [];
-  for (const f of withFix) {
-    const last = clusters[clusters.length - 1];
-    if (last && f.line <= last.endLine) {
-      last.findings.push(f);
-      last.endLine = Math.max(last.endLine, f.endLine);
-    } else {
-      clusters.push({ findings: [f], line: f.line, endLine: f.endLine });
-    }
-  }
+  let clusters = clustersOf(withFix);
   const dropped: Finding[] = [];
   const droppedSet = new Set<Finding>();
   const drop = (fs: readonly Finding[]) => {
@@ -339,21 +367,7 @@ export function mergeSuggestions(
       return { ...g.suggestion, findings: c.findings };
     });
     // A recomputed fix may reach past its cluster: merge clusters that now overlap and redo them.
-    const spans = clusters.map((c, i) => ({ c, r: results[i] }));
-    let merged = false;
-    const next: Cluster[] = [];
-    for (const { c, r } of spans) {
-      const line = r ? Math.min(r.line, c.line) : c.line;
-      const endLine = r ? Math.max(r.endLine, c.endLine) : c.endLine;
-      const last = next[next.length - 1];
-      if (last && line <= last.endLine) {
-        last.findings.push(...c.findings);
-        last.endLine = Math.max(last.endLine, endLine);
-        merged = true;
-      } else {
-        next.push({ findings: [...c.findings], line, endLine });
-      }
-    }
+    const { next, merged } = regroup(clusters, results);
     if (!merged)
       return {
         suggestions: results.filter((r): r is MergedSuggestion => r !== null),
