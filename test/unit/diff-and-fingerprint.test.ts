@@ -1,6 +1,6 @@
 import { describe, test, expect } from "@jest/globals";
 import { parsePatch, touches, hunkHolding } from "../../src/core/diff/patch.js";
-import { fingerprint, numberOccurrences, type Finding } from "../../src/core/finding.js";
+import { fingerprint, fnv1a64, numberOccurrences, type Finding } from "../../src/core/finding.js";
 
 describe("parsePatch", () => {
   const patch = "@@ -1,3 +1,4 @@\n a\n-b\n+B\n+c\n d\n@@ -10,0 +12,1 @@\n+z\n";
@@ -77,5 +77,32 @@ describe("fingerprints", () => {
         message: "m",
       }),
     );
+  });
+});
+
+describe("the fingerprint hash", () => {
+  /** FNV-1a 64-bit with BigInt, as fingerprints were first computed: posted comments carry these. */
+  const reference = (s: string) => {
+    let h = 0xcbf29ce484222325n;
+    for (let i = 0; i < s.length; i++) {
+      h ^= BigInt(s.charCodeAt(i));
+      h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+    }
+    return h.toString(16).padStart(16, "0");
+  };
+
+  test("the same values as the BigInt version (ASCII, UTF-16 beyond a byte, surrogates, random code units)", () => {
+    const inputs = ["", "a", "terminology\u0000g3doc/a.md\u0000user space\u0000m", "日本語 ü ☃ 𝄞"];
+    let seed = 7;
+    for (let k = 0; k < 500; k++) {
+      let s = "";
+      for (let i = 0; i < k % 97; i++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        s += String.fromCharCode(seed % 65536);
+      }
+      inputs.push(s);
+    }
+    for (const s of inputs) expect(fnv1a64(s)).toBe(reference(s));
+    expect(fnv1a64("")).toBe("cbf29ce484222325");
   });
 });
