@@ -10,7 +10,9 @@
  *
  * Jobs have a group (the installation): while another group has work
  * waiting, one group never starts a job that would make it hold more than
- * `maxShare` of the slots (at least one slot each).
+ * `maxShare` of the slots (at least one slot each). A group alone takes the
+ * free slots but one (with `maxShare` under 1), so another installation's
+ * review that comes later starts at once instead of waiting for a long one.
  *
  * The queue never refuses a job. Past `maxWaiting` jobs waiting, a job is
  * run at once with its signal already aborted (`QueueFullError`), which ends
@@ -133,6 +135,8 @@ export class InProcessQueue implements JobQueue {
   private readonly concurrency: number;
   private readonly maxWaiting: number;
   private readonly perGroup: number;
+  /** Slots one group may hold when no other waits: all but one, unless the share is 1. */
+  private readonly alone: number;
   private closed = false;
 
   constructor(private readonly options: InProcessQueueOptions = {}) {
@@ -140,6 +144,8 @@ export class InProcessQueue implements JobQueue {
     this.maxWaiting = options.maxWaiting ?? 10_000;
     const share = options.maxShare ?? 0.5;
     this.perGroup = shareLimit(this.concurrency, share > 0 && share <= 1 ? share : 0.5);
+    this.alone =
+      share > 0 && share < 1 ? Math.max(this.perGroup, this.concurrency - 1) : this.concurrency;
   }
 
   get size(): number {
@@ -244,13 +250,13 @@ export class InProcessQueue implements JobQueue {
       groups.add(g);
       const n = counts.get(g) ?? 0;
       if (n < this.perGroup) return i;
-      if (n < fallbackCount) {
+      if (n < this.alone && n < fallbackCount) {
         fallback = i;
         fallbackCount = n;
       }
     }
-    // Every group with work waiting holds its share already: a lone group takes the free slot;
-    // among several, the one holding fewest.
+    // Every group with work waiting holds its share already: a lone group takes the free slot (one
+    // stays free for a group that comes later); among several, the one holding fewest.
     return fallback;
   }
 

@@ -297,10 +297,11 @@ export function workerScript(): string | undefined {
 
 /**
  * How many workers: G3DOC_REVIEW_WORKERS when set (0: in process), else one
- * per core but one, and never more than the reviews that run at once. A job
- * spends most of its time waiting on GitHub, so few workers serve many jobs;
- * a worker per job on a small machine would take the core the main thread
- * needs to answer webhooks.
+ * per core but one, at least two, and never more than the reviews that run
+ * at once. A job spends most of its time waiting on GitHub, so few workers
+ * serve many jobs; but with a single worker one costly review (up to its CPU
+ * budget) would hold up the engine work of every other installation's
+ * review, so there are two even on a two-core machine.
  */
 export function poolSize(
   concurrency: number,
@@ -310,7 +311,7 @@ export function poolSize(
   const set = env.G3DOC_REVIEW_WORKERS;
   if (set !== undefined && set !== "" && Number.isInteger(Number(set)) && Number(set) >= 0)
     return Number(set);
-  return Math.max(1, Math.min(concurrency, cores - 1));
+  return Math.max(1, Math.min(concurrency, Math.max(2, cores - 1)));
 }
 
 /** The reviewer the app uses: a pool of workers when the compiled worker exists and the pool size is not 0, else in process. */

@@ -57,12 +57,14 @@ describe("review pool (worker threads)", () => {
     expect(existsSync(SCRIPT)).toBe(true);
   });
 
-  test("pool size: a core is left for the main thread, never more workers than reviews at once, G3DOC_REVIEW_WORKERS wins", () => {
-    expect(poolSize(2, {}, 2)).toBe(1);
-    expect(poolSize(8, {}, 2)).toBe(1);
+  test("pool size: a core is left for the main thread but two workers at least, never more workers than reviews at once, G3DOC_REVIEW_WORKERS wins", () => {
+    expect(poolSize(2, {}, 2)).toBe(2);
+    expect(poolSize(8, {}, 2)).toBe(2);
     expect(poolSize(8, {}, 4)).toBe(3);
+    expect(poolSize(8, {}, 16)).toBe(8);
     expect(poolSize(2, {}, 16)).toBe(2);
-    expect(poolSize(2, {}, 1)).toBe(1);
+    expect(poolSize(2, {}, 1)).toBe(2);
+    expect(poolSize(1, {}, 4)).toBe(1);
     expect(poolSize(8, { G3DOC_REVIEW_WORKERS: "4" }, 2)).toBe(4);
     expect(poolSize(8, { G3DOC_REVIEW_WORKERS: "0" }, 2)).toBe(0);
     expect(poolSize(2, { G3DOC_REVIEW_WORKERS: "many" }, 4)).toBe(2);
