@@ -19,7 +19,13 @@ import {
 } from "./deliveries.js";
 import { runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
 import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./events.js";
-import { DEFAULT_RETRY, withRetries, type Octokit, type RetryOptions } from "./octokit.js";
+import {
+  DEFAULT_RETRY,
+  withFreshTokenOn401,
+  withRetries,
+  type Octokit,
+  type RetryOptions,
+} from "./octokit.js";
 import { AppMetrics } from "./metrics.js";
 import { RedisSpacer, withSpacing } from "./write-spacing.js";
 
@@ -224,7 +230,12 @@ class Reviews {
     const log = this.app.log.child({ key, sha: req.headSha });
     let base: Octokit;
     try {
-      base = (await this.app.auth(installationId)) as unknown as Octokit;
+      base = withFreshTokenOn401((await this.app.auth(installationId)) as unknown as Octokit, () =>
+        log.warn(
+          { installationId },
+          "GitHub refused the installation token (401): asking for a fresh one",
+        ),
+      );
     } catch (err) {
       // No token, no check run to write: the installation is gone or its key refused.
       log.error({ err, installationId }, "could not make an installation client; not reviewed");

@@ -165,11 +165,17 @@ export function withRetries<T extends { hook: Octokit["hook"] }>(
  * quota's reset however far away (3,601 s), holding the job's slot all that
  * while. Here its handlers never retry; `withRetries` waits when the wait is
  * short and ends the job (RateLimitWaitError) when it is not. The write
- * spacing (and, with Redis, its clustering) stays Probot's.
+ * spacing (and, with Redis, its clustering) stays Probot's. On GitHub
+ * Enterprise Server, the token strategy's own requests go to its API too.
  */
 export function withoutThrottleWaits<T extends typeof ProbotOctokit>(Octokit: T): T {
   return Octokit.defaults((o: any) => ({
     ...o,
+    // Probot gives the token strategy a request without the Enterprise Server's baseUrl: a token asked
+    // for outside a request (a refresh after a 401) would go to api.github.com.
+    ...(o?.baseUrl && typeof o?.auth?.request?.defaults === "function"
+      ? { auth: { ...o.auth, request: o.auth.request.defaults({ baseUrl: o.baseUrl }) } }
+      : {}),
     throttle: {
       ...(o?.throttle ?? {}),
       onRateLimit: () => false,
@@ -196,4 +202,39 @@ export function describeError(err: unknown): string {
   if (err instanceof Error)
     return `${err.name === "Error" ? "" : `${err.name}: `}${err.message.split("\n")[0].slice(0, 300)}`;
   return String(err);
+}
+
+/** Paths authenticated as the app (a JWT), not with an installation token. */
+const APP_AUTH_PATH =
+  /^\/app(\/|$)|^\/app\/installations\/|^\/orgs\/[^/]+\/installation|^\/repos\/[^/]+\/[^/]+\/installation|^\/users\/[^/]+\/installation/;
+
+/**
+ * An installation token GitHub no longer takes (revoked, or rotated away
+ * before its hour was up) answers 401 to every call, while Probot's
+ * client keeps handing out the cached one until it expires. On a 401 the
+ * client gets a fresh installation token (bypassing the cache, which it then
+ * refreshes for the later calls) and sends the request once more; a second
+ * 401 is the answer. Requests made as the app (a JWT) are left alone.
+ */
+export function withFreshTokenOn401<T extends { hook: Octokit["hook"]; auth: Octokit["auth"] }>(
+  octokit: T,
+  onRefresh?: (err: unknown) => void,
+): T {
+  octokit.hook.wrap("request", async (request: (o: any) => any, options: any) => {
+    try {
+      return await request(options);
+    } catch (err) {
+      const base = String(options.baseUrl ?? "");
+      const url = String((options as RequestOptionsLike).url ?? "");
+      const path = (base && url.startsWith(base) ? url.slice(base.length) : url).replace(
+        /^https?:\/\/[^/]+/,
+        "",
+      );
+      if ((err as RequestErrorLike).status !== 401 || APP_AUTH_PATH.test(path)) throw err;
+      onRefresh?.(err);
+      await octokit.auth({ type: "installation", refresh: true });
+      return request(options);
+    }
+  });
+  return octokit;
 }

@@ -280,11 +280,34 @@ describe("the check run", () => {
       notes: Array.from({ length: 500 }, (_, i) => `note ${i} ${"n".repeat(200)}`),
     });
     expect(summary.length).toBeLessThanOrEqual(65535);
-    // The list is cut early (every finding is an annotation); the notes by the hard limit.
-    expect(summary).toMatch(/…and 29\d\d more findings: each is an annotation/);
+    // The list is cut early; the notes by the hard limit. Past 500 findings not every one is an annotation.
+    expect(summary).toMatch(/^- …and 29\d\d more findings\.$/m);
+    expect(summary).toContain(
+      "The 500 most severe findings are annotations of this check run; the tables below count all 3,000.",
+    );
+    expect(summary).not.toMatch(/Every finding is still an annotation|each is an annotation/);
     expect(summary).toMatch(/more lines? left out: the summary is limited to 65,535 characters/);
     expect(summary).toContain("| …and 2900 more files | | |");
     expect(titleFor(many, 3000)).toBe("0 errors, 3000 warnings, 0 notices in 3000 files");
+  });
+
+  test("annotations: at most 500, the most severe first, in their order otherwise", () => {
+    const many = Array.from({ length: 48_000 }, (_, i) =>
+      finding({
+        path: "g3doc/big.md",
+        line: i + 1,
+        severity: i % 1000 === 999 ? "error" : "warning",
+      }),
+    );
+    const a = annotationsFor(many);
+    expect(a).toHaveLength(500);
+    expect(a.slice(0, 48).every((x) => x.annotation_level === "failure")).toBe(true);
+    expect(a.slice(0, 48).map((x) => x.start_line)).toEqual(
+      Array.from({ length: 48 }, (_, i) => (i + 1) * 1000),
+    );
+    expect(a[48]).toMatchObject({ annotation_level: "warning", start_line: 1 });
+    expect(a[499]).toMatchObject({ annotation_level: "warning", start_line: 452 });
+    expect(annotationsFor(many.slice(0, 30))).toHaveLength(30);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { Finding, Severity } from "../../core/finding.js";
 import { SEVERITY_RANK } from "../../core/finding.js";
-import type { Octokit } from "../octokit.js";
+import { describeError, RateLimitWaitError, type Octokit } from "../octokit.js";
 import {
   cellCodeSpan,
   codeSpan,
@@ -41,8 +41,23 @@ const LEVEL: Record<Severity, Annotation["annotation_level"]> = {
   notice: "notice",
 };
 
-export function annotationsFor(findings: Finding[]): Annotation[] {
-  return findings.map((f) => {
+/**
+ * Annotations a check run gets at most: 50 a request, and one installation's
+ * writes are 1 s apart, so 48,000 findings would hold a review slot for 16
+ * minutes. The most severe come first; the summary counts them all.
+ */
+export const MAX_ANNOTATIONS = 500;
+
+export function annotationsFor(findings: Finding[], max = MAX_ANNOTATIONS): Annotation[] {
+  const shown =
+    findings.length <= max
+      ? findings
+      : findings
+          .map((f, i) => ({ f, i }))
+          .sort((a, b) => SEVERITY_RANK[b.f.severity] - SEVERITY_RANK[a.f.severity] || a.i - b.i)
+          .slice(0, max)
+          .map((x) => x.f);
+  return shown.map((f) => {
     const a: Annotation = {
       path: f.path,
       start_line: f.line,
@@ -143,6 +158,12 @@ function summaryOpening(input: SummaryInput): string[] {
         : `g3doc-review found no problems in ${docs} at ${at}.`
       : `g3doc-review found ${countsText(findings)} in the docs this pull request changes (at ${at}).`,
   );
+  if (findings.length > MAX_ANNOTATIONS)
+    head.push(
+      "",
+      `The ${MAX_ANNOTATIONS.toLocaleString("en-US")} most severe findings are annotations of this check run; ` +
+        `the tables below count all ${findings.length.toLocaleString("en-US")}.`,
+    );
   const said: string[] = [];
   if (input.commented > 0)
     said.push(
@@ -211,7 +232,12 @@ function listItem(g: NotCommented[], docsBase: string): string {
 }
 
 /** A titled list of findings, within SUMMARY_LIST_BUDGET characters (the rest counted). */
-function findingList(title: string, list: NotCommented[], docsBase: string): string[] {
+function findingList(
+  title: string,
+  list: NotCommented[],
+  docsBase: string,
+  allAnnotated: boolean,
+): string[] {
   if (list.length === 0) return [];
   const items = ["", `### ${title} (${plural(list.length, "finding")})`, ""];
   // Repeats (same file, rule and reason, three or more) are one line: "108 × rule in file, lines 3-200".
@@ -228,8 +254,10 @@ function findingList(title: string, list: NotCommented[], docsBase: string): str
     const item = listItem(g, docsBase);
     if (used + item.length > SUMMARY_LIST_BUDGET && shown > 0) {
       items.push(
-        `- …and ${plural(list.length - shown, "more finding")}: ` +
-          "each is an annotation of this check run (and in its Files changed tab).",
+        `- …and ${plural(list.length - shown, "more finding")}` +
+          (allAnnotated
+            ? ": each is an annotation of this check run (and in its Files changed tab)."
+            : "."),
       );
       break;
     }
@@ -241,13 +269,13 @@ function findingList(title: string, list: NotCommented[], docsBase: string): str
 }
 
 /** The opening in full, then as many lines of the rest as fit in `limit`, saying how many were left out. */
-function fitSummary(head: string[], items: string[], limit: number): string {
+function fitSummary(head: string[], items: string[], limit: number, allAnnotated: boolean): string {
   let out = head.join("\n");
   for (let i = 0; i < items.length; i++) {
     const next = `${out}\n${items[i]}`;
     const tail =
       `\n\n_…${plural(items.length - i, "more line")} left out: the summary is limited to ` +
-      `${limit.toLocaleString("en-US")} characters. Every finding is still an annotation._`;
+      `${limit.toLocaleString("en-US")} characters.${allAnnotated ? " Every finding is still an annotation." : ""}_`;
     if (next.length + tail.length > limit) {
       out = `${out}${tail}`;
       break;
@@ -261,24 +289,27 @@ function fitSummary(head: string[], items: string[], limit: number): string {
 export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): string {
   const docsBase = input.docsBase ?? RULES_DOC;
   const head = summaryOpening(input);
+  const allAnnotated = input.findings.length <= MAX_ANNOTATIONS;
   if (input.findings.length > 0) head.push(...summaryTables(input.findings, docsBase));
   const items = [
     ...findingList(
       "Not shown as review comments",
       input.notCommented.filter((n) => !n.commentedWithoutSuggestion),
       docsBase,
+      allAnnotated,
     ),
     ...findingList(
       "Commented on without their suggested change",
       input.notCommented.filter((n) => n.commentedWithoutSuggestion),
       docsBase,
+      allAnnotated,
     ),
   ];
   if (input.notes.length > 0) {
     items.push("", "### Notes", "");
     for (const n of input.notes) items.push(`- ${escapeMarkdown(n)}`);
   }
-  return fitSummary(head, items, limit);
+  return fitSummary(head, items, limit, allAnnotated);
 }
 
 /**
@@ -399,12 +430,56 @@ export class CheckRun {
     }
   }
 
-  /** Completes the run; annotations past the first 50 follow in further updates. */
+  /**
+   * Completes the run; annotations past the first 50 follow in further
+   * updates. When GitHub keeps refusing the completion (an annotation or a
+   * summary it will not take, after the client's retries), the run is
+   * completed once more without them, saying so, rather than left in
+   * progress; the first error is still thrown when that fails too.
+   */
   async complete(
     conclusion: Conclusion,
     title: string,
     summary: string,
     annotations: Annotation[] = [],
+  ): Promise<void> {
+    try {
+      await this.completeWith(conclusion, title, summary, annotations);
+    } catch (err) {
+      if (this.completed || this.id === undefined || err instanceof RateLimitWaitError) throw err;
+      await this.completeBare(conclusion, title, err);
+    }
+  }
+
+  /** The completion without annotations, its summary saying what GitHub refused. */
+  private async completeBare(conclusion: Conclusion, title: string, err: unknown): Promise<void> {
+    const why = describeError(err);
+    try {
+      await this.octokit.rest.checks.update({
+        owner: this.owner,
+        repo: this.repo,
+        check_run_id: this.id!,
+        status: "completed",
+        conclusion,
+        completed_at: new Date().toISOString(),
+        output: {
+          title: inertTitle(title, 1000),
+          summary:
+            "GitHub refused this check run's full result, so only its conclusion is shown here:" +
+            `\n\n> ${escapeMarkdown(why)}\n\nRe-run this check to see the findings.`,
+        },
+      });
+    } catch {
+      throw err;
+    }
+    this.completed = true;
+  }
+
+  private async completeWith(
+    conclusion: Conclusion,
+    title: string,
+    summary: string,
+    annotations: Annotation[],
   ): Promise<void> {
     const output = { title: inertTitle(title, 1000), summary: summary.slice(0, SUMMARY_LIMIT) };
     const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);

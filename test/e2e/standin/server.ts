@@ -81,6 +81,15 @@ export interface RequestRecord {
   problems: string[];
   /** The error GitHub would have given (for 4xx answers). */
   error?: string;
+  /** The installation whose token the request carried (when it was a known one). */
+  installation?: number;
+}
+
+/** An answer a test gives in place of the stand-in's (see `Standin.intercept`). */
+export interface InterceptedReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface Violation {
@@ -153,6 +162,12 @@ export class Standin {
   readonly author: Actor = { login: "gvisor-bot", id: 4040, type: "User" };
   latencyMs: number;
   urls: Urls = { web: "", api: "" };
+  /**
+   * Set by a test: sees every API request (with the installation its token
+   * names) before the stand-in handles it, and may answer in its place (a
+   * used-up rate limit, a write that always fails). Undefined: handled.
+   */
+  intercept?: (rec: RequestRecord, body: any) => InterceptedReply | undefined;
 
   private constructor(readonly options: StandinOptions) {
     this.appSlug = options.appSlug ?? "g3doc-review";
@@ -405,6 +420,15 @@ export class Standin {
       rec.faultApplied = fault.applied;
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const bearer = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""));
+    const token = bearer ? this.tokens.get(bearer[1]) : undefined;
+    if (token) rec.installation = token.installationId;
+    const intercepted = api === "none" ? undefined : this.intercept?.(rec, body);
+    if (intercepted) {
+      rec.error = (intercepted.body as { message?: string } | undefined)?.message;
+      this.send(res, intercepted, rec, t0);
+      return;
+    }
 
     if (fault && !fault.applied) {
       await this.sendFault(res, fault, rec, t0, null);
@@ -2119,6 +2143,66 @@ export class Standin {
     };
     return s;
   })();
+
+  /**
+   * A review thread someone else started on a pull request (another bot, a
+   * person): one comment by `user` on `line` of `path` (RIGHT side), as if
+   * posted at the pull request's current head.
+   */
+  seedThread(
+    repo: Repo,
+    p: Pull,
+    spec: { user: Actor; path: string; line: number; body: string },
+  ): Thread {
+    const reviewId = this.id();
+    p.reviews.push({
+      id: reviewId,
+      nodeId: nodeId("PRR", reviewId),
+      body: "",
+      state: "COMMENTED",
+      commitId: p.headSha,
+      user: spec.user,
+      submittedAt: isoNow(),
+      at: this.now(),
+    });
+    const cid = this.id();
+    const tid = nodeId("PRRT", cid);
+    p.comments.push({
+      id: cid,
+      nodeId: nodeId("PRRC", cid),
+      reviewId,
+      threadId: tid,
+      path: spec.path,
+      line: spec.line,
+      side: "RIGHT",
+      startLine: null,
+      startSide: null,
+      subjectType: "line",
+      body: spec.body,
+      commitId: p.headSha,
+      user: spec.user,
+      createdAt: isoNow(),
+      at: this.now(),
+      headAtCreation: p.headSha,
+    });
+    const thread: Thread = {
+      id: tid,
+      pullNumber: p.number,
+      path: spec.path,
+      line: spec.line,
+      side: "RIGHT",
+      startLine: null,
+      startSide: null,
+      subjectType: "line",
+      commitId: p.headSha,
+      isResolved: false,
+      resolvedBy: null,
+      commentIds: [cid],
+      patchAtCreation: undefined,
+    };
+    p.threads.push(thread);
+    return thread;
+  }
 
   // ------------------------------------------------------------ reading the state
 
