@@ -230,6 +230,17 @@ describe("bad input", () => {
     expect(long.filter((f) => f.suggestion !== null)).toEqual([]);
   }, 900_000);
 
+  test("1 MB of `<a <a <a ...` as one paragraph (over the rewrap's size cut-off) and on one line: within the bound", () => {
+    const line = "<a ".repeat(30).trimEnd() + "\n";
+    const paragraph = line.repeat(Math.ceil((1024 * 1024) / line.length));
+    const one = reviewBad("1 MB of <a <a <a, one paragraph", paragraph);
+    const long = one.findings.filter((f) => f.rule === "line-length");
+    expect(long.length).toBeGreaterThan(10_000);
+    expect(long.filter((f) => f.suggestion !== null)).toEqual([]);
+    const flat = reviewBad("1 MB of <a <a <a on one line", `${"<a ".repeat(349_526).trimEnd()}\n`);
+    expect(flat.findings.filter((f) => f.rule === "line-length")).toHaveLength(1);
+  }, 900_000);
+
   test("a BUILD file with 8,000 doc() rules: within the bound, a finding per missing doc", () => {
     const report = reviewBad("BUILD with 8,000 doc() rules", manyDocRules(8000), {
       path: "g3doc/BUILD",
