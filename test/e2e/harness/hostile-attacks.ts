@@ -382,6 +382,19 @@ const hostileConfig: Attack = {
     }
     const runs = await settle(ctx, sent);
     ctx.details.conclusions = conclusions(runs);
+    // Each config is refused for what it is (so each attack reached the app).
+    const expected = [
+      /extended globs/,
+      /limit is 64 KB/,
+      /not a g3doc-review config/,
+      /not valid YAML/,
+    ];
+    runs.forEach((r, i) => {
+      if (!expected[i].test(r?.output.title ?? ""))
+        ctx.problems.push(
+          `config ${Object.keys(configs)[i]}: ${r?.output.title ?? "no check run"}`,
+        );
+    });
     for (const r of runs) {
       const text = JSON.stringify(r?.output ?? {});
       if (/hunter2|db_password|api_key/.test(text))

@@ -132,6 +132,10 @@ interface Reply {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** An expression naming `HEAD` names the repository's default branch (repositories may share a git folder). */
+const atDefault = (repo: Repo, expr: string): string =>
+  typeof expr === "string" ? expr.replace(/^HEAD(?=:|$)/, repo.defaultSha) : expr;
 const RAW_MEDIA = /application\/vnd\.github(\.v3)?\.raw/;
 
 export class Standin {
@@ -1564,7 +1568,10 @@ export class Standin {
       if (typeof v === "string") exprs.add(v);
     }
     await Promise.all(
-      [...exprs].map(async (e) => out.set(`${repo.git.dir}\u0000${e}`, await repo.git.read(e))),
+      [...exprs].map(async (e) => {
+        const at = atDefault(repo, e);
+        out.set(`${repo.git.dir}\u0000${at}`, await repo.git.read(at));
+      }),
     );
     return { objects: out, files };
   }
@@ -1921,7 +1928,7 @@ export class Standin {
             type: "GitObject",
             args: { expression: { type: "String" }, oid: { type: "GitObjectID" } },
             resolve: (p, a, g) => {
-              const key = `${p._repo.git.dir}\u0000${a.expression ?? a.oid}`;
+              const key = `${p._repo.git.dir}\u0000${atDefault(p._repo, a.expression ?? a.oid)}`;
               const o = g.prefetched.get(key);
               if (!o) return null;
               if (o.type === "blob") {
