@@ -30,7 +30,8 @@ import {
   renderSummary,
   titleFor,
 } from "./publish/check-run.js";
-import { mergeOverlapping, planReview, rulesDocBase, type ReviewPlan } from "./publish/comments.js";
+import { mergeOverlapping } from "../core/present/merge-overlapping.js";
+import { planReview, rulesDocBase, type ReviewPlan } from "./publish/comments.js";
 import { publishPlan, type Published } from "./publish/post.js";
 import { ThreadLister, resolveThreads } from "./publish/threads.js";
 import { codeSpan, escapeMarkdown } from "./publish/escape.js";

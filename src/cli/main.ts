@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { review, type ReviewResult } from "../core/engine.js";
 import { compareFindings, type Finding } from "../core/finding.js";
 import type { Config } from "../config/defaults.js";
-import { mergeOverlapping } from "../app/publish/comments.js";
+import { mergeOverlapping } from "../core/present/merge-overlapping.js";
 import type { ChangeSet } from "../core/changeset.js";
 import { ConfigError } from "../config/load.js";
 import { closest } from "../config/suggest.js";

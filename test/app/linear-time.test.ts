@@ -8,7 +8,8 @@ import { describe, test, expect } from "@jest/globals";
 import type { Finding } from "../../src/core/finding.js";
 import { parsePatch, type FileDiff } from "../../src/core/diff/patch.js";
 import { mdFragmentTargets, prefetchFor } from "../../src/app/prefetch.js";
-import { mergeOverlapping, planReview } from "../../src/app/publish/comments.js";
+import { planReview } from "../../src/app/publish/comments.js";
+import { mergeOverlapping } from "../../src/core/present/merge-overlapping.js";
 import { renderSummary } from "../../src/app/publish/check-run.js";
 import { defaultConfig } from "../../src/config/defaults.js";
 

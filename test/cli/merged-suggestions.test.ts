@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, test } from "@jest/globals";
 import { makeRepo, removeAll, runCli } from "./run-cli.js";
 import { lintDoc } from "../helpers/lint.js";
-import { mergeOverlapping } from "../../src/app/publish/comments.js";
+import { mergeOverlapping } from "../../src/core/present/merge-overlapping.js";
 
 const DOC = [
   "# Title",

@@ -8,7 +8,6 @@ import type { Finding } from "../../core/finding.js";
 import { fingerprint, SEVERITY_RANK } from "../../core/finding.js";
 import type { FileDiff } from "../../core/diff/patch.js";
 import { hunkHolding, firstCommentableLine } from "../../core/diff/patch.js";
-import { mergeSuggestions } from "../../core/fix/merge.js";
 import { escapeMarkdown, fencedBlock, codeSpan } from "./escape.js";
 import { RULES_DOC } from "../../core/rules/docs-url.js";
 import { fingerprintMarker, type ReviewThread } from "./threads.js";
@@ -142,60 +141,9 @@ function byImportance(a: Finding, b: Finding): number {
   );
 }
 
-/** Characters a review may re-parse to merge overlapping rewrap and list-marker suggestions. */
-export const MAX_REPARSE_CHARS = 1_000_000;
-
-/**
- * GitHub applies suggestions one by one, each over its own lines: two that
- * touch the same line cannot both be applied. Per file, overlapping
- * suggestions become one over the union of their ranges (src/core/fix/merge.ts);
- * its first finding carries it, and the others ride along in its comment.
- */
-export function mergeOverlapping(
-  findings: readonly Finding[],
-  texts: ReadonlyMap<string, string>,
-  limit: number,
-  maxReparseChars = MAX_REPARSE_CHARS,
-): { findings: Finding[]; riders: Map<Finding, Finding[]> } {
-  const riders = new Map<Finding, Finding[]>();
-  const replaced = new Map<Finding, Finding>();
-  const dropped = new Set<Finding>();
-  const byPath = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (f.suggestion === null) continue;
-    const list = byPath.get(f.path);
-    if (list) list.push(f);
-    else byPath.set(f.path, [f]);
-  }
-  // Re-parsing for merged rewraps runs on the main thread: a bounded number of characters per review.
-  let reparse = maxReparseChars;
-  for (const [path, fs] of byPath) {
-    const text = texts.get(path);
-    if (fs.length < 2 || text === undefined) continue;
-    const { suggestions, reparsed } = mergeSuggestions(text, path, fs, {
-      limit,
-      maxReparseChars: reparse,
-    });
-    reparse -= reparsed;
-    const carried = new Set<Finding>();
-    for (const m of suggestions) {
-      const [first, ...rest] = m.findings;
-      carried.add(first);
-      replaced.set(first, { ...first, line: m.line, endLine: m.endLine, suggestion: m.suggestion });
-      if (rest.length > 0) riders.set(replaced.get(first)!, rest);
-      for (const r of rest) dropped.add(r);
-    }
-    // A fix that collided with another comes back on the next review; it is still reported, without its suggestion.
-    for (const f of fs)
-      if (!carried.has(f) && !dropped.has(f)) replaced.set(f, { ...f, suggestion: null });
-  }
-  const out = findings.filter((f) => !dropped.has(f)).map((f) => replaced.get(f) ?? f);
-  return { findings: out, riders };
-}
-
 export interface PlanOptions {
   maxComments: number;
-  /** Findings that ride along in another finding's comment (from mergeOverlapping). */
+  /** Findings that ride along in another finding's comment (from core/present's mergeOverlapping). */
   riders?: ReadonlyMap<Finding, readonly Finding[]>;
   /** Whether a path's findings are known (false for files past GitHub's listing limit). */
   reviewed?: (path: string) => boolean;
