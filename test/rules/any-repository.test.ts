@@ -45,7 +45,14 @@ describe("1. undefined-reference: literal brackets are text", () => {
 
   test("true hits stay: a full reference is an error, a lone label a warning, a split link an error", async () => {
     const f = await lint(
-      doc("Read [the guide][guide] and [install].", "", "A [link]", "(https://x.dev) split."),
+      doc(
+        "Read [the guide][guide] and [install].",
+        "",
+        "A [link]",
+        "(https://x.dev) split.",
+        "",
+        "[other]: https://x.dev",
+      ),
       R,
     );
     expect(brief(f)).toEqual([

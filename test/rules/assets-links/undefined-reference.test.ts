@@ -7,7 +7,8 @@ const lint = (md: string) =>
 
 describe("undefined-reference", () => {
   test("full, collapsed and shortcut references without a definition are reported where they start", async () => {
-    const md = "# T\n\nA [full link][nope], a [collapsed][] one\nand a [shortcut] one.\n";
+    const md =
+      "# T\n\nA [full link][nope], a [collapsed][] one\nand a [shortcut] one.\n\n[other]: https://x.dev\n";
     const f = await lint(md);
     expect(f.map((x) => [x.line, x.column])).toEqual([
       [3, 3],
@@ -59,7 +60,7 @@ describe("undefined-reference", () => {
   });
 
   test("an alert marker outside a quote is still reported", async () => {
-    expect(await lint("# T\n\nText [!NOTE] here.\n")).toHaveLength(1);
+    expect(await lint("# T\n\nText [!NOTE] here.\n\n[other]: https://x.dev\n")).toHaveLength(1);
   });
 
   test("task boxes are not references", async () => {
@@ -90,14 +91,37 @@ describe("undefined-reference", () => {
   });
 
   test("references inside headings, tables and link text are checked", async () => {
-    const md = "# T\n\n## About [nope]\n\n| a | b |\n| - | - |\n| [cell] | x |\n";
+    const md =
+      "# T\n\n## About [nope]\n\n| a | b |\n| - | - |\n| [cell] | x |\n\n[other]: https://x.dev\n";
     expect((await lint(md)).map((f) => f.line)).toEqual([3, 7]);
   });
 
   test("in a change, a reference the change adds is reported; an older one on an untouched line is not", async () => {
-    const base = "# T\n\nOld [one].\n\nText.\n";
-    const head = "# T\n\nOld [one].\n\nText with [two].\n";
+    const base = "# T\n\nOld [one].\n\nText.\n\n[other]: https://x.dev\n";
+    const head = "# T\n\nOld [one].\n\nText with [two].\n\n[other]: https://x.dev\n";
     const r = await lintChange({ "g3doc/doc.md": base }, { "g3doc/doc.md": head }, { rule: RULE });
     expect(r.findings.map((f) => [f.line, f.column])).toEqual([[5, 11]]);
+  });
+
+  test("a lone label is literal text in a doc that defines no reference (meeting notes' tags)", async () => {
+    const md =
+      "# Notes\n\n## July 3, 2019 [Open Meeting]\n\n* [Bob] KubeCon EU session\n" +
+      "    * [yang] +1 from a podcast lover\n* Diagrams [David]\n";
+    expect(await lint(md)).toEqual([]);
+    // Full and collapsed references are still links without a definition.
+    expect(await lint("# Notes\n\n* [Bob] see [the guide][guide] and [guide][].\n")).toHaveLength(
+      2,
+    );
+  });
+
+  test("in a doc with definitions, a tag opening an item is text; a lone label in a sentence is reported", async () => {
+    const md =
+      "# T\n\n* [Bob] KubeCon EU session\n* [x] [Omer] Looking to enable it\n" +
+      "* Published on the [Kubernetes Blog].\n* [std-aware Cargo RFC]\n\n[other]: https://x.dev\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.column, x.severity])).toEqual([
+      [5, 20, "warning"],
+      [6, 3, "warning"],
+    ]);
   });
 });

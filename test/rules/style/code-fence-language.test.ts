@@ -32,6 +32,18 @@ describe("code-fence-language", () => {
     expect(f[0].message).toContain("fenced code block");
   });
 
+  test("a block indented with a tab may be prose made code by accident: the message says both fixes", async () => {
+    const f = await lint(
+      "# T\n\n-Charter\n\n\t-alice@ to add the new lead and the subproject owners.\n",
+    );
+    expect(f.map((x) => [x.line, x.column])).toEqual([[5, 1]]);
+    expect(f[0].message).toContain("indented with a tab");
+    expect(f[0].message).toContain("if it is prose, remove the indent");
+    // Indented with spaces, the block is taken for code, as before.
+    const [g] = await lint("# T\n\nRun:\n\n    runsc --version\n");
+    expect(g.message).not.toContain("tab");
+  });
+
   test("an indented continuation paragraph in a list is not code", async () => {
     expect(await lint("# T\n\n*   Item\n\n    More text.\n")).toEqual([]);
   });

@@ -24,6 +24,11 @@ describe("hard-tab", () => {
     ).toEqual([]);
   });
 
+  test("tabs inside an HTML block are left to HTML; a tab in a paragraph beside inline HTML is not", async () => {
+    const md = "# T\n\n<p>\n\tret := pflag.NewFlagSet()\n<p>\n\nA <b>bold</b>\tword.\n";
+    expect((await lint(md)).map((f) => [f.line, f.column])).toEqual([[7, 14]]);
+  });
+
   test("spaces only is fine", async () => {
     expect(await lint("# T\n\n*   Item.\n")).toEqual([]);
   });

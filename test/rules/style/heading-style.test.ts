@@ -20,6 +20,17 @@ describe("heading-style", () => {
     expect(f[0].message).toContain("`===`");
   });
 
+  test("front matter whose opening line is not `---` is called broken front matter, not a heading", async () => {
+    const md =
+      "-------------\nname: James Laverack\nID:\tjameslaverack\n--------------\n\n# James\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[2, 4, null]]);
+    expect(f[0].message).toContain("looks like front matter");
+    // A setext heading under a rule that is not `key: value` stays a heading.
+    const [g] = await lint("-------------\nJust a Title\n---\n");
+    expect(g.suggestion).toBe("## Just a Title");
+  });
+
   test("a multi-line setext heading is joined", async () => {
     const f = await lint("# T\n\nA long\ntitle\n---\n");
     expect(f[0]).toMatchObject({ line: 3, endLine: 5, suggestion: "## A long title" });

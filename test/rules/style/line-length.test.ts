@@ -51,6 +51,17 @@ describe("line-length", () => {
     ).toEqual([3]);
   });
 
+  test("a reference link that crosses the limit is exempt like an inline one", async () => {
+    const md =
+      "# T\n\n- [*Why not require builtin dependencies instead of supporting implicit ones?*][why]\n" +
+      "- ![An image whose alt text is long enough to cross the eightieth column][img]\n\n" +
+      "[why]: https://x.dev\n[img]: a.png\n";
+    expect(await lint(md)).toEqual([]);
+    const after =
+      "# T\n\nSee [the text of a reference link that is long enough to cross the limit][why] and words after it.\n";
+    expect((await lint(`${after}\n[why]: https://x.dev\n`)).map((x) => x.line)).toEqual([3]);
+  });
+
   test("the limit comes from the config", async () => {
     expect(
       await lint("# T\n\nShort line, but longer than forty characters in all.\n", {

@@ -27,6 +27,22 @@ const NOT_WORDS = /`[^`]*`|\[[^\]]*\]\([^)]*\)|'[^']*'|"[^"]*"/g;
 /** An MkDocs autorefs identifier (`pkg.mod.Foo`, `my-heading`): no spaces. */
 const AUTOREF = /^[^\s[\]]+$/;
 const looseKey = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+/** Before a bracket that opens a paragraph's or list item's text (after its marker, a quote or a task box). */
+const TEXT_START_BEFORE = /^\s*(?:>\s*)*(?:(?:[*+-]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?$/;
+
+/**
+ * Whether a lone `[label]` with no definition is more likely literal text
+ * than a link: in a doc that defines no reference at all (its writer does not
+ * use reference links: meeting notes' `[Bob]`, `## July 3 [Open Meeting]`,
+ * `[Optional]`), or as a tag that opens a paragraph or list item and is
+ * followed by its text (`* [Bob] Proposal ...`). markdownlint's MD052 leaves
+ * every lone label alone by default; these are the cases where real docs
+ * showed it literal.
+ */
+function literalShortcut(definitions: number, before: string, after: string): boolean {
+  if (definitions === 0) return true;
+  return TEXT_START_BEFORE.test(before) && /^[ \t]+\S/.test(after);
+}
 
 /**
  * remark-lint-no-undefined-references over the doc (with `[TOC]` allowed),
@@ -57,7 +73,10 @@ export const undefinedReference: Rule = {
       "(`a[i]`, `apache-beam[gcp]`), or brackets holding no words once code " +
       "spans, links and quoted strings are set aside (`[0.0, 1.0]`, " +
       "``[`A`, `B`]``). `[text][label]` and `[label][]` are errors; a lone " +
-      "`[label]` may be meant literally, so it is a warning. A link whose `]` " +
+      "`[label]` may be meant literally, so it is a warning, and it is not " +
+      "reported in a doc that defines no reference at all, nor as a tag that " +
+      "opens a paragraph or list item (`* [Bob] Proposal`), where real docs " +
+      "write literal brackets. A link whose `]` " +
       "and `(` a line break split is an error. Where a `mkdocs.yml` enables " +
       "MkDocs' autorefs plugin (or mkdocstrings), `[text][pkg.mod.Name]` and " +
       "`[pkg.mod.Name][]` are left to it.",
@@ -121,7 +140,11 @@ export const undefinedReference: Rule = {
       if (!shortcut && AUTOREF.test(label) && ctx.autorefs?.(doc.path)) continue;
       const after = source.slice(end.offset, end.offset + 3);
       // `[text]` then `(url)` on the next line: a link a line break split, the likeliest mistake of all.
-      if (shortcut && /^(?:\r?\n|\r)[ \t>]*\(/.test(after)) {
+      const split = shortcut && /^(?:\r?\n|\r)[ \t>]*\(/.test(after);
+      const rest = lineText.slice(end.line === line ? end.column - 1 : lineText.length);
+      const footnote = label.startsWith("^") && !/\s/.test(label);
+      if (shortcut && !split && !footnote && literalShortcut(labels.length, before, rest)) continue;
+      if (split) {
         report(
           `This link is broken by a line break between \`]\` and \`(\`: readers see ` +
             `\`[${label}]\` and the URL as text. Keep \`](\` together on one line.`,
@@ -131,7 +154,7 @@ export const undefinedReference: Rule = {
       }
 
       let reason: string;
-      if (label.startsWith("^") && !/\s/.test(label)) {
+      if (footnote) {
         reason =
           `Undefined footnote \`[${label}]\`: no \`[${label}]: …\` in this doc ` +
           `defines it, so readers see the brackets as text. Add the footnote ` +

@@ -55,8 +55,12 @@ export const codeFenceLanguage: Rule = {
             ? "This table's header row is indented by 4 or more spaces, so Markdown " +
               "shows it as a code block and the table is lost; start the row at the " +
               "margin (an empty first cell can be written `| | A | B`)."
-            : "Use a fenced code block with a language (```` ```shell ````, ```` " +
-              "```text ````...) instead of an indented one.";
+            : /^ {0,3}\t/.test(doc.lines[p.start.line - 1] ?? "")
+              ? "This block is indented with a tab, so Markdown shows it as code: if " +
+                "it is prose, remove the indent; if it is code, use a fenced code block " +
+                "with a language (```` ```shell ````, ```` ```text ````...)."
+              : "Use a fenced code block with a language (```` ```shell ````, ```` " +
+                "```text ````...) instead of an indented one.";
         report(message, { line: p.start.line, column: p.start.column });
         return;
       }

@@ -83,6 +83,16 @@ function reportClosingHashes(doc: Doc, p: Position, report: Report): void {
 }
 
 /**
+ * `key: value` lines between two lines of dashes at the top of a doc, where
+ * the first is not exactly `---`: front matter as meant, a setext heading as
+ * Markdown reads it.
+ */
+function brokenFrontMatter(doc: Doc, start: number, end: number): boolean {
+  if (start !== 2 || !/^-{3,}\s*$/.test(doc.lines[0] ?? "")) return false;
+  return doc.lines.slice(start - 1, end - 1).every((l) => /^[\w-]+:(?:\s|$)/.test(l));
+}
+
+/**
  * ATX headings only (`## Title`, not a `---` underline), a space after the
  * `#`s, and no closing `#`s. `## Title {#id}` is fine.
  */
@@ -152,6 +162,15 @@ export const headingStyle: Rule = {
     visit(doc.tree, "heading", (node: Heading, _i, parent) => {
       const p = node.position;
       if (!p || p.start.offset === undefined || inFrontMatter(doc, node)) return;
+      if (doc.text[p.start.offset] !== "#" && brokenFrontMatter(doc, p.start.line, p.end.line)) {
+        report(
+          "This block looks like front matter, but front matter must open the doc with a " +
+            "line of exactly `---` and close with another, so Markdown shows it as a heading " +
+            "underlined with `---`: write both lines as `---`, or make it prose.",
+          { line: p.start.line, endLine: p.end.line, column: p.start.column },
+        );
+        return;
+      }
       if (doc.text[p.start.offset] !== "#")
         reportSetext(doc, node, p, parent?.type === "root", report);
       else if (p.end.line === p.start.line) reportClosingHashes(doc, p, report);

@@ -8,6 +8,9 @@ const ID = "line-length";
 /** Blocks whose lines may be long: they cannot be wrapped, or wrapping changes them. */
 const EXEMPT_BLOCKS = new Set(["code", "definition", "heading", "table", "yaml", "toml", "math"]);
 
+/** Inline nodes a line may end with past the limit: links (inline or reference), images, code spans. */
+const UNBREAKABLE = new Set(["image", "imageReference", "inlineCode", "link", "linkReference"]);
+
 /**
  * The long lines of a doc, as remark-lint's maximum-line-length finds them,
  * with only the documented exemptions: code blocks, tables, headings, link
@@ -29,7 +32,7 @@ export function longLines(doc: Doc, limit: number): number[] {
     if (!("children" in node)) return;
     const kids = node.children as Nodes[];
     kids.forEach((child, i) => {
-      if (child.type === "image" || child.type === "inlineCode" || child.type === "link") {
+      if (UNBREAKABLE.has(child.type)) {
         const p = child.position;
         if (p && p.start.column <= limit && p.end.column >= limit) {
           const next = kids[i + 1];
