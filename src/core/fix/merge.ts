@@ -18,18 +18,28 @@ import { splitLines } from "../markdown/parse.js";
 import { replaceLines } from "../text.js";
 import { ruleById } from "../rules/index.js";
 import type { Recompute } from "../rules/types.js";
+import { fileLayout, windowOf, type FileLayout } from "./window.js";
 
 export interface MergeOptions {
   /** The line limit the rewrap fills to. */
   limit: number;
   /**
    * Characters the merge may parse again: a group with a recomputed fix
-   * (rewrap, list-marker) re-parses the whole file (about once per such fix).
+   * (rewrap, list-marker) is charged the whole file once per such fix, plus
+   * once (what recomputing it on the whole file costs), windowed or not.
    * Groups past the bound are left out (their findings come back in
    * `dropped`). Default: no bound. Groups of line-local fixes parse nothing
    * and cost only their own lines.
    */
   maxReparseChars?: number;
+  /**
+   * Recompute a group on a window of the file (its top-level blocks that meet
+   * the group, src/core/fix/window.ts) instead of the whole file, where the
+   * window parses as the file does (default true). The file is parsed once
+   * for its layout; each group then re-parses its window only. The merged
+   * suggestions are the same either way, and so is the budget they are charged.
+   */
+  windowed?: boolean;
 }
 
 export interface MergedSuggestion {
@@ -46,6 +56,8 @@ export interface MergeResult {
   suggestions: MergedSuggestion[];
   /** Characters re-parsed (see MergeOptions.maxReparseChars). */
   reparsed: number;
+  /** Groups recomputed on a window of the file (see MergeOptions.windowed), the others on the whole file. */
+  windows: number;
   /** Findings whose suggestion could not be combined with an overlapping one (left for the next round). */
   dropped: Finding[];
 }
@@ -242,25 +254,115 @@ function suggestionBetween(
   return { line: start, endLine: end, suggestion: b.slice(start - 1, newEnd).join("\n") };
 }
 
+/** What merging one file's groups shares: the file, the options, the re-parse budget and the file's layout for windows. */
+interface FileContext {
+  s: string;
+  lines: readonly string[];
+  path: string;
+  opts: MergeOptions;
+  budget: { left: number; used: number };
+  /** Groups recomputed on a window so far. */
+  windows: number;
+  /** Undefined until a group needs it; null when no window of the file can be trusted. */
+  layout?: FileLayout | null;
+}
+
+type ClusterResult = { suggestion: ReturnType<typeof suggestionBetween>; dropped: Finding[] };
+
+/** Takes `cost` characters from the budget; false (nothing taken) when it has not that many left. */
+function charge(budget: FileContext["budget"], cost: number): boolean {
+  if (cost > budget.left) return false;
+  budget.left -= cost;
+  budget.used += cost;
+  return true;
+}
+
+/**
+ * `suggestionBetween(s, t, line, endLine)` where `t` is the file with its
+ * lines start..end replaced by `core`: the same answer, reading only the
+ * lines around the window (those before and after it are the same in both).
+ */
+function suggestionAround(
+  a: readonly string[],
+  start: number,
+  end: number,
+  core: readonly string[],
+  line: number,
+  endLine: number,
+): ReturnType<typeof suggestionBetween> {
+  const own = end - start + 1;
+  if (core.length === own && core.every((l, i) => l === a[start - 1 + i])) return null;
+  const bLength = a.length - own + core.length;
+  const b = (i: number) =>
+    i < start - 1
+      ? a[i]
+      : i < start - 1 + core.length
+        ? core[i - start + 1]
+        : a[i - core.length + own];
+  let head = start - 1;
+  while (head < a.length && head < bLength && a[head] === b(head)) head++;
+  let tail = Math.min(a.length - end, a.length - head, bLength - head);
+  while (
+    tail < a.length - head &&
+    tail < bLength - head &&
+    a[a.length - 1 - tail] === b(bLength - 1 - tail)
+  )
+    tail++;
+  const from = Math.min(line, head + 1);
+  const to = Math.max(endLine, a.length - tail);
+  const out: string[] = [];
+  for (let i = from - 1; i < to + (bLength - a.length); i++) out.push(b(i));
+  return { line: from, endLine: to, suggestion: out.join("\n") };
+}
+
+/** The file's layout for windows, from one parse on first use; null when it cannot be used. */
+function layoutOf(ctx: FileContext): FileLayout | null {
+  if (ctx.layout === undefined) ctx.layout = fileLayout(ctx.path, ctx.s);
+  return ctx.layout;
+}
+
+/**
+ * A group with a recomputed fix, redone on a window of the file: its
+ * top-level blocks that meet the group (src/core/fix/window.ts). Null when
+ * the file or the window cannot be trusted to parse as the whole file does:
+ * then the group is recomputed on the whole file. The caller has charged the
+ * budget what the whole file would cost, which covers the file's one parse
+ * for its layout and the window's parses.
+ */
+function mergeInWindow(ctx: FileContext, c: Cluster): ClusterResult | null {
+  const layout = layoutOf(ctx);
+  if (!layout) return null;
+  const window = windowOf(layout, c.line, c.endLine);
+  if (!window) return null;
+  const shift = window.start - 1;
+  const moved = c.findings.map((f) => ({ ...f, line: f.line - shift, endLine: f.endLine - shift }));
+  const back = new Map(moved.map((m, i) => [m, c.findings[i]] as const));
+  const g = applyGroup(window.text, ctx.path, moved, ctx.opts);
+  const tail = `\n${window.suffix}`;
+  if (!g.text.endsWith(tail)) return null;
+  const core = g.text.slice(0, g.text.length - tail.length).split("\n");
+  ctx.windows++;
+  return {
+    suggestion: suggestionAround(ctx.lines, window.start, window.end, core, c.line, c.endLine),
+    dropped: g.dropped.map((d) => back.get(d)!),
+  };
+}
+
 /**
  * One group's merged suggestion. A group of line-local fixes is worked out on
  * its own lines only; a group with a recomputed fix (rewrap, list-marker)
- * needs the whole file parsed, within the budget of characters to re-parse.
+ * needs its text parsed: a window of the file (see MergeOptions.windowed) or
+ * the whole file, within the budget of characters to re-parse.
  */
-function mergeCluster(
-  s: string,
-  lines: readonly string[],
-  path: string,
-  c: Cluster,
-  opts: MergeOptions,
-  budget: { left: number; used: number },
-): { suggestion: ReturnType<typeof suggestionBetween>; dropped: Finding[] } {
+function mergeCluster(ctx: FileContext, c: Cluster): ClusterResult {
+  const { s, lines, path, opts } = ctx;
   const recomputed = c.findings.filter((f) => recomputeOf(f)).length;
   if (recomputed > 0) {
-    const cost = s.length * (recomputed + 1);
-    if (cost > budget.left) return { suggestion: null, dropped: [...c.findings] };
-    budget.left -= cost;
-    budget.used += cost;
+    // Charged as on the whole file, windowed or not, so that the same groups are merged within any budget.
+    if (!charge(ctx.budget, s.length * (recomputed + 1)))
+      return { suggestion: null, dropped: [...c.findings] };
+    const w = opts.windowed === false ? null : mergeInWindow(ctx, c);
+    if (w) return w;
     const g = applyGroup(s, path, c.findings, opts);
     return { suggestion: suggestionBetween(s, g.text, c.line, c.endLine), dropped: g.dropped };
   }
@@ -348,8 +450,8 @@ export function mergeSuggestions(
         dropped.push(f);
       }
   };
-  const lines = s.split("\n");
   const budget = { left: opts.maxReparseChars ?? Infinity, used: 0 };
+  const ctx: FileContext = { s, lines: s.split("\n"), path, opts, budget, windows: 0 };
   for (let round = 0; round < 20; round++) {
     const results: (MergedSuggestion | null)[] = clusters.map((c) => {
       if (c.findings.length === 0) return null;
@@ -357,7 +459,7 @@ export function mergeSuggestions(
         const f = c.findings[0];
         return { line: f.line, endLine: f.endLine, suggestion: f.suggestion!, findings: [f] };
       }
-      const g = mergeCluster(s, lines, path, c, opts, budget);
+      const g = mergeCluster(ctx, c);
       if (g.dropped.length > 0) {
         const out = new Set(g.dropped);
         c.findings = c.findings.filter((f) => !out.has(f));
@@ -373,10 +475,11 @@ export function mergeSuggestions(
         suggestions: results.filter((r): r is MergedSuggestion => r !== null),
         dropped,
         reparsed: budget.used,
+        windows: ctx.windows,
       };
     clusters = next;
   }
-  return { suggestions: [], dropped: withFix, reparsed: budget.used };
+  return { suggestions: [], dropped: withFix, reparsed: budget.used, windows: ctx.windows };
 }
 
 /**

@@ -1,0 +1,180 @@
+/**
+ * Merging on windows of a file (src/core/fix/window.ts): the merged
+ * suggestions are those of the whole-file recompute, and every case where a
+ * window would parse differently from the file falls back to the whole file.
+ */
+import { describe, test, expect } from "@jest/globals";
+import type { Finding } from "../../src/core/finding.js";
+import { mergeSuggestions } from "../../src/core/fix/merge.js";
+import { fileLayout, windowOf } from "../../src/core/fix/window.js";
+
+const PATH = "docs/doc.md";
+
+function f(rule: string, line: number, endLine: number, suggestion: string): Finding {
+  return {
+    path: PATH,
+    line,
+    endLine,
+    column: 1,
+    rule,
+    severity: "warning",
+    message: rule,
+    suggestion,
+    changed: true,
+  };
+}
+
+const LONG = "item one goes on and on and on and on and on and on and on and on and on past";
+
+/** A list item to pad and rewrap at `line` (its own line and the next), as list-marker and line-length report it. */
+function padAndWrap(line: number): Finding[] {
+  return [f("list-marker", line, line + 1, "x"), f("line-length", line, line + 1, "y")];
+}
+
+function both(text: string, findings: Finding[]) {
+  const windowed = mergeSuggestions(text, PATH, findings, { limit: 80 });
+  const whole = mergeSuggestions(text, PATH, findings, { limit: 80, windowed: false });
+  return { windowed, whole };
+}
+
+const PADDED = `*   ${LONG.replace(/ past$/, "")}\n    past the limit`;
+
+describe("windowed merge", () => {
+  test("a list in the middle of a file: recomputed on its window, the same suggestion as on the whole file", () => {
+    const text = [
+      "# Title",
+      "",
+      "Intro [link][ref].",
+      "",
+      `* ${LONG}`,
+      "  the limit",
+      "",
+      "Outro.",
+      "",
+      "[ref]: https://example.com",
+      "",
+    ].join("\n");
+    const { windowed, whole } = both(text, padAndWrap(5));
+    expect(whole.windows).toBe(0);
+    expect(windowed.windows).toBe(1);
+    expect(windowed.suggestions).toEqual(whole.suggestions);
+    expect(windowed.suggestions[0]).toMatchObject({ line: 5, endLine: 6, suggestion: PADDED });
+    const layout = fileLayout(PATH, text)!;
+    const w = windowOf(layout, 5, 6)!;
+    // The list's block and the file's definitions, after a blank line.
+    expect(w).toMatchObject({ start: 5, end: 6, suffix: "\n[ref]: https://example.com\n" });
+    expect(w.text).toBe(`* ${LONG}\n  the limit\n\n[ref]: https://example.com\n`);
+  });
+
+  test("an mdformat-off region: the whole file, where the region keeps the list as it is", () => {
+    const text = [
+      "<!-- mdformat off(the list is laid out by hand) -->",
+      "",
+      `* ${LONG}`,
+      "  the limit",
+      "",
+      "<!-- mdformat on -->",
+      "",
+    ].join("\n");
+    expect(fileLayout(PATH, text)).toBeNull();
+    const { windowed, whole } = both(text, padAndWrap(3));
+    expect(windowed.windows).toBe(0);
+    // Its window (the list alone) would have padded it.
+    expect(windowed.suggestions).toEqual([]);
+    expect(windowed).toEqual(whole);
+  });
+
+  test("a definition nested in a list or a quote: the whole file", () => {
+    for (const nested of [
+      "* item\n\n  [ref]: https://example.com",
+      "> [ref]: https://example.com",
+    ]) {
+      const text = `${nested}\n\n* ${LONG}\n  the limit\n`;
+      expect(fileLayout(PATH, text)).toBeNull();
+      const line = nested.split("\n").length + 2;
+      const { windowed, whole } = both(text, padAndWrap(line));
+      expect(windowed.windows).toBe(0);
+      expect(windowed.suggestions).toEqual(whole.suggestions);
+      expect(windowed.suggestions).toHaveLength(1);
+    }
+  });
+
+  test("front matter: no window starts in it", () => {
+    const text = ["---", "tags:", `- ${LONG}`, "  the limit", "---", "", "Text.", ""].join("\n");
+    const layout = fileLayout(PATH, text)!;
+    expect(layout.firstLine).toBe(6);
+    expect(windowOf(layout, 3, 4)).toBeNull();
+    expect(windowOf(layout, 7, 7)).not.toBeNull();
+    const { windowed, whole } = both(text, padAndWrap(3));
+    expect(windowed.windows).toBe(0);
+    // The front matter is not Markdown: nothing to pad.
+    expect(windowed.suggestions).toEqual([]);
+    expect(windowed).toEqual(whole);
+  });
+
+  test("what the fixes protect as front matter (`---` on line 1 up to the next `---`): no window starts in it", () => {
+    // The parser's front matter ends at `...`; the fixes protect up to the next `---` line.
+    const text = [
+      "---",
+      "a: b",
+      "...",
+      "",
+      `* ${LONG}`,
+      "  the limit",
+      "",
+      "---",
+      "",
+      "Text.",
+      "",
+    ].join("\n");
+    const layout = fileLayout(PATH, text)!;
+    expect(layout.firstLine).toBe(9);
+    expect(windowOf(layout, 5, 6)).toBeNull();
+    const { windowed, whole } = both(text, padAndWrap(5));
+    expect(windowed.windows).toBe(0);
+    // Its window (the list alone) would have padded it.
+    expect(windowed.suggestions).toEqual([]);
+    expect(windowed).toEqual(whole);
+  });
+
+  test("a window that starts with a thematic break `---` (which would open front matter): the whole file", () => {
+    const text = ["Intro.", "", "---", `* ${LONG}`, "  the limit", "---", "", "End.", ""].join(
+      "\n",
+    );
+    const layout = fileLayout(PATH, text)!;
+    expect(windowOf(layout, 3, 5)).toBeNull();
+    const findings = [f("trailing-whitespace", 3, 4, `---\n* ${LONG}`), ...padAndWrap(4)];
+    const { windowed, whole } = both(text, findings);
+    expect(windowed.windows).toBe(0);
+    expect(windowed.suggestions).toEqual(whole.suggestions);
+    expect(windowed.suggestions[0].suggestion).toContain("*   item one");
+  });
+
+  test("a block that would run into the appended definitions (an unclosed fence): the whole file", () => {
+    const text = [
+      "[ref]: https://example.com",
+      "",
+      `* ${LONG}`,
+      "  the limit",
+      "```",
+      "code",
+      "",
+    ].join("\n");
+    const layout = fileLayout(PATH, text)!;
+    // The fence runs to the end of the file: in the window the definitions would be code.
+    expect(windowOf(layout, 5, 6)).toBeNull();
+    const findings = [...padAndWrap(3), f("trailing-whitespace", 4, 5, "  the limit\n```")];
+    const { windowed, whole } = both(text, findings);
+    expect(windowed.windows).toBe(0);
+    expect(windowed.suggestions).toEqual(whole.suggestions);
+  });
+
+  test("a budget too small for the whole file leaves the group out, windowed or not", () => {
+    const text = `Intro.\n\n* ${LONG}\n  the limit\n`;
+    const opts = { limit: 80, maxReparseChars: text.length };
+    const windowed = mergeSuggestions(text, PATH, padAndWrap(3), opts);
+    const whole = mergeSuggestions(text, PATH, padAndWrap(3), { ...opts, windowed: false });
+    expect(windowed.suggestions).toEqual([]);
+    expect(windowed).toEqual(whole);
+  });
+});
