@@ -22,6 +22,7 @@ import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./
 import {
   DEFAULT_RETRY,
   withFreshTokenOn401,
+  withNativeJson,
   withRetries,
   type Octokit,
   type RetryOptions,
@@ -219,7 +220,9 @@ class Reviews {
       spacer && installationId !== undefined
         ? withSpacing(base, spacer, String(installationId))
         : base;
-    return withRetries(this.metrics.instrument(spaced, installationId), this.s.retry);
+    return withNativeJson(
+      withRetries(this.metrics.instrument(spaced, installationId), this.s.retry),
+    );
   }
 
   /** Runs one queued review: a client of the installation's own, the review, what follows from its outcome. */

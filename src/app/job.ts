@@ -19,21 +19,15 @@ import { describeError, RateLimitWaitError, type Octokit } from "./octokit.js";
 import { findPull } from "./pulls.js";
 import { prefetchFor } from "./prefetch.js";
 import type { BlobCache } from "./blob-cache.js";
-import { inProcessReviewer, type Reviewer } from "./review-pool.js";
+import { inProcessReviewer, type Reviewed, type Reviewer } from "./review-pool.js";
+import { presentReview, type Presentation, type PresentRequest } from "./publish/present.js";
 import { ReviewBudgetError, budgetReport } from "./review-budget.js";
 import type { ReviewResult } from "../core/engine.js";
 import { HandedBackError, JobStoppedError, SupersededError } from "./queue.js";
-import {
-  CheckRun,
-  annotationsFor,
-  conclusionFor,
-  renderSummary,
-  titleFor,
-} from "./publish/check-run.js";
-import { mergeOverlapping } from "../core/present/merge-overlapping.js";
-import { planReview, rulesDocBase, type ReviewPlan } from "./publish/comments.js";
+import { CheckRun, conclusionFor, summaryFrom, titleOf } from "./publish/check-run.js";
+import { rulesDocBase, type ReviewPlan } from "./publish/comments.js";
 import { publishPlan, type Published } from "./publish/post.js";
-import { ThreadLister, resolveThreads } from "./publish/threads.js";
+import { ThreadLister, resolveThreads, type ReviewThread } from "./publish/threads.js";
 import { codeSpan, escapeMarkdown } from "./publish/escape.js";
 
 export { CONFIG_FILE, CONFIG_PATH };
@@ -263,12 +257,13 @@ async function runEngine(
   job: Job,
   cs: GitHubChangeSet,
   config: Config,
-): Promise<ReviewResult | Ended> {
+  request: PresentRequest,
+): Promise<Reviewed | Ended> {
   const { deps, check } = job;
   try {
     // The engine does not watch the signal: a newer push or a stop ends the wait for it.
     return await untilAborted(
-      (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" }),
+      (deps.reviewer ?? inProcessReviewer).review(cs, config, { mode: "change" }, request),
       job.signal,
     );
   } catch (err) {
@@ -286,35 +281,36 @@ async function runEngine(
 }
 
 /**
- * The review as it will look on the pull request: the app's existing
- * threads, overlapping suggestions of a file merged into one (GitHub applies
- * each over its own lines), and the comments planned against the threads.
+ * The review as it will look on the pull request (publish/present.ts): the
+ * reviewer presents it beside the findings (in the review worker), asking
+ * for the app's existing threads when it gets there; a reviewer that did not
+ * present leaves it to this thread.
  */
 async function present(
   job: Job,
   cs: GitHubChangeSet,
-  config: Config,
-  result: ReviewResult,
-  threads: ThreadLister,
-): Promise<{ plan: ReviewPlan; docsBase: string }> {
-  const existing = await threads.list(job.deps.appSlug ?? (async () => undefined), job.signal);
-  const listed = new Set(cs.files.map((f) => f.path));
-  const suggested = [
-    ...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path)),
-  ];
-  const texts = new Map<string, string>();
-  for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map())
-    if (c.kind === "text") texts.set(path, c.text);
-  const docsBase = rulesDocBase();
-  const merged = mergeOverlapping(result.findings, texts, config.lineLength);
-  const plan = planReview(merged.findings, result.diffs, existing, {
-    maxComments: config.review.maxComments,
-    riders: merged.riders,
-    reviewed: (p) => !cs.filesTruncated || listed.has(p),
-    docsBase,
-    prFiles: cs.files.map((f) => f.path),
-  });
-  return { plan, docsBase };
+  result: Reviewed,
+  request: PresentRequest,
+): Promise<Presented> {
+  const presented =
+    result.presented ?? (await presentReview(cs, result, await request.threads(), request.input));
+  return { ...presented, docsBase: request.input.docsBase };
+}
+
+type Presented = Presentation & { docsBase: string };
+
+/** What presenting needs: the config's limits, the docs' base, and the threads (listed once, when first asked for). */
+function presentRequest(job: Job, config: Config, threads: ThreadLister): PresentRequest {
+  let listed: Promise<ReviewThread[]> | undefined;
+  return {
+    input: {
+      maxComments: config.review.maxComments,
+      lineLength: config.lineLength,
+      docsBase: rulesDocBase(),
+    },
+    threads: () =>
+      (listed ??= threads.list(job.deps.appSlug ?? (async () => undefined), job.signal)),
+  };
 }
 
 const filesText = (n: number) => (n === 1 ? "a changed file" : `${n} changed files`);
@@ -366,17 +362,16 @@ async function completeReviewed(
   pull: PullInfo,
   config: Config,
   result: ReviewResult,
-  presented: { plan: ReviewPlan; docsBase: string },
+  presented: Presented,
   published: Published,
   done: { notes: string[]; resolved: number; unreadable: number },
 ): Promise<JobOutcome> {
-  const { plan, docsBase } = presented;
+  const { plan, docsBase, digest } = presented;
   const { notes, resolved, unreadable } = done;
-  const summary = renderSummary({
-    findings: result.findings,
+  const summary = summaryFrom(digest, {
     headSha: pull.headSha,
     docs: result.docs,
-    notCommented: [...published.refused, ...plan.notCommented],
+    refused: published.refused,
     alreadyCommented: plan.alreadyCommented.length,
     commented: published.posted,
     resolved,
@@ -387,14 +382,14 @@ async function completeReviewed(
   });
   // A changed file GitHub would not give: what it says is unknown, so the check fails closed.
   const conclusion =
-    unreadable > 0 ? "failure" : conclusionFor(result.findings, config.review.failOn);
+    unreadable > 0 ? "failure" : conclusionFor(digest.counts, config.review.failOn);
   await job.check.complete(
     conclusion,
     unreadable > 0
       ? `Could not read ${filesText(unreadable)}: re-run this check`
-      : titleFor(result.findings, result.docs.length),
+      : titleOf(digest, result.docs.length),
     summary,
-    annotationsFor(result.findings),
+    digest.annotations,
   );
   const { posted: comments } = published;
   return { status: "reviewed", conclusion, checkRunId: job.check.id, comments, resolved };
@@ -432,16 +427,17 @@ async function reviewSteps(job: Job): Promise<JobOutcome> {
   step(signal);
   if (!touchesDocs(cs, config)) return completeNoDocs(job, cs, config);
 
-  const result = await runEngine(job, cs, config);
+  const request = presentRequest(job, config, threads);
+  const result = await runEngine(job, cs, config, request);
   if (result instanceof Ended) return result.outcome;
   step(signal);
-  const presented = await present(job, cs, config, result, threads);
+  const presented = await present(job, cs, result, request);
   step(signal);
 
   const published = await publishPlan(
     deps.octokit,
     pull,
-    result.findings,
+    presented.digest,
     presented.plan,
     { requestChanges: config.review.requestChanges, checkUrl: check.htmlUrl },
     deps.log,

@@ -59,6 +59,9 @@ function targetBefore(line: string, from: number, runStart: number, hash: number
   return undefined;
 }
 
+/** Characters of patches scanned for link targets, in all: the scan runs on the main thread. */
+export const PREFETCH_SCAN_CHARS = 256 * 1024;
+
 export function prefetchFor(config: Config) {
   const isDoc = docMatcher(config);
   const buildNames = config.build.files;
@@ -108,9 +111,14 @@ export function prefetchFor(config: Config) {
     ) {
       for (const p of headPaths) if (isDoc(p)) head(p);
     }
-    // 2d. Docs that added lines link to with a #fragment (their headings are checked).
+    // 2d. Docs that added lines link to with a #fragment (their headings are checked). A guess:
+    // past PREFETCH_SCAN_CHARS of patch it stops (what it misses is read in a later round).
+    let budget = PREFETCH_SCAN_CHARS;
     for (const f of live.filter((x) => isDoc(x.path) && x.patch)) {
-      for (const line of f.patch!.split("\n")) {
+      if (budget <= 0) break;
+      const patch = f.patch!.slice(0, budget);
+      budget -= patch.length;
+      for (const line of patch.split("\n")) {
         if (!line.startsWith("+")) continue;
         for (const link of mdFragmentTargets(line)) {
           if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue;

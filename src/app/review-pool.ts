@@ -26,6 +26,7 @@ import { review, type ReviewOptions, type ReviewResult } from "../core/engine.js
 import type { ChangeSet } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import type { FromWorker, ToWorker } from "./review-worker.js";
+import { presentReview, type Presentation, type PresentRequest } from "./publish/present.js";
 import {
   ReviewCost,
   budgetFromEnv,
@@ -40,14 +41,38 @@ import {
 /** How often the watchdog reads the CPU time of busy workers. */
 export const WATCH_MS = 100;
 
+/** The engine's result, and its presentation when one was asked for. */
+export type Reviewed = ReviewResult & { presented?: Presentation };
+
 export interface Reviewer {
-  review(cs: ChangeSet, config: Config, options: ReviewOptions): Promise<ReviewResult>;
+  /** Reviews `cs`; with `present`, presents the result too, where the review ran. */
+  review(
+    cs: ChangeSet,
+    config: Config,
+    options: ReviewOptions,
+    present?: PresentRequest,
+  ): Promise<Reviewed>;
   close(): Promise<void>;
+}
+
+/** Reviews, then presents when asked to, on the calling thread. */
+async function reviewHere(
+  cs: ChangeSet,
+  config: Config,
+  options: ReviewOptions,
+  present?: PresentRequest,
+): Promise<Reviewed> {
+  const result = await review(cs, config, options);
+  if (!present) return result;
+  return {
+    ...result,
+    presented: await presentReview(cs, result, await present.threads(), present.input),
+  };
 }
 
 /** Runs the engine on the calling thread. */
 export const inProcessReviewer: Reviewer = {
-  review: (cs, config, options) => review(cs, config, options),
+  review: reviewHere,
   close: async () => {},
 };
 
@@ -56,7 +81,8 @@ interface Task {
   cs: ChangeSet;
   config: Config;
   options: ReviewOptions;
-  resolve(r: ReviewResult): void;
+  present?: PresentRequest;
+  resolve(r: Reviewed): void;
   reject(e: unknown): void;
   /** The first error a read of this task hit on the main thread (kept whole: status, request). */
   readError?: unknown;
@@ -115,10 +141,15 @@ export class WorkerReviewer implements Reviewer {
   /** Workers started so far (tests). */
   spawned = 0;
 
-  review(cs: ChangeSet, config: Config, options: ReviewOptions): Promise<ReviewResult> {
+  review(
+    cs: ChangeSet,
+    config: Config,
+    options: ReviewOptions,
+    present?: PresentRequest,
+  ): Promise<Reviewed> {
     if (this.closed) return Promise.reject(new Error("the review pool is closed"));
-    return new Promise<ReviewResult>((resolve, reject) => {
-      this.waiting.push({ job: this.nextJob++, cs, config, options, resolve, reject });
+    return new Promise<Reviewed>((resolve, reject) => {
+      this.waiting.push({ job: this.nextJob++, cs, config, options, present, resolve, reject });
       this.dispatch();
     });
   }
@@ -143,6 +174,7 @@ export class WorkerReviewer implements Reviewer {
         meta: { base, head, files, filesTruncated },
         config: task.config,
         options: task.options,
+        present: task.present?.input,
       };
       try {
         slot.worker.postMessage(msg);
@@ -150,7 +182,10 @@ export class WorkerReviewer implements Reviewer {
         // Something in the request cannot cross threads: run this one in process.
         slot.task = undefined;
         slot.worker.unref();
-        review(task.cs, task.config, task.options).then(task.resolve, task.reject);
+        reviewHere(task.cs, task.config, task.options, task.present).then(
+          task.resolve,
+          task.reject,
+        );
       }
     }
   }
@@ -244,10 +279,12 @@ export class WorkerReviewer implements Reviewer {
       const reply = (r: ToWorker) => {
         if (slot.task === task) slot.worker.postMessage(r);
       };
-      const work =
+      const work: Promise<unknown> =
         msg.method === "listPaths"
           ? task.cs.listPaths(msg.args[0])
-          : task.cs.read(msg.args[0], msg.args[1]);
+          : msg.method === "threads"
+            ? (task.present?.threads() ?? Promise.resolve([]))
+            : task.cs.read(msg.args[0], msg.args[1]);
       work.then(
         (value) => reply({ type: "reply", call: msg.call, ok: true, value }),
         (err: unknown) => {
@@ -267,7 +304,7 @@ export class WorkerReviewer implements Reviewer {
     slot.done++;
     if (slot.done >= (this.opts.reviewsPerWorker ?? 20)) this.retire(slot);
     else slot.idleTimer = setTimeout(() => this.retire(slot), this.opts.idleMs ?? 30_000).unref();
-    if (msg.type === "done") task.resolve(msg.result as ReviewResult);
+    if (msg.type === "done") task.resolve(msg.result as Reviewed);
     // A read that failed on this side is the cause: hand it on whole (its status and request name the fault).
     else task.reject(task.readError ?? new Error(msg.message));
     this.dispatch();

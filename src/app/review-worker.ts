@@ -16,10 +16,20 @@ import { review, type ReviewStep } from "../core/engine.js";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import type { ReviewOptions } from "../core/engine.js";
+import { presentReview, slimmed, type PresentInput } from "./publish/present.js";
+import type { ReviewThread } from "./publish/threads.js";
 
 /** What the main thread sends. */
 export type ToWorker =
-  | { type: "review"; job: number; meta: ChangeSetMeta; config: Config; options: ReviewOptions }
+  | {
+      type: "review";
+      job: number;
+      meta: ChangeSetMeta;
+      config: Config;
+      options: ReviewOptions;
+      /** Present the result too (the app's threads are asked for with a `threads` call). */
+      present?: PresentInput;
+    }
   | { type: "reply"; call: number; ok: true; value: unknown }
   | { type: "reply"; call: number; ok: false; message: string };
 
@@ -27,6 +37,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: "call"; job: number; call: number; method: "listPaths"; args: [Side] }
   | { type: "call"; job: number; call: number; method: "read"; args: [readonly string[], Side] }
+  | { type: "call"; job: number; call: number; method: "threads"; args: [] }
   | { type: "done"; job: number; result: unknown }
   | { type: "failed"; job: number; message: string }
   /** Sent once at start: the worker's thread id, when the system tells it (Linux: /proc/thread-self). */
@@ -68,7 +79,11 @@ function stepReporter(job: number) {
 let nextCall = 1;
 const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 
-function call<T>(job: number, method: "listPaths" | "read", args: unknown[]): Promise<T> {
+function call<T>(
+  job: number,
+  method: "listPaths" | "read" | "threads",
+  args: unknown[],
+): Promise<T> {
   const id = nextCall++;
   return new Promise<T>((resolve, reject) => {
     pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -88,6 +103,15 @@ function proxy(job: number, meta: ChangeSetMeta): ChangeSet {
   };
 }
 
+/** The review, then its presentation when asked for, beside the findings. */
+async function reviewAndPresent(job: number, msg: Extract<ToWorker, { type: "review" }>) {
+  const cs = proxy(job, msg.meta);
+  const result = await review(cs, msg.config, { ...msg.options, onStep: stepReporter(job) });
+  if (!msg.present) return result;
+  const threads = await call<ReviewThread[]>(job, "threads", []);
+  return slimmed(result, await presentReview(cs, result, threads, msg.present));
+}
+
 port.on("message", (msg: ToWorker) => {
   if (msg.type === "reply") {
     const p = pending.get(msg.call);
@@ -98,7 +122,8 @@ port.on("message", (msg: ToWorker) => {
     return;
   }
   const { job } = msg;
-  review(proxy(job, msg.meta), msg.config, { ...msg.options, onStep: stepReporter(job) }).then(
+  reviewAndPresent(job, msg).then(
+    // One message: the plan's findings stay the result's own objects on the other side.
     (result) => port.postMessage({ type: "done", job, result } as FromWorker),
     (err: unknown) =>
       port.postMessage({

@@ -7,7 +7,7 @@
 import { describe, test, expect } from "@jest/globals";
 import type { Finding } from "../../src/core/finding.js";
 import { parsePatch, type FileDiff } from "../../src/core/diff/patch.js";
-import { mdFragmentTargets, prefetchFor } from "../../src/app/prefetch.js";
+import { mdFragmentTargets, prefetchFor, PREFETCH_SCAN_CHARS } from "../../src/app/prefetch.js";
 import { planReview } from "../../src/app/publish/comments.js";
 import { mergeOverlapping } from "../../src/core/present/merge-overlapping.js";
 import { renderSummary } from "../../src/app/publish/check-run.js";
@@ -73,6 +73,19 @@ describe("the prefetch's scan of added lines for links with a #fragment", () => 
       ],
     );
     expect(plan).toContainEqual({ side: "head", path: "g3doc/a.md" });
+  });
+
+  test("link targets are looked for in the first PREFETCH_SCAN_CHARS of patches only", () => {
+    const filler = "+Text.\n".repeat(Math.ceil(PREFETCH_SCAN_CHARS / 7));
+    const file = (path: string, patch: string) =>
+      ({ path, status: "added", patch, previousPath: undefined }) as any;
+    const headPaths = ["g3doc/a.md", "g3doc/b.md", "other/near.md", "other/far.md"];
+    const plan = prefetchFor(defaultConfig())(headPaths, [
+      file("g3doc/a.md", `@@ -0,0 +1 @@\n+See [near](../other/near.md#x).\n${filler}`),
+      file("g3doc/b.md", `@@ -0,0 +1 @@\n+See [far](../other/far.md#y).\n`),
+    ]);
+    expect(plan).toContainEqual({ side: "head", path: "other/near.md" });
+    expect(plan).not.toContainEqual({ side: "head", path: "other/far.md" });
   });
 });
 

@@ -1,4 +1,4 @@
-import { describe, test, expect } from "@jest/globals";
+import { describe, test, expect, jest } from "@jest/globals";
 import type { Finding } from "../../src/core/finding.js";
 import { fingerprint } from "../../src/core/finding.js";
 import { parsePatch, isCommentable, firstCommentableLine } from "../../src/core/diff/patch.js";
@@ -17,7 +17,13 @@ import {
 } from "../../src/app/publish/check-run.js";
 import { appThreads, fingerprintIn, fingerprintMarker } from "../../src/app/publish/threads.js";
 import { mapStatus, toChangedFile } from "../../src/app/changeset-github.js";
-import { retryDelay, isRateLimit, DEFAULT_RETRY, withRetries } from "../../src/app/octokit.js";
+import {
+  retryDelay,
+  isRateLimit,
+  DEFAULT_RETRY,
+  withNativeJson,
+  withRetries,
+} from "../../src/app/octokit.js";
 import { ProbotOctokit } from "probot";
 import { InProcessQueue, SupersededError, QueueFullError } from "../../src/app/queue.js";
 import { LruDeliveryLog } from "../../src/app/deliveries.js";
@@ -411,6 +417,96 @@ describe("request timeouts", () => {
     expect(data.sha).toBe("s");
     expect(calls).toBe(2);
     expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe("answers parsed natively", () => {
+  const client = (answer: (url: string) => Response, seen: string[] = []) =>
+    withNativeJson(
+      withRetries(
+        new ProbotOctokit({
+          auth: "t",
+          request: {
+            fetch: async (url: string) => {
+              seen.push(url);
+              return answer(url);
+            },
+          },
+          retry: { enabled: false },
+          throttle: { enabled: false },
+        } as any) as any,
+        {
+          retries: 2,
+          baseDelayMs: 1,
+          maxWaitMs: 100,
+          timeoutMs: 1000,
+          sleep: async () => undefined,
+        },
+      ),
+    );
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json; charset=utf-8" },
+    });
+
+  test("a query's data, a query's errors, and REST answers parsed as before", async () => {
+    const text = "x".repeat(200_000) + "\u00e9";
+    const octokit = client((url) =>
+      url.endsWith("/graphql")
+        ? json({ data: { repository: { object: { text }, n: 12 } } })
+        : json({ sha: "s", tree: [] }),
+    );
+    const parse = jest.spyOn(JSON, "parse");
+    const data: any = await octokit.graphql("query { repository { n } }");
+    // The engine's JSON.parse read the answer (Octokit's own parser is JavaScript).
+    expect(parse.mock.calls.some(([s]) => typeof s === "string" && s.length > 200_000)).toBe(true);
+    parse.mockRestore();
+    expect(data.repository.object.text).toBe(text);
+    expect(data.repository.n).toBe(12);
+    const { data: tree } = await octokit.rest.git.getTree({ owner: "o", repo: "r", tree_sha: "s" });
+    expect(tree).toEqual({ sha: "s", tree: [] });
+    const failing = client(() =>
+      json({ data: null, errors: [{ type: "NOT_FOUND", message: "gone" }] }),
+    );
+    await expect(failing.graphql("query { x }")).rejects.toThrow(/gone/);
+  });
+
+  test("a retried query is parsed once it succeeds; an answer that is not JSON stays text", async () => {
+    const seen: string[] = [];
+    let n = 0;
+    const octokit = client(
+      () => (++n === 1 ? new Response("busy", { status: 502 }) : json({ data: { ok: true } })),
+      seen,
+    );
+    expect(await octokit.graphql("query { ok }")).toEqual({ ok: true });
+    expect(seen).toHaveLength(2);
+    const plain = client(
+      () => new Response("{not json", { headers: { "content-type": "application/json" } }),
+    );
+    const r = await plain.request("POST /graphql", { query: "q" });
+    expect(r.data).toBe("{not json");
+    const bytes = client(
+      () =>
+        new Response(new Uint8Array([0, 255]), {
+          headers: { "content-type": "application/octet-stream" },
+        }),
+    );
+    const b = await bytes.request("GET /repos/{owner}/{repo}/git/blobs/{sha}", {
+      owner: "o",
+      repo: "r",
+      sha: "s",
+    });
+    expect(new Uint8Array(b.data as ArrayBuffer)).toEqual(new Uint8Array([0, 255]));
+    const raw = client(
+      () => new Response("# Doc\n", { headers: { "content-type": "text/plain; charset=utf-8" } }),
+    );
+    const t = await raw.request("GET /repos/{owner}/{repo}/git/blobs/{sha}", {
+      owner: "o",
+      repo: "r",
+      sha: "s",
+    });
+    expect(t.data).toBe("# Doc\n");
   });
 });
 

@@ -180,6 +180,104 @@ describe("review pool (worker threads)", () => {
   }, 120_000);
 });
 
+describe("presenting in the worker", () => {
+  const input = { maxComments: 30, lineLength: 80, docsBase: "https://example.com/rules.md" };
+  const manyFindings = () => {
+    const parts = ["# Many\n\n"];
+    for (let i = 0; i < 6000; i++) parts.push(`Line ${i} with user space.\n\n`);
+    return { ...HEAD, "g3doc/many.md": parts.join("") };
+  };
+
+  test("a worker presents what the main thread would, asking for the app's threads once", async () => {
+    const asked: string[] = [];
+    const existing = await inProcessReviewer.review(
+      new MemoryChangeSet(BASE, HEAD),
+      defaultConfig(),
+      {
+        mode: "change",
+      },
+      { input, threads: async () => [] },
+    );
+    const fp = existing.presented!.plan.comments[0].fingerprint;
+    const thread = {
+      id: "T1",
+      path: "g3doc/guide.md",
+      isResolved: false,
+      fingerprint: fp,
+      othersReplied: false,
+    };
+    const request = (who: string) => ({
+      input,
+      threads: async () => {
+        asked.push(who);
+        return [thread];
+      },
+    });
+    const here = await inProcessReviewer.review(
+      new MemoryChangeSet(BASE, HEAD),
+      defaultConfig(),
+      {
+        mode: "change",
+      },
+      request("here"),
+    );
+    const there = await pool(1).review(
+      new MemoryChangeSet(BASE, HEAD),
+      defaultConfig(),
+      {
+        mode: "change",
+      },
+      request("worker"),
+    );
+    expect(asked).toEqual(["here", "worker"]);
+    expect(there.presented!.digest).toEqual(here.presented!.digest);
+    expect(there.presented!.plan.comments).toEqual(here.presented!.plan.comments);
+    // The thread's finding is not posted again, the other one is.
+    expect(there.presented!.plan.alreadyCommented.map((f) => f.rule)).toEqual([
+      existing.presented!.plan.comments[0].finding.rule,
+    ]);
+    expect(there.presented!.plan.comments).toHaveLength(1);
+    // Only the digest crosses back: it counts the findings the main thread does not get.
+    expect(there.findings).toEqual([]);
+    expect(there.presented!.digest.total).toBe(here.findings.length);
+  });
+
+  test("presenting 6,000 findings in a worker leaves the main thread free (compared with in process)", async () => {
+    const head = manyFindings();
+    const lagAfterReview = async (r: Reviewer) => {
+      // The longest gap between ticks of a 5 ms timer while the result is presented.
+      let last = performance.now();
+      let longest = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+      }, 5);
+      const cs = new MemoryChangeSet(BASE, head);
+      const done = await r.review(
+        cs,
+        defaultConfig(),
+        { mode: "change" },
+        { input, threads: async () => [] },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      clearInterval(timer);
+      return { longest, done };
+    };
+    const p = pool(1);
+    await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    const here = await lagAfterReview(inProcessReviewer);
+    const there = await lagAfterReview(p);
+    process.stdout.write(
+      `longest main-thread stall reviewing and presenting 6,000 findings: in process ${here.longest.toFixed(0)} ms, ` +
+        `in a worker ${there.longest.toFixed(0)} ms\n`,
+    );
+    expect(there.done.presented!.digest).toEqual(here.done.presented!.digest);
+    expect(there.done.presented!.digest.total).toBeGreaterThan(6000);
+    expect(there.longest * 2).toBeLessThan(here.longest);
+  }, 120_000);
+});
+
 describe("the budget of a review", () => {
   const SMALL = { ...HEAD, "g3doc/small.md": "# Small\n\nA short doc.\n" };
   /** Resolves with the error a review was stopped with (or fails the test when it was not stopped). */

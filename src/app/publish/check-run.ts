@@ -78,29 +78,59 @@ export function annotationsFor(findings: Finding[], max = MAX_ANNOTATIONS): Anno
 }
 
 /** failure when a finding is at or above `failOn`; with `never`, neutral when errors remain. */
-export function conclusionFor(findings: Finding[], failOn: Severity | "never"): Conclusion {
-  if (failOn === "never")
-    return findings.some((f) => f.severity === "error") ? "neutral" : "success";
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
-    ? "failure"
-    : "success";
+export function conclusionFor(
+  findings: Finding[] | Counts,
+  failOn: Severity | "never",
+): Conclusion {
+  const c = Array.isArray(findings) ? countsOf(findings) : findings;
+  if (failOn === "never") return c.error > 0 ? "neutral" : "success";
+  const at = (Object.keys(c) as Severity[]).some(
+    (s) => c[s] > 0 && SEVERITY_RANK[s] >= SEVERITY_RANK[failOn],
+  );
+  return at ? "failure" : "success";
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function countsText(findings: Finding[]): string {
-  const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
+export type Counts = Record<Severity, number>;
+
+/** How many findings of each severity. */
+export function countsOf(findings: readonly Finding[]): Counts {
+  const c: Counts = { error: 0, warning: 0, notice: 0 };
+  for (const f of findings) c[f.severity]++;
+  return c;
+}
+
+export function countsText(findings: readonly Finding[] | Counts): string {
+  const c = Array.isArray(findings) ? countsOf(findings) : (findings as Counts);
   const parts = [
-    plural(n("error"), "error"),
-    plural(n("warning"), "warning"),
-    plural(n("notice"), "notice"),
+    plural(c.error, "error"),
+    plural(c.warning, "warning"),
+    plural(c.notice, "notice"),
   ];
   return parts.join(", ");
 }
 
 export function titleFor(findings: Finding[], docs: number): string {
-  if (findings.length === 0) return `No problems in ${plural(docs, "changed doc")}`;
-  return `${countsText(findings)} in ${plural(new Set(findings.map((f) => f.path)).size, "file")}`;
+  return titleOf(digestCounts(findings), docs);
+}
+
+/** The title from a digest's counts (`files`: files with findings). */
+export function titleOf(d: { total: number; counts: Counts; files: number }, docs: number): string {
+  if (d.total === 0) return `No problems in ${plural(docs, "changed doc")}`;
+  return `${countsText(d.counts)} in ${plural(d.files, "file")}`;
+}
+
+function digestCounts(findings: readonly Finding[]): {
+  total: number;
+  counts: Counts;
+  files: number;
+} {
+  return {
+    total: findings.length,
+    counts: countsOf(findings),
+    files: new Set(findings.map((f) => f.path)).size,
+  };
 }
 
 export interface SummaryInput {
@@ -139,8 +169,7 @@ function lineRanges(lines: number[], max = 8): string {
 const MAX_TABLE_ROWS = 100;
 
 /** The summary's opening: what was read and found at which commit, and what this run posted and resolved. */
-function summaryOpening(input: SummaryInput): string[] {
-  const { findings } = input;
+function summaryOpening(input: SummaryContext, d: FindingsDigest): string[] {
   const head: string[] = [];
   const unread = input.unreadable ?? 0;
   const at = input.headSha.slice(0, 7);
@@ -152,17 +181,17 @@ function summaryOpening(input: SummaryInput): string[] {
       "",
     );
   head.push(
-    findings.length === 0
+    d.total === 0
       ? unread > 0
         ? `In the ${docs} it read, it found no problems.`
         : `g3doc-review found no problems in ${docs} at ${at}.`
-      : `g3doc-review found ${countsText(findings)} in the docs this pull request changes (at ${at}).`,
+      : `g3doc-review found ${countsText(d.counts)} in the docs this pull request changes (at ${at}).`,
   );
-  if (findings.length > MAX_ANNOTATIONS)
+  if (d.total > MAX_ANNOTATIONS)
     head.push(
       "",
       `The ${MAX_ANNOTATIONS.toLocaleString("en-US")} most severe findings are annotations of this check run; ` +
-        `the tables below count all ${findings.length.toLocaleString("en-US")}.`,
+        `the tables below count all ${d.total.toLocaleString("en-US")}.`,
     );
   const said: string[] = [];
   if (input.commented > 0)
@@ -231,15 +260,22 @@ function listItem(g: NotCommented[], docsBase: string): string {
     .join("\n");
 }
 
-/** A titled list of findings, within SUMMARY_LIST_BUDGET characters (the rest counted). */
-function findingList(
-  title: string,
-  list: NotCommented[],
-  docsBase: string,
-  allAnnotated: boolean,
-): string[] {
-  if (list.length === 0) return [];
-  const items = ["", `### ${title} (${plural(list.length, "finding")})`, ""];
+/** One rendered item of a summary list and how many findings it stands for. */
+export interface ListItem {
+  text: string;
+  count: number;
+}
+
+/** A summary list's first items, as many as its budget can show, and how many findings the list holds. */
+export interface ListPart {
+  total: number;
+  /** Findings of the list at error severity. */
+  errors: number;
+  items: ListItem[];
+}
+
+/** The items of a list up to the first past SUMMARY_LIST_BUDGET characters (repeats grouped). */
+export function listPart(list: readonly NotCommented[], docsBase: string): ListPart {
   // Repeats (same file, rule and reason, three or more) are one line: "108 × rule in file, lines 3-200".
   const groups = new Map<string, NotCommented[]>();
   for (const n of list) {
@@ -248,24 +284,83 @@ function findingList(
     if (g) g.push(n);
     else groups.set(key, [n]);
   }
+  const items: ListItem[] = [];
+  let used = 0;
+  for (const g of groups.values()) {
+    if (used > SUMMARY_LIST_BUDGET) break;
+    const text = listItem(g, docsBase);
+    used += text.length;
+    items.push({ text, count: g.length });
+  }
+  const errors = list.reduce((n, x) => n + Number(x.finding.severity === "error"), 0);
+  return { total: list.length, errors, items };
+}
+
+/**
+ * A titled list of findings from its parts in order, within
+ * SUMMARY_LIST_BUDGET characters (the rest counted). Parts never share a
+ * group (their reasons differ), so this is the list of all their findings.
+ */
+function findingList(title: string, parts: readonly ListPart[], allAnnotated: boolean): string[] {
+  const total = parts.reduce((n, p) => n + p.total, 0);
+  if (total === 0) return [];
+  const items = ["", `### ${title} (${plural(total, "finding")})`, ""];
   let used = 0;
   let shown = 0;
-  for (const g of groups.values()) {
-    const item = listItem(g, docsBase);
-    if (used + item.length > SUMMARY_LIST_BUDGET && shown > 0) {
+  for (const item of parts.flatMap((p) => p.items)) {
+    if (used + item.text.length > SUMMARY_LIST_BUDGET && shown > 0) {
       items.push(
-        `- …and ${plural(list.length - shown, "more finding")}` +
+        `- …and ${plural(total - shown, "more finding")}` +
           (allAnnotated
             ? ": each is an annotation of this check run (and in its Files changed tab)."
             : "."),
       );
       break;
     }
-    used += item.length;
-    shown += g.length;
-    items.push(item);
+    used += item.text.length;
+    shown += item.count;
+    items.push(item.text);
   }
   return items;
+}
+
+/**
+ * What the check run shows of a review's findings, bounded in size whatever
+ * their number: counts, tables, the most severe annotations and the first
+ * items of the summary's lists. The review worker computes it beside the
+ * findings, so they need not cross to the main thread.
+ */
+export interface FindingsDigest {
+  total: number;
+  counts: Counts;
+  /** Files with findings. */
+  files: number;
+  tables: string[];
+  annotations: Annotation[];
+  /** Findings with no comment of their own. */
+  notShown: ListPart;
+  /** Findings commented on without their suggested change. */
+  withoutSuggestion: ListPart;
+}
+
+export function digestOf(
+  findings: Finding[],
+  notCommented: readonly NotCommented[],
+  docsBase: string = RULES_DOC,
+): FindingsDigest {
+  return {
+    ...digestCounts(findings),
+    tables: findings.length > 0 ? summaryTables(findings, docsBase) : [],
+    annotations: annotationsFor(findings),
+    notShown: listPart(
+      notCommented.filter((n) => !n.commentedWithoutSuggestion),
+      docsBase,
+    ),
+    withoutSuggestion: listPart(
+      notCommented.filter((n) => n.commentedWithoutSuggestion),
+      docsBase,
+    ),
+  };
 }
 
 /** The opening in full, then as many lines of the rest as fit in `limit`, saying how many were left out. */
@@ -288,20 +383,31 @@ function fitSummary(head: string[], items: string[], limit: number, allAnnotated
 /** The check summary, at most 65,535 characters. */
 export function renderSummary(input: SummaryInput, limit = SUMMARY_LIMIT): string {
   const docsBase = input.docsBase ?? RULES_DOC;
-  const head = summaryOpening(input);
-  const allAnnotated = input.findings.length <= MAX_ANNOTATIONS;
-  if (input.findings.length > 0) head.push(...summaryTables(input.findings, docsBase));
+  return summaryFrom(digestOf(input.findings, input.notCommented, docsBase), input, limit);
+}
+
+/** What a summary says besides the findings' digest. */
+export type SummaryContext = Omit<SummaryInput, "findings" | "notCommented">;
+
+/**
+ * The check summary from a digest; `refused` (findings GitHub would not take
+ * as comments) head the list of findings not shown as comments.
+ */
+export function summaryFrom(
+  d: FindingsDigest,
+  input: SummaryContext & { refused?: readonly NotCommented[] },
+  limit = SUMMARY_LIMIT,
+): string {
+  const docsBase = input.docsBase ?? RULES_DOC;
+  const head = summaryOpening(input, d);
+  const allAnnotated = d.total <= MAX_ANNOTATIONS;
+  head.push(...d.tables);
+  const refused = input.refused?.length ? [listPart(input.refused, docsBase)] : [];
   const items = [
-    ...findingList(
-      "Not shown as review comments",
-      input.notCommented.filter((n) => !n.commentedWithoutSuggestion),
-      docsBase,
-      allAnnotated,
-    ),
+    ...findingList("Not shown as review comments", [...refused, d.notShown], allAnnotated),
     ...findingList(
       "Commented on without their suggested change",
-      input.notCommented.filter((n) => n.commentedWithoutSuggestion),
-      docsBase,
+      [d.withoutSuggestion],
       allAnnotated,
     ),
   ];

@@ -7,7 +7,7 @@
 import type { Finding } from "../../core/finding.js";
 import type { PullInfo } from "../changeset-github.js";
 import type { Octokit } from "../octokit.js";
-import { countsText } from "./check-run.js";
+import { countsText, type Counts, type FindingsDigest } from "./check-run.js";
 import type { NotCommented, PlannedComment, ReviewPlan } from "./comments.js";
 import { HeadMovedError, postReview } from "./review.js";
 
@@ -35,7 +35,7 @@ export interface Published {
 }
 
 export function reviewBody(
-  findings: Finding[],
+  findings: readonly Finding[] | Counts,
   posted: number,
   inSummary: number,
   checkUrl: string | undefined,
@@ -67,22 +67,19 @@ async function movedHead(octokit: Octokit, pull: PullInfo): Promise<string | und
 async function postLineComments(
   octokit: Octokit,
   pull: PullInfo,
-  findings: Finding[],
+  digest: FindingsDigest,
   plan: ReviewPlan,
   options: PostOptions,
   log: PostLogger,
   out: Published,
 ): Promise<void> {
-  const summarized = plan.notCommented.filter((n) => !n.commentedWithoutSuggestion);
-  const inSummary = (rejected: PlannedComment[]) => summarized.length + rejected.length;
-  const fresh = [...plan.comments.map((c) => c.finding), ...summarized.map((n) => n.finding)];
-  const event =
-    options.requestChanges && fresh.some((f) => f.severity === "error")
-      ? "REQUEST_CHANGES"
-      : "COMMENT";
+  const inSummary = (rejected: PlannedComment[]) => digest.notShown.total + rejected.length;
+  const freshError =
+    digest.notShown.errors > 0 || plan.comments.some((c) => c.finding.severity === "error");
+  const event = options.requestChanges && freshError ? "REQUEST_CHANGES" : "COMMENT";
   const bodyFor = (rejected: PlannedComment[]) =>
     reviewBody(
-      findings,
+      digest.counts,
       plan.comments.length - rejected.length,
       inSummary(rejected),
       options.checkUrl,
@@ -154,14 +151,14 @@ async function postFileComments(
 export async function publishPlan(
   octokit: Octokit,
   pull: PullInfo,
-  findings: Finding[],
+  digest: FindingsDigest,
   plan: ReviewPlan,
   options: PostOptions,
   log: PostLogger,
 ): Promise<Published> {
   const out: Published = { posted: 0, refused: [] };
   if (plan.comments.length > 0)
-    await postLineComments(octokit, pull, findings, plan, options, log, out);
+    await postLineComments(octokit, pull, digest, plan, options, log, out);
   await postFileComments(octokit, pull, plan, log, out);
   return out;
 }

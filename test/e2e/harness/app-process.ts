@@ -117,7 +117,13 @@ export class AppProcess {
       ...(o.env ?? {}),
     });
     for (const k of o.unset ?? []) delete env[k];
-    const child = spawn("npm", ["start", "--silent"], {
+    // To profile the app under a replay: `G3DOC_E2E_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR"` runs
+    // what `npm start` runs with those node options.
+    const nodeArgs = process.env.G3DOC_E2E_APP_NODE_ARGS?.split(" ").filter(Boolean);
+    const [cmd, args] = nodeArgs
+      ? ["node", [...nodeArgs, "lib/server/main.js"]]
+      : ["npm", ["start", "--silent"]];
+    const child = spawn(cmd, args, {
       cwd: projectRoot(),
       env,
       detached: true,
