@@ -239,6 +239,7 @@ describe("presenting in the worker", () => {
     expect(there.presented!.plan.comments).toHaveLength(1);
     // Only the digest crosses back: it counts the findings the main thread does not get.
     expect(there.findings).toEqual([]);
+    expect(there.allFindings).toEqual([]);
     expect(there.presented!.digest.total).toBe(here.findings.length);
   });
 

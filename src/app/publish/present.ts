@@ -58,8 +58,9 @@ export async function presentReview(
 
 /**
  * What the main thread needs of a presented review: the digest stands for
- * the findings, so neither they, nor the findings left to the summary, nor
- * the parsed patches cross threads (48,000 findings took a second to copy).
+ * the findings, so neither they (before and after the diff filter), nor the
+ * findings left to the summary, nor the parsed patches cross threads (48,000
+ * findings took a second to copy).
  */
 export function slimmed<R extends ReviewResult>(
   result: R,
@@ -68,6 +69,7 @@ export function slimmed<R extends ReviewResult>(
   return {
     ...result,
     findings: [],
+    allFindings: [],
     diffs: new Map(),
     presented: { ...p, plan: { ...p.plan, notCommented: [] } },
   };
