@@ -10,6 +10,7 @@
  * busy with).
  */
 import { readlinkSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { review, type ReviewStep } from "../core/engine.js";
@@ -63,7 +64,27 @@ function threadId(): number | null {
     return null;
   }
 }
-port.postMessage({ type: "ready", tid: threadId() } as FromWorker);
+/**
+ * Reviews are batch work; the main thread answers webhooks and /ping. On a
+ * busy machine the system scheduler would share the cores evenly between
+ * them, so a worker lowers its own thread's priority (Linux: per thread):
+ * niceness G3DOC_REVIEW_WORKER_NICE, 10 unless set (0 leaves it alone).
+ */
+function lowerPriority(tid: number | null, env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = env.G3DOC_REVIEW_WORKER_NICE;
+  const nice = raw === undefined || raw.trim() === "" ? 10 : Number(raw);
+  if (tid === null || !Number.isInteger(nice) || nice <= 0 || nice > 19) return null;
+  try {
+    setPriority(tid, nice);
+    return getPriority(tid);
+  } catch {
+    return null;
+  }
+}
+
+const tid = threadId();
+lowerPriority(tid);
+port.postMessage({ type: "ready", tid } as FromWorker);
 
 function stepReporter(job: number) {
   return (step: ReviewStep, path?: string) =>

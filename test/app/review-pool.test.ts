@@ -4,7 +4,7 @@
  * the main thread's change set.
  */
 import { afterAll, describe, expect, test } from "@jest/globals";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   WorkerReviewer,
@@ -68,6 +68,28 @@ describe("review pool (worker threads)", () => {
     expect(poolSize(8, { G3DOC_REVIEW_WORKERS: "4" }, 2)).toBe(4);
     expect(poolSize(8, { G3DOC_REVIEW_WORKERS: "0" }, 2)).toBe(0);
     expect(poolSize(2, { G3DOC_REVIEW_WORKERS: "many" }, 4)).toBe(2);
+  });
+
+  test("a worker lowers its own thread's priority (niceness 10), so the main thread answers first on busy cores", async () => {
+    // Field 19 of /proc/self/task/TID/stat is the thread's niceness (the command name in field 2 has no spaces here).
+    const niceThreads = (nice: number) =>
+      readdirSync("/proc/self/task").filter((t) => {
+        try {
+          const stat = readFileSync(`/proc/self/task/${t}/stat`, "utf8");
+          return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]) === nice;
+        } catch {
+          return false;
+        }
+      }).length;
+    if (!existsSync("/proc/self/task")) {
+      process.stdout.write("skipped: no /proc/self/task on this system\n");
+      return;
+    }
+    const before = niceThreads(10);
+    const p = pool(1);
+    await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" });
+    expect(niceThreads(10)).toBe(before + 1);
+    expect(niceThreads(0)).toBeGreaterThan(0);
   });
 
   test("a review in a worker finds what the same review in process finds", async () => {
