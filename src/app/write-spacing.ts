@@ -8,7 +8,11 @@
  * writes can reach GitHub milliseconds apart. This spacer sits where the
  * request is sent (the `fetch` Octokit calls): each spaced request reserves
  * the next slot of its installation in Redis (Redis's clock, one script, so
- * instances agree) and waits for it.
+ * instances agree) and waits for it. A request can still be late for its
+ * slot (a busy event loop, a paused process), and the next one's slot was
+ * counted from the slot, not from when the late one went: so just before it
+ * is sent, a request claims the moment (a second script) and waits more when
+ * the installation's last request went less than the spacing ago.
  */
 import type { Redis } from "ioredis";
 
@@ -23,10 +27,22 @@ local at = math.max(now, last + tonumber(ARGV[1]))
 redis.call("SET", KEYS[1], at, "PX", 60000)
 return at - now`;
 
+/** 0 and the send time recorded when the last request went at least the spacing ago, else how long to wait. */
+const CLAIM = `
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local sent = tonumber(redis.call("GET", KEYS[1]) or "0")
+local wait = sent + tonumber(ARGV[1]) - now
+if wait > 0 then return wait end
+redis.call("SET", KEYS[1], now, "PX", 60000)
+return 0`;
+
 export interface Spacer {
   /** Resolves when the installation may send its next spaced request. */
   wait(installation: string): Promise<void>;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class RedisSpacer implements Spacer {
   constructor(
@@ -36,10 +52,25 @@ export class RedisSpacer implements Spacer {
   ) {}
 
   async wait(installation: string): Promise<void> {
-    const ms = Number(
-      await this.redis.eval(RESERVE, 1, `${this.prefix}:space:${installation}`, this.spacingMs),
-    );
-    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    await this.reserve(installation);
+    await this.claim(installation);
+  }
+
+  /** Waits for the installation's next slot (slots are the spacing apart, in the order asked for). */
+  async reserve(installation: string): Promise<void> {
+    const key = `${this.prefix}:space:${installation}`;
+    const ms = Number(await this.redis.eval(RESERVE, 1, key, this.spacingMs));
+    if (ms > 0) await sleep(ms);
+  }
+
+  /** Waits until the installation's last request went the spacing ago, and records this one as going now. */
+  async claim(installation: string): Promise<void> {
+    const key = `${this.prefix}:space:${installation}:sent`;
+    for (;;) {
+      const more = Number(await this.redis.eval(CLAIM, 1, key, this.spacingMs));
+      if (more <= 0) return;
+      await sleep(more);
+    }
   }
 }
 

@@ -341,6 +341,8 @@ export class Standin {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
+    // When the request arrived (before its body is read: a large body would make it look later).
+    const arrived = t0 - this.started;
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
@@ -348,7 +350,7 @@ export class Standin {
     const method = (req.method ?? "GET").toUpperCase();
     const rec: RequestRecord = {
       seq: ++this.seq,
-      at: this.now(),
+      at: arrived,
       method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),

@@ -1,0 +1,88 @@
+/**
+ * One installation's writes at least the spacing apart across instances,
+ * against a real Redis (skipped visibly when there is none): two spacers on
+ * one key prefix stand for two instances.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { Redis } from "ioredis";
+import { RedisSpacer, isSpaced } from "../../src/app/write-spacing.js";
+import { cleanPrefix, stopTestRedis, testPrefix, testRedis } from "../helpers/redis.js";
+
+let url: string | undefined;
+const clients: Redis[] = [];
+beforeAll(async () => {
+  const r = await testRedis();
+  if ("skip" in r) process.stdout.write(`\n[skip] the write spacing tests: ${r.skip}\n`);
+  else url = r.url;
+}, 30_000);
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await stopTestRedis();
+});
+
+const skipped = () => {
+  if (url) return false;
+  process.stdout.write("[skip] no Redis for this test\n");
+  return true;
+};
+
+/** Two instances' spacers on one prefix, `spacingMs` apart. */
+function spacers(prefix: string, spacingMs: number): [RedisSpacer, RedisSpacer] {
+  const a = new Redis(url!);
+  const b = new Redis(url!);
+  clients.push(a, b);
+  return [new RedisSpacer(a, prefix, spacingMs), new RedisSpacer(b, prefix, spacingMs)];
+}
+
+describe("write spacing on Redis", () => {
+  test("requests of one installation from two instances go the spacing apart, in the order asked; other installations are not held", async () => {
+    if (skipped()) return;
+    const prefix = testPrefix();
+    const [one, two] = spacers(prefix, 200);
+    const went: { who: string; at: number }[] = [];
+    const t0 = performance.now();
+    const send = async (s: RedisSpacer, who: string, inst: string) => {
+      await s.wait(inst);
+      went.push({ who, at: performance.now() - t0 });
+    };
+    await Promise.all([
+      send(one, "a1", "7"),
+      send(two, "b1", "7"),
+      send(one, "a2", "7"),
+      send(two, "other", "8"),
+    ]);
+    const seven = went.filter((w) => w.who !== "other").map((w) => w.at);
+    for (let i = 1; i < seven.length; i++)
+      expect(seven[i] - seven[i - 1]).toBeGreaterThanOrEqual(195);
+    expect(went.find((w) => w.who === "other")!.at).toBeLessThan(150);
+    await cleanPrefix(url!, prefix);
+  });
+
+  test("a request late for its slot pushes the next one back: the next goes the spacing after the late one went", async () => {
+    if (skipped()) return;
+    const prefix = testPrefix();
+    const [one, two] = spacers(prefix, 400);
+    // One instance reserves the first slot, then is held up (a busy event loop) before it sends.
+    await one.reserve("7");
+    const next = (async () => {
+      await two.wait("7");
+      return performance.now();
+    })();
+    await new Promise((r) => setTimeout(r, 250));
+    await one.claim("7");
+    const lateWent = performance.now();
+    const nextWent = await next;
+    // Counted from its slot, the next one would go 150 ms after the late one.
+    expect(nextWent - lateWent).toBeGreaterThanOrEqual(390);
+    await cleanPrefix(url!, prefix);
+  });
+
+  test("what is spaced: writes and GraphQL, not reads or installation tokens", () => {
+    expect(isSpaced("POST", "https://api.github.com/repos/o/r/check-runs")).toBe(true);
+    expect(isSpaced("POST", "https://api.github.com/graphql")).toBe(true);
+    expect(isSpaced("GET", "https://api.github.com/repos/o/r/pulls/1")).toBe(false);
+    expect(isSpaced("POST", "https://api.github.com/app/installations/12/access_tokens")).toBe(
+      false,
+    );
+  });
+});
