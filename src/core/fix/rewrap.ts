@@ -108,16 +108,46 @@ function definitionsFor(content: string): string {
   return [...labels].map((l) => `[${l}]: #`).join("\n");
 }
 
-interface Parsed {
+export interface Parsed {
   atomic: Span[];
   breaks: Span[];
 }
 
-/** Parses paragraph text on its own; null when it is not exactly one paragraph. */
+/**
+ * A line of plain prose: it starts with a letter, a quote or `(` (not with a
+ * list marker, a digit, `#`, `>` or indentation) and holds none of the
+ * characters that start inline syntax (`` ` ``, `*`, `_`, `[`, `<`, `&`, `\\`, `~`, `@`...).
+ */
+const PLAIN_LINE = /^[A-Za-z"'(\u0080-\uffff][-A-Za-z0-9 ,.;:'"?!()/+=#>|%$\u0080-\uffff]*$/;
+
+/**
+ * Whether `content` is plain prose: lines of PLAIN_LINE, none ending with a
+ * space (a hard break), no `www.` or `://` (autolinks). Such text always
+ * parses as one paragraph of text alone (nothing unbreakable, no line break),
+ * so the rewrap need not parse it.
+ */
+export function isPlainProse(content: string): boolean {
+  if (/www\.|:\/\//i.test(content)) return false;
+  for (const line of content.split("\n"))
+    if (!PLAIN_LINE.test(line) || line.endsWith(" ")) return false;
+  return true;
+}
+
 /** The last paragraph parsed: a paragraph is checked (two layouts) and then rewrapped, all from one parse. */
 let lastParsed: { input: string; tree: Root } | undefined;
 
+/** Parses paragraph text on its own; null when it is not exactly one paragraph. */
 function parseParagraph(content: string, limit: number, formatterBreaks: boolean): Parsed | null {
+  if (isPlainProse(content)) return { atomic: [], breaks: [] };
+  return parsedParagraph(content, limit, formatterBreaks);
+}
+
+/** What parseParagraph answers, from the parser (exported for tests: isPlainProse text gives no spans). */
+export function parsedParagraph(
+  content: string,
+  limit: number,
+  formatterBreaks: boolean,
+): Parsed | null {
   const defs = definitionsFor(content);
   const input = defs ? `${content}\n\n${defs}\n` : content;
   // The tree is only read below, so one parse serves every call on the same text.
