@@ -90,7 +90,7 @@ describe("undefined-reference", () => {
     expect(await lint(md)).toEqual([]);
   });
 
-  test("references inside headings, tables and link text are checked", async () => {
+  test("references inside headings and tables are checked", async () => {
     const md =
       "# T\n\n## About [nope]\n\n| a | b |\n| - | - |\n| [cell] | x |\n\n[other]: https://x.dev\n";
     expect((await lint(md)).map((f) => f.line)).toEqual([3, 7]);
@@ -123,5 +123,48 @@ describe("undefined-reference", () => {
       [5, 20, "warning"],
       [6, 3, "warning"],
     ]);
+  });
+  test("brackets inside a link's or an image's text are literal: a link cannot hold a link", async () => {
+    const md =
+      "# T\n\n- [Drawbacks [if any]](#drawbacks-if-any)\n- ![A [big] diagram](d.png)\n" +
+      "- [Guide [beta]][guide]\n\n[guide]: https://x.dev\n";
+    expect(await lint(md)).toEqual([]);
+    // The same label outside the link text is still reported.
+    expect((await lint(`${md}\nSee [if any] notes.\n`)).map((f) => f.line)).toEqual([9]);
+  });
+
+  test("a label that is the whole text of a list item holding nested items is a template placeholder; a leaf one is reported", async () => {
+    const md =
+      "# T\n\n- Fill in:\n  - [Dependency name]\n    - Usage description:\n" +
+      "  - [Failure mode brief description]\n\n    Detection: how.\n\n" +
+      "* [std-aware Cargo RFC]\n* See [Other RFC]\n  - nested\n\n[other]: https://x.dev\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.column, x.severity])).toEqual([
+      [10, 3, "warning"],
+      [11, 7, "warning"],
+    ]);
+  });
+  test("in a doc with definitions, a tag in bold opening an item and labels inside a quotation are text", async () => {
+    const md =
+      "# T\n\n* **[Selected] Option 1: Pod Level Requests**\n" +
+      "* [Brad] Add the country code as a prefix. For example \u201c[ko], [ja], [zh]\u201d\n" +
+      'The codes "[de] and [fr]" too.\n\n* Not quoted: [ja] and **[Selected]**\n\n[other]: https://x.dev\n';
+    expect((await lint(md)).map((f) => [f.line, f.column])).toEqual([
+      [7, 15],
+      [7, 26],
+    ]);
+  });
+  test("in a doc with definitions, status tags and a tag in strikethrough opening an item are text", async () => {
+    const md =
+      "# T\n\n## Drawbacks [optional]\n\n1. In-tree volume plugin [deprecated]\n" +
+      "* ~~[MaRosset] - Windows hostnetwork alpha~~\n* [WIP] [Beta] Design\n\n" +
+      "Not a status: [deprecation policy].\n\n[other]: https://x.dev\n";
+    expect((await lint(md)).map((f) => [f.line, f.column])).toEqual([[9, 15]]);
+  });
+  test("enhancement proposals' `<<[UNRESOLVED ...]>>` markers are text; a label only opened by `<<` is still reported", async () => {
+    const md =
+      '# T\n\n<<[UNRESOLVED Are "To" and "From" the right names? ]>>\nText.\n<<[/UNRESOLVED]>>\n\n' +
+      "Shift <<[amount] bits.\n\n[other]: https://x.dev\n";
+    expect((await lint(md)).map((f) => [f.line, f.column])).toEqual([[7, 9]]);
   });
 });

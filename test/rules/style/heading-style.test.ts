@@ -77,4 +77,27 @@ describe("heading-style", () => {
       [5, 11, "### Build {#build}"],
     ]);
   });
+  test("an empty nested bullet under a list item's text is no heading to rewrite: the message says to drop the dash", async () => {
+    const md = "# T\n\n- Marketing [Kaslin/Chris]\n    - \n- Devstats\n    -\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([
+      [3, 4, "- Marketing [Kaslin/Chris]"],
+      [5, 6, "- Devstats"],
+    ]);
+    for (const x of f) {
+      expect(x.message).toContain("empty");
+      expect(x.message).not.toContain("ATX");
+    }
+  });
+
+  test("broken front matter with nested (indented) keys is still front matter, not a heading", async () => {
+    const md =
+      "-----------\nname: Carlos\nID: cpanato\ninfo:\n  employer: Chainguard\n  slack: cpanato\n-----------\n\n# Carlos\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[2, 7, null]]);
+    expect(f[0].message).toContain("looks like front matter");
+    // An indented line that is no key, or a first line that is no key, keeps it a heading.
+    const [g] = await lint("-----------\nname: Carlos\n  just words\n-----------\n");
+    expect(g.message).toContain("ATX");
+  });
 });

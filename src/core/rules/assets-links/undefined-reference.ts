@@ -1,4 +1,5 @@
 import remarkLintNoUndefinedReferences from "remark-lint-no-undefined-references";
+import type { Root } from "mdast";
 import { visit } from "unist-util-visit";
 import { remarkLintMessages } from "../remark-lint.js";
 import type { Rule } from "../types.js";
@@ -11,6 +12,9 @@ const QUOTE_BEFORE = /^\s*(?:>\s*)+$/;
 /** Editorial brackets in a quotation: `"[The] API ..."`, `[sic]`, `[...]`. */
 const OPENING_QUOTE = /["'\u201c\u2018\u00ab]$/;
 const EDITORIAL = /^(?:sic|\.\.\.|\u2026|emphasis (?:added|mine|original))$/i;
+/** A status tag on a title or item (`## Drawbacks [optional]`, `In-tree plugin [deprecated]`, `[WIP]`). */
+const STATUS_TAG =
+  /^(?:optional|required|deprecated|experimental|alpha|beta|stable|ga|wip|draft|new|done|todo|tbd|obsolete|removed|legacy)$/i;
 /** A list item that starts with a task box GFM did not take (`* [x]` with nothing after it). */
 const LIST_MARKER_BEFORE = /^\s*(?:>\s*)*(?:[*+-]|\d{1,9}[.)])\s+$/;
 const TASK_BOX = /^\[[ xX]\]$/;
@@ -27,21 +31,108 @@ const NOT_WORDS = /`[^`]*`|\[[^\]]*\]\([^)]*\)|'[^']*'|"[^"]*"/g;
 /** An MkDocs autorefs identifier (`pkg.mod.Foo`, `my-heading`): no spaces. */
 const AUTOREF = /^[^\s[\]]+$/;
 const looseKey = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
-/** Before a bracket that opens a paragraph's or list item's text (after its marker, a quote or a task box). */
-const TEXT_START_BEFORE = /^\s*(?:>\s*)*(?:(?:[*+-]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?$/;
+/** Before a bracket that opens a paragraph's or list item's text (after its marker, a quote, a task box, emphasis or strikethrough). */
+const TEXT_START_BEFORE = /^\s*(?:>\s*)*(?:(?:[*+-]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?)?[*_~]{0,4}$/;
+
+/** Whether the text around a bracket is a quotation that holds it: `“[ko], [ja], [zh]”` (quoted text is shown as written). */
+function insideQuotation(before: string, after: string): boolean {
+  if (/\u201c[^\u201d]*$/.test(before) && /^[^\u201c]*\u201d/.test(after)) return true;
+  return (before.match(/"/g) ?? []).length % 2 === 1 && after.includes('"');
+}
 
 /**
  * Whether a lone `[label]` with no definition is more likely literal text
  * than a link: in a doc that defines no reference at all (its writer does not
  * use reference links: meeting notes' `[Bob]`, `## July 3 [Open Meeting]`,
  * `[Optional]`), or as a tag that opens a paragraph or list item and is
- * followed by its text (`* [Bob] Proposal ...`). markdownlint's MD052 leaves
+ * followed by its text (`* [Bob] Proposal ...`, `* **[Selected] Option 1**`),
+ * or inside a quotation on its line (`“[ko], [ja], [zh]”`). markdownlint's MD052 leaves
  * every lone label alone by default; these are the cases where real docs
  * showed it literal.
  */
 function literalShortcut(definitions: number, before: string, after: string): boolean {
-  if (definitions === 0) return true;
+  if (definitions === 0 || insideQuotation(before, after)) return true;
   return TEXT_START_BEFORE.test(before) && /^[ \t]+\S/.test(after);
+}
+
+type Range = [number, number];
+const LINK_TYPES = new Set(["link", "linkReference", "image", "imageReference"]);
+
+/**
+ * Whether a lone `[tag]` is text by what it holds or what is around it:
+ * editorial brackets in a quotation (`"[The] API"`, `[sic]`), a status tag,
+ * or a Kubernetes enhancement proposal's marker (`<<[UNRESOLVED owner]>>`).
+ */
+function literalTag(tag: string, before: string, after: string): boolean {
+  if (OPENING_QUOTE.test(before) || EDITORIAL.test(tag) || STATUS_TAG.test(tag)) return true;
+  return before.endsWith("<<") && after === ">>";
+}
+
+/**
+ * Where brackets are literal whatever they hold. `inLinks`: the text of a
+ * link or an image (a link cannot hold another link, so `[Drawbacks
+ * [optional]](#drawbacks)` shows `[optional]` as is). `placeholders`: a list
+ * item's first line when it is all one text and nested items follow, as
+ * templates write a placeholder to copy (`- [Dependency name]` over its
+ * `- Usage description:`). A lone label that is a whole leaf item is still
+ * reported: in a doc with definitions it is likelier a link that lost its URL.
+ */
+function literalRanges(tree: Root): { inLinks: Range[]; placeholders: Range[] } {
+  const inLinks: Range[] = [];
+  const placeholders: Range[] = [];
+  visit(tree, (node) => {
+    const p = node.position;
+    if (p?.start.offset === undefined || p.end.offset === undefined) return;
+    if (LINK_TYPES.has(node.type)) inLinks.push([p.start.offset, p.end.offset]);
+    if (node.type !== "listItem" || node.children.length < 2) return;
+    const first = node.children[0];
+    const fp = first.position;
+    if (first.type !== "paragraph" || fp?.start.offset === undefined || fp.end.offset === undefined)
+      return;
+    if (
+      first.children.length === 1 &&
+      first.children[0].type === "text" &&
+      fp.start.line === fp.end.line
+    )
+      placeholders.push([fp.start.offset, fp.end.offset]);
+  });
+  return { inLinks, placeholders };
+}
+
+/** Whether the bracket at `start`..`end` is inside a link's text, or is a whole placeholder item (a lone label only). */
+function literalByPlace(
+  ranges: ReturnType<typeof literalRanges>,
+  start: number,
+  end: number,
+  shortcut: boolean,
+): boolean {
+  if (ranges.inLinks.some(([from, to]) => from < start && end <= to)) return true;
+  return shortcut && ranges.placeholders.some(([from, to]) => from === start && end === to);
+}
+
+/** What a finding says: an undefined footnote, reference or image reference, with a near definition when there is one. */
+function undefinedMessage(
+  label: string,
+  footnote: boolean,
+  image: boolean,
+  labels: readonly string[],
+): string {
+  if (footnote)
+    return (
+      `Undefined footnote \`[${label}]\`: no \`[${label}]: …\` in this doc ` +
+      `defines it, so readers see the brackets as text. Add the footnote ` +
+      `(\`[${label}]: the note\`), or fix the label.`
+    );
+  const near = labels.filter((l) => looseKey(l) === looseKey(label) && looseKey(l) !== "");
+  const hint = near.length > 0 ? ` A definition \`[${near[0]}]\` exists: did you mean it?` : "";
+  const what = image ? "image reference" : "reference";
+  return (
+    `Undefined ${what} \`[${label}]\`: no definition \`[${label}]: …\` in ` +
+    `this doc, so readers see the brackets as ` +
+    `text${image ? " and no image" : " and no link"}. Add \`[${label}]: url\` ` +
+    `(at the end of the section), fix the label to match a definition, or ` +
+    `write \`\\[\` if the brackets are meant literally.${hint}`
+  );
 }
 
 /**
@@ -75,8 +166,12 @@ export const undefinedReference: Rule = {
       "``[`A`, `B`]``). `[text][label]` and `[label][]` are errors; a lone " +
       "`[label]` may be meant literally, so it is a warning, and it is not " +
       "reported in a doc that defines no reference at all, nor as a tag that " +
-      "opens a paragraph or list item (`* [Bob] Proposal`), where real docs " +
-      "write literal brackets. A link whose `]` " +
+      "opens a paragraph or list item (`* [Bob] Proposal`, `* **[Selected] Option**`), " +
+      "nor inside a quotation (`“[ko], [ja]”`), nor as a status tag (`## Drawbacks [optional]`, " +
+      "`[deprecated]`, `[WIP]`), nor as a marker in `<<[UNRESOLVED]>>`, nor as the whole " +
+      "text of a list item that holds nested items (a template's placeholder, " +
+      "`- [Dependency name]`), where real docs write literal brackets. Brackets " +
+      "inside a link's text are text (a link cannot hold a link). A link whose `]` " +
       "and `(` a line break split is an error. Where a `mkdocs.yml` enables " +
       "MkDocs' autorefs plugin (or mkdocstrings), `[text][pkg.mod.Name]` and " +
       "`[pkg.mod.Name][]` are left to it.",
@@ -112,6 +207,7 @@ export const undefinedReference: Rule = {
     visit(doc.tree, "definition", (node) => {
       labels.push(node.label ?? node.identifier);
     });
+    const ranges = literalRanges(doc.tree);
 
     for (const m of messages) {
       const place = m.place && "start" in m.place ? m.place : undefined;
@@ -127,7 +223,12 @@ export const undefinedReference: Rule = {
       const parts = /^\[([\s\S]*?)\](?:\[([\s\S]*)\])?$/.exec(text);
       if (!parts) continue;
       const shortcut = parts[2] === undefined;
-      if (shortcut && (OPENING_QUOTE.test(before) || EDITORIAL.test(collapse(parts[1])))) continue;
+      if (literalByPlace(ranges, start.offset, end.offset, shortcut)) continue;
+      if (
+        shortcut &&
+        literalTag(collapse(parts[1]), before, source.slice(end.offset, end.offset + 2))
+      )
+        continue;
       const label = collapse(
         parts[2] !== undefined && collapse(parts[2]) !== "" ? parts[2] : parts[1],
       );
@@ -153,24 +254,7 @@ export const undefinedReference: Rule = {
         continue;
       }
 
-      let reason: string;
-      if (footnote) {
-        reason =
-          `Undefined footnote \`[${label}]\`: no \`[${label}]: …\` in this doc ` +
-          `defines it, so readers see the brackets as text. Add the footnote ` +
-          `(\`[${label}]: the note\`), or fix the label.`;
-      } else {
-        const near = labels.filter((l) => looseKey(l) === looseKey(label) && looseKey(l) !== "");
-        const hint =
-          near.length > 0 ? ` A definition \`[${near[0]}]\` exists: did you mean it?` : "";
-        const what = image ? "image reference" : "reference";
-        reason =
-          `Undefined ${what} \`[${label}]\`: no definition \`[${label}]: …\` in ` +
-          `this doc, so readers see the brackets as ` +
-          `text${image ? " and no image" : " and no link"}. Add \`[${label}]: url\` ` +
-          `(at the end of the section), fix the label to match a definition, or ` +
-          `write \`\\[\` if the brackets are meant literally.${hint}`;
-      }
+      const reason = undefinedMessage(label, footnote, image, labels);
       // `[text][label]` and `[label][]` are surely meant as links (markdownlint's MD052 reports
       // only those); a lone `[label]` may be literal text, so it is only a warning.
       report(reason, {

@@ -89,7 +89,20 @@ function reportClosingHashes(doc: Doc, p: Position, report: Report): void {
  */
 function brokenFrontMatter(doc: Doc, start: number, end: number): boolean {
   if (start !== 2 || !/^-{3,}\s*$/.test(doc.lines[0] ?? "")) return false;
-  return doc.lines.slice(start - 1, end - 1).every((l) => /^[\w-]+:(?:\s|$)/.test(l));
+  const lines = doc.lines.slice(start - 1, end - 1);
+  // Nested keys (`info:` over `  employer: ...`) are indented; the first line is a top-level key.
+  return (
+    /^[\w-]+:(?:\s|$)/.test(lines[0] ?? "") && lines.every((l) => /^[ \t]*[\w-]+:(?:\s|$)/.test(l))
+  );
+}
+
+/**
+ * A setext heading underlined by a lone `-`: an empty list item meant to
+ * follow the text (`- Marketing [Chris]` then `    - `), which cannot
+ * interrupt a paragraph, so Markdown reads it as an underline.
+ */
+function emptyBulletUnderline(doc: Doc, p: Position): boolean {
+  return p.end.line > p.start.line && /^[ \t>]*-[ \t]*$/.test(doc.lines[p.end.line - 1] ?? "");
 }
 
 /**
@@ -122,7 +135,10 @@ export const headingStyle: Rule = {
       "rule; `##Title` without a space (or with a no-break space) is not a " +
       "heading at all in CommonMark, and closing `#`s are clutter (`## Title##`, " +
       "with no space before them, even shows them in the title). A custom " +
-      "anchor (`## Title {#id}`) is fine.",
+      "anchor (`## Title {#id}`) is fine. Two cases are named for what they " +
+      "are rather than rewritten as `##`: `key: value` lines under a line of " +
+      "dashes at the top of a doc (broken front matter), and text over an " +
+      "empty `-` (an empty list item cannot follow text, so the dash underlines it).",
   },
   examples: [
     {
@@ -168,6 +184,20 @@ export const headingStyle: Rule = {
             "line of exactly `---` and close with another, so Markdown shows it as a heading " +
             "underlined with `---`: write both lines as `---`, or make it prose.",
           { line: p.start.line, endLine: p.end.line, column: p.start.column },
+        );
+        return;
+      }
+      if (doc.text[p.start.offset] !== "#" && emptyBulletUnderline(doc, p)) {
+        report(
+          "This line's text shows as a heading: the empty `-` under it cannot start a list item " +
+            "after text, so Markdown reads it as an underline. Remove the empty `-` line, or write " +
+            "the item's text after the dash.",
+          {
+            line: p.start.line,
+            endLine: p.end.line,
+            column: p.start.column,
+            suggestion: doc.lines.slice(p.start.line - 1, p.end.line - 1).join("\n"),
+          },
         );
         return;
       }
