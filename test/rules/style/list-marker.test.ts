@@ -149,6 +149,12 @@ describe("list-marker", () => {
     expect(f.map((x) => [x.line, x.suggestion])).toEqual([[3, null]]);
   });
 
+  test("when the fix would take the next block's first line into the list, no suggestion", async () => {
+    // "    next" is an indented code block after the list; with the text at column 5 it would join the item.
+    const f = await lint(doc("*    Over-padded", "", "    next", "    more", "", "Text."));
+    expect(f.map((x) => [x.line, x.suggestion])).toEqual([[3, null]]);
+  });
+
   test("lines of spaces inside a code block move with it", async () => {
     const f = await lint(doc("* Code:", "", "  ```go", "  a()", "      ", "  b()", "  ```"));
     expect(f[0].suggestion).toBe("*   Code:\n\n    ```go\n    a()\n        \n    b()\n    ```");

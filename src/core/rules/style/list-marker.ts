@@ -180,8 +180,8 @@ function applied(doc: Doc, edits: [Item, string][]): string[] {
  * Keeps only suggestions that leave the document as it was, bar the
  * indentation: re-parses with them applied (all at once, then one by one
  * when that differs). Lazy continuation lines are what can change meaning.
- * Only the top-level block holding the edits (and the block after it) is
- * re-parsed, so the cost stays linear in the size of the doc.
+ * Only the top-level block holding the edits (and the first line of the
+ * block after it) is re-parsed, so the cost stays linear in the size of the doc.
  */
 function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
   const edits = [...suggestions].filter((e): e is [Item, string] => e[1] !== null);
@@ -200,10 +200,13 @@ function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
     groups.set(idx, list);
   }
   for (const [idx, es] of groups) {
-    // Lines from..to (1-based, inclusive): the block and the one after it, or the whole doc.
+    // Lines from..to (1-based, inclusive): the block and the first line of the one after it, or
+    // the whole doc. An edit changes the next block only by taking its first line into the list
+    // (a lazy line); when it does not, the list is closed there and the rest parses as before.
     const from = idx >= 0 ? blocks[idx].position!.start.line : 1;
     const next = idx >= 0 ? blocks[idx + 1] : undefined;
-    const to = idx < 0 ? doc.lines.length : (next?.position ?? blocks[idx].position!).end.line;
+    const to =
+      idx < 0 ? doc.lines.length : (next?.position?.start.line ?? blocks[idx].position!.end.line);
     const region = (lines: string[]) => lines.slice(from - 1, to).join("\n");
     const before = shape(parseOnly(region(doc.lines)));
     const same = (sub: [Item, string][]) => shape(parseOnly(region(applied(doc, sub)))) === before;
