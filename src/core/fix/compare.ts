@@ -37,6 +37,11 @@ function normalise(node: Nodes): Plain {
   return out;
 }
 
+/** A node of a syntax tree, without positions and with text whitespace normalised. */
+export function normalizedNode(node: Nodes): { [key: string]: unknown } {
+  return normalise(node);
+}
+
 /** The syntax tree of a text, without positions and with text whitespace normalised. */
 export function normalizedTree(text: string): Plain {
   return normalise(parseDoc("doc.md", text).tree);
