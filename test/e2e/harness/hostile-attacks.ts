@@ -543,7 +543,8 @@ const terminalEscapes: Attack = {
     g.commitFiles({ "g3doc/index.md": "# Index\n\nText.\n" });
     g.commitFiles({
       "g3doc/index.md":
-        "# Index\n\nText \u001b[2J\u001b]0;pwned\u0007 [x](missing\u001b[31m.md) here.\n",
+        // A destination in <...> may hold control characters (CommonMark), so this is a link, broken.
+        "# Index\n\nText \u001b[2J\u001b]0;pwned\u0007 [x](<missing\u001b[31m.md>) here.\n",
     });
     const r = await cli(["check", "--base", "HEAD~1", "--format", "text"], dir);
     // eslint-disable-next-line no-control-regex
