@@ -161,6 +161,17 @@ describe("undefined-reference", () => {
       "Not a status: [deprecation policy].\n\n[other]: https://x.dev\n";
     expect((await lint(md)).map((f) => [f.line, f.column])).toEqual([[9, 15]]);
   });
+  test("in a doc with definitions, a run of tags is text; a label next to a link, or among defined references, is reported", async () => {
+    const md =
+      "# T\n\nKubernetes e2e suite.[It] [sig-node] DRA [Feature:DynamicResourceAllocation]\n\n" +
+      "See [the guide] [here](https://x.dev) and [missing ref].\n\n" +
+      "Read [other], [RFC 1] and [RFC 2].\n\n[other]: https://x.dev\n[RFC 1]: https://x.dev/1\n";
+    expect((await lint(md)).map((f) => [f.line, f.column])).toEqual([
+      [5, 5],
+      [5, 43],
+      [7, 27],
+    ]);
+  });
   test("enhancement proposals' `<<[UNRESOLVED ...]>>` markers are text; a label only opened by `<<` is still reported", async () => {
     const md =
       '# T\n\n<<[UNRESOLVED Are "To" and "From" the right names? ]>>\nText.\n<<[/UNRESOLVED]>>\n\n' +

@@ -46,14 +46,34 @@ function insideQuotation(before: string, after: string): boolean {
  * use reference links: meeting notes' `[Bob]`, `## July 3 [Open Meeting]`,
  * `[Optional]`), or as a tag that opens a paragraph or list item and is
  * followed by its text (`* [Bob] Proposal ...`, `* **[Selected] Option 1**`),
- * or inside a quotation on its line (`“[ko], [ja], [zh]”`). markdownlint's MD052 leaves
+ * or inside a quotation on its line (`“[ko], [ja], [zh]”`), or in a run of
+ * tags (`[It] [sig-node]`). markdownlint's MD052 leaves
  * every lone label alone by default; these are the cases where real docs
  * showed it literal.
  */
-function literalShortcut(definitions: number, before: string, after: string): boolean {
-  if (definitions === 0 || insideQuotation(before, after)) return true;
+function literalShortcut(labels: readonly string[], before: string, after: string): boolean {
+  if (labels.length === 0 || insideQuotation(before, after)) return true;
+  if (inTagRun(before, after, new Set(labels.map(labelKey)))) return true;
   return TEXT_START_BEFORE.test(before) && /^[ \t]+\S/.test(after);
 }
+
+/**
+ * Whether a lone label is one of a run of tags: next to another bracketed
+ * label a space apart, or on a line with two more (`[It] [sig-node] DRA
+ * [Feature:X]`, a test's name), none of them a defined reference (then the
+ * line lists references, one of which lost its definition). CommonMark makes
+ * no link of `[a] [b]` (only old Markdown read it as `[text] [id]`).
+ */
+function inTagRun(before: string, after: string, defined: ReadonlySet<string>): boolean {
+  const lone = /\[([^[\]]*)\](?![([])/g;
+  const others = [...before.matchAll(lone), ...after.matchAll(lone)].map((m) => m[1]);
+  if (others.some((o) => defined.has(labelKey(o)))) return false;
+  if (/\][ \t]+$/.test(before) || /^[ \t]+\[[^[\]]*\](?![([])/.test(after)) return true;
+  return others.length >= 2;
+}
+
+/** A label as definitions match it: case and runs of whitespace do not count. */
+const labelKey = (s: string) => collapse(s).toLowerCase();
 
 type Range = [number, number];
 const LINK_TYPES = new Set(["link", "linkReference", "image", "imageReference"]);
@@ -244,7 +264,7 @@ export const undefinedReference: Rule = {
       const split = shortcut && /^(?:\r?\n|\r)[ \t>]*\(/.test(after);
       const rest = lineText.slice(end.line === line ? end.column - 1 : lineText.length);
       const footnote = label.startsWith("^") && !/\s/.test(label);
-      if (shortcut && !split && !footnote && literalShortcut(labels.length, before, rest)) continue;
+      if (shortcut && !split && !footnote && literalShortcut(labels, before, rest)) continue;
       if (split) {
         report(
           `This link is broken by a line break between \`]\` and \`(\`: readers see ` +
