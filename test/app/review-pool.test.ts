@@ -39,6 +39,21 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
 });
 
+/** The longest gap between ticks of a 5 ms timer over `work` and a little after it: how long the main thread was held. */
+async function longestTickGap<T>(work: () => Promise<T>): Promise<{ longest: number; value: T }> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  const value = await work();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  clearInterval(timer);
+  return { longest, value };
+}
+
 // gVisor's source layout: the "user space" term is gVisor's house style.
 const BASE = {
   "runsc/main.go": "package main\n",
@@ -176,20 +191,12 @@ describe("review pool (worker threads)", () => {
 
   test("while a worker reviews a large doc, the main thread stays free (compared with the same review in process)", async () => {
     const head = { ...HEAD, "g3doc/big.md": denseMarkdown(400 * 1024) };
-    const lagDuring = async (r: Reviewer) => {
-      // The longest gap between ticks of a 5 ms timer, over the review and a little after it.
-      let last = performance.now();
-      let longest = 0;
-      const timer = setInterval(() => {
-        const now = performance.now();
-        longest = Math.max(longest, now - last);
-        last = now;
-      }, 5);
-      await r.review(new MemoryChangeSet(BASE, head), defaultConfig(), { mode: "change" });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      clearInterval(timer);
-      return longest;
-    };
+    const lagDuring = async (r: Reviewer) =>
+      (
+        await longestTickGap(() =>
+          r.review(new MemoryChangeSet(BASE, head), defaultConfig(), { mode: "change" }),
+        )
+      ).longest;
     const p = pool(1);
     await p.review(new MemoryChangeSet(BASE, HEAD), defaultConfig(), { mode: "change" }); // worker started and warm
     const inProcessMs = await lagDuring(inProcessReviewer);
@@ -268,23 +275,14 @@ describe("presenting in the worker", () => {
   test("presenting 6,000 findings in a worker leaves the main thread free (compared with in process)", async () => {
     const head = manyFindings();
     const lagAfterReview = async (r: Reviewer) => {
-      // The longest gap between ticks of a 5 ms timer while the result is presented.
-      let last = performance.now();
-      let longest = 0;
-      const timer = setInterval(() => {
-        const now = performance.now();
-        longest = Math.max(longest, now - last);
-        last = now;
-      }, 5);
-      const cs = new MemoryChangeSet(BASE, head);
-      const done = await r.review(
-        cs,
-        defaultConfig(),
-        { mode: "change" },
-        { input, threads: async () => [] },
+      const { longest, value: done } = await longestTickGap(() =>
+        r.review(
+          new MemoryChangeSet(BASE, head),
+          defaultConfig(),
+          { mode: "change" },
+          { input, threads: async () => [] },
+        ),
       );
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      clearInterval(timer);
       return { longest, done };
     };
     const p = pool(1);
