@@ -1,6 +1,6 @@
 /** Where things are, from the tools (run from tools/ under jest, or compiled under lib-tools/). */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The folder with this project's package.json. */
@@ -26,4 +26,15 @@ export function projectRoot(): string {
  */
 export function sharedDir(): string {
   return process.env.G3DOC_REVIEW_SHARED || resolve(projectRoot(), "..", "shared");
+}
+
+/** Every `.md` file under `dir`, as sorted `/`-separated paths relative to `root`. */
+export function mdFiles(dir: string, root = dir): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...mdFiles(p, root));
+    else if (e.name.endsWith(".md")) out.push(relative(root, p).split(sep).join("/"));
+  }
+  return out.sort();
 }

@@ -21,11 +21,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/config/load.js";
 import { TextChangeSet } from "../../src/core/fix/apply.js";
-import { sharedDir } from "../paths.js";
+import { mdFiles, sharedDir } from "../paths.js";
 import { checkFixAgreement } from "./agreement.js";
 
 const TARBALL = join(sharedDir(), "corpus", "markdown-large", "markdown-large.tar.xz");
@@ -39,16 +39,6 @@ export interface ProjectResult {
   leftWithSuggestion: string[];
   meaningDifferences: string[];
   ms: number;
-}
-
-function mdFiles(dir: string, root = dir): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...mdFiles(p, root));
-    else if (e.name.endsWith(".md")) out.push(relative(root, p).split(sep).join("/"));
-  }
-  return out.sort();
 }
 
 /** Fix and check on one project: every `.md` under `root` (the first `limit` of them), audited. */

@@ -36,12 +36,12 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { TextChangeSet } from "../../src/core/fix/apply.js";
 import type { Finding } from "../../src/core/finding.js";
-import { sharedDir } from "../paths.js";
+import { mdFiles, sharedDir } from "../paths.js";
 import {
   corpusCannotTell,
   entryKey,
@@ -76,23 +76,13 @@ function rank(seed: number, text: string): number {
   return h >>> 0;
 }
 
-function files(dir: string, root = dir): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...files(p, root));
-    else if (e.name.endsWith(".md")) out.push(relative(root, p).split(sep).join("/"));
-  }
-  return out.sort();
-}
-
 /** Every finding on the corpus as a sample entry (not yet judged). */
 async function audit(dir: string): Promise<SampleEntry[]> {
   const all: SampleEntry[] = [];
   const config = resolveConfig({ paths: ["**/*.md"] });
   for (const repo of readdirSync(dir).sort()) {
     const root = join(dir, repo);
-    const texts = new Map(files(root).map((p) => [p, readFileSync(join(root, p), "utf8")]));
+    const texts = new Map(mdFiles(root).map((p) => [p, readFileSync(join(root, p), "utf8")]));
     const r = await review(new TextChangeSet(texts), config, { mode: "all" });
     for (const f of r.findings) all.push(entry(repo, f, texts.get(f.path) ?? ""));
   }
