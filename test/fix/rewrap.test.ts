@@ -186,6 +186,19 @@ describe("rewrap", () => {
     expect(meaningDifference(text, out.join("\n"))).toBeNull();
   });
 
+  test("a hard break stays a hard break; the spaces before its backslash show nowhere", () => {
+    const item = `4. Move the default into the versioned defaulter, if the old default should be kept.  \\`;
+    const text = `${item}\nIf the versioned default should be different, add the new default too.`;
+    const out = rewrapDoc(text);
+    expect(out).not.toBe(text);
+    expect(out).toContain("kept.\\\n");
+    expect(meaningDifference(text, out)).toBeNull();
+    // The break itself is meaning: joining its lines is a difference.
+    expect(meaningDifference("a  \\\nb", "a\\\nb")).toBeNull();
+    expect(meaningDifference("a  \\\nb", "a b")).not.toBeNull();
+    expect(meaningDifference("a  \\\nb", "a  \\ b")).not.toBeNull();
+  });
+
   test("a paragraph whose every word would start a line dangerously is left as it is", () => {
     // Each refill forbids a break and moves the next one back a word: one refill per word, so
     // past MAX_FILL_ROUNDS the paragraph is not rewrapped at all (it would take quadratic time).

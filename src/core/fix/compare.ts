@@ -32,6 +32,12 @@ function normalise(node: Nodes): Plain {
         prev.value = `${prev.value}${n.value}`.replace(/\s+/g, " ");
       else kids.push(n);
     }
+    // Spaces next to a hard line break show nowhere (`kept.  \` and `kept.\` read the same).
+    kids.forEach((k, i) => {
+      if (k.type !== "text" || typeof k.value !== "string") return;
+      if (kids[i + 1]?.type === "break") k.value = k.value.trimEnd();
+      if (kids[i - 1]?.type === "break") k.value = (k.value as string).trimStart();
+    });
     out.children = kids;
   }
   return out;
@@ -70,8 +76,4 @@ function firstDifference(a: unknown, b: unknown, path: string): string | null {
 /** Where two texts first differ in meaning (a path into the tree), or null when they say the same thing. */
 export function meaningDifference(a: string, b: string): string | null {
   return firstDifference(normalizedTree(a), normalizedTree(b), "root");
-}
-
-export function sameMeaning(a: string, b: string): boolean {
-  return meaningDifference(a, b) === null;
 }
