@@ -187,6 +187,15 @@ describe("9. list-marker", () => {
   });
   test("a small flat list of one-line items may use one space (Google's guide)", async () => {
     expect(await lint(doc("* One", "* Two", "* Three"), "list-marker")).toEqual([]);
+    // An item over the limit is not one line: wrapping it (line-length) makes the list's
+    // items span lines, so the whole list is padded now, not after the next fix.
+    const long = `* ${"word ".repeat(17)}end.`;
+    const found = await lint(doc("* One", long, "* Three"), "list-marker");
+    expect(found.map((f) => [f.line, f.suggestion])).toEqual([
+      [3, "*   One"],
+      [4, `*   ${"word ".repeat(17)}end.`],
+      [5, "*   Three"],
+    ]);
     // gVisor's house style pads them too.
     expect(
       await lint(doc("* One", "* Two"), "list-marker", { config: { preset: "gvisor" } }),

@@ -1,4 +1,5 @@
 import type { List, ListItem, Nodes } from "mdast";
+import { longLines } from "./line-length.js";
 import type { Rule } from "../types.js";
 import { parseOnly, type Doc } from "../../markdown/parse.js";
 import { inFrontMatter, walk } from "./util.js";
@@ -33,14 +34,19 @@ interface Item {
 /** At most this many items make a small list. */
 const SMALL_LIST_ITEMS = 10;
 
-/** A tight list of one-line items with nothing nested: Google's guide lets it use one space after the marker. */
-function isSmallFlatList(list: List): boolean {
+/**
+ * A tight list of one-line items with nothing nested: Google's guide lets it
+ * use one space after the marker. An item over the line limit (`long`) is not
+ * one line: wrapping it, as line-length asks, gives it a continuation line.
+ */
+function isSmallFlatList(list: List, long: Set<number>): boolean {
   if (list.spread || list.children.length > SMALL_LIST_ITEMS) return false;
   return list.children.every(
     (li) =>
       !li.spread &&
       li.position !== undefined &&
       li.position.start.line === li.position.end.line &&
+      !long.has(li.position.start.line) &&
       li.children.every((c) => c.type === "paragraph"),
   );
 }
@@ -296,9 +302,12 @@ export const listMarker: Rule = {
     const house = ctx.config.preset === "gvisor";
     const items = collect(doc);
     // Google's guide: a small list whose items are one line each, with no nesting, may use one space.
+    let long: Set<number> | undefined;
     if (!house)
       for (const item of items) {
-        if (item.pad === 1 && item.list && isSmallFlatList(item.list)) {
+        if (item.pad !== 1 || !item.list) continue;
+        long ??= new Set(longLines(doc, ctx.config.lineLength));
+        if (isSmallFlatList(item.list, long)) {
           item.reported = false;
           item.fixable = false;
         }
