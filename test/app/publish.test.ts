@@ -5,6 +5,7 @@ import { parsePatch, isCommentable, firstCommentableLine } from "../../src/core/
 import {
   escapeMarkdown,
   fencedBlock,
+  suggestionBlock,
   codeSpan,
   cellCodeSpan,
 } from "../../src/app/publish/escape.js";
@@ -84,8 +85,15 @@ describe("escaping quoted text", () => {
     expect(fencedBlock("plain", "suggestion")).toBe("```suggestion\nplain\n```");
     const inner = "```shell\nls\n```";
     expect(fencedBlock(inner, "suggestion")).toBe("````suggestion\n```shell\nls\n```\n````");
-    expect(fencedBlock("", "suggestion")).toBe("```suggestion\n```");
     expect(codeSpan("a`b")).toBe("``a`b``");
+  });
+  test("a suggestion block holds every line of the replacement, empty ones too", () => {
+    // GitHub deletes the lines for an empty block; "" is one empty line, as fix applies it.
+    expect(suggestionBlock("")).toBe("```suggestion\n\n```");
+    expect(suggestionBlock("a\n")).toBe("```suggestion\na\n\n```");
+    expect(suggestionBlock("```shell\nls\n```")).toBe("````suggestion\n```shell\nls\n```\n````");
+    const f = finding({ suggestion: "" });
+    expect(commentBody(f, fingerprint(f), true)).toContain("```suggestion\n\n```");
   });
   test("a comment quotes the message escaped, the suggestion verbatim, and carries the fingerprint", () => {
     const f = finding({ message: "Link text `@x` by @someone <b>", suggestion: "Hi @someone <b>" });

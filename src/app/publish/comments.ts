@@ -8,7 +8,7 @@ import type { Finding } from "../../core/finding.js";
 import { fingerprint, SEVERITY_RANK } from "../../core/finding.js";
 import type { FileDiff } from "../../core/diff/patch.js";
 import { hunkHolding, firstCommentableLine } from "../../core/diff/patch.js";
-import { escapeMarkdown, fencedBlock, codeSpan } from "./escape.js";
+import { escapeMarkdown, suggestionBlock, codeSpan } from "./escape.js";
 import { RULES_DOC } from "../../core/rules/docs-url.js";
 import { fingerprintMarker, type ReviewThread } from "./threads.js";
 
@@ -127,7 +127,7 @@ export function commentBody(
     parts.push(
       `**${r.severity}** ${ruleLink(r.rule, docsBase)}${r.line !== f.line ? ` (line ${r.line})` : ""}: ${escapeMarkdown(r.message)}`,
     );
-  if (withSuggestion && f.suggestion !== null) parts.push(fencedBlock(f.suggestion, "suggestion"));
+  if (withSuggestion && f.suggestion !== null) parts.push(suggestionBlock(f.suggestion));
   if (note) parts.push(`_${note}_`);
   parts.push(fingerprintMarker(fp));
   return parts.join("\n\n");

@@ -132,9 +132,24 @@ export function cellCodeSpan(text: string): string {
 
 /** A fenced block whose fence is longer than any backtick run inside the text. */
 export function fencedBlock(text: string, info = ""): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
+  const fence = fenceFor(text);
   return `${fence}${info}\n${text}${text === "" || text.endsWith("\n") ? "" : "\n"}${fence}`;
+}
+
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  return "`".repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * A suggestion block for replacement lines joined with "\n" (the findings'
+ * form): every line, an empty one included, is a line of the block. GitHub
+ * reads an empty block as "delete the lines", so `""` (one empty line, as
+ * `fix` applies it) must show as a block holding one empty line.
+ */
+export function suggestionBlock(text: string): string {
+  const fence = fenceFor(text);
+  return `${fence}suggestion\n${text}\n${fence}`;
 }
 
 /** A check-run title or other plain-text field: one line, no control characters. */
