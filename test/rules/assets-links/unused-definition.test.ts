@@ -1,5 +1,7 @@
 import { describe, test, expect } from "@jest/globals";
 import { lintDoc, lintChange } from "../../helpers/lint.js";
+import { fixText } from "../../../src/core/fix/apply.js";
+import { resolveConfig } from "../../../src/config/load.js";
 
 const RULE = "unused-definition";
 const lint = (md: string) => lintDoc(md, { rule: RULE, extra: { "g3doc/install.md": "# I\n" } });
@@ -18,7 +20,7 @@ describe("unused-definition", () => {
       "# T\n\nText [used].\n\n[used]: https://a\n[GKE Sandbox]: https://cloud.google.com/x\n[Spectre]: https://b\n";
     const f = await lint(md);
     expect(f.map((x) => [x.line, x.suggestion])).toEqual([
-      [6, ""],
+      [6, "[Spectre]: https://b"],
       [7, ""],
     ]);
     expect(f[0].message).toContain("`[GKE Sandbox]`");
@@ -27,6 +29,28 @@ describe("unused-definition", () => {
   test("a definition with its title on the next line is deleted as a whole", async () => {
     const f = await lint('# T\n\nText.\n\n[x]: https://example.com\n    "A title"\n');
     expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[5, 6, ""]]);
+  });
+
+  test("the suggestion deletes the definition's lines, and one blank line when it stood between two", async () => {
+    const config = resolveConfig({});
+    const fixed = async (md: string) => (await fixText("g3doc/doc.md", md, config)).text;
+    // The line after is taken and given back (a suggestion replaces lines with at least one).
+    const one = "# T\n\nText.\n\n[x]: https://a\n\nMore.\n";
+    expect((await lint(one)).map((x) => [x.line, x.endLine, x.suggestion])).toEqual([
+      [5, 7, "More."],
+    ]);
+    expect(await fixed(one)).toBe("# T\n\nText.\n\nMore.\n");
+    // A run of deleted definitions: each deletes its own line; the last takes the blank line.
+    const run = "# T\n\nText.\n\n[x]: https://a\n[y]: https://b\n\nMore.\n";
+    expect((await lint(run)).map((x) => [x.line, x.endLine, x.suggestion])).toEqual([
+      [5, 6, "[y]: https://b"],
+      [6, 8, "More."],
+    ]);
+    expect(await fixed(run)).toBe("# T\n\nText.\n\nMore.\n");
+    // A definition kept before it: the blank line stays.
+    const kept = "# T\n\nText [x].\n\n[x]: https://a\n[y]: https://b\n\nMore.\n";
+    expect((await lint(kept)).map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[6, 7, ""]]);
+    expect(await fixed(kept)).toBe("# T\n\nText [x].\n\n[x]: https://a\n\nMore.\n");
   });
 
   test("a definition inside a quote or list item gets no suggestion (deleting the line would take the marker)", async () => {

@@ -104,14 +104,42 @@ export const unusedDefinition: Rule = {
       });
     }
     found.sort((a, b) => a.def.position!.start.offset! - b.def.position!.start.offset!);
+    const deleted = new Set<number>();
+    for (const { def } of found)
+      if (alone(def))
+        for (let l = def.position!.start.line; l <= def.position!.end.line; l++) deleted.add(l);
     for (const { def, message } of found) {
       const { start, end } = def.position!;
+      const del = alone(def) ? deletion(doc.lines, start.line, end.line, deleted) : null;
       report(message, {
         line: start.line,
         column: start.column,
-        endLine: end.line,
-        suggestion: alone(def) ? "" : null,
+        endLine: del?.endLine ?? end.line,
+        suggestion: del?.suggestion ?? null,
       });
     }
   },
 };
+
+/**
+ * The suggestion that deletes lines start..end. A suggestion replaces lines
+ * with at least one line (`""` is one empty line), so the line after them is
+ * taken too and given back as it is. When a blank line (or the doc's start)
+ * comes before them, other deleted definitions aside, a blank line after
+ * them goes too, so that no two blank lines are left together. At the doc's
+ * end, the lines become one empty line.
+ */
+function deletion(
+  lines: string[],
+  start: number,
+  end: number,
+  deleted: Set<number>,
+): { endLine: number; suggestion: string } {
+  const real = lines.length - (lines[lines.length - 1] === "" ? 1 : 0);
+  const blank = (n: number) => n >= 1 && n <= real && lines[n - 1].trim() === "";
+  let before = start - 1;
+  while (deleted.has(before)) before--;
+  const last = (before === 0 || blank(before)) && blank(end + 1) ? end + 1 : end;
+  if (last + 1 > real) return { endLine: last, suggestion: "" };
+  return { endLine: last + 1, suggestion: lines[last] };
+}
