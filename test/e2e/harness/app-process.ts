@@ -52,6 +52,12 @@ export interface AppProcessOptions {
   port?: number;
   /** Bound on start-up. */
   startTimeoutMs?: number;
+  /**
+   * Niceness for the app's processes (`nice -n N`), so that the stand-in, which
+   * plays GitHub on other machines, stamps a request's arrival when it comes
+   * and not after an app's busy moment (default: the harness's own).
+   */
+  nice?: number;
 }
 
 const running = new Set<AppProcess>();
@@ -123,7 +129,8 @@ export class AppProcess {
     const [cmd, args] = nodeArgs
       ? ["node", [...nodeArgs, "lib/server/main.js"]]
       : ["npm", ["start", "--silent"]];
-    const child = spawn(cmd, args, {
+    const [command, argv] = o.nice ? ["nice", ["-n", String(o.nice), cmd, ...args]] : [cmd, args];
+    const child = spawn(command, argv, {
       cwd: projectRoot(),
       env,
       detached: true,

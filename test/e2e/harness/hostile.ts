@@ -235,7 +235,7 @@ function spacingOf(standin: Standin, installation: number, from: number, to: num
       (r.method !== "GET" && r.method !== "HEAD" && r.path.includes("/repos/")) ||
       r.path.endsWith("/graphql");
     if (!spaced) continue;
-    if (r.at >= from && r.at <= to && prev !== undefined && r.at - prev <= 1050)
+    if (r.at >= from && r.at <= to && prev !== undefined && r.at - prev <= 1150)
       spacing += r.at - Math.max(prev, from);
     prev = r.at;
   }

@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from "node:http";
 import { createPublicKey, createVerify, randomBytes, type KeyObject } from "node:crypto";
 import type { AddressInfo, Socket } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { GitStore, patchLines, type DiffEntry } from "./git.js";
 import { OpenApi, type RouteMatch, type Problem } from "./openapi.js";
 import { FaultInjector, type FaultKind, type FaultPlan, ALL_FAULTS } from "./faults.js";
@@ -189,8 +190,16 @@ export class Standin {
     this.latencyMs = options.latencyMs ?? 0;
   }
 
+  /**
+   * How late the stand-in's event loop ran: a request's arrival is stamped
+   * when its handler runs, so a gap between two requests is known to within
+   * this much.
+   */
+  readonly loopDelay = monitorEventLoopDelay({ resolution: 5 });
+
   static async start(options: StandinOptions): Promise<Standin> {
     const s = new Standin(options);
+    s.loopDelay.enable();
     s.server = createServer((req, res) => {
       s.handle(req, res).catch((err) => {
         try {
@@ -227,6 +236,7 @@ export class Standin {
   }
 
   async stop(): Promise<void> {
+    this.loopDelay.disable();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const g of this.gitStores.values()) g.close();
