@@ -89,7 +89,7 @@ describeCorpus("link rules on gVisor's g3doc/ at HEAD", () => {
     expect(of(g3doc, "undefined-reference").map((f) => `${at(f)} ${f.message}`)).toEqual([]);
   });
 
-  test("5 unused definitions, each with a suggestion that deletes its line", () => {
+  test("5 unused definitions, each with a suggestion that deletes its line (taking the next line and giving it back)", () => {
     const f = of(g3doc, "unused-definition");
     expect(f.map((x) => `${at(x)} ${x.lineText?.replace(/\]:.*/, "]")}`)).toEqual([
       "g3doc/architecture_guide/platforms.md:86 [GKE Sandbox]",
@@ -98,7 +98,14 @@ describeCorpus("link rules on gVisor's g3doc/ at HEAD", () => {
       "g3doc/user_guide/production.md:161 [Denial-of-Service attacks]",
       "g3doc/user_guide/quick_start/docker.md:98 [storage-driver]",
     ]);
-    expect(f.every((x) => x.suggestion === "" && x.severity === "notice")).toBe(true);
+    expect(f.map((x) => `${x.line}-${x.endLine} ${x.suggestion?.replace(/\]:.*/, "]")}`)).toEqual([
+      "86-86 ", // the doc's last line: one empty line
+      "145-146 [vdso]",
+      "160-161 [Denial-of-Service attacks]",
+      "161-162 [GKE Sandbox]",
+      "98-99 [install]",
+    ]);
+    expect(f.every((x) => x.severity === "notice")).toBe(true);
   });
 
   test("without a BUILD model, the 14 permalink-style links and the 2 links out of g3doc/ are broken links", () => {
