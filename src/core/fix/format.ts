@@ -27,7 +27,6 @@ export const FORMAT_RULES = [
   "blank-lines",
   "final-newline",
 ] as const;
-export type FormatRule = (typeof FORMAT_RULES)[number];
 
 export interface FormatOptions {
   limit: number;

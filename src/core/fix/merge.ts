@@ -14,7 +14,7 @@
  *    paragraphs (line-length; a term fixed inside a paragraph is wrapped with it).
  */
 import type { Finding } from "../finding.js";
-import { splitLines } from "../markdown/parse.js";
+import { lineStartsOf, splitLines } from "../text.js";
 import { replaceLines } from "../text.js";
 import { ruleById } from "../rules/index.js";
 import type { Recompute } from "../rules/types.js";
@@ -77,10 +77,7 @@ interface Edit {
 
 /** Offsets of the start of each line in `s` (index 0 is line 1), plus one past the end. */
 function lineStarts(s: string): number[] {
-  const out = [0];
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) out.push(i + 1);
-  out.push(s.length + 1);
-  return out;
+  return [...lineStartsOf(s), s.length + 1];
 }
 
 function lineCount(s: string): number {

@@ -12,7 +12,8 @@ import type { Root } from "mdast";
 import type { ChangeSet } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
 import type { ChangeInfo } from "../rules/types.js";
-import { splitLines, type Doc } from "../markdown/parse.js";
+import type { Doc } from "../markdown/parse.js";
+import { splitLines } from "../text.js";
 import { referencesOf, type Reference } from "../markdown/refs.js";
 import {
   buildModel,

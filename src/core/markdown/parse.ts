@@ -9,8 +9,9 @@
 import { unified, type Processor } from "unified";
 import remarkParse from "remark-parse";
 import remarkGfm from "remark-gfm";
-import type { Heading, Root, Text } from "mdast";
+import type { Heading, Root } from "mdast";
 import { visit, SKIP } from "unist-util-visit";
+import { splitLines } from "../text.js";
 
 export interface Doc {
   /** Repository-relative path at head. */
@@ -58,10 +59,6 @@ function applyHeadingIds(tree: Root): void {
     }
     return SKIP;
   });
-}
-
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
 }
 
 /**
@@ -224,8 +221,4 @@ export function parseOnly(text: string): Root {
 /** The id a heading carries through `{#id}`, if any. */
 export function headingId(node: Heading): string | undefined {
   return (node.data as { id?: string } | undefined)?.id;
-}
-
-export function isTocDirective(node: Text, lineText: string): boolean {
-  return node.value === "[TOC]" && lineText.trim() === "[TOC]";
 }

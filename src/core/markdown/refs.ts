@@ -6,6 +6,7 @@ import type { Definition, Root } from "mdast";
 import { visit } from "unist-util-visit";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import { memo, type Doc } from "./parse.js";
+import { lineAt, lineStartsOf } from "../text.js";
 
 export type RefKind = "image" | "link";
 
@@ -57,14 +58,11 @@ export function collectReferences(tree: Root): Reference[] {
         if (usedDefs.get(def) !== "image") usedDefs.set(def, kind);
       }
     } else if (node.type === "html") {
-      const lineStarts = [0];
-      for (let i = 0; i < node.value.length; i++)
-        if (node.value[i] === "\n") lineStarts.push(i + 1);
+      const lineStarts = lineStartsOf(node.value);
       for (const m of node.value.matchAll(HTML_ATTR)) {
         const url = m[3] ?? m[4] ?? m[5] ?? "";
         const offset = m.index ?? 0;
-        let l = 0;
-        while (l + 1 < lineStarts.length && lineStarts[l + 1] <= offset) l++;
+        const l = lineAt(lineStarts, offset) - 1;
         const line = pos.start.line + l;
         const column = l === 0 ? pos.start.column + offset : offset - lineStarts[l] + 1;
         out.push({

@@ -1,6 +1,7 @@
 import { visit } from "unist-util-visit";
 import type { Rule } from "../types.js";
 import { publishingOf } from "./common.js";
+import { lineAt, lineStartsOf } from "../../text.js";
 
 const ID = "liquid-tag";
 
@@ -108,18 +109,8 @@ export const liquidTag: Rule = {
     });
     const inside = (ranges: [number, number][], i: number) =>
       ranges.some(([a, b]) => a <= i && i < b);
-    const lineStarts = [0];
-    for (let i = 0; i < text.length; i++) if (text[i] === "\n") lineStarts.push(i + 1);
-    const lineOf = (i: number) => {
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid] <= i) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo + 1;
-    };
+    const lineStarts = lineStartsOf(text);
+    const lineOf = (i: number) => lineAt(lineStarts, i);
     const reported = new Set<number>();
     for (const m of text.matchAll(OPENER)) {
       const i = m.index!;
