@@ -4,11 +4,10 @@
  * docs they link to), each round depending on the one before.
  */
 import { posix } from "node:path";
+import { folderOf, SCHEME } from "../core/markdown/paths.js";
 import type { ChangedFile, Side } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import { docMatcher } from "../core/docs-scope.js";
-
-const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));
 
 /** Characters a link target may hold here (the class `[^\s)#>]`). */
 const isTargetChar = (c: string) => !/[\s)#>]/.test(c);
@@ -82,7 +81,7 @@ export function prefetchFor(config: Config) {
     // 2. The BUILD files above the changed docs, and the registry.
     const present = new Set(headPaths);
     for (const f of live.filter((x) => isDoc(x.path))) {
-      for (let dir = dirOf(f.path); ; dir = dirOf(dir)) {
+      for (let dir = folderOf(f.path); ; dir = folderOf(dir)) {
         for (const n of buildNames) {
           const p = dir === "" ? n : `${dir}/${n}`;
           if (present.has(p)) head(p);
@@ -92,8 +91,8 @@ export function prefetchFor(config: Config) {
     }
     if (config.build.registry) head(config.build.registry);
     // 2b. Every BUILD file of a folder that holds docs: the permalink map needs them all.
-    const docFolders = new Set(headPaths.filter(isDoc).map(dirOf));
-    for (const p of headPaths) if (isBuild(p) && docFolders.has(dirOf(p))) head(p);
+    const docFolders = new Set(headPaths.filter(isDoc).map(folderOf));
+    for (const p of headPaths) if (isBuild(p) && docFolders.has(folderOf(p))) head(p);
     // 2c. When the change removes a file or a heading, the engine reads the
     // other docs to find what still points at it: all docs, at head.
     const removesHeading = (patch: string | null) =>
@@ -121,17 +120,17 @@ export function prefetchFor(config: Config) {
       for (const line of patch.split("\n")) {
         if (!line.startsWith("+")) continue;
         for (const link of mdFragmentTargets(line)) {
-          if (/^[a-z][a-z0-9+.-]*:/i.test(link)) continue;
+          if (SCHEME.test(link)) continue;
           const target = link.startsWith("/")
             ? link.slice(1)
-            : posix.normalize(posix.join(dirOf(f.path), link));
+            : posix.normalize(posix.join(folderOf(f.path), link));
           if (present.has(target)) head(target);
         }
       }
     }
     // 3. The other docs next to the changed docs (links and published siblings are mostly local).
-    const folders = new Set(live.filter((x) => isDoc(x.path)).map((x) => dirOf(x.path)));
-    for (const p of headPaths) if (isDoc(p) && folders.has(dirOf(p))) head(p);
+    const folders = new Set(live.filter((x) => isDoc(x.path)).map((x) => folderOf(x.path)));
+    for (const p of headPaths) if (isDoc(p) && folders.has(folderOf(p))) head(p);
     return out;
   };
 }

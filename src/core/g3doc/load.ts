@@ -8,6 +8,7 @@
  * (`undefined`), and so none of the publishing checks.
  */
 import { posix } from "node:path";
+import { folderOf } from "../markdown/paths.js";
 import type { Root } from "mdast";
 import type { ChangeSet } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
@@ -31,8 +32,6 @@ export function buildFileDoc(path: string, text: string): Doc {
   const tree: Root = { type: "root", children: [] };
   return { path, text, lines: splitLines(text), tree, memo: new Map() };
 }
-
-const dirOf = (p: string) => (posix.dirname(p) === "." ? "" : posix.dirname(p));
 
 /** The BUILD file of a folder (BUILD.bazel wins over BUILD, as in Bazel). */
 function buildFileIn(
@@ -58,7 +57,7 @@ export async function loadPublishing(
   const headPaths = new Set(headList);
   const buildPaths = new Set(headList.filter((p) => names.includes(posix.basename(p))));
   if (buildPaths.size === 0) return undefined;
-  const buildFolders = new Set([...buildPaths].map(dirOf));
+  const buildFolders = new Set([...buildPaths].map(folderOf));
 
   // The packages of the docs at head.
   const toRead = new Set<string>();

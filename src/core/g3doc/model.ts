@@ -5,6 +5,7 @@
  * by the publishing rules through `ctx.publishing`.
  */
 import { posix } from "node:path";
+import { folderOf } from "../markdown/paths.js";
 import { GlobError, globMatcher } from "../../config/glob.js";
 import type { Doc } from "../markdown/parse.js";
 import {
@@ -242,8 +243,6 @@ function packageFiles(
   }
   return out.sort();
 }
-
-const folderOf = (path: string) => (posix.dirname(path) === "." ? "" : posix.dirname(path));
 
 /** Parses each BUILD file read, in the order they were read. */
 function parseBuilds(input: ModelInput): Map<string, ParsedFile> {

@@ -4,7 +4,7 @@
  * link against the site root; both are looked up in the permalink map.
  */
 import { posix } from "node:path";
-import { resolveLocal } from "../markdown/paths.js";
+import { resolveLocal, SCHEME } from "../markdown/paths.js";
 import type { LostPage, Publishing, SitePage } from "./model.js";
 import { pageKey } from "./model.js";
 
@@ -23,7 +23,6 @@ export interface SiteLink {
   lost?: LostPage;
 }
 
-const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 const HAS_EXTENSION = /\.[A-Za-z0-9]{1,8}$/;
 const ORIGIN = "https://site.invalid";
 

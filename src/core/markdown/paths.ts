@@ -10,7 +10,14 @@ export interface LocalTarget {
   absolute: boolean;
 }
 
-const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+/** A URL scheme (`http:`, `mailto:`...) at the start of a destination. */
+export const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+
+/** The folder of a repository path, "" for the top folder. */
+export function folderOf(path: string): string {
+  const d = posix.dirname(path);
+  return d === "." ? "" : d;
+}
 
 function safeDecode(s: string): string {
   try {

@@ -36,5 +36,3 @@ export function pathPart(url: string): string {
   const hash = raw.indexOf("#");
   return (hash >= 0 ? raw.slice(0, hash) : raw).replace(/\?.*$/, "");
 }
-
-export const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
