@@ -48,6 +48,17 @@ describe("fix:consistency", () => {
     expect(
       one.filter((l) => /^(messy|clean) /.test(l)).map((l) => l.split(/\s+/).slice(0, 2)),
     ).toEqual([["messy", "1"]]);
+    // --offset leaves the first docs out: messy's second doc (docs/a.md) alone has the fixes.
+    const rest: string[] = [];
+    expect(
+      await runConsistency(["--dir", dir, "--only", "messy", "--offset", "1"], (s) => rest.push(s)),
+    ).toBe(0);
+    const row2 = rest
+      .find((l) => l.startsWith("messy"))!
+      .trim()
+      .split(/\s+/);
+    expect([row2[1], row2[3]]).toEqual(["1", "1"]);
+    expect(Number(row2[2])).toBeGreaterThanOrEqual(4);
   });
 
   it("fails, naming the doc, when a project disagrees", () => {
@@ -72,7 +83,8 @@ describe("fix:consistency", () => {
 
   it("bad usage says what is wrong and exits 2", async () => {
     for (const [argv, says] of [
-      [["--limit", "0"], "positive whole number"],
+      [["--limit", "0"], "whole number of at least 1"],
+      [["--offset", "-1"], "whole number of at least 0"],
       [["--dir", join(dir, "nope")], "no such folder"],
       [["--dir", dir, "--only", "nope"], "no project nope"],
       [["--frobnicate"], "unknown argument"],

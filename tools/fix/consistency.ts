@@ -10,12 +10,14 @@
  * that parse differently after fix away from the findings meant to change
  * them. Exit status 1 when any of them is not zero, 2 on bad usage.
  *
- *   node lib-tools/tools/fix/consistency.js [--dir DIR] [--only NAME] [--limit N] [--show N]
+ *   node lib-tools/tools/fix/consistency.js [--dir DIR] [--only NAME] [--offset N] [--limit N] [--show N]
  *
  * - `--dir DIR`: every folder in DIR is a project (default: the corpus,
  *   unpacked into a temporary folder).
  * - `--only NAME`: only the project NAME (repeatable).
- * - `--limit N`: only the first N docs of each project, in path order.
+ * - `--offset N`: leave out the first N docs of each project, in path order
+ *   (with `--limit`, a project can be checked in parts).
+ * - `--limit N`: only the first N docs of each project (after the offset), in path order.
  * - `--show N`: print at most N of each kind of disagreement per project (default 20).
  */
 import { execFileSync } from "node:child_process";
@@ -46,9 +48,10 @@ export async function projectAgreement(
   name: string,
   root: string,
   limit = Infinity,
+  offset = 0,
 ): Promise<ProjectResult> {
   const t0 = performance.now();
-  const paths = mdFiles(root).slice(0, limit);
+  const paths = mdFiles(root).slice(offset, offset + limit);
   const texts = new Map(paths.map((p) => [p, readFileSync(join(root, p), "utf8")]));
   const a = await checkFixAgreement(
     new TextChangeSet(texts),
@@ -106,23 +109,27 @@ interface Args {
   dir?: string;
   only: string[];
   limit: number;
+  offset: number;
   show: number;
 }
 
 function parseArgs(argv: readonly string[]): Args | string {
-  const args: Args = { only: [], limit: Infinity, show: 20 };
+  const args: Args = { only: [], limit: Infinity, offset: 0, show: 20 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
-    if (!["--dir", "--only", "--limit", "--show"].includes(flag)) return `unknown argument ${flag}`;
+    if (!["--dir", "--only", "--offset", "--limit", "--show"].includes(flag))
+      return `unknown argument ${flag}`;
     if (value === undefined) return `${flag} needs a value`;
     i++;
     if (flag === "--dir") args.dir = value;
     else if (flag === "--only") args.only.push(value);
     else {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1)
-        return `${flag} needs a positive whole number, not ${value}`;
-      if (flag === "--limit") args.limit = n;
+      const least = flag === "--offset" ? 0 : 1;
+      if (!Number.isInteger(n) || n < least)
+        return `${flag} needs a whole number of at least ${least}, not ${value}`;
+      if (flag === "--offset") args.offset = n;
+      else if (flag === "--limit") args.limit = n;
       else args.show = n;
     }
   }
@@ -145,7 +152,7 @@ async function onFolder(dir: string, args: Args, log: (s: string) => void): Prom
   }
   const results: ProjectResult[] = [];
   for (const name of args.only.length > 0 ? args.only : names)
-    results.push(await projectAgreement(name, join(dir, name), args.limit));
+    results.push(await projectAgreement(name, join(dir, name), args.limit, args.offset));
   const s = summarize(results, args.show);
   for (const l of s.lines) log(l);
   return s.failed ? 1 : 0;
@@ -158,7 +165,9 @@ export async function runConsistency(
 ): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
-    log(`${args}\nusage: fix:consistency [--dir DIR] [--only NAME] [--limit N] [--show N]`);
+    log(
+      `${args}\nusage: fix:consistency [--dir DIR] [--only NAME] [--offset N] [--limit N] [--show N]`,
+    );
     return 2;
   }
   if (args.dir !== undefined) {
