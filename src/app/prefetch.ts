@@ -1,11 +1,12 @@
 /**
- * Guessing what the engine will read, so that one GraphQL query can carry it
- * all: the engine reads in rounds (BUILD files, changed docs, the base side,
- * docs they link to), each round depending on the one before.
+ * What the first GraphQL query reads, so that it can carry a whole review:
+ * the read plan's first round (core/plan/reads.ts), which the engine reads
+ * by, and guesses of the rounds that depend on texts.
  */
 import { posix } from "node:path";
 import { folderOf, SCHEME } from "../core/markdown/paths.js";
-import type { ChangedFile, Side } from "../core/changeset.js";
+import type { ChangedFile } from "../core/changeset.js";
+import { firstReads, planReads, type PlannedRead } from "../core/plan/reads.js";
 import type { Config } from "../config/defaults.js";
 import { docMatcher } from "../core/docs-scope.js";
 
@@ -61,56 +62,22 @@ function targetBefore(line: string, from: number, runStart: number, hash: number
 /** Characters of patches scanned for link targets, in all: the scan runs on the main thread. */
 export const PREFETCH_SCAN_CHARS = 256 * 1024;
 
+/**
+ * What to read in the first query: the read plan's first round
+ * (core/plan/reads.ts), and guesses of the rounds that depend on texts: every
+ * doc at head when the change may have broken others, the docs that added
+ * lines link to with a #fragment, and the docs next to the changed ones.
+ */
 export function prefetchFor(config: Config) {
   const isDoc = docMatcher(config);
-  const buildNames = config.build.files;
-  return (
-    headPaths: readonly string[],
-    files: readonly ChangedFile[],
-  ): { side: Side; path: string }[] => {
-    const out: { side: Side; path: string }[] = [];
+  return (headPaths: readonly string[], files: readonly ChangedFile[]): PlannedRead[] => {
+    const plan = planReads({ config, headList: headPaths, files, mode: "change" });
+    const out = firstReads(plan);
     const head = (path: string) => out.push({ side: "head", path });
-    const base = (path: string) => out.push({ side: "base", path });
-    const isBuild = (p: string) => buildNames.includes(posix.basename(p));
-    const live = files.filter((f) => f.status !== "removed");
-    // 1. The changed docs and BUILD files, both sides.
-    for (const f of live) if (isDoc(f.path) || isBuild(f.path)) head(f.path);
-    for (const f of files)
-      if ((f.status === "modified" || f.status === "renamed") && (isDoc(f.path) || isBuild(f.path)))
-        base(f.previousPath ?? f.path);
-    // 2. The BUILD files above the changed docs, and the registry.
     const present = new Set(headPaths);
-    for (const f of live.filter((x) => isDoc(x.path))) {
-      for (let dir = folderOf(f.path); ; dir = folderOf(dir)) {
-        for (const n of buildNames) {
-          const p = dir === "" ? n : `${dir}/${n}`;
-          if (present.has(p)) head(p);
-        }
-        if (dir === "") break;
-      }
-    }
-    if (config.build.registry) head(config.build.registry);
-    // 2b. Every BUILD file of a folder that holds docs: the permalink map needs them all.
-    const docFolders = new Set(headPaths.filter(isDoc).map(folderOf));
-    for (const p of headPaths) if (isBuild(p) && docFolders.has(folderOf(p))) head(p);
-    // 2c. When the change removes a file or a heading, the engine reads the
-    // other docs to find what still points at it: all docs, at head.
-    const removesHeading = (patch: string | null) =>
-      patch !== null && /^-[ \t]{0,3}#{1,6}[ \t]/m.test(patch);
-    // A BUILD file that loses lines may lose a page (a permalink or a rule).
-    const removesLines = (patch: string | null) => patch === null || /^-(?!--)/m.test(patch);
-    if (
-      files.some(
-        (f) =>
-          f.status === "removed" ||
-          f.status === "renamed" ||
-          (isDoc(f.path) && removesHeading(f.patch)) ||
-          (isBuild(f.path) && removesLines(f.patch)),
-      )
-    ) {
-      for (const p of headPaths) if (isDoc(p)) head(p);
-    }
-    // 2d. Docs that added lines link to with a #fragment (their headings are checked). A guess:
+    const live = files.filter((f) => f.status !== "removed");
+    if (plan.maySweep) for (const p of headPaths) if (isDoc(p)) head(p);
+    // Docs that added lines link to with a #fragment (their headings are checked). A guess:
     // past PREFETCH_SCAN_CHARS of patch it stops (what it misses is read in a later round).
     let budget = PREFETCH_SCAN_CHARS;
     for (const f of live.filter((x) => isDoc(x.path) && x.patch)) {
@@ -128,8 +95,8 @@ export function prefetchFor(config: Config) {
         }
       }
     }
-    // 3. The other docs next to the changed docs (links and published siblings are mostly local).
-    const folders = new Set(live.filter((x) => isDoc(x.path)).map((x) => folderOf(x.path)));
+    // The other docs next to the changed docs (links and published siblings are mostly local).
+    const folders = new Set(plan.review.map(folderOf));
     for (const p of headPaths) if (isDoc(p) && folders.has(folderOf(p))) head(p);
     return out;
   };

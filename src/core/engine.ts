@@ -23,10 +23,11 @@ import { suggestionAllowed } from "./fix/allowed.js";
 import type { ChangeInfo, Report, ReviewContext, Rule } from "./rules/types.js";
 import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
 import { mkdocsAutorefs } from "./g3doc/mkdocs.js";
+import { modifiedDocs, reviewPaths, type ReviewMode } from "./plan/reads.js";
 import { withPreset } from "../config/presets.js";
 import type { Publishing } from "./g3doc/model.js";
 
-export type ReviewMode = "change" | "all";
+export type { ReviewMode };
 
 export interface ReviewOptions {
   mode?: ReviewMode;
@@ -297,15 +298,13 @@ function linkedDocs(
 /** The heading anchors each modified doc had at the base. */
 async function baseAnchorsOf(cs: ChangeSet, reader: DocReader): Promise<Map<string, Set<string>>> {
   const baseAnchors = new Map<string, Set<string>>();
-  const modifiedDocs = cs.files.filter(
-    (f) => (f.status === "modified" || f.status === "renamed") && f.path.endsWith(".md"),
-  );
-  if (modifiedDocs.length === 0) return baseAnchors;
+  const modified = modifiedDocs(cs.files);
+  if (modified.length === 0) return baseAnchors;
   const base = await cs.read(
-    modifiedDocs.map((f) => f.previousPath ?? f.path),
+    modified.map((f) => f.previousPath ?? f.path),
     "base",
   );
-  for (const f of modifiedDocs) {
+  for (const f of modified) {
     const text = textOf(base.get(f.previousPath ?? f.path));
     const before =
       text !== null && byteLength(text) <= reader.maxBytes
@@ -347,20 +346,6 @@ function removedNeedles(
 /** A change's files that `paths` misses (a removed doc is no sign of a wrong `paths`). */
 function missedDocs(cs: ChangeSet, isDoc: (path: string) => boolean): string[] {
   return cs.files.filter((f) => f.status !== "removed" && !isDoc(f.path)).map((f) => f.path);
-}
-
-/** The docs a review reviews: the change's docs at head, or every doc for an audit. */
-function reviewPathsOf(
-  cs: ChangeSet,
-  headList: readonly string[],
-  mode: ReviewMode,
-  isDoc: (path: string) => boolean,
-): string[] {
-  if (mode === "all") return headList.filter(isDoc).sort();
-  return cs.files
-    .filter((f) => f.status !== "removed" && isDoc(f.path))
-    .map((f) => f.path)
-    .sort();
 }
 
 /**
@@ -481,11 +466,11 @@ export async function review(
   const autorefs = await mkdocsAutorefs(cs, headList);
 
   // 1. The docs under review.
-  const reviewPaths = reviewPathsOf(cs, headList, mode, isDoc);
+  const toReview = reviewPaths(cs.files, headList, mode, isDoc);
   const docs = new Map<string, Doc>();
   const reader = new DocReader(cs, docs, maxBytes, notes, options.onStep);
-  await reader.read(reviewPaths, docs);
-  if (reviewPaths.length === 0) {
+  await reader.read(toReview, docs);
+  if (toReview.length === 0) {
     const note = noDocsNote(config, headList, mode === "all" ? null : missedDocs(cs, isDoc));
     if (note) notes.push(note);
   }

@@ -7,8 +7,6 @@
  * A repository whose docs have no BUILD file with a doc rule gets no model
  * (`undefined`), and so none of the publishing checks.
  */
-import { posix } from "node:path";
-import { folderOf } from "../markdown/paths.js";
 import type { Root } from "mdast";
 import type { ChangeSet } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
@@ -18,7 +16,6 @@ import { splitLines } from "../text.js";
 import { referencesOf, type Reference } from "../markdown/refs.js";
 import {
   buildModel,
-  packageFolderOf,
   pageKey,
   type DocRule,
   type LostPage,
@@ -26,23 +23,12 @@ import {
   type SitePage,
 } from "./model.js";
 import { siteLinkOf } from "./site.js";
+import { changedBuildsAtBase, publishingReads } from "../plan/reads.js";
 
 /** A BUILD file as a doc-like object: no Markdown tree, but lines to report on. */
 export function buildFileDoc(path: string, text: string): Doc {
   const tree: Root = { type: "root", children: [] };
   return { path, text, lines: splitLines(text), tree, memo: new Map() };
-}
-
-/** The BUILD file of a folder (BUILD.bazel wins over BUILD, as in Bazel). */
-function buildFileIn(
-  folder: string,
-  names: string[],
-  paths: ReadonlySet<string>,
-): string | undefined {
-  const candidates = names
-    .map((n) => (folder === "" ? n : `${folder}/${n}`))
-    .filter((p) => paths.has(p));
-  return candidates.find((p) => p.endsWith(".bazel")) ?? candidates[0];
 }
 
 export async function loadPublishing(
@@ -53,25 +39,10 @@ export async function loadPublishing(
   isDoc: (path: string) => boolean,
   onStep?: (step: "parse", path: string) => void,
 ): Promise<Publishing | undefined> {
-  const names = config.build.files;
   const headPaths = new Set(headList);
-  const buildPaths = new Set(headList.filter((p) => names.includes(posix.basename(p))));
-  if (buildPaths.size === 0) return undefined;
-  const buildFolders = new Set([...buildPaths].map(folderOf));
-
-  // The packages of the docs at head.
-  const toRead = new Set<string>();
-  for (const p of headList) {
-    if (!isDoc(p)) continue;
-    const pkg = packageFolderOf(p, buildFolders);
-    if (pkg === null) continue;
-    const b = buildFileIn(pkg, names, buildPaths);
-    if (b) toRead.add(b);
-  }
-  if (toRead.size === 0) return undefined;
-  const registryPath =
-    config.build.registry && headPaths.has(config.build.registry) ? config.build.registry : null;
-  if (registryPath) toRead.add(registryPath);
+  const { builds, registry: registryPath, buildPaths } = publishingReads(headList, config, isDoc);
+  if (builds.length === 0) return undefined;
+  const toRead = registryPath ? [...builds, registryPath] : builds;
 
   const contents = await cs.read([...toRead].sort(), "head");
   const texts = new Map<string, string>();
@@ -111,11 +82,7 @@ async function findLostPages(
   change: ChangeInfo,
   registryPath: string | null,
 ): Promise<void> {
-  const names = config.build.files;
-  const changed = cs.files.filter(
-    (f) =>
-      names.includes(posix.basename(f.path)) && f.status !== "added" && f.path !== registryPath,
-  );
+  const changed = changedBuildsAtBase(cs.files, config, registryPath);
   const changedPaths = new Set(changed.map((f) => f.path));
   const before: DocRule[] = model.rules.filter((r) => !changedPaths.has(r.build));
   if (changed.length > 0) {

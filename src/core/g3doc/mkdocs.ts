@@ -44,12 +44,17 @@ export function autorefsScope(folders: readonly string[]): (docPath: string) => 
   };
 }
 
+/** The mkdocs.yml files read for autorefs (at most MAX_MKDOCS_CONFIGS). */
+export function mkdocsConfigs(headList: readonly string[]): string[] {
+  return headList.filter(isMkdocsConfig).slice(0, MAX_MKDOCS_CONFIGS);
+}
+
 /** Reads the repository's mkdocs.yml files (at most MAX_MKDOCS_CONFIGS) and tells which docs autorefs serves. */
 export async function mkdocsAutorefs(
   cs: ChangeSet,
   headList: readonly string[],
 ): Promise<(docPath: string) => boolean> {
-  const configs = headList.filter(isMkdocsConfig).slice(0, MAX_MKDOCS_CONFIGS);
+  const configs = mkdocsConfigs(headList);
   if (configs.length === 0) return () => false;
   const contents = await cs.read(configs, "head");
   const folders: string[] = [];
