@@ -169,6 +169,16 @@ function reportNotices(doc: Doc, notices: readonly Notice[], report: Report): vo
   }
 }
 
+/** The examples' repository: two docs of one folder, each published by a doc() rule. */
+const USER_GUIDE = {
+  "g3doc/user_guide/BUILD":
+    'doc(\n    name = "compatibility",\n    src = "compatibility.md",\n' +
+    '    permalink = "/docs/user_guide/compatibility/",\n)\n\ndoc(\n' +
+    '    name = "debugging",\n    src = "debugging.md",\n' +
+    '    permalink = "/docs/user_guide/debugging/",\n)\n',
+  "g3doc/user_guide/debugging.md": "# Debugging\n",
+};
+
 export const permalinkLink: Rule = {
   id: ID,
   scope: { on: "doc", brokenByChange: true, publishing: true },
@@ -198,14 +208,7 @@ export const permalinkLink: Rule = {
     {
       path: "g3doc/user_guide/compatibility.md",
       doc: "# Compatibility\n\nSee [nothing](../nowhere/).\n",
-      files: {
-        "g3doc/user_guide/BUILD":
-          'doc(\n    name = "compatibility",\n    src = "compatibility.md",\n' +
-          '    permalink = "/docs/user_guide/compatibility/",\n)\n\ndoc(\n' +
-          '    name = "debugging",\n    src = "debugging.md",\n' +
-          '    permalink = "/docs/user_guide/debugging/",\n)\n',
-        "g3doc/user_guide/debugging.md": "# Debugging\n",
-      },
+      files: USER_GUIDE,
       findings: [
         {
           line: 3,
@@ -222,14 +225,7 @@ export const permalinkLink: Rule = {
     {
       path: "g3doc/user_guide/compatibility.md",
       doc: "# Compatibility\n\nSee the [debugging guide](../debugging/).\n",
-      files: {
-        "g3doc/user_guide/BUILD":
-          'doc(\n    name = "compatibility",\n    src = "compatibility.md",\n' +
-          '    permalink = "/docs/user_guide/compatibility/",\n)\n\ndoc(\n' +
-          '    name = "debugging",\n    src = "debugging.md",\n' +
-          '    permalink = "/docs/user_guide/debugging/",\n)\n',
-        "g3doc/user_guide/debugging.md": "# Debugging\n",
-      },
+      files: USER_GUIDE,
       findings: [
         {
           line: 3,
@@ -249,14 +245,7 @@ export const permalinkLink: Rule = {
       doc:
         "# Compatibility\n\nSee [debugging](debugging.md) and " +
         "[/docs/user_guide/debugging/](/docs/user_guide/debugging/).\n",
-      files: {
-        "g3doc/user_guide/BUILD":
-          'doc(\n    name = "compatibility",\n    src = "compatibility.md",\n' +
-          '    permalink = "/docs/user_guide/compatibility/",\n)\n\ndoc(\n' +
-          '    name = "debugging",\n    src = "debugging.md",\n' +
-          '    permalink = "/docs/user_guide/debugging/",\n)\n',
-        "g3doc/user_guide/debugging.md": "# Debugging\n",
-      },
+      files: USER_GUIDE,
       findings: [],
     },
   ],
