@@ -15,6 +15,7 @@ import {
   conclusionFor,
   annotationsFor,
   titleFor,
+  listPart,
 } from "../../src/app/publish/check-run.js";
 import { appThreads, fingerprintIn, fingerprintMarker } from "../../src/app/publish/threads.js";
 import { mapStatus, toChangedFile } from "../../src/app/changeset-github.js";
@@ -94,6 +95,9 @@ describe("escaping quoted text", () => {
     expect(suggestionBlock("```shell\nls\n```")).toBe("````suggestion\n```shell\nls\n```\n````");
     const f = finding({ suggestion: "" });
     expect(commentBody(f, fingerprint(f), true)).toContain("```suggestion\n\n```");
+    // The check run's list of findings not commented shows it the same way.
+    const part = listPart([{ finding: f, reason: "not on a changed line" }], "https://x.dev/rules");
+    expect(part.items[0].text).toContain("Suggested replacement:\n\n  ```\n  \n  ```");
   });
   test("a comment quotes the message escaped, the suggestion verbatim, and carries the fingerprint", () => {
     const f = finding({ message: "Link text `@x` by @someone <b>", suggestion: "Hi @someone <b>" });

@@ -253,8 +253,9 @@ function listItem(g: NotCommented[], docsBase: string): string {
       let one =
         `- ${codeSpan(`${x.path}:${x.line}`)} **${x.severity}** ${ruleLink(x.rule, docsBase)}: ` +
         `${escapeMarkdown(x.message)} _(${escapeMarkdown(n.reason)})_`;
+      // Every line of the replacement, an empty one too (`""` is one empty line).
       if (x.suggestion !== null && x.suggestion.length <= 500)
-        one += `\n\n  Suggested replacement:\n\n${fencedBlock(x.suggestion).replace(/^/gm, "  ")}\n`;
+        one += `\n\n  Suggested replacement:\n\n${fencedBlock(`${x.suggestion}\n`).replace(/^/gm, "  ")}\n`;
       return one;
     })
     .join("\n");
