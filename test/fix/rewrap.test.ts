@@ -199,6 +199,15 @@ describe("rewrap", () => {
     expect(meaningDifference("a  \\\nb", "a  \\ b")).not.toBeNull();
   });
 
+  test("an HTML tag written over lines is left as it is (joined, it would make an HTML block)", () => {
+    const alt = "A linked list with the label 'a' pointing to three elements. ".repeat(3);
+    const text = `<img alt="${alt.slice(0, 70)}\n${alt.slice(70)}" src="x.svg" />`;
+    expect(rewrapDoc(text)).toBe(text);
+    // In a sentence too: the tag's lines stay as they are.
+    const inline = `See <a title="one two three four five six seven eight nine ten eleven\ntwelve">this</a>.`;
+    expect(rewrapDoc(inline)).toBe(inline);
+  });
+
   test("a paragraph whose every word would start a line dangerously is left as it is", () => {
     // Each refill forbids a break and moves the next one back a word: one refill per word, so
     // past MAX_FILL_ROUNDS the paragraph is not rewrapped at all (it would take quadratic time).

@@ -172,6 +172,15 @@ export function parsedParagraph(
       const inner = /^(`+)([\s\S]*)\1$/.exec(content.slice(s, e))?.[2] ?? "";
       if (/^[ \t]*\n|\n[ \t]*$/.test(inner)) unsafe = true;
     }
+    // An HTML tag written over lines: joined, it may stand alone on its line and make the
+    // paragraph an HTML block (`<img alt="…\n…" />`), and it only makes a longer line.
+    if (
+      node.type === "html" &&
+      s !== undefined &&
+      e !== undefined &&
+      content.slice(s, e).includes("\n")
+    )
+      unsafe = true;
     if (node.type === "break" && s !== undefined && e !== undefined) {
       breaks.push({ start: s, end: e });
       return;
