@@ -11,6 +11,7 @@ import type { CheckRun, Pull, Repo } from "../standin/model.js";
 import { AppProcess, generateAppKeys } from "./app-process.js";
 import { deliver, pullRequestPayload, sign } from "./webhooks.js";
 import { headOf, historyClone, markdownCommits, type ReplayCommit } from "./paths.js";
+import { WRITE_SPACING_MS } from "../../../src/app/write-spacing.js";
 
 export const CHECK_NAME = "g3doc-review";
 const FP = /<!-- g3doc-review:fp=([0-9a-f]+) -->/;
@@ -157,6 +158,8 @@ export interface ReplayReport {
     signatures: SignatureCase[];
     /** The two requests `write_gap_min_ms` lies between. */
     write_gap_min_pair: string[];
+    /** The busiest installation's spaced requests times the spacing: the replay's least wall time. */
+    write_spacing_floor_s: number;
     /** How late the stand-in's event loop ran (its stamps of arrival are this late at most). */
     standin_loop_delay_ms: { p99: number; max: number };
     wall_ms: number;
@@ -678,6 +681,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
   const lastAt = new Map<number, RequestRecord>();
   let gapMin: number | null = null;
   let gapPair: string[] = [];
+  const spacedOf = new Map<number, number>();
   for (const r of [...reqs].sort((a, b) => a.at - b.at)) {
     const m = /^google\/gvisor-(\d+)$/.exec(r.repo ?? "");
     if (!m || !((r.method !== "GET" && r.method !== "HEAD") || r.path.endsWith("/graphql")))
@@ -689,7 +693,10 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       gapPair = [prev, r].map((x) => `${x.method} ${x.path} at ${Math.round(x.at)} ms`);
     }
     lastAt.set(inst, r);
+    spacedOf.set(inst, (spacedOf.get(inst) ?? 0) + 1);
   }
+  // No replay can be faster than its busiest installation's spaced requests, one spacing apart.
+  const spacingFloorS = (Math.max(1, ...spacedOf.values()) - 1) * (WRITE_SPACING_MS / 1000);
   for (const u of unhandled.slice(0, 20)) errors.push(`app: ${u.slice(0, 300)}`);
   if (app && (app as AppProcess).exited && !pingAtEnd)
     errors.push(`app exited: ${JSON.stringify((app as AppProcess).exited)}`);
@@ -800,6 +807,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
       app_exit: app ? (app as AppProcess).exited : null,
       signatures,
       write_gap_min_pair: gapPair,
+      write_spacing_floor_s: round(spacingFloorS),
       standin_loop_delay_ms: {
         p99: round(standin.loopDelay.percentile(99) / 1e6),
         max: round(standin.loopDelay.max / 1e6),
@@ -856,6 +864,7 @@ export function formatReport(r: ReplayReport, maxRows = 400): string {
     ["instances / kills / jobs retried", `${r.instances} / ${r.kills} / ${r.jobs_retried}`],
     ["reviews lost", String(r.reviews_lost)],
     ["shortest write gap of one installation (ms)", String(r.write_gap_min_ms ?? "-")],
+    ["least wall time the write spacing allows (s)", String(r.details.write_spacing_floor_s)],
     ["wall time (s)", String(r.wall_s)],
     [
       "webhook ack ms, first burst: n / p50 / p99",
