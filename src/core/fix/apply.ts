@@ -13,7 +13,7 @@ import { toString } from "mdast-util-to-string";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../changeset.js";
 import type { Config } from "../../config/defaults.js";
 import { review, type ReviewMode, type ReviewResult } from "../engine.js";
-import { parseDoc, type Doc } from "../markdown/parse.js";
+import { memo, parseDoc, type Doc } from "../markdown/parse.js";
 import { touches } from "../diff/patch.js";
 import { RULES, RULE_NAMES, ruleById } from "../rules/index.js";
 import { inlineControl } from "../markdown/inline-control.js";
@@ -89,11 +89,24 @@ export function protectedSignature(doc: Doc): string {
   return [...parts, ...off.map((t) => `off\u0001${t}`)].join("\u0004");
 }
 
-/** Whether applying a merged suggestion keeps every protected block as it was. */
-function keepsProtected(doc: Doc, text: string, m: MergedSuggestion): boolean {
-  if (m.findings.every((f) => ruleById(f.rule)?.suggestion?.editsProtected)) return true;
-  const after = parseDoc(doc.path, applySuggestions(text, [m]));
-  return protectedSignature(after) === protectedSignature(doc);
+const editsProtected = (m: MergedSuggestion) =>
+  m.findings.every((f) => ruleById(f.rule)?.suggestion?.editsProtected);
+
+/** Whether applying merged suggestions keeps every protected block as it was. */
+function keepsProtected(doc: Doc, text: string, ms: MergedSuggestion[]): boolean {
+  const after = parseDoc(doc.path, applySuggestions(text, ms));
+  return protectedSignature(after) === memo(doc, "fix:protected-signature", protectedSignature);
+}
+
+/**
+ * The merged suggestions that keep every protected block: all of them when
+ * applied together they do (one parse of the doc, whatever their number),
+ * else each one that does on its own.
+ */
+function protectedKept(doc: Doc, text: string, suggestions: MergedSuggestion[]) {
+  const checked = suggestions.filter((m) => !editsProtected(m));
+  if (checked.length === 0 || keepsProtected(doc, text, checked)) return suggestions;
+  return suggestions.filter((m) => editsProtected(m) || keepsProtected(doc, text, [m]));
 }
 
 /** A change set whose head has some docs replaced (the fixed text) and their patches recomputed. */
@@ -164,7 +177,7 @@ function fixFile(
       : []),
   ].filter((f) => (notDoc || suggestionAllowed(doc, f)) && !control.isOff(f.rule, f.line));
   const { suggestions, dropped } = mergeSuggestions(text, path, candidates, { limit });
-  const safe = notDoc ? suggestions : suggestions.filter((m) => keepsProtected(doc, text, m));
+  const safe = notDoc ? suggestions : protectedKept(doc, text, suggestions);
   if (p.first && safe.length < suggestions.length)
     p.notes.push(
       `${path}: ${suggestions.length - safe.length} fix(es) left out because they would change ` +
