@@ -53,6 +53,18 @@ describe("unused-definition", () => {
     expect(await fixed(kept)).toBe("# T\n\nText [x].\n\n[x]: https://a\n\nMore.\n");
   });
 
+  test("a label defined twice and never used: the first definition is unused, the second a duplicate", async () => {
+    const md = "# T\n\n## Design\n[design]: #design\n\nText.\n\n[design]: #design\n";
+    const f = await lint(md);
+    expect(f.map((x) => [x.line, x.message.split(":")[0]])).toEqual([
+      [4, "Unused definition `[design]`"],
+      [8, "Duplicate definition `[design]`"],
+    ]);
+    // Used: only the duplicate is reported.
+    const used = await lint(md.replace("Text.", "See [design]."));
+    expect(used.map((x) => x.line)).toEqual([8]);
+  });
+
   test("a definition inside a quote or list item gets no suggestion (deleting the line would take the marker)", async () => {
     const f = await lint("# T\n\n> Quote.\n>\n> [x]: https://example.com\n");
     expect(f.map((x) => [x.line, x.column, x.suggestion])).toEqual([[5, 3, null]]);

@@ -89,11 +89,19 @@ export const unusedDefinition: Rule = {
     const dead = new Set(duplicates.map(([d]) => d));
 
     const messages = remarkLintMessages(remarkLintNoUnusedDefinitions, undefined, doc);
+    const unused: Definition[] = [];
     for (const m of messages) {
       const place = m.place && "start" in m.place ? m.place : undefined;
       const offset = place?.start.offset;
       const def = offset === undefined ? undefined : byStart.get(offset);
-      if (!def || !def.position || dead.has(def)) continue; // A footnote definition, or a duplicate.
+      if (def?.position) unused.push(def); // Else a footnote definition.
+    }
+    // remark-lint judges a label by its last definition: when that one is unused, so is the first.
+    const firsts = new Map(duplicates.map(([d, first]) => [d, first]));
+    for (const def of [...unused])
+      if (firsts.has(def) && !unused.includes(firsts.get(def)!)) unused.push(firsts.get(def)!);
+    for (const def of unused) {
+      if (dead.has(def)) continue; // Reported as a duplicate above.
       const label = def.label ?? def.identifier;
       found.push({
         def,
