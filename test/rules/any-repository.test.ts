@@ -185,6 +185,14 @@ describe("9. list-marker", () => {
     expect(f).toHaveLength(1);
     expect(f[0].suggestion).toBeNull();
   });
+  test("a finding covers its whole item, with or without a suggestion (fix re-indents all of it)", async () => {
+    // Padding would push the lazy line past 80 columns: no suggestion, but the item is the finding.
+    const f = await lint(
+      doc(`1. ${"word ".repeat(15)}end`, `${"x".repeat(78)}`, "", "Text."),
+      "list-marker",
+    );
+    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[3, 4, null]]);
+  });
   test("a small flat list of one-line items may use one space (Google's guide)", async () => {
     expect(await lint(doc("* One", "* Two", "* Three"), "list-marker")).toEqual([]);
     // An item over the limit is not one line: wrapping it (line-length) makes the list's

@@ -84,7 +84,7 @@ describe("list-marker", () => {
     const f = await lint(md);
     expect(f.map((x) => [x.line, x.endLine, x.column])).toEqual([
       [3, 11, 1],
-      [6, 6, 3],
+      [6, 7, 3], // the child's whole item, though the parent's suggestion fixes it
       [12, 12, 1],
     ]);
     expect(f[0].suggestion).toBe(

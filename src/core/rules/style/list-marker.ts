@@ -342,7 +342,7 @@ export const listMarker: Rule = {
         message += ` The suggestion on line ${root.first} fixes this item too.`;
       report(message, {
         line: item.first,
-        endLine: suggestions.get(item) ? item.last : item.first,
+        endLine: item.last,
         column: item.col,
         suggestion: suggestions.get(item) ?? null,
       });
