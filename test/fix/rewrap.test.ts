@@ -199,6 +199,11 @@ describe("rewrap", () => {
     expect(meaningDifference("a  \\\nb", "a  \\ b")).not.toBeNull();
   });
 
+  test("an image's alt text over two lines reads as on one", () => {
+    expect(meaningDifference("![A diagram\nof it](d.svg)", "![A diagram of it](d.svg)")).toBeNull();
+    expect(meaningDifference("![A diagram](d.svg)", "![A chart](d.svg)")).not.toBeNull();
+  });
+
   test("an HTML tag written over lines is left as it is (joined, it would make an HTML block)", () => {
     const alt = "A linked list with the label 'a' pointing to three elements. ".repeat(3);
     const text = `<img alt="${alt.slice(0, 70)}\n${alt.slice(70)}" src="x.svg" />`;
