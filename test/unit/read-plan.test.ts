@@ -20,11 +20,11 @@ const head = [
   "src/BUILD",
   "README.md",
 ];
-const file = (path: string, status: ChangedFile["status"], patch = "@@ -1 +1 @@\n-a\n+b\n") => ({
-  path,
-  status,
-  patch,
-});
+const file = (
+  path: string,
+  status: ChangedFile["status"],
+  patch: string | null = "@@ -1 +1 @@\n-a\n+b\n",
+): ChangedFile => ({ path, status, patch });
 
 describe("the read plan", () => {
   test("the BUILD file of each doc's package (BUILD.bazel wins), the registry, mkdocs configs, the reviewed docs", () => {
