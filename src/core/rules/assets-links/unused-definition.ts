@@ -89,17 +89,15 @@ export const unusedDefinition: Rule = {
     const dead = new Set(duplicates.map(([d]) => d));
 
     const messages = remarkLintMessages(remarkLintNoUnusedDefinitions, undefined, doc);
-    const unused: Definition[] = [];
+    const unused = new Set<Definition>();
     for (const m of messages) {
       const place = m.place && "start" in m.place ? m.place : undefined;
       const offset = place?.start.offset;
       const def = offset === undefined ? undefined : byStart.get(offset);
-      if (def?.position) unused.push(def); // Else a footnote definition.
+      if (def?.position) unused.add(def); // Else a footnote definition.
     }
     // remark-lint judges a label by its last definition: when that one is unused, so is the first.
-    const firsts = new Map(duplicates.map(([d, first]) => [d, first]));
-    for (const def of [...unused])
-      if (firsts.has(def) && !unused.includes(firsts.get(def)!)) unused.push(firsts.get(def)!);
+    for (const [def, first] of duplicates) if (unused.has(def)) unused.add(first);
     for (const def of unused) {
       if (dead.has(def)) continue; // Reported as a duplicate above.
       const label = def.label ?? def.identifier;
@@ -116,9 +114,18 @@ export const unusedDefinition: Rule = {
     for (const { def } of found)
       if (alone(def))
         for (let l = def.position!.start.line; l <= def.position!.end.line; l++) deleted.add(l);
+    // The nearest line at or before l that no deletion takes (remembered: runs of definitions are long).
+    const kept = new Map<number, number>();
+    const keptAtOrBefore = (l: number): number => {
+      const path: number[] = [];
+      while (deleted.has(l) && !kept.has(l)) path.push(l--);
+      const at = kept.get(l) ?? l;
+      for (const p of path) kept.set(p, at);
+      return at;
+    };
     for (const { def, message } of found) {
       const { start, end } = def.position!;
-      const del = alone(def) ? deletion(doc.lines, start.line, end.line, deleted) : null;
+      const del = alone(def) ? deletion(doc.lines, start.line, end.line, keptAtOrBefore) : null;
       report(message, {
         line: start.line,
         column: start.column,
@@ -141,12 +148,11 @@ function deletion(
   lines: string[],
   start: number,
   end: number,
-  deleted: Set<number>,
+  keptAtOrBefore: (line: number) => number,
 ): { endLine: number; suggestion: string } {
   const real = lines.length - (lines[lines.length - 1] === "" ? 1 : 0);
   const blank = (n: number) => n >= 1 && n <= real && lines[n - 1].trim() === "";
-  let before = start - 1;
-  while (deleted.has(before)) before--;
+  const before = keptAtOrBefore(start - 1);
   const last = (before === 0 || blank(before)) && blank(end + 1) ? end + 1 : end;
   if (last + 1 > real) return { endLine: last, suggestion: "" };
   return { endLine: last + 1, suggestion: lines[last] };
