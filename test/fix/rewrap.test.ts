@@ -199,9 +199,17 @@ describe("rewrap", () => {
     expect(meaningDifference("a  \\\nb", "a  \\ b")).not.toBeNull();
   });
 
-  test("an image's alt text over two lines reads as on one", () => {
+  test("an image's alt text or a reference's label over two lines reads as on one", () => {
     expect(meaningDifference("![A diagram\nof it](d.svg)", "![A diagram of it](d.svg)")).toBeNull();
     expect(meaningDifference("![A diagram](d.svg)", "![A chart](d.svg)")).not.toBeNull();
+    // A reference's label too (labels match with their whitespace collapsed).
+    const def = "\n\n[cla guide]: https://x.dev\n";
+    expect(
+      meaningDifference(`See [the guide][CLA\nguide].${def}`, `See [the guide][CLA guide].${def}`),
+    ).toBeNull();
+    expect(
+      meaningDifference(`See [the guide][CLA guide].${def}`, `See [the guide][guide].${def}`),
+    ).not.toBeNull();
   });
 
   test("an HTML tag written over lines is left as it is (joined, it would make an HTML block)", () => {
