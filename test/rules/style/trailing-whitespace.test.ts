@@ -45,4 +45,12 @@ describe("trailing-whitespace", () => {
     const f = await lint("# T\n   \nText.\n");
     expect(f[0]).toMatchObject({ line: 2, column: 1, suggestion: "" });
   });
+  test("no backslash where it would not break the line: after a bare URL or a backslash", async () => {
+    const url = await lint("# T\n\nNotes (https://x.dev/a?b=c)   \nNext line.\n");
+    expect(url.map((f) => [f.line, f.suggestion])).toEqual([[3, null]]);
+    const path = await lint("# T\n\nThe folder C:\\  \nNext line.\n");
+    expect(path.map((f) => [f.line, f.suggestion])).toEqual([[3, null]]);
+    const plain = await lint("# T\n\nFirst line  \nNext line.\n");
+    expect(plain.map((f) => [f.line, f.suggestion])).toEqual([[3, "First line\\"]]);
+  });
 });

@@ -2,6 +2,7 @@ import type { Break } from "mdast";
 import { visit } from "unist-util-visit";
 import type { Rule } from "../types.js";
 import { sourceOf } from "./util.js";
+import { parseOnly } from "../../markdown/parse.js";
 
 const ID = "trailing-whitespace";
 
@@ -73,7 +74,7 @@ export const trailingWhitespace: Rule = {
           {
             line,
             column: m.index + 1,
-            suggestion: `${kept}\\`,
+            suggestion: backslashBreaks(kept) ? `${kept}\\` : null,
           },
         );
         return;
@@ -90,3 +91,16 @@ export const trailingWhitespace: Rule = {
     });
   },
 };
+
+/**
+ * Whether a backslash after `text` ends the line with a hard break: not when
+ * it would escape a backslash (`C:\\`) or join a bare URL
+ * (`https://x.dev/a)\\`), which a re-parse of the line tells.
+ */
+function backslashBreaks(text: string): boolean {
+  let found = false;
+  visit(parseOnly(`${text.trim()}\\\nx`), "break", () => {
+    found = true;
+  });
+  return found;
+}
