@@ -202,6 +202,9 @@ describe("rewrap", () => {
   test("an image's alt text or a reference's label over two lines reads as on one", () => {
     expect(meaningDifference("![A diagram\nof it](d.svg)", "![A diagram of it](d.svg)")).toBeNull();
     expect(meaningDifference("![A diagram](d.svg)", "![A chart](d.svg)")).not.toBeNull();
+    expect(
+      meaningDifference('![D](d.svg "Per node\nminimum")', '![D](d.svg "Per node minimum")'),
+    ).toBeNull();
     // A reference's label too (labels match with their whitespace collapsed).
     const def = "\n\n[cla guide]: https://x.dev\n";
     expect(

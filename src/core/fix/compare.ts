@@ -16,9 +16,9 @@ function normalise(node: Nodes): Plain {
     if (k === "position" || k === "children" || k === "data") continue;
     if (k === "value" && typeof v === "string" && WHITESPACE_VALUES.has(node.type))
       out[k] = v.replace(/\s+/g, " ");
-    // An image's alt text is read as text, and a reference's label is matched with its
-    // whitespace collapsed: a line break in them is a space.
-    else if ((k === "alt" || k === "label") && typeof v === "string")
+    // An image's alt text and a link's title are read as text, and a reference's label is
+    // matched with its whitespace collapsed: a line break in them is a space.
+    else if ((k === "alt" || k === "label" || k === "title") && typeof v === "string")
       out[k] = v.replace(/\s+/g, " ");
     else if (k === "spread")
       continue; // loose/tight lists are decided by blank lines, which fixes do not move
