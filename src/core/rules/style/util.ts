@@ -2,6 +2,7 @@
 import type { Code, Nodes, Root } from "mdast";
 import { visit } from "unist-util-visit";
 import { frontMatterEndLine, memo, type Doc } from "../../markdown/parse.js";
+import { lineAt } from "../../text.js";
 
 /** Line numbers (1-based) covered by code blocks, fences included. */
 export function codeLines(doc: Doc): ReadonlySet<number> {
@@ -48,14 +49,8 @@ export function lineStarts(doc: Doc): number[] {
 /** 1-based line and column of an offset. */
 export function pointAt(doc: Doc, offset: number): { line: number; column: number } {
   const starts = lineStarts(doc);
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
+  const line = lineAt(starts, offset);
+  return { line, column: offset - starts[line - 1] + 1 };
 }
 
 /** The nodes of the tree with their ancestors, in document order. */
