@@ -114,15 +114,7 @@ export const unusedDefinition: Rule = {
     for (const { def } of found)
       if (alone(def))
         for (let l = def.position!.start.line; l <= def.position!.end.line; l++) deleted.add(l);
-    // The nearest line at or before l that no deletion takes (remembered: runs of definitions are long).
-    const kept = new Map<number, number>();
-    const keptAtOrBefore = (l: number): number => {
-      const path: number[] = [];
-      while (deleted.has(l) && !kept.has(l)) path.push(l--);
-      const at = kept.get(l) ?? l;
-      for (const p of path) kept.set(p, at);
-      return at;
-    };
+    const keptAtOrBefore = keptLines(deleted);
     for (const { def, message } of found) {
       const { start, end } = def.position!;
       const del = alone(def) ? deletion(doc.lines, start.line, end.line, keptAtOrBefore) : null;
@@ -135,6 +127,18 @@ export const unusedDefinition: Rule = {
     }
   },
 };
+
+/** The nearest line at or before a line that no deletion takes (remembered: runs of definitions are long). */
+function keptLines(deleted: ReadonlySet<number>): (line: number) => number {
+  const kept = new Map<number, number>();
+  return (l) => {
+    const path: number[] = [];
+    while (deleted.has(l) && !kept.has(l)) path.push(l--);
+    const at = kept.get(l) ?? l;
+    for (const p of path) kept.set(p, at);
+    return at;
+  };
+}
 
 /**
  * The suggestion that deletes lines start..end. A suggestion replaces lines
