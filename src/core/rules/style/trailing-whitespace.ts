@@ -98,6 +98,9 @@ export const trailingWhitespace: Rule = {
  * (`https://x.dev/a)\\`), which a re-parse of the line tells.
  */
 function backslashBreaks(text: string): boolean {
+  // Only a last word that ends in a backslash or may be a bare URL or address needs the parse.
+  const last = /\S*$/.exec(text.trimEnd())![0];
+  if (!/\\$|[:@]|www\./i.test(last)) return true;
   let found = false;
   visit(parseOnly(`${text.trim()}\\\nx`), "break", () => {
     found = true;
