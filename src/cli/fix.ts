@@ -13,7 +13,8 @@ import { fixDocs, fixRuleIds } from "../core/fix/apply.js";
 import { unifiedDiff } from "../core/fix/line-diff.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
 import { readCliConfig } from "./config.js";
-import { parseOptions } from "./options.js";
+import { jobsOption, parseOptions } from "./options.js";
+import { auditPool, defaultJobs } from "./pool/audit-pool.js";
 import { startProgress } from "./progress.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import type { Io } from "./main.js";
@@ -27,6 +28,8 @@ export interface FixArgs {
   dryRun: boolean;
   /** Also the house formatter's jobs (see core/fix/format.ts). */
   reformat: boolean;
+  /** Threads of an audit (`--jobs`). */
+  jobs: number;
 }
 
 export function parseFixArgs(argv: string[], cwd: string): FixArgs {
@@ -44,6 +47,7 @@ export function parseFixArgs(argv: string[], cwd: string): FixArgs {
     config: o.config ? resolve(cwd, o.config as string) : undefined,
     dryRun: o["dry-run"] === true,
     reformat: o.reformat === true,
+    jobs: jobsOption(o.jobs, defaultJobs()),
   };
   if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
   if (!args.all && !args.base)
@@ -69,6 +73,7 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
     mode: args.all ? "all" : "change",
     rules: args.rules,
     reformat: args.reformat,
+    docRunner: auditPool(args.jobs),
   }).finally(() => progress.stop());
   for (const n of [...cs.notes, ...result.notes])
     io.stderr(`note: ${n}

@@ -15,11 +15,20 @@ import { ConfigError } from "../config/load.js";
 import { closest } from "../config/suggest.js";
 import { GitChangeSet } from "./changeset-git.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
-import { COMMANDS, commandUsage, parseOptions, usage, type Command } from "./options.js";
+import {
+  COMMANDS,
+  commandUsage,
+  jobsOption,
+  parseOptions,
+  usage,
+  type Command,
+} from "./options.js";
+import { auditPool, defaultJobs } from "./pool/audit-pool.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import { formatStepSummary } from "./formatters/step-summary.js";
 import { annotated } from "./formatters/github.js";
-import { FORMATTERS } from "./formatters/index.js";
+import { CHUNKED_FORMATTERS, FORMATTERS } from "./formatters/index.js";
+import { batched } from "./formatters/json-chunks.js";
 import { parseFixArgs, runFix } from "./fix.js";
 import { startProgress } from "./progress.js";
 import { CONFIG_PATH, readCliConfig } from "./config.js";
@@ -50,6 +59,8 @@ export interface CheckArgs {
   all: boolean;
   config?: string;
   format: string;
+  /** Threads of an audit (`--jobs`). */
+  jobs: number;
 }
 
 /** The package's version, from its package.json. */
@@ -70,6 +81,7 @@ export function parseCheckArgs(argv: string[], cwd: string): CheckArgs {
     all: o.all === true,
     config: o.config ? resolve(cwd, o.config as string) : undefined,
     format: (o.format as string | undefined) ?? "text",
+    jobs: jobsOption(o.jobs, defaultJobs()),
   };
   if (args.all && args.base) throw new UsageError("give either --base REV or --all, not both");
   if (!args.all && !args.base)
@@ -105,7 +117,10 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const progress = startProgress(io.progressFd, "g3doc-review: reviewing");
   let result;
   try {
-    result = await review(cs, config, { mode: args.all ? "all" : "change" });
+    result = await review(cs, config, {
+      mode: args.all ? "all" : "change",
+      docRunner: auditPool(args.jobs),
+    });
   } finally {
     await progress.stop();
   }
@@ -116,7 +131,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
     // Working-tree files a symbolic link kept from being read (check --worktree) are named too.
     notes: cs instanceof WorktreeChangeSet ? [...cs.notes, ...result.notes] : result.notes,
   };
-  io.stdout(FORMATTERS[args.format](report));
+  for (const chunk of batched(CHUNKED_FORMATTERS[args.format](report))) io.stdout(chunk);
   if (args.format === "github" && io.stepSummary)
     io.stepSummary(formatStepSummary(report, { annotated: annotated(report.findings).length }));
   return result.findings.some((f) => f.severity === "error") ? 1 : 0;

@@ -54,6 +54,12 @@ export const OPTIONS: Record<string, OptionSpec> = {
     commands: ["check", "fix"],
     help: { check: "audit every doc instead of a change", fix: "fix every line of every doc" },
   },
+  jobs: {
+    type: "string",
+    arg: "N",
+    commands: ["check", "fix"],
+    help: "with --all, share the docs out over N threads (default: one per\ncore); the findings are the same with any N",
+  },
   rule: {
     type: "string",
     arg: "ID",
@@ -94,9 +100,10 @@ export const OPTIONS: Record<string, OptionSpec> = {
 
 export const SYNOPSIS: Record<Command, string> = {
   check: `g3doc-review check [--repo DIR] (--base REV | --all) [--head REV | --worktree]
-                   [--config FILE] [--format text|json|sarif|rdjson|github]`,
+                   [--config FILE] [--format text|json|sarif|rdjson|github]
+                   [--jobs N]`,
   fix: `g3doc-review fix [--repo DIR] (--base REV | --all) [--rule ID ...]
-                 [--config FILE] [--reformat] [--dry-run]`,
+                 [--config FILE] [--reformat] [--dry-run] [--jobs N]`,
 };
 
 const SUMMARY: Record<Command, string> = {
@@ -223,4 +230,15 @@ function usageErrorOf(
     default:
       return e;
   }
+}
+
+/** `--jobs N`: a whole number of threads from 1 to 64, or the default when not given. */
+export function jobsOption(raw: unknown, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== "string" || !/^\d+$/.test(raw.trim()) || n < 1 || n > 64)
+    throw new UsageError(
+      `--jobs takes a whole number of threads from 1 to 64, not ${JSON.stringify(raw)}`,
+    );
+  return n;
 }

@@ -7,26 +7,27 @@
  * own besides the change set, no clock, no environment.
  */
 import type { ChangeSet, FileContent } from "./changeset.js";
-import type { Finding, Severity } from "./finding.js";
+import type { Finding } from "./finding.js";
 import { compareFindings, numberOccurrences } from "./finding.js";
 import type { Config } from "../config/defaults.js";
-import { parseDoc, nestingProblem, memo, type Doc } from "./markdown/parse.js";
-import { anchorSet, anchorsOf } from "./markdown/slug.js";
+import type { Doc } from "./markdown/parse.js";
+import { anchorSet, anchorsOf, docAnchors } from "./markdown/slug.js";
 import { referencesOf } from "./markdown/refs.js";
-import { resolveLocal, foldersOf } from "./markdown/paths.js";
-import { docMatcher } from "./docs-scope.js";
-import { parsePatch, touches, type FileDiff } from "./diff/patch.js";
+import { resolveLocal } from "./markdown/paths.js";
+import { docText, fits, parseText } from "./markdown/read.js";
+import { touches, type FileDiff } from "./diff/patch.js";
 import { applyDiffFilter } from "./diff/filter.js";
-import { RULES, RULE_NAMES } from "./rules/index.js";
-import { inlineControl } from "./markdown/inline-control.js";
-import { suggestionAllowed } from "./fix/allowed.js";
-import type { ChangeInfo, Report, ReviewContext, Rule } from "./rules/types.js";
-import { loadPublishing, docsLinkedThroughPages } from "./g3doc/load.js";
-import { mkdocsAutorefs } from "./g3doc/mkdocs.js";
-import { modifiedDocs, reviewPaths, type ReviewMode } from "./plan/reads.js";
-import { withPreset } from "../config/presets.js";
+import { checkDoc, type EnabledRule } from "./rules/run.js";
+import type { ChangeInfo, ReviewContext } from "./rules/types.js";
+import { docsLinkedThroughPages } from "./g3doc/load.js";
+import { modifiedDocs, type ReviewMode } from "./plan/reads.js";
 import type { Publishing } from "./g3doc/model.js";
+import { contextOf, prepareReview, type Head, type Setup } from "./setup.js";
+import { RecordingChangeSet } from "./recorded.js";
+import { auditDocs, localRunner, type DocRunnerFactory } from "./audit.js";
 
+export { checkDoc, enabledRules, type EnabledRule } from "./rules/run.js";
+export { DEFAULT_MAX_DOC_BYTES } from "./markdown/read.js";
 export type { ReviewMode };
 
 export interface ReviewOptions {
@@ -39,6 +40,11 @@ export interface ReviewOptions {
    * it to name the doc a review was busy with when its budget ran out.
    */
   onStep?: (step: ReviewStep, path?: string) => void;
+  /**
+   * Runs an audit's passes over the docs (see audit.ts): worker threads, say.
+   * Default: in this thread.
+   */
+  docRunner?: DocRunnerFactory;
 }
 
 export type ReviewStep = "parse" | "check" | "finish";
@@ -63,82 +69,8 @@ export interface ReviewResult {
   suppressed: Record<string, number>;
 }
 
-export const DEFAULT_MAX_DOC_BYTES = 8 * 1024 * 1024;
-
-const byteLength = (s: string) => Buffer.byteLength(s, "utf8");
-
 function textOf(c: FileContent | undefined): string | null {
   return c && c.kind === "text" ? c.text : null;
-}
-
-export interface EnabledRule {
-  rule: Rule;
-  /** Its severity under the config. */
-  severity: Severity;
-}
-
-/** The rules that are on, with their severity under the config. */
-export function enabledRules(config: Config, rules: readonly Rule[] = RULES): EnabledRule[] {
-  const out: EnabledRule[] = [];
-  for (const rule of rules) {
-    const severity = config.rules[rule.id] ?? rule.severity;
-    if (severity !== "off") out.push({ rule, severity });
-  }
-  return out;
-}
-
-/**
- * Runs rules on one doc. A rule that throws gives a note naming the rule and
- * the doc, and none of its findings on that doc: what it reported before it
- * failed may be wrong. Findings that the doc's own comments turn off (see
- * markdown/inline-control.ts) are returned apart, as `suppressed`.
- */
-export function checkDoc(
-  doc: Doc,
-  rules: readonly EnabledRule[],
-  ctx: ReviewContext,
-): { findings: Finding[]; suppressed: Finding[]; notes: string[] } {
-  const findings: Finding[] = [];
-  const suppressed: Finding[] = [];
-  const notes: string[] = [];
-  const control = memo(doc, "inline-control", (d) => inlineControl(d, RULE_NAMES));
-  // BUILD files come as docs with an empty tree: no Markdown protections apply to them.
-  const isMarkdown = doc.tree.children.length > 0;
-  for (const u of control.unknown)
-    notes.push(
-      `${doc.path}:${u.line}: a g3doc-review comment names ${JSON.stringify(u.name)}, which no rule has.`,
-    );
-  for (const { rule, severity } of rules) {
-    const mine: Finding[] = [];
-    const report: Report = (message, at) => {
-      const line = at.line;
-      mine.push({
-        path: doc.path,
-        line,
-        endLine: Math.max(line, at.endLine ?? line),
-        column: at.column ?? 1,
-        rule: rule.id,
-        severity: at.severity ?? severity,
-        message,
-        suggestion: at.suggestion ?? null,
-        changed: false,
-        causedByChange: at.causedByChange === true || undefined,
-        lineText: doc.lines[line - 1] ?? "",
-      });
-    };
-    try {
-      rule.check(doc, ctx, report);
-      for (const f of mine) {
-        // A suggestion fix would refuse (over code, tables, HTML, front matter) is not offered.
-        if (f.suggestion !== null && isMarkdown && !suggestionAllowed(doc, f)) f.suggestion = null;
-        (control.isOff(f.rule, f.line) ? suppressed : findings).push(f);
-      }
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      notes.push(`${doc.path}: rule ${rule.id} could not run (${why}).`);
-    }
-  }
-  return { findings, suppressed, notes };
 }
 
 /**
@@ -165,41 +97,10 @@ function noDocsNote(config: Config, headList: readonly string[], changed: string
   );
 }
 
-/** What is at head: every path, as a list and a set, and every folder. */
-interface Head {
-  list: string[];
-  paths: Set<string>;
-  dirs: Set<string>;
-}
-
-/** The change's deletions, renames and additions, and the head-side diff of each changed file. */
-function changeOf(
-  cs: ChangeSet,
-  mode: ReviewMode,
-  isDoc: (path: string) => boolean,
-  notes: string[],
-): { change: ChangeInfo; diffs: Map<string, FileDiff> } {
-  const change: ChangeInfo = { mode, deleted: new Set(), renamed: new Map(), added: new Set() };
-  const diffs = new Map<string, FileDiff>();
-  for (const f of cs.files) {
-    if (f.status === "removed") change.deleted.add(f.path);
-    if (f.status === "renamed" && f.previousPath) change.renamed.set(f.previousPath, f.path);
-    if (f.status === "added" || f.status === "renamed") change.added.add(f.path);
-    if (f.status === "removed") continue;
-    const d = parsePatch(f.patch);
-    diffs.set(f.path, d);
-    if (d.wholeFile && isDoc(f.path) && mode === "change")
-      notes.push(
-        `${f.path}: no diff was available (binary or too large), so every line is treated as changed.`,
-      );
-  }
-  return { change, diffs };
-}
-
 /**
  * Reads and parses docs at head, once each: a doc that is binary, over the
  * size limit, nested too deep to parse in linear time, or that the parser
- * fails on is skipped with a note.
+ * fails on is skipped with a note (see markdown/read.ts).
  */
 class DocReader {
   constructor(
@@ -214,18 +115,10 @@ class DocReader {
   /** Parses a doc, or notes why it is skipped (when `note`). */
   parse(p: string, text: string, note = true): Doc | null {
     this.onStep?.("parse", p);
-    const problem = nestingProblem(text);
-    if (problem) {
-      if (note) this.notes.push(`${p}: skipped, ${problem}.`);
-      return null;
-    }
-    try {
-      return parseDoc(p, text);
-    } catch (err) {
-      if (note)
-        this.notes.push(`${p}: skipped, it could not be parsed (${(err as Error).message}).`);
-      return null;
-    }
+    const r = parseText(p, text);
+    if ("doc" in r) return r.doc;
+    if (note) this.notes.push(r.note);
+    return null;
   }
 
   /** Reads the docs not read yet into `into`; `keep` may pass over a doc by its text before it is parsed. */
@@ -234,22 +127,14 @@ class DocReader {
     if (wanted.length === 0) return;
     const contents = await this.cs.read(wanted, "head");
     for (const p of wanted) {
-      const c = contents.get(p);
-      if (!c || c.kind === "missing") continue;
-      if (c.kind === "binary") {
-        this.notes.push(`${p}: skipped, the file is binary or not valid UTF-8 text.`);
+      const t = docText(p, contents.get(p), this.maxBytes);
+      if (t === null) continue;
+      if ("note" in t) {
+        this.notes.push(t.note);
         continue;
       }
-      if (c.kind === "too-large" || byteLength(c.text) > this.maxBytes) {
-        const mb = (c.kind === "too-large" ? c.bytes : byteLength(c.text)) / 1048576;
-        const limit = (this.maxBytes / 1048576).toFixed(0);
-        this.notes.push(
-          `${p}: skipped, ${mb.toFixed(1)} MB is over the ${limit} MB limit for one doc.`,
-        );
-        continue;
-      }
-      if (keep && !keep(c.text)) continue;
-      const doc = this.parse(p, c.text);
+      if (keep && !keep(t.text)) continue;
+      const doc = this.parse(p, t.text);
       if (doc) into.set(p, doc);
     }
   }
@@ -307,9 +192,7 @@ async function baseAnchorsOf(cs: ChangeSet, reader: DocReader): Promise<Map<stri
   for (const f of modified) {
     const text = textOf(base.get(f.previousPath ?? f.path));
     const before =
-      text !== null && byteLength(text) <= reader.maxBytes
-        ? reader.parse(f.path, text, false)
-        : null;
+      text !== null && fits(text, reader.maxBytes) ? reader.parse(f.path, text, false) : null;
     if (before) baseAnchors.set(f.path, anchorSet(before.tree));
   }
   return baseAnchors;
@@ -378,33 +261,19 @@ async function readImpact(
   return { baseAnchors, impactDocs: [...at.extraDocs.keys()].sort() };
 }
 
-/** Runs the enabled rules, each where its scope says: the reviewed docs, the docs the change may have broken, the BUILD files. */
-function runRules(
-  ctx: ReviewContext,
-  docs: ReadonlyMap<string, Doc>,
-  impact: readonly Doc[],
-  notes: string[],
-  onStep: ReviewOptions["onStep"],
-): { all: Finding[]; off: Finding[] } {
-  const { publishing } = ctx;
-  const rules = enabledRules(ctx.config).filter((r) => !r.rule.scope.publishing || publishing);
-  const onDocs = rules.filter((r) => r.rule.scope.on === "doc");
-  const onBroken = onDocs.filter((r) => r.rule.scope.brokenByChange);
-  const onBuildFiles = rules.filter((r) => r.rule.scope.on === "build-file");
-  const all: Finding[] = [];
-  const off: Finding[] = [];
-  const run = (doc: Doc, which: readonly EnabledRule[]) => {
-    onStep?.("check", doc.path);
-    const r = checkDoc(doc, which, ctx);
-    all.push(...r.findings);
-    off.push(...r.suppressed);
-    notes.push(...r.notes);
-  };
-  for (const doc of docs.values()) run(doc, onDocs);
-  for (const doc of impact) run(doc, onBroken);
-  // BUILD files: findings on their lines go through the diff filter like a doc's.
-  if (publishing) for (const b of publishing.builds.values()) run(b.doc, onBuildFiles);
-  return { all, off };
+/** Findings, findings turned off, and notes, as the rules give them. */
+interface Gathered {
+  all: Finding[];
+  off: Finding[];
+  notes: string[];
+}
+
+/** Runs rules on a doc into `into`. */
+function runOn(doc: Doc, rules: readonly EnabledRule[], ctx: ReviewContext, into: Gathered) {
+  const r = checkDoc(doc, rules, ctx);
+  into.all.push(...r.findings);
+  into.off.push(...r.suppressed);
+  into.notes.push(...r.notes);
 }
 
 /** The findings the review reports, and those the docs' comments turned off counted per rule (with a note). */
@@ -436,84 +305,108 @@ function reported(
 }
 
 /**
- * The review, in rounds of reads: the change and its diffs, the publishing
- * model, the docs under review, what they link to and (for a change) the
- * docs that may point at what it removed; then the rules, then the diff
- * filter.
+ * A change's docs, in rounds of reads: the docs under review, what they link
+ * to, and the docs that may point at what the change removed; then their
+ * rules, each where its scope says.
+ */
+async function reviewChange(
+  cs: ChangeSet,
+  setup: Setup,
+  onStep: ReviewOptions["onStep"],
+): Promise<Gathered & { docs: string[]; impactDocs: string[] }> {
+  const { head, publishing, diffs, change, isDoc } = setup;
+  const notes: string[] = [];
+  const docs = new Map<string, Doc>();
+  const reader = new DocReader(cs, docs, setup.maxBytes, notes, onStep);
+  await reader.read(setup.toReview, docs);
+
+  const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) =>
+    touches(diffs.get(doc.path), ref.line, ref.endLine);
+  const linked = linkedDocs(docs, head, publishing, wantedRef);
+  const extraDocs = new Map<string, Doc>();
+  const { baseAnchors, impactDocs } = await readImpact(cs, reader, {
+    docs,
+    extraDocs,
+    change,
+    publishing,
+    headList: head.list,
+    isDoc,
+  });
+  await reader.read(
+    [...linked].filter((p) => !extraDocs.has(p)),
+    extraDocs,
+  );
+
+  const anchorsAt = (p: string) => {
+    const d = docs.get(p) ?? extraDocs.get(p);
+    return d && docAnchors(d);
+  };
+  const ctx = contextOf(setup, anchorsAt, (p) => baseAnchors.get(p));
+  const out: Gathered = { all: [], off: [], notes };
+  const run = (doc: Doc, rules: readonly EnabledRule[]) => {
+    onStep?.("check", doc.path);
+    runOn(doc, rules, ctx, out);
+  };
+  for (const doc of docs.values()) run(doc, setup.rules.onDocs);
+  for (const p of impactDocs) run(extraDocs.get(p)!, setup.rules.onBroken);
+  return { ...out, docs: [...docs.keys()].sort(), impactDocs };
+}
+
+/**
+ * The review: its setup (the change and its diffs, the publishing model, the
+ * config's preset), the docs (a change's, in rounds of reads; an audit's, as a
+ * stream: see audit.ts), the rules on the BUILD files, then the diff filter.
  */
 export async function review(
   cs: ChangeSet,
   userConfig: Config,
   options: ReviewOptions = {},
 ): Promise<ReviewResult> {
-  const mode = options.mode ?? "change";
-  const maxBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
-  const isDoc = docMatcher(userConfig);
-  const notes: string[] = [];
-  const headList = await cs.listPaths("head");
-  const head: Head = { list: headList, paths: new Set(headList), dirs: foldersOf(headList) };
-  const { change, diffs } = changeOf(cs, mode, isDoc, notes);
-
-  // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
-  const publishing = await loadPublishing(cs, headList, userConfig, change, isDoc, options.onStep);
-  if (publishing) notes.push(...publishing.notes);
-  // The house style, when the config leaves it to what the repository contains.
-  const config = withPreset(userConfig, {
-    publishedByDocRules: publishing !== undefined,
-    hasFile: (p) => head.paths.has(p),
-    hasFolder: (p) => head.dirs.has(p),
-  });
-  const autorefs = await mkdocsAutorefs(cs, headList);
-
-  // 1. The docs under review.
-  const toReview = reviewPaths(cs.files, headList, mode, isDoc);
-  const docs = new Map<string, Doc>();
-  const reader = new DocReader(cs, docs, maxBytes, notes, options.onStep);
-  await reader.read(toReview, docs);
-  if (toReview.length === 0) {
-    const note = noDocsNote(config, headList, mode === "all" ? null : missedDocs(cs, isDoc));
+  // An audit's runner may rebuild the setup elsewhere (worker threads) from its reads.
+  const recording = options.mode === "all" ? new RecordingChangeSet(cs) : null;
+  const setup = await prepareReview(recording ?? cs, userConfig, options);
+  const recorded = recording?.stop();
+  const { mode, diffs, publishing } = setup;
+  const notes = [...setup.notes];
+  if (setup.toReview.length === 0) {
+    const note = noDocsNote(
+      setup.config,
+      setup.head.list,
+      mode === "all" ? null : missedDocs(cs, setup.isDoc),
+    );
     if (note) notes.push(note);
   }
+  const docs: Gathered & { docs: string[]; impactDocs?: string[] } =
+    mode === "all"
+      ? await auditDocs(
+          setup,
+          cs,
+          await (options.docRunner ?? localRunner(options.onStep))({
+            setup,
+            cs,
+            recorded: recorded!,
+            userConfig,
+          }),
+        )
+      : await reviewChange(cs, setup, options.onStep);
+  const impactDocs = docs.impactDocs ?? [];
+  notes.push(...docs.notes);
+  // BUILD files: findings on their lines go through the diff filter like a doc's.
+  if (publishing) {
+    const ctx = contextOf(setup, () => undefined);
+    const into: Gathered = { all: docs.all, off: docs.off, notes };
+    for (const b of publishing.builds.values()) {
+      options.onStep?.("check", b.doc.path);
+      runOn(b.doc, setup.rules.onBuildFiles, ctx, into);
+    }
+  }
 
-  // 2. Docs linked from them.
-  const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) =>
-    mode === "all" || touches(diffs.get(doc.path), ref.line, ref.endLine);
-  const linked = linkedDocs(docs, head, publishing, wantedRef);
-
-  // 3. What the change removed that other docs may still point at.
-  const extraDocs = new Map<string, Doc>();
-  const { baseAnchors, impactDocs } =
-    mode === "change"
-      ? await readImpact(cs, reader, { docs, extraDocs, change, publishing, headList, isDoc })
-      : { baseAnchors: new Map<string, Set<string>>(), impactDocs: [] };
-  await reader.read(
-    [...linked].filter((p) => !extraDocs.has(p)),
-    extraDocs,
-  );
-
-  // 4. Run the rules, each where its scope says.
-  const ctx: ReviewContext = {
-    config,
-    change,
-    headPaths: head.paths,
-    fileExists: (p) => head.paths.has(p),
-    dirExists: (p) => head.dirs.has(p),
-    docAt: (p) => docs.get(p) ?? extraDocs.get(p),
-    baseAnchorsOf: (p) => baseAnchors.get(p),
-    autorefs,
-    repository: cs.repository,
-    publishing,
-  };
-  const impact = impactDocs.map((p) => extraDocs.get(p)!);
-  const { all, off } = runRules(ctx, docs, impact, notes, options.onStep);
-
-  // 5. Keep what belongs to the change.
   options.onStep?.("finish");
-  const { findings, suppressed } = reported(all, off, diffs, mode, impactDocs, notes);
+  const { findings, suppressed } = reported(docs.all, docs.off, diffs, mode, impactDocs, notes);
   return {
     findings,
-    allFindings: all,
-    docs: [...docs.keys()].sort(),
+    allFindings: docs.all,
+    docs: docs.docs,
     impactDocs,
     diffs,
     notes,

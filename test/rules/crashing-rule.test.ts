@@ -29,7 +29,7 @@ function context(): ReviewContext {
     headPaths: new Set(["g3doc/doc.md"]),
     fileExists: () => true,
     dirExists: () => true,
-    docAt: () => undefined,
+    anchorsAt: () => undefined,
     baseAnchorsOf: () => undefined,
   };
 }

@@ -3,6 +3,7 @@
  * UTF-8 byte columns, as rdjson counts them. A suggestion replaces whole lines:
  * from the start of `line` to the start of the line after `endLine`.
  */
+import { jsonChunks } from "./json-chunks.js";
 import type { Finding, Severity } from "../../core/finding.js";
 import { SEVERITY_RANK } from "../../core/finding.js";
 import { docsUrl } from "../../core/rules/docs-url.js";
@@ -72,6 +73,7 @@ export function toRdjson(r: ReportInput) {
   };
 }
 
-export function formatRdjson(r: ReportInput): string {
-  return JSON.stringify(toRdjson(r)) + "\n";
+export function* rdjsonReport(r: ReportInput): Generator<string> {
+  yield* jsonChunks(toRdjson(r));
+  yield "\n";
 }

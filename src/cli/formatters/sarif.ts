@@ -5,6 +5,7 @@
  * the text of lines line..endLine (a line-only region: the final line break
  * stays).
  */
+import { jsonChunks } from "./json-chunks.js";
 import type * as Sarif from "sarif";
 import type { Finding, Severity } from "../../core/finding.js";
 import { fingerprint } from "../../core/finding.js";
@@ -118,6 +119,7 @@ export function toSarif(r: ReportInput): Sarif.Log {
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };
 }
 
-export function formatSarif(r: ReportInput): string {
-  return JSON.stringify(toSarif(r), null, 2) + "\n";
+export function* sarifReport(r: ReportInput): Generator<string> {
+  yield* jsonChunks(toSarif(r), 2);
+  yield "\n";
 }

@@ -8,6 +8,7 @@
  * `<!-- mdformat off -->` region, and applies the rest. Passes repeat until
  * nothing changes, so running it again on its own output changes nothing.
  */
+import type { DocRunnerFactory } from "../audit.js";
 import type { Nodes, Table } from "mdast";
 import { toString } from "mdast-util-to-string";
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../changeset.js";
@@ -36,6 +37,8 @@ export interface FixOptions {
    * suggestions `check` reports.
    */
   reformat?: boolean;
+  /** Runs each pass's audit over the docs (worker threads, say; see core/audit.ts). */
+  docRunner?: DocRunnerFactory;
 }
 
 export interface FileFix {
@@ -261,7 +264,7 @@ export async function fixDocs(cs: ChangeSet, config: Config, opts: FixOptions): 
   let current: ChangeSet = cs;
 
   for (let pass = 0; pass < maxPasses; pass++) {
-    const r = await review(current, config, { mode });
+    const r = await review(current, config, { mode, docRunner: opts.docRunner });
     if (pass === 0) notes.push(...r.notes);
     const p: FixPass = {
       r,

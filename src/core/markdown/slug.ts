@@ -101,3 +101,38 @@ export function anchorSet(tree: Root): Set<string> {
 export function anchorsOf(doc: Doc): Set<string> {
   return memo(doc, "anchors", (d) => anchorSet(d.tree));
 }
+
+/** A heading's anchors, without its node. */
+export interface HeadingKeys {
+  github: string;
+  kramdown: string;
+  id?: string;
+}
+
+/**
+ * What other docs need of a doc: its anchors and its headings' anchors. Small
+ * and plain (no tree), so an audit can drop a doc's tree once its rules ran
+ * and still check the links that point into it, and a worker thread can send
+ * it to the others.
+ */
+export interface DocAnchors {
+  anchors: ReadonlySet<string>;
+  headings: readonly HeadingKeys[];
+}
+
+/** The headings' anchors of a doc, computed once per doc. */
+export function headingAnchorsOf(doc: Doc): HeadingAnchor[] {
+  return memo(doc, "headingAnchors", (d) => headingAnchors(d.tree));
+}
+
+/** The anchors of a doc, with its headings' anchors, computed once per doc. */
+export function docAnchors(doc: Doc): DocAnchors {
+  return memo(doc, "docAnchors", (d) => ({
+    anchors: anchorsOf(d),
+    headings: headingAnchorsOf(d).map((h) =>
+      h.id === undefined
+        ? { github: h.github, kramdown: h.kramdown }
+        : { github: h.github, kramdown: h.kramdown, id: h.id },
+    ),
+  }));
+}

@@ -9,6 +9,7 @@ import type { Severity } from "../finding.js";
 import type { Config } from "../../config/defaults.js";
 import type { UserConfig } from "../../config/load.js";
 import type { Doc } from "../markdown/parse.js";
+import type { DocAnchors } from "../markdown/slug.js";
 import type { Publishing } from "../g3doc/model.js";
 
 /** What a rule looks at. */
@@ -168,8 +169,13 @@ export interface ReviewContext {
   dirExists(path: string): boolean;
   /** All file paths at head. */
   headPaths: ReadonlySet<string>;
-  /** A parsed doc at head, when the engine has it (changed docs and the docs they link to). */
-  docAt(path: string): Doc | undefined;
+  /**
+   * The anchors of a doc at head, when the engine read it (the reviewed docs
+   * and the docs they link to). An audit may be asked before it read that
+   * doc: it answers undefined, drops what the rule reported on this doc, and
+   * runs the rule on it again once that doc was read.
+   */
+  anchorsAt(path: string): DocAnchors | undefined;
   /** Anchors of a doc at base, for docs the change modified (to tell a broken anchor the change caused). */
   baseAnchorsOf(path: string): ReadonlySet<string> | undefined;
   /** The repository under review as `owner/name`, when the source of the change knows it. */

@@ -1,5 +1,6 @@
 /** Runs one rule on one doc with a hand-made review context (for what the engine does not set up, like a publishing model). */
 import { parseDoc, type Doc } from "../../../src/core/markdown/parse.js";
+import { docAnchors } from "../../../src/core/markdown/slug.js";
 import { foldersOf } from "../../../src/core/markdown/paths.js";
 import { resolveConfig } from "../../../src/config/load.js";
 import type { ReviewContext, Rule } from "../../../src/core/rules/types.js";
@@ -29,7 +30,10 @@ export function runRule(
     headPaths: paths,
     fileExists: (p) => paths.has(p),
     dirExists: (p) => dirs.has(p),
-    docAt: (p) => (p === path ? doc : others.get(p)),
+    anchorsAt: (p) => {
+      const d = p === path ? doc : others.get(p);
+      return d && docAnchors(d);
+    },
     baseAnchorsOf: () => undefined,
     ...opts.ctx,
   };

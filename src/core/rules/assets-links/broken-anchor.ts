@@ -1,8 +1,7 @@
 import type { Rule } from "../types.js";
 import { referencesOf } from "../../markdown/refs.js";
 import { resolveLocal, escapesRoot } from "../../markdown/paths.js";
-import { anchorsOf, headingAnchors } from "../../markdown/slug.js";
-import { memo, type Doc } from "../../markdown/parse.js";
+import { docAnchors, type DocAnchors } from "../../markdown/slug.js";
 import { replaceDestination, writtenFragment } from "./link-edit.js";
 
 const ID = "broken-anchor";
@@ -24,11 +23,11 @@ function hasAnchor(anchors: ReadonlySet<string>, fragment: string): boolean {
 const looseKey = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 
 /** The one anchor of the doc that differs from `fragment` only in case and punctuation, if exactly one heading has it. */
-function nearAnchor(doc: Doc, fragment: string): string | undefined {
+function nearAnchor(doc: DocAnchors, fragment: string): string | undefined {
   const key = looseKey(fragment);
   if (key === "") return undefined;
   const found = new Set<string>();
-  for (const h of memo(doc, "headingAnchors", (d) => headingAnchors(d.tree))) {
+  for (const h of doc.headings) {
     const forms = [h.id, h.github, h.kramdown].filter((x): x is string => !!x);
     const hit = forms.find((f) => looseKey(f) === key);
     if (hit) found.add(h.id ?? h.github);
@@ -41,12 +40,12 @@ function nearAnchor(doc: Doc, fragment: string): string | undefined {
  * base must all belong to one heading (a heading has a GitHub slug, a kramdown
  * id and maybe a `{#id}`). Prefers the explicit id, then the GitHub slug.
  */
-function renamedAnchor(doc: Doc, base: ReadonlySet<string>): string | undefined {
-  const fresh = [...anchorsOf(doc)].filter((a) => !base.has(a));
+function renamedAnchor(doc: DocAnchors, base: ReadonlySet<string>): string | undefined {
+  const fresh = [...doc.anchors].filter((a) => !base.has(a));
   if (fresh.length === 0) return undefined;
   if (fresh.length === 1) return fresh[0];
   const freshSet = new Set(fresh);
-  const owners = memo(doc, "headingAnchors", (d) => headingAnchors(d.tree)).filter((h) =>
+  const owners = doc.headings.filter((h) =>
     [h.id, h.github, h.kramdown].some((a) => a !== undefined && freshSet.has(a)),
   );
   if (owners.length !== 1) return undefined;
@@ -136,12 +135,12 @@ export const brokenAnchor: Rule = {
       const target = resolveLocal(doc.path, ref.url);
       if (!target || target.fragment === undefined || target.fragment === "") continue;
       if (escapesRoot(target.path) || !/\.md$/i.test(target.path)) continue;
-      const targetDoc = target.path === doc.path ? doc : ctx.docAt(target.path);
+      const same = target.path === doc.path;
+      const targetDoc = same ? docAnchors(doc) : ctx.anchorsAt(target.path);
       if (!targetDoc) continue;
       const fragment = target.fragment;
-      if (hasAnchor(anchorsOf(targetDoc), fragment)) continue;
+      if (hasAnchor(targetDoc.anchors, fragment)) continue;
 
-      const same = targetDoc === doc;
       const where = same ? "this doc" : `\`${target.path}\``;
       const base = ctx.baseAnchorsOf(target.path);
       const causedByChange = base !== undefined && hasAnchor(base, fragment);

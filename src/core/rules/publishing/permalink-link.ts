@@ -2,7 +2,6 @@ import { posix } from "node:path";
 import type { Report, ReviewContext, Rule } from "../types.js";
 import type { Doc } from "../../markdown/parse.js";
 import { referencesOf, type Reference } from "../../markdown/refs.js";
-import { anchorsOf } from "../../markdown/slug.js";
 import { lastSegment, type Publishing } from "../../g3doc/model.js";
 import { relativeDocPath, siteLinkOf, type SiteLink } from "../../g3doc/site.js";
 import { publishingOf } from "./common.js";
@@ -116,8 +115,8 @@ function reportMissingAnchor(
 ): boolean {
   const page = link.page;
   if (!page || !link.fragment) return false;
-  const target = ctx.docAt(page.doc);
-  if (!target || anchorsOf(target).has(link.fragment)) return false;
+  const target = ctx.anchorsAt(page.doc);
+  if (!target || target.anchors.has(link.fragment)) return false;
   const wasThere = ctx.baseAnchorsOf(page.doc)?.has(link.fragment) === true;
   report(
     `\`#${link.fragment}\` is not an anchor of \`${page.doc}\` (the doc of ` +

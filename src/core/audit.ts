@@ -1,0 +1,265 @@
+/**
+ * An audit (`--all`) reads docs as a stream: each doc is parsed, its rules
+ * run, and its tree dropped; what other docs need of it, its anchors, is
+ * kept (markdown/slug.ts `DocAnchors`). So memory follows the docs in
+ * flight, not the size of the tree.
+ *
+ * A rule that asks for the anchors of a doc not read yet (a link to a doc
+ * later in the order, or outside `paths`) is handed back for that doc, with
+ * what it reported there dropped (rules/run.ts `Asked`). When every doc was
+ * read, the docs outside `paths` that were asked for are read for their
+ * anchors, and the rules handed back run again on their docs with every
+ * anchor known (and again, should they ask for yet another doc). The findings
+ * do not depend on the order the docs were read in, nor on how they were
+ * shared out: a `DocRunner` may run the passes on worker threads (the
+ * command's `--jobs`), and the outcomes come back in the docs' order.
+ */
+import type { ChangeSet, FileContent } from "./changeset.js";
+import type { Finding } from "./finding.js";
+import { docAnchors, type DocAnchors } from "./markdown/slug.js";
+import { readDoc } from "./markdown/read.js";
+import { checkDoc, type Asked, type EnabledRule } from "./rules/run.js";
+import { contextOf, type Setup } from "./setup.js";
+import type { Recorded } from "./recorded.js";
+import type { Config } from "../config/defaults.js";
+
+/** What one pass gave on one doc. */
+export interface DocOutcome {
+  path: string;
+  findings: Finding[];
+  suppressed: Finding[];
+  notes: string[];
+  /** The doc's anchors (first pass, when it could be parsed). */
+  anchors?: DocAnchors;
+  /** Ids of the rules to run again once every doc was read (first pass). */
+  deferred: string[];
+  /** Docs those rules asked for. */
+  wanted: string[];
+}
+
+/** A doc whose handed-back rules run again. */
+export interface AgainWork {
+  path: string;
+  rules: string[];
+}
+
+/** Anchors of every doc read (null: read but not parsed, or missing). */
+export type AnchorMap = ReadonlyMap<string, DocAnchors | null>;
+
+/** Runs the two passes over docs: in this thread, or shared out over worker threads. */
+export interface DocRunner {
+  /** The first pass over `paths`; outcomes in the same order. */
+  first(paths: readonly string[]): Promise<DocOutcome[]>;
+  /** The handed-back rules, with every doc's anchors; outcomes in the same order. */
+  again(work: readonly AgainWork[], anchors: AnchorMap): Promise<DocOutcome[]>;
+  /** Frees what the runner holds (threads). */
+  close(): Promise<void>;
+}
+
+/** What a runner is made from. */
+export interface RunnerInput {
+  setup: Setup;
+  /** The change set the docs are read from. */
+  cs: ChangeSet;
+  /** The reads that made the setup (for threads that rebuild it). */
+  recorded: Recorded;
+  /** The config as given, before its preset (the setup applies it). */
+  userConfig: Config;
+}
+
+export type DocRunnerFactory = (input: RunnerInput) => DocRunner | Promise<DocRunner>;
+
+const empty = (path: string): DocOutcome => ({
+  path,
+  findings: [],
+  suppressed: [],
+  notes: [],
+  deferred: [],
+  wanted: [],
+});
+
+/**
+ * Anchors from `known`; a doc at head that is not there yet is noted as
+ * asked for (and answered undefined).
+ */
+function askingFor(
+  setup: Setup,
+  known: ReadonlyMap<string, DocAnchors | null>,
+): { anchorsAt: (path: string) => DocAnchors | undefined; asked: Asked } {
+  let wanted: string[] = [];
+  return {
+    anchorsAt: (p) => {
+      const k = known.get(p);
+      if (k === undefined && setup.head.paths.has(p)) wanted.push(p);
+      return k ?? undefined;
+    },
+    asked: {
+      take: () => {
+        const w = wanted;
+        wanted = [];
+        return w;
+      },
+    },
+  };
+}
+
+/**
+ * The first pass on one doc. `known` holds the anchors of the docs read so
+ * far by this runner (null: read, not parsed) and gets this doc's; a rule that
+ * asks for a doc at head not read yet is handed back.
+ */
+export function firstPass(
+  setup: Setup,
+  path: string,
+  content: FileContent | undefined,
+  known: Map<string, DocAnchors | null>,
+): DocOutcome {
+  const out = empty(path);
+  const read = readDoc(path, content, setup.maxBytes);
+  if (read === null || "note" in read) {
+    known.set(path, null);
+    if (read) out.notes.push(read.note);
+    return out;
+  }
+  const doc = read.doc;
+  out.anchors = docAnchors(doc);
+  known.set(path, out.anchors);
+  const { anchorsAt, asked } = askingFor(setup, known);
+  const r = checkDoc(doc, setup.rules.onDocs, contextOf(setup, anchorsAt), true, asked);
+  out.findings = r.findings;
+  out.suppressed = r.suppressed;
+  out.notes.push(...r.notes);
+  out.deferred = r.deferred.map((d) => d.rule.id);
+  out.wanted = r.wanted;
+  return out;
+}
+
+/**
+ * The second pass on one doc: the rules it handed back, with the anchors of
+ * every doc read; one that asks for a doc still not read is handed back again.
+ */
+export function againPass(
+  setup: Setup,
+  work: AgainWork,
+  content: FileContent | undefined,
+  anchors: AnchorMap,
+): DocOutcome {
+  const out = empty(work.path);
+  const read = readDoc(work.path, content, setup.maxBytes);
+  if (read === null || "note" in read) return out;
+  const rules: EnabledRule[] = setup.rules.onDocs.filter((r) => work.rules.includes(r.rule.id));
+  const { anchorsAt, asked } = askingFor(setup, anchors);
+  const r = checkDoc(read.doc, rules, contextOf(setup, anchorsAt), false, asked);
+  out.findings = r.findings;
+  out.suppressed = r.suppressed;
+  out.notes.push(...r.notes);
+  out.deferred = r.deferred.map((d) => d.rule.id);
+  out.wanted = r.wanted;
+  return out;
+}
+
+/** Docs read at once by the runner of this thread. */
+export const READ_BATCH = 32;
+
+/** The passes in this thread, reading `READ_BATCH` docs at a time. */
+export function localRunner(
+  onStep?: (step: "parse" | "check", path: string) => void,
+): DocRunnerFactory {
+  return ({ setup, cs }) => {
+    const known = new Map<string, DocAnchors | null>();
+    async function each<T extends string | AgainWork>(
+      items: readonly T[],
+      one: (item: T, content: FileContent | undefined) => DocOutcome,
+    ): Promise<DocOutcome[]> {
+      const out: DocOutcome[] = [];
+      for (let i = 0; i < items.length; i += READ_BATCH) {
+        const batch = items.slice(i, i + READ_BATCH);
+        const paths = batch.map((x) => (typeof x === "string" ? x : x.path));
+        const contents = await cs.read(paths, "head");
+        batch.forEach((x, j) => {
+          onStep?.("parse", paths[j]);
+          onStep?.("check", paths[j]);
+          out.push(one(x, contents.get(paths[j])));
+        });
+      }
+      return out;
+    }
+    return {
+      first: (paths) => each(paths, (p, c) => firstPass(setup, p, c, known)),
+      again: (work, anchors) => each(work, (w, c) => againPass(setup, w, c, anchors)),
+      close: async () => {},
+    };
+  };
+}
+
+/** What an audit of the docs gave: findings, those turned off, notes and the docs parsed. */
+export interface AuditResult {
+  all: Finding[];
+  off: Finding[];
+  notes: string[];
+  docs: string[];
+}
+
+/** Rounds of the second pass at most (a rule that asks for a doc it found only in another doc's anchors would need a third). */
+const MAX_ROUNDS = 4;
+
+/** Reads the docs not read yet that handed-back rules asked for, for their anchors. */
+async function readWanted(
+  setup: Setup,
+  cs: ChangeSet,
+  first: readonly DocOutcome[],
+  anchors: Map<string, DocAnchors | null>,
+): Promise<string[]> {
+  const wanted = [...new Set(first.flatMap((o) => o.wanted))].filter((p) => !anchors.has(p));
+  wanted.sort();
+  const notes: string[] = [];
+  if (wanted.length === 0) return notes;
+  const contents = await cs.read(wanted, "head");
+  for (const p of wanted) {
+    const read = readDoc(p, contents.get(p), setup.maxBytes);
+    if (read && "note" in read) notes.push(read.note);
+    anchors.set(p, read && "doc" in read ? docAnchors(read.doc) : null);
+  }
+  return notes;
+}
+
+/** The audit of the setup's docs, by `runner`; closes the runner. */
+export async function auditDocs(
+  setup: Setup,
+  cs: ChangeSet,
+  runner: DocRunner,
+): Promise<AuditResult> {
+  try {
+    const first = await runner.first(setup.toReview);
+    const anchors = new Map<string, DocAnchors | null>();
+    for (const o of first) anchors.set(o.path, o.anchors ?? null);
+    const wantedNotes: string[] = [];
+    const second = new Map<string, DocOutcome>();
+    let pending = first.filter((o) => o.deferred.length > 0);
+    // Each round reads docs not read before, so the rounds end; a bound all the same.
+    for (let round = 0; pending.length > 0 && round < MAX_ROUNDS; round++) {
+      wantedNotes.push(...(await readWanted(setup, cs, pending, anchors)));
+      const again = await runner.again(
+        pending.map((o) => ({ path: o.path, rules: o.deferred })),
+        anchors,
+      );
+      for (const o of again) second.set(o.path, o);
+      pending = again.filter((o) => o.deferred.length > 0 && o.wanted.some((p) => !anchors.has(p)));
+    }
+    const out: AuditResult = { all: [], off: [], notes: [], docs: [] };
+    for (const o of first) {
+      const s = second.get(o.path);
+      for (const x of s ? [o, s] : [o]) {
+        out.all.push(...x.findings);
+        out.off.push(...x.suppressed);
+        out.notes.push(...x.notes);
+      }
+      if (o.anchors) out.docs.push(o.path);
+    }
+    out.notes.push(...wantedNotes);
+    out.docs.sort();
+    return out;
+  } finally {
+    await runner.close();
+  }
+}
