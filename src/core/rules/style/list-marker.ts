@@ -184,13 +184,19 @@ function applied(doc: Doc, edits: [Item, string][]): string[] {
 
 /**
  * Keeps only suggestions that leave the document as it was, bar the
- * indentation: re-parses with them applied (all at once, then one by one
+ * indentation: re-parses with those of items over more than one line applied (all at once, then one by one
  * when that differs). Lazy continuation lines are what can change meaning.
  * Only the top-level block holding the edits (and the first line of the
  * block after it) is re-parsed, so the cost stays linear in the size of the doc.
  */
 function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
-  const edits = [...suggestions].filter((e): e is [Item, string] => e[1] !== null);
+  // A one-line item that gets more spaces after its marker: no other line moves, a line
+  // after it that was not in the item cannot join it (its text now starts further right),
+  // and the text keeps its meaning (a pad never reaches the 5 spaces that would start
+  // code). Items over more lines, and spaces taken away, are re-parsed.
+  const edits = [...suggestions].filter(
+    (e): e is [Item, string] => e[1] !== null && (e[0].last > e[0].first || e[0].delta < 0),
+  );
   if (edits.length === 0) return;
   const blocks = doc.tree.children;
   const groups = new Map<number, [Item, string][]>();
