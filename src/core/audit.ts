@@ -18,6 +18,7 @@ import type { ChangeSet, FileContent } from "./changeset.js";
 import type { Finding } from "./finding.js";
 import { docAnchors, type DocAnchors } from "./markdown/slug.js";
 import { readDoc } from "./markdown/read.js";
+import type { Doc } from "./markdown/parse.js";
 import { checkDoc, type Asked, type EnabledRule } from "./rules/run.js";
 import { contextOf, type Setup } from "./setup.js";
 import type { Recorded } from "./recorded.js";
@@ -124,8 +125,20 @@ export function firstPass(
   const doc = read.doc;
   out.anchors = docAnchors(doc);
   known.set(path, out.anchors);
+  return checked(out, doc, setup, setup.rules.onDocs, known, true);
+}
+
+/** Runs `rules` on the doc into `out`, with the anchors of `known`. */
+function checked(
+  out: DocOutcome,
+  doc: Doc,
+  setup: Setup,
+  rules: readonly EnabledRule[],
+  known: AnchorMap,
+  controlNotes: boolean,
+): DocOutcome {
   const { anchorsAt, asked } = askingFor(setup, known);
-  const r = checkDoc(doc, setup.rules.onDocs, contextOf(setup, anchorsAt), true, asked);
+  const r = checkDoc(doc, rules, contextOf(setup, anchorsAt), controlNotes, asked);
   out.findings = r.findings;
   out.suppressed = r.suppressed;
   out.notes.push(...r.notes);
@@ -147,15 +160,8 @@ export function againPass(
   const out = empty(work.path);
   const read = readDoc(work.path, content, setup.maxBytes);
   if (read === null || "note" in read) return out;
-  const rules: EnabledRule[] = setup.rules.onDocs.filter((r) => work.rules.includes(r.rule.id));
-  const { anchorsAt, asked } = askingFor(setup, anchors);
-  const r = checkDoc(read.doc, rules, contextOf(setup, anchorsAt), false, asked);
-  out.findings = r.findings;
-  out.suppressed = r.suppressed;
-  out.notes.push(...r.notes);
-  out.deferred = r.deferred.map((d) => d.rule.id);
-  out.wanted = r.wanted;
-  return out;
+  const rules = setup.rules.onDocs.filter((r) => work.rules.includes(r.rule.id));
+  return checked(out, read.doc, setup, rules, anchors, false);
 }
 
 /** Docs read at once by the runner of this thread. */
