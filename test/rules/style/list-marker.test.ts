@@ -155,6 +155,15 @@ describe("list-marker", () => {
     expect(f.map((x) => [x.line, x.suggestion])).toEqual([[3, null]]);
   });
 
+  test("an item on the line where a list's unclosed fence ends is checked in its own list", async () => {
+    // Both lists end or start on line 5; taking spaces from "2)" would pull the next line into it.
+    const f = await lint(
+      doc("1.   ```", "      text", " 2)    # heading", "      1.    ```", " + ```"),
+    );
+    const item = f.find((x) => x.line === 5);
+    expect(item?.suggestion).toBeNull();
+  });
+
   test("lines of spaces inside a code block move with it", async () => {
     const f = await lint(doc("* Code:", "", "  ```go", "  a()", "      ", "  b()", "  ```"));
     expect(f[0].suggestion).toBe("*   Code:\n\n    ```go\n    a()\n        \n    b()\n    ```");

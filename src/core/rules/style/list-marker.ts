@@ -201,12 +201,13 @@ function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
   const blocks = doc.tree.children;
   const groups = new Map<number, [Item, string][]>();
   for (const e of edits) {
-    const idx = blocks.findIndex(
-      (b) =>
-        b.position !== undefined &&
-        b.position.start.line <= e[0].first &&
-        e[0].last <= b.position.end.line,
-    );
+    // The last block that holds the item's lines: two blocks may share a line (a list item's
+    // unclosed fence ends on the line where the next list starts), and the item is in the later.
+    let idx = -1;
+    blocks.forEach((b, i) => {
+      if (b.position && b.position.start.line <= e[0].first && e[0].last <= b.position.end.line)
+        idx = i;
+    });
     const list = groups.get(idx) ?? [];
     list.push(e);
     groups.set(idx, list);
