@@ -65,6 +65,15 @@ function send(
  * kept) for a moment so it can read the answer.
  */
 function refuseUnread(req: IncomingMessage, res: ServerResponse, r: Refusal): void {
+  if (!req.complete) {
+    // Node closes such a connection as soon as the answer is written; with the client's bytes
+    // unread, that sends a reset, which can reach the client before it read the answer. Only
+    // our side is closed then, and the socket is destroyed after the linger below.
+    const socket = req.socket as typeof req.socket & { destroySoon?: () => void };
+    socket.destroySoon = () => {
+      if (socket.writable) socket.end();
+    };
+  }
   send(res, r.status, { error: r.reason }, { ...r.headers, connection: "close" });
   if (req.complete) return;
   req.resume();
