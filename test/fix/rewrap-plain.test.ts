@@ -10,19 +10,9 @@ import { isPlainProse, parsedParagraph } from "../../src/core/fix/rewrap.js";
 import { parseDoc } from "../../src/core/markdown/parse.js";
 import { paragraphsOf } from "../../src/core/fix/paragraphs.js";
 import { describeCorpus, G3DOC_HEAD } from "../helpers/corpus.js";
+import { random } from "../helpers/random.js";
 
 const NONE = { atomic: [], breaks: [] };
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("isPlainProse", () => {
   test("text the parser gives a meaning to is not plain", () => {

@@ -10,6 +10,7 @@ import {
 import { paragraphsOf, rewrapOf } from "../../src/core/fix/paragraphs.js";
 import { parseDoc } from "../../src/core/markdown/parse.js";
 import { meaningDifference } from "../../src/core/fix/compare.js";
+import { random } from "../helpers/random.js";
 
 const wrap = (text: string, limit = 80) => rewrapParagraph(text.split("\n"), { limit });
 
@@ -273,18 +274,6 @@ describe("rewrap", () => {
   });
 });
 
-/** A small seeded generator (mulberry32), so failures can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = [
   "gVisor",
   "sandbox",
@@ -363,7 +352,7 @@ describe("rewrap property: meaning kept, nothing unbreakable broken, stable", ()
   const seed = Number(process.env.REWRAP_SEED ?? 20260821);
   const cases = Number(process.env.REWRAP_CASES ?? 500);
   test(`${cases} generated paragraphs (seed ${seed})`, () => {
-    const r = rng(seed);
+    const r = random(seed);
     for (let i = 0; i < cases; i++) {
       const [first, rest] = CONTAINERS[i % CONTAINERS.length];
       const limit = [80, 60, 40][i % 3];

@@ -8,17 +8,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { lintDoc } from "../../helpers/lint.js";
 import { parseOnly } from "../../../src/core/markdown/parse.js";
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../../helpers/random.js";
 
 const MARKERS = ["*", "-", "+", "1.", "2)", "10."];
 const TEXTS = [
