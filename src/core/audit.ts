@@ -229,6 +229,18 @@ async function readWanted(
   return notes;
 }
 
+/** The findings and notes of two passes on one doc. */
+function joined(
+  a: DocOutcome,
+  b: DocOutcome,
+): Pick<DocOutcome, "findings" | "suppressed" | "notes"> {
+  return {
+    findings: [...a.findings, ...b.findings],
+    suppressed: [...a.suppressed, ...b.suppressed],
+    notes: [...a.notes, ...b.notes],
+  };
+}
+
 /** The audit of the setup's docs, by `runner`; closes the runner. */
 export async function auditDocs(
   setup: Setup,
@@ -249,7 +261,11 @@ export async function auditDocs(
         pending.map((o) => ({ path: o.path, rules: o.deferred })),
         anchors,
       );
-      for (const o of again) second.set(o.path, o);
+      // A later round re-runs only the rules handed back again: what the others gave stays.
+      for (const o of again) {
+        const before = second.get(o.path);
+        second.set(o.path, before ? { ...o, ...joined(before, o) } : o);
+      }
       pending = again.filter((o) => o.deferred.length > 0 && o.wanted.some((p) => !anchors.has(p)));
     }
     const out: AuditResult = { all: [], off: [], notes: [], docs: [] };
