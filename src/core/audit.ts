@@ -70,7 +70,8 @@ export interface RunnerInput {
 
 export type DocRunnerFactory = (input: RunnerInput) => DocRunner | Promise<DocRunner>;
 
-const empty = (path: string): DocOutcome => ({
+/** A doc's outcome before any rule ran. */
+export const emptyOutcome = (path: string): DocOutcome => ({
   path,
   findings: [],
   suppressed: [],
@@ -115,7 +116,7 @@ export function firstPass(
   content: FileContent | undefined,
   known: Map<string, DocAnchors | null>,
 ): DocOutcome {
-  const out = empty(path);
+  const out = emptyOutcome(path);
   const read = readDoc(path, content, setup.maxBytes);
   if (read === null || "note" in read) {
     known.set(path, null);
@@ -157,7 +158,7 @@ export function againPass(
   content: FileContent | undefined,
   anchors: AnchorMap,
 ): DocOutcome {
-  const out = empty(work.path);
+  const out = emptyOutcome(work.path);
   const read = readDoc(work.path, content, setup.maxBytes);
   if (read === null || "note" in read) return out;
   const rules = setup.rules.onDocs.filter((r) => work.rules.includes(r.rule.id));

@@ -4,7 +4,7 @@
  * rounds before.
  */
 import { describe, expect, test } from "@jest/globals";
-import { auditDocs, type DocOutcome, type DocRunner } from "../../src/core/audit.js";
+import { auditDocs, emptyOutcome, type DocOutcome, type DocRunner } from "../../src/core/audit.js";
 import { prepareReview } from "../../src/core/setup.js";
 import { resolveConfig } from "../../src/config/load.js";
 import type { Finding } from "../../src/core/finding.js";
@@ -23,12 +23,7 @@ const finding = (path: string, rule: string): Finding => ({
 });
 
 const outcome = (path: string, o: Partial<DocOutcome> = {}): DocOutcome => ({
-  path,
-  findings: [],
-  suppressed: [],
-  notes: [],
-  deferred: [],
-  wanted: [],
+  ...emptyOutcome(path),
   ...o,
 });
 
