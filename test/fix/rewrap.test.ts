@@ -180,6 +180,27 @@ describe("rewrap", () => {
     }
   });
 
+  test("a first line never ends where it would read as a reference definition (`[name]: word`)", () => {
+    const link = "[KEP PR](https://github.com/kubernetes/enhancements/pull/3275)";
+    for (const first of ["[rata]: userns", "[rata]:", '[rata]: userns "a title"']) {
+      const para = `${first} ${link} open since early April. Anything missing?`;
+      const out = wrap(`*   ${para}`);
+      const doc = parseDoc("a.md", `${out.join("\n")}\n`);
+      const kinds: string[] = [];
+      const walk = (n: Nodes) => {
+        kinds.push(n.type);
+        if ("children" in n) for (const c of n.children as Nodes[]) walk(c);
+      };
+      walk(doc.tree);
+      expect({ para, out, definition: kinds.includes("definition") }).toEqual({
+        para,
+        out,
+        definition: false,
+      });
+      expect(out.join(" ").replace(/\s+/g, " ")).toBe(`* ${para}`.replace(/\s+/g, " "));
+    }
+  });
+
   test("a word ending in a backslash never ends a line (it would become a hard break)", () => {
     const text = `${"word ".repeat(15).trim()} C:\\ and more words here`;
     const out = wrap(text);

@@ -69,10 +69,16 @@ export function isDangerousLine(text: string): boolean {
 
 /**
  * The first line of a paragraph keeps its first word, so only what depends on
- * the line ending matters there: a line of punctuation alone (thematic break)
- * or a lone HTML tag (an HTML block).
+ * the line ending matters there: a line of punctuation alone (thematic break),
+ * a lone HTML tag (an HTML block), or `[label]:` followed by one word and
+ * perhaps a title (a link reference definition: `[name]: note on a PR` is
+ * text, `[name]: note` alone on its line defines `name`).
  */
-const DANGEROUS_FIRST_LINE: RegExp[] = [/^[-*_=:|+ \t]+$/, /^<\/?[a-zA-Z][^<>]*>[ \t]*$/];
+const DANGEROUS_FIRST_LINE: RegExp[] = [
+  /^[-*_=:|+ \t]+$/,
+  /^<\/?[a-zA-Z][^<>]*>[ \t]*$/,
+  /^\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:\S+[ \t]*(?:(?:"[^"]*"|'[^']*'|\([^)]*\))[ \t]*)?)?$/,
+];
 
 export function isDangerousFirstLine(text: string): boolean {
   return DANGEROUS_FIRST_LINE.some((re) => re.test(text));
