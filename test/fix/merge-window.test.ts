@@ -84,19 +84,30 @@ describe("windowed merge", () => {
     expect(windowed).toEqual(whole);
   });
 
-  test("a definition nested in a list or a quote: the whole file", () => {
+  test("a one-line definition nested in a list or a quote: appended to the window without its container's prefix", () => {
     for (const nested of [
       "* item\n\n  [ref]: https://example.com",
       "> [ref]: https://example.com",
     ]) {
-      const text = `${nested}\n\n* ${LONG}\n  the limit\n`;
-      expect(fileLayout(PATH, text)).toBeNull();
-      const line = nested.split("\n").length + 2;
+      // The long item links by the nested definition: without it, `[link][ref]` is plain text.
+      const text = `${nested}\n\nText.\n\n* ${LONG} [link][ref]\n  the limit\n`;
+      const layout = fileLayout(PATH, text)!;
+      expect(layout.definitions).toEqual(["[ref]: https://example.com"]);
+      const line = nested.split("\n").length + 4;
       const { windowed, whole } = both(text, padAndWrap(line));
-      expect(windowed.windows).toBe(0);
+      expect(windowed.windows).toBe(1);
       expect(windowed.suggestions).toEqual(whole.suggestions);
       expect(windowed.suggestions).toHaveLength(1);
     }
+  });
+
+  test("a definition nested in a list over more than one line: the whole file", () => {
+    const text = `* item\n\n  [ref]: https://example.com\n  "A title"\n\n* ${LONG}\n  the limit\n`;
+    expect(fileLayout(PATH, text)).toBeNull();
+    const { windowed, whole } = both(text, padAndWrap(6));
+    expect(windowed.windows).toBe(0);
+    expect(windowed.suggestions).toEqual(whole.suggestions);
+    expect(windowed.suggestions).toHaveLength(1);
   });
 
   test("front matter: no window starts in it", () => {

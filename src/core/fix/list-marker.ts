@@ -6,7 +6,6 @@
  */
 import type { List, ListItem, Nodes } from "mdast";
 import { memo, parseDoc, type Doc } from "../markdown/parse.js";
-import { replaceLines } from "../text.js";
 import { protectedRanges, mdformatOffRanges, overlapsProtected } from "./regions.js";
 
 export interface PadListItemOptions {
@@ -136,17 +135,56 @@ export function itemProtected(doc: Doc, item: ListItemLayout): boolean {
   return overlapsProtected(protectedRanges(doc), item.start, item.start);
 }
 
-/** Pads, again, the list items that start in start..end of `text` (outermost first, one parse each). */
-export function repadRange(text: string, path: string, start: number, end: number): string {
+/** Where the items are, as text: padding keeps every line where it is, so it keeps this unless it changed what is an item. */
+const itemRanges = (doc: Doc) =>
+  listItemsOf(doc)
+    .map((it) => `${it.start}-${it.end}`)
+    .join(" ");
+
+/**
+ * Pads, again, the list items of `text` that start in any of `ranges`, one
+ * item per parse in the order of their first lines (outermost first), as if
+ * each were padded on the text the ones before it left.
+ *
+ * Faster where it may: each parse pads the outermost items that still need it
+ * (they do not overlap, and padding keeps every line where it is), and the
+ * items inside them on the next parse, from where their container moved
+ * them. So a long list costs one parse per level of nesting, not one per
+ * item. Where that changed what is an item (a fence an item opens, say) the
+ * round is redone padding its first item only.
+ */
+export function repadRanges(
+  text: string,
+  path: string,
+  ranges: readonly { start: number; end: number }[],
+): string {
   let cur = text;
+  let doc = parseDoc(path, cur);
+  let one = false;
+  const inRange = (line: number) => ranges.some((r) => line >= r.start && line <= r.end);
   for (let guard = 0; guard < 1000; guard++) {
-    const doc = parseDoc(path, cur);
-    const item = listItemsOf(doc)
-      .filter((it) => it.start >= start && it.start <= end && !itemProtected(doc, it))
-      .sort((a, b) => a.start - b.start || a.markerOffset - b.markerOffset)
-      .find((it) => padOf(doc, it) !== null);
-    if (!item) break;
-    cur = replaceLines(cur, item.start, item.end, padOf(doc, item)!);
+    const items = listItemsOf(doc)
+      .filter((it) => inRange(it.start) && !itemProtected(doc, it))
+      .sort((a, b) => a.start - b.start || a.markerOffset - b.markerOffset);
+    const lines = cur.split("\n");
+    let reached = 0;
+    let padded = 0;
+    for (const item of items) {
+      if (item.start <= reached) continue;
+      const pad = padOf(doc, item);
+      if (!pad) continue;
+      lines.splice(item.start - 1, pad.length, ...pad);
+      reached = item.end;
+      if (++padded === 1 && one) break;
+    }
+    if (padded === 0) break;
+    const next = lines.join("\n");
+    const nextDoc = parseDoc(path, next);
+    // Redone one item at a time when padding several at once changed what is an item.
+    one = padded > 1 && itemRanges(nextDoc) !== itemRanges(doc);
+    if (one) continue;
+    cur = next;
+    doc = nextDoc;
   }
   return cur;
 }

@@ -215,12 +215,17 @@ function applyGroup(
     return l + delta;
   };
   for (const stage of STAGES) {
+    // Each rule's fixes of the stage, redone in one call over all their ranges.
+    const byRecompute = new Map<Recompute, Finding[]>();
     for (const f of group) {
       const recompute = recomputeOf(f);
       if (recompute?.stage !== stage) continue;
-      const range = { start: mapLine(f.line), end: mapLine(f.endLine + 1) - 1 };
-      text = recompute.apply(text, path, range, { lineLength: opts.limit });
-      applied.push(f);
+      byRecompute.set(recompute, [...(byRecompute.get(recompute) ?? []), f]);
+    }
+    for (const [recompute, fs] of byRecompute) {
+      const ranges = fs.map((f) => ({ start: mapLine(f.line), end: mapLine(f.endLine + 1) - 1 }));
+      text = recompute.apply(text, path, ranges, { lineLength: opts.limit });
+      applied.push(...fs);
     }
   }
   return { text, dropped, applied };

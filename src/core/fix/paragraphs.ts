@@ -147,18 +147,17 @@ export function refillOf(doc: Doc, p: ParagraphLayout, limit: number): string[] 
   return sameLines(fill, lines) ? null : fill;
 }
 
-/** Refills, again, the paragraphs that meet start..end of `text`. */
-export function refillRange(
+/** Refills, again, the paragraphs of `text` that meet any of `ranges` (one parse). */
+export function refillRanges(
   text: string,
   path: string,
-  start: number,
-  end: number,
+  ranges: readonly { start: number; end: number }[],
   limit: number,
 ): string {
   const doc = parseDoc(path, text);
   let cur = text;
   const paras = paragraphsOf(doc)
-    .filter((p) => p.start <= end && start <= p.end)
+    .filter((p) => ranges.some((r) => p.start <= r.end && r.start <= p.end))
     .sort((a, b) => b.start - a.start);
   for (const p of paras) {
     const lines = refillOf(doc, p, limit);

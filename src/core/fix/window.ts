@@ -4,13 +4,13 @@
  * list-marker) re-parses the text it is given, and on a large file the
  * whole file once per group costs far more than the first parse. A window is
  * the file's top-level blocks (from its first parse) that meet the group's
- * lines, with the file's top-level reference definitions appended so that
+ * lines, with the file's reference definitions appended so that
  * reference links still resolve. Its parse must be the file's parse at those
  * lines, block for block; where that cannot be promised the file has no
  * layout (or the window is refused) and the group is recomputed on the whole
  * file, as before.
  */
-import type { Nodes, Root } from "mdast";
+import type { Nodes } from "mdast";
 import { parseDoc, findFrontMatter, type Doc } from "../markdown/parse.js";
 
 /** Lines first..last, 1-based, inclusive. */
@@ -24,7 +24,7 @@ export interface FileLayout {
   doc: Doc;
   /** Its top-level blocks, in order. */
   blocks: Nodes[];
-  /** The lines of its top-level definitions, appended to every window. */
+  /** The lines of its definitions (nested ones without their container's prefix), appended to every window. */
   definitions: string[];
   /** The first line a window may start at (after front matter, or what the fixes protect as such). */
   firstLine: number;
@@ -36,15 +36,29 @@ const REGION_MARKER = /<!--\s*mdformat\s+o(?:ff|n)\b/;
 /** Blocks whose inline content does not change where blocks are (their children are not compared). */
 const LEAF_BLOCKS = new Set(["paragraph", "heading", "tableCell", "code", "html", "definition"]);
 
-/** Whether a definition sits inside a container (it still defines its label for the whole file). */
-function hasNestedDefinition(tree: Root): boolean {
+/**
+ * The file's definitions as lines to append to a window, in the file's order:
+ * a top-level one as its lines, one inside a container (a list item, a quote;
+ * it still defines its label for the whole file) as its own text without the
+ * container's prefix. Null when a nested one spans more than one line (its
+ * other lines carry the prefix), or a footnote definition is nested.
+ */
+function definitionLines(doc: Doc): string[] | null {
+  const out: string[] = [];
   const walk = (node: Nodes, depth: number): boolean => {
-    if ((node.type === "definition" || node.type === "footnoteDefinition") && depth > 1)
+    const p = node.position;
+    if (node.type === "definition" && p) {
+      if (depth <= 1) out.push(...doc.lines.slice(p.start.line - 1, p.end.line));
+      else if (p.start.line === p.end.line)
+        out.push(doc.lines[p.start.line - 1].slice(p.start.column - 1, p.end.column - 1));
+      else return false;
       return true;
-    if (LEAF_BLOCKS.has(node.type) || !("children" in node)) return false;
-    return (node.children as Nodes[]).some((c) => walk(c, depth + 1));
+    }
+    if (node.type === "footnoteDefinition" && depth > 1) return false;
+    if (LEAF_BLOCKS.has(node.type) || !("children" in node)) return true;
+    return (node.children as Nodes[]).every((c) => walk(c, depth + 1));
   };
-  return walk(tree, 0);
+  return walk(doc.tree, 0) ? out : null;
 }
 
 /** The last line of what the fixes treat as front matter (src/core/fix/regions.ts), or 0. */
@@ -57,17 +71,14 @@ function frontMatterEnd(text: string, lines: readonly string[]): number {
 /**
  * The layout of a file for windows, from one parse; null when no window of it
  * can be trusted (an mdformat region marker, a definition nested in a
- * container).
+ * container over more than one line).
  */
 export function fileLayout(path: string, text: string): FileLayout | null {
   if (REGION_MARKER.test(text)) return null;
   const doc = parseDoc(path, text);
-  if (hasNestedDefinition(doc.tree)) return null;
+  const definitions = definitionLines(doc);
+  if (!definitions) return null;
   const blocks = doc.tree.children as Nodes[];
-  const definitions: string[] = [];
-  for (const b of blocks)
-    if (b.type === "definition" && b.position)
-      definitions.push(...doc.lines.slice(b.position.start.line - 1, b.position.end.line));
   return { doc, blocks, definitions, firstLine: frontMatterEnd(text, doc.lines) + 1 };
 }
 

@@ -44,8 +44,18 @@ export interface Recompute {
    * final indentation).
    */
   stage: "blocks" | "paragraphs";
-  /** The text with the fix redone over the lines of `range`. */
-  apply(text: string, path: string, range: LineRange, config: Pick<Config, "lineLength">): string;
+  /**
+   * The text with the fix redone over the lines of every range in `ranges`
+   * (the ranges of one group's findings of the rule, all on `text`). One call
+   * for all of them: a group of many findings over one long list or
+   * paragraph run parses it a few times, not once per finding.
+   */
+  apply(
+    text: string,
+    path: string,
+    ranges: readonly LineRange[],
+    config: Pick<Config, "lineLength">,
+  ): string;
 }
 
 /** What a rule's suggestions may do, for the checks that decide whether one is offered. */

@@ -1,7 +1,7 @@
 import type { Nodes, Root } from "mdast";
 import type { Rule } from "../types.js";
 import type { Doc } from "../../markdown/parse.js";
-import { paragraphAt, refillOf, refillRange } from "../../fix/paragraphs.js";
+import { paragraphAt, refillOf, refillRanges } from "../../fix/paragraphs.js";
 
 const ID = "line-length";
 
@@ -74,8 +74,7 @@ export const lineLength: Rule = {
   suggestion: {
     recompute: {
       stage: "paragraphs",
-      apply: (text, path, range, config) =>
-        refillRange(text, path, range.start, range.end, config.lineLength),
+      apply: (text, path, ranges, config) => refillRanges(text, path, ranges, config.lineLength),
     },
   },
   severity: "warning",

@@ -3,7 +3,7 @@ import { longLines } from "./line-length.js";
 import type { Rule } from "../types.js";
 import { parseOnly, type Doc } from "../../markdown/parse.js";
 import { inFrontMatter, walk } from "./util.js";
-import { repadRange } from "../../fix/list-marker.js";
+import { repadRanges } from "../../fix/list-marker.js";
 
 const ID = "list-marker";
 
@@ -240,7 +240,7 @@ export const listMarker: Rule = {
     reindentsBlocks: true,
     recompute: {
       stage: "blocks",
-      apply: (text, path, range) => repadRange(text, path, range.start, range.end),
+      apply: (text, path, ranges) => repadRanges(text, path, ranges),
     },
   },
   severity: "notice",
