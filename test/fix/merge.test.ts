@@ -141,6 +141,37 @@ describe("mergeSuggestions", () => {
     expect(r.suggestions[0]).toMatchObject({ line: 1, endLine: 3, suggestion: "a\nb\nc" });
   });
 
+  test("unused definitions in a row that share a beginning: every deletion is applied in one merge", async () => {
+    const labels = ["wg-safe-transmute", "wg-secure-code", "wg-security-response", "wg-self"];
+    const md = [
+      "# T",
+      "",
+      "Text with a [kept][] link.",
+      "",
+      ...labels.map((l) => `[${l}]: https://github.com/rust-lang/${l}`),
+      "[kept]: https://example.com",
+      "",
+    ].join("\n");
+    const findings = (await lintDoc(md, { rule: "unused-definition" })).filter(
+      (x) => x.suggestion !== null,
+    );
+    expect(findings).toHaveLength(4);
+    expect(overlaps(findings)).toBe(true);
+    const r = mergeSuggestions(md, PATH, findings, { limit: 80 });
+    expect(r.dropped).toEqual([]);
+    expect(applySuggestions(md, r.suggestions)).toBe(
+      "# T\n\nText with a [kept][] link.\n\n[kept]: https://example.com\n",
+    );
+  });
+
+  test("a deletion and an edit of the line after it still collide (the later one is dropped)", () => {
+    const t = ["a", "b", "c", ""].join("\n");
+    // Line 1 deleted (line 2 kept), and line 2 changed: the later one is dropped.
+    const r = mergeSuggestions(t, PATH, [f("r1", 1, 2, "b"), f("r2", 2, 2, "B")], { limit: 80 });
+    expect(r.dropped.map((x) => x.rule)).toEqual(["r2"]);
+    expect(applySuggestions(t, r.suggestions)).toBe("b\nc\n");
+  });
+
   test("after merging, no two suggestions share a line, and applying them all gives each fix", async () => {
     const md = [
       "# Title",

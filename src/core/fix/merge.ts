@@ -96,6 +96,8 @@ function editOf(
   const from = starts[line - 1];
   const to = starts[endLine] - 1;
   const orig = s.slice(from, to);
+  const deleted = lineDeletion(s, starts, line, endLine, text);
+  if (deleted) return deleted;
   let p = 0;
   while (p < orig.length && p < text.length && orig[p] === text[p]) p++;
   let q = 0;
@@ -106,6 +108,35 @@ function editOf(
   )
     q++;
   return { from: from + p, to: to - q, insert: text.slice(p, text.length - q) };
+}
+
+/**
+ * When the suggestion only takes whole lines out of lines line..endLine (an
+ * unused definition's deletion keeps the line after it), the edit that takes
+ * out exactly those lines, from the start of the first to the start of the
+ * line after the last. The smallest character edit would run from inside one
+ * line into the next wherever they share a beginning (`[wg-secure-code]`,
+ * `[wg-security-response]`), and meet the deletion of that next line.
+ */
+function lineDeletion(
+  s: string,
+  starts: number[],
+  line: number,
+  endLine: number,
+  text: string,
+): Edit | null {
+  const kept = text.split("\n");
+  const own = endLine - line + 1;
+  if (kept.length >= own) return null;
+  const lineText = (l: number) => s.slice(starts[l - 1], starts[l] - 1);
+  let head = 0;
+  while (head < kept.length && kept[head] === lineText(line + head)) head++;
+  let tail = 0;
+  while (tail < kept.length - head && kept[kept.length - 1 - tail] === lineText(endLine - tail))
+    tail++;
+  const to = starts[endLine - tail];
+  if (head + tail !== kept.length || to > s.length) return null;
+  return { from: starts[line - 1 + head], to, insert: "" };
 }
 
 /** Applies disjoint edits in one pass. */
@@ -120,8 +151,12 @@ function applyEdits(s: string, edits: Edit[]): string {
   return parts.join("");
 }
 
-/** Edits that overlap or touch (two fixes of one word) cannot both be applied blindly. */
+/**
+ * Edits that overlap or touch (two fixes of one word) cannot both be applied
+ * blindly; two deletions that only touch can (they take out one run).
+ */
 function collides(a: Edit, b: Edit): boolean {
+  if (a.insert === "" && b.insert === "") return a.from < b.to && b.from < a.to;
   return a.from <= b.to && b.from <= a.to;
 }
 
