@@ -126,4 +126,12 @@ describe("the meaning check", () => {
     ).not.toEqual([]);
     expect(meaningOutside("d.md", "# T\n\n##Run\n", "# T\n\n## Run\n", none, none)).toHaveLength(2);
   });
+
+  it("a definition deleted before the first heading (a fix meant to) leaves the heading the same", () => {
+    const withDef = "[x]: https://example.com\n\n# T\n\nText.\n";
+    expect(meaningOutside("d.md", withDef, "# T\n\nText.\n", new Set([1]), new Set())).toEqual([]);
+    // In a list item, which block opens the item is part of the meaning.
+    const item = "* [x]: https://example.com\n\n  Text.\n";
+    expect(meaningOutside("d.md", item, "* Text.\n", new Set([1]), new Set())).not.toEqual([]);
+  });
 });

@@ -116,7 +116,8 @@ const CONTAINERS = new Set(["root", "blockquote", "list", "listItem", "footnoteD
 /**
  * The leaf blocks of a doc in order. A key names the containers (with their
  * own fields: ordered, start, checked...) and whether the block opens each of
- * them, not its index, so that a block a fix removed or added does not
+ * them but the doc (an unused definition deleted before the first heading
+ * makes the heading the doc's first block), not its index, so that a block a fix removed or added does not
  * change the keys of the blocks after it.
  */
 function leaves(path: string, text: string): Leaf[] {
@@ -133,7 +134,9 @@ function leaves(path: string, text: string): Leaf[] {
     }
     const { children: _children, ...own } = normalizedNode(node);
     const here = `${within}/${JSON.stringify(own)}`;
-    (node.children as Nodes[]).forEach((c, i) => walk(c, `${here}${i === 0 ? "^" : ""}`));
+    // Opening an item or a quote is part of a block's meaning; being the doc's first block is not.
+    const opens = (i: number) => (i === 0 && node.type !== "root" ? "^" : "");
+    (node.children as Nodes[]).forEach((c, i) => walk(c, `${here}${opens(i)}`));
   };
   walk(parseDoc(path, text).tree, "");
   return out;
