@@ -96,6 +96,27 @@ describe("fix:consistency", () => {
   });
 });
 
+describe("fix:consistency on repeated lines", () => {
+  it("a fixed line followed by lines like its fixed self is not taken for a kept one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix-consistency-repeat-"));
+    try {
+      mkdirSync(join(dir, "repeat"));
+      // The first item has trailing whitespace; fixed, it reads like the two after it.
+      writeFileSync(join(dir, "repeat", "a.md"), "# T\n\nAction items:\n\n- [] \n- []\n- []\n");
+      const out: string[] = [];
+      expect(await runConsistency(["--dir", dir], (s) => out.push(s))).toBe(0);
+      const row = out
+        .find((l) => l.startsWith("repeat"))!
+        .trim()
+        .split(/\s+/);
+      // docs, findings, fixed, unreported, left, meaning
+      expect(row.slice(1, 7).map(Number)).toEqual([1, expect.any(Number), 1, 0, 0, 0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the meaning check", () => {
   const before = "# T\n\nA long paragraph\nwrapped here.\n\nC d.\n";
   it("takes rewrapped text as the same, and a changed word away from the findings as a difference", () => {

@@ -59,19 +59,46 @@ function keptRuns(a: readonly string[], covered: ReadonlySet<number>): number[][
   return runs;
 }
 
+type Alignment = { unreported: number[][]; gaps: Gap[] };
+
 /**
  * Lines fix changed that no finding covered, and the gaps between the lines
  * it kept. Every run of uncovered lines must come out unchanged and in order
- * (found greedily, the leftmost place first; blank lines aside), and whatever
- * fix wrote between two of them must stand for covered lines.
+ * (blank lines aside), and whatever fix wrote between two of them must stand
+ * for covered lines. Runs are found greedily, the leftmost place first, and
+ * again from the end, the rightmost place first; the way with fewer
+ * unreported lines counts. Where identical lines repeat (`- []` three times,
+ * the first fixed), one way can take a fixed line for a kept one.
  */
-function align(
-  before: string,
-  after: string,
-  covered: ReadonlySet<number>,
-): { unreported: number[][]; gaps: Gap[] } {
+function align(before: string, after: string, covered: ReadonlySet<number>): Alignment {
   const a = linesOf(before);
   const b = linesOf(after);
+  const forward = alignLines(a, b, covered);
+  if (forward.unreported.length === 0) return forward;
+  const n = a.length;
+  const m = b.length;
+  const back = alignLines(
+    [...a].reverse(),
+    [...b].reverse(),
+    new Set([...covered].map((l) => n + 1 - l)),
+  );
+  if (back.unreported.length >= forward.unreported.length) return forward;
+  const oldLine = (l: number) => n + 1 - l;
+  const newLine = (l: number) => m + 1 - l;
+  return {
+    unreported: back.unreported.map((run) => run.map(oldLine).reverse()).reverse(),
+    gaps: back.gaps
+      .map((g) => ({ old: g.old.map(oldLine).reverse(), new: g.new.map(newLine).reverse() }))
+      .reverse(),
+  };
+}
+
+/** `align` on lines, one way: runs found greedily, the leftmost place first. */
+function alignLines(
+  a: readonly string[],
+  b: readonly string[],
+  covered: ReadonlySet<number>,
+): Alignment {
   const nonBlank = span(1, b.length).filter((j) => !isBlank(b[j - 1]));
   const unreported: number[][] = [];
   const gaps: Gap[] = [];
