@@ -208,6 +208,12 @@ describe("rewrap", () => {
     expect(meaningDifference(text, out.join("\n"))).toBeNull();
   });
 
+  test("a space between a link and a hard break's backslash shows nowhere either", () => {
+    expect(meaningDifference("* [a](b) \\\n  Next.\n", "* [a](b)\\\n  Next.\n")).toBeNull();
+    // A word there still counts.
+    expect(meaningDifference("* [a](b) c\\\n  Next.\n", "* [a](b)\\\n  Next.\n")).not.toBeNull();
+  });
+
   test("a hard break stays a hard break; the spaces before its backslash show nowhere", () => {
     const item = `4. Move the default into the versioned defaulter, if the old default should be kept.  \\`;
     const text = `${item}\nIf the versioned default should be different, add the new default too.`;

@@ -42,7 +42,8 @@ function normalise(node: Nodes): Plain {
       if (kids[i + 1]?.type === "break") k.value = k.value.trimEnd();
       if (kids[i - 1]?.type === "break") k.value = (k.value as string).trimStart();
     });
-    out.children = kids;
+    // Text that was only those spaces (`[link](url) \` and `[link](url)\`) is no text.
+    out.children = kids.filter((k) => k.type !== "text" || k.value !== "");
   }
   return out;
 }
