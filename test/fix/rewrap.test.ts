@@ -208,6 +208,19 @@ describe("rewrap", () => {
     expect(meaningDifference(text, out.join("\n"))).toBeNull();
   });
 
+  test("a bare URL before a hard break's backslash keeps a space before it (else the URL takes the backslash)", () => {
+    const text = [
+      "*   **List: https://groups.google.com/forum/#!forum/kubernetes-wg-lts \\",
+      "    PR: https://github.com/kubernetes/community/pull/2911 \\",
+      "    Survey: on www.example.com \\",
+      "    Mail a@example.com \\",
+      "    Done, and a long enough line to be rewrapped past the limit of eighty columns here.",
+    ].join("\n");
+    const out = wrap(text);
+    expect(meaningDifference(text, out.join("\n"))).toBeNull();
+    expect(out.filter((l) => l.endsWith(" \\"))).toHaveLength(4);
+  });
+
   test("a space between a link and a hard break's backslash shows nowhere either", () => {
     expect(meaningDifference("* [a](b) \\\n  Next.\n", "* [a](b)\\\n  Next.\n")).toBeNull();
     // A word there still counts.

@@ -380,7 +380,10 @@ export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): 
     if (words.length === 0) return [...lines];
     const texts = fillSafely(words, out.length === 0 ? firstWidth : restWidth, restWidth);
     if (!texts) return [...lines];
-    texts[texts.length - 1] += seg.marker;
+    // A bare URL runs on to the next space: `url\\` would take the backslash into the link.
+    const last = texts[texts.length - 1];
+    const sep = seg.marker.startsWith("\\") && /(?:\/\/|www\.|@)\S*$/i.test(last) ? " " : "";
+    texts[texts.length - 1] = last + sep + seg.marker;
     for (const t of texts) out.push((out.length === 0 ? firstPrefix : indent) + t);
   }
   return out;
