@@ -95,9 +95,9 @@ function editOf(
   if (line < 1 || endLine < line || endLine > starts.length - 2) return null;
   const from = starts[line - 1];
   const to = starts[endLine] - 1;
-  const orig = s.slice(from, to);
   const deleted = lineDeletion(s, starts, line, endLine, text);
   if (deleted) return deleted;
+  const orig = s.slice(from, to);
   let p = 0;
   while (p < orig.length && p < text.length && orig[p] === text[p]) p++;
   let q = 0;
@@ -255,7 +255,9 @@ function applyGroup(
     for (const f of group) {
       const recompute = recomputeOf(f);
       if (recompute?.stage !== stage) continue;
-      byRecompute.set(recompute, [...(byRecompute.get(recompute) ?? []), f]);
+      const list = byRecompute.get(recompute);
+      if (list) list.push(f);
+      else byRecompute.set(recompute, [f]);
     }
     for (const [recompute, fs] of byRecompute) {
       const ranges = fs.map((f) => ({ start: mapLine(f.line), end: mapLine(f.endLine + 1) - 1 }));
