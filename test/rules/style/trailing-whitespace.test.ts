@@ -53,4 +53,17 @@ describe("trailing-whitespace", () => {
     const plain = await lint("# T\n\nFirst line  \nNext line.\n");
     expect(plain.map((f) => [f.line, f.suggestion])).toEqual([[3, "First line\\"]]);
   });
+  test("no backslash after a `**` that the backslash would make open emphasis", async () => {
+    // kubernetes/community sig-release's 2023 notes: `**\` opens the strong that ends at `:**`.
+    const opens = await lint("# T\n\n**  \nOpen Discussion:**\n");
+    expect(opens.map((f) => [f.line, f.suggestion])).toEqual([[3, null]]);
+    const spaced = await lint("# T\n\nSee _  \nthis_ and ~~  \nthat~~.\n");
+    expect(spaced.map((f) => [f.line, f.suggestion])).toEqual([
+      [3, null],
+      [4, null],
+    ]);
+    // A closing `**` stays closing: the backslash is safe there.
+    const closes = await lint("# T\n\nSome **bold**  \nNext line.\n");
+    expect(closes.map((f) => [f.line, f.suggestion])).toEqual([[3, "Some **bold**\\"]]);
+  });
 });

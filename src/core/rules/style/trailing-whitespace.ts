@@ -93,11 +93,18 @@ export const trailingWhitespace: Rule = {
 };
 
 /**
- * Whether a backslash after `text` ends the line with a hard break: not when
- * it would escape a backslash (`C:\\`) or join a bare URL
- * (`https://x.dev/a)\\`), which a re-parse of the line tells.
+ * Whether a backslash after `text` ends the line with a hard break, and
+ * nothing else: not when it would escape a backslash (`C:\\`) or join a bare
+ * URL (`https://x.dev/a)\\`), which a re-parse of the line tells, nor after a
+ * run of `*`, `_` or `~` that follows a space, punctuation or the line's
+ * start. Such a run, followed by the space, opens nothing; followed by the
+ * backslash (punctuation), it may open emphasis that a later run closes
+ * (`**\\` then `Open Discussion:**`).
  */
 function backslashBreaks(text: string): boolean {
+  const trimmed = text.trimEnd();
+  const run = /[*_~]+$/.exec(trimmed);
+  if (run && (run.index === 0 || /[\s\p{P}\p{S}]/u.test(trimmed[run.index - 1]))) return false;
   // Only a last word that ends in a backslash or may be a bare URL or address needs the parse.
   const last = /\S*$/.exec(text.trimEnd())![0];
   if (!/\\$|[:@]|www\./i.test(last)) return true;
