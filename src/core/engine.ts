@@ -11,7 +11,7 @@ import type { Finding } from "./finding.js";
 import { compareFindings, numberOccurrences } from "./finding.js";
 import type { Config } from "../config/defaults.js";
 import type { Doc } from "./markdown/parse.js";
-import { anchorSet, anchorsOf, docAnchors } from "./markdown/slug.js";
+import { anchorSet, docAnchors, type DocAnchors } from "./markdown/slug.js";
 import { referencesOf } from "./markdown/refs.js";
 import { resolveLocal } from "./markdown/paths.js";
 import { docText, fits, parseText } from "./markdown/read.js";
@@ -45,6 +45,8 @@ export interface ReviewOptions {
    * Default: in this thread.
    */
   docRunner?: DocRunnerFactory;
+  /** A change review's doc text kept parsed between reading and rules (default KEEP_PARSED_CHARS). */
+  keepParsedChars?: number;
 }
 
 export type ReviewStep = "parse" | "check" | "finish";
@@ -106,7 +108,7 @@ class DocReader {
   constructor(
     private readonly cs: ChangeSet,
     /** The docs under review: never read twice. */
-    private readonly reviewed: ReadonlyMap<string, Doc>,
+    private readonly reviewed: { has(path: string): boolean },
     readonly maxBytes: number,
     private readonly notes: string[],
     private readonly onStep: ReviewOptions["onStep"],
@@ -119,6 +121,24 @@ class DocReader {
     if ("doc" in r) return r.doc;
     if (note) this.notes.push(r.note);
     return null;
+  }
+
+  /**
+   * Reads and parses the docs under review one at a time, each handed to
+   * `each` with its text; the caller decides what of it to keep.
+   */
+  async stream(paths: string[], each: (doc: Doc) => void) {
+    const contents = await this.cs.read(paths, "head");
+    for (const p of paths) {
+      const t = docText(p, contents.get(p), this.maxBytes);
+      if (t === null) continue;
+      if ("note" in t) {
+        this.notes.push(t.note);
+        continue;
+      }
+      const doc = this.parse(p, t.text);
+      if (doc) each(doc);
+    }
   }
 
   /** Reads the docs not read yet into `into`; `keep` may pass over a doc by its text before it is parsed. */
@@ -148,36 +168,33 @@ class DocReader {
  * and read already.
  */
 function linkedDocs(
-  docs: ReadonlyMap<string, Doc>,
+  doc: Doc,
   head: Head,
   publishing: Publishing | undefined,
   wantedRef: (doc: Doc, ref: { line: number; endLine: number }) => boolean,
-): Set<string> {
-  const linked = new Set<string>();
-  for (const doc of docs.values()) {
-    for (const ref of referencesOf(doc)) {
-      if (ref.kind !== "link" || !wantedRef(doc, ref)) continue;
-      const t = resolveLocal(doc.path, ref.url);
-      if (
-        t &&
-        t.fragment !== undefined &&
-        t.path !== doc.path &&
-        t.path.endsWith(".md") &&
-        head.paths.has(t.path)
-      )
-        linked.add(t.path);
-    }
+  into: { byPath: Set<string>; byPage: Set<string> },
+): void {
+  for (const ref of referencesOf(doc)) {
+    if (ref.kind !== "link" || !wantedRef(doc, ref)) continue;
+    const t = resolveLocal(doc.path, ref.url);
+    if (
+      t &&
+      t.fragment !== undefined &&
+      t.path !== doc.path &&
+      t.path.endsWith(".md") &&
+      head.paths.has(t.path)
+    )
+      into.byPath.add(t.path);
   }
   if (publishing)
     for (const p of docsLinkedThroughPages(
       publishing,
-      docs.values(),
+      [doc],
       head.paths,
       (d) => head.dirs.has(d),
       wantedRef,
     ))
-      if (!docs.has(p)) linked.add(p);
-  return linked;
+      into.byPage.add(p);
 }
 
 /** The heading anchors each modified doc had at the base. */
@@ -204,14 +221,13 @@ async function baseAnchorsOf(cs: ChangeSet, reader: DocReader): Promise<Map<stri
  */
 function removedNeedles(
   baseAnchors: ReadonlyMap<string, Set<string>>,
-  docs: ReadonlyMap<string, Doc>,
+  anchorsNow: (path: string) => ReadonlySet<string> | undefined,
   change: ChangeInfo,
   publishing: Publishing | undefined,
 ): Set<string> {
   const needles = new Set<string>();
   for (const [p, before] of baseAnchors) {
-    const now = docs.get(p);
-    const after = now ? anchorsOf(now) : new Set<string>();
+    const after = anchorsNow(p) ?? new Set<string>();
     for (const a of before) if (!after.has(a)) needles.add(`#${a}`.toLowerCase());
   }
   for (const p of [...change.deleted, ...change.renamed.keys()]) {
@@ -240,7 +256,7 @@ async function readImpact(
   cs: ChangeSet,
   reader: DocReader,
   at: {
-    docs: ReadonlyMap<string, Doc>;
+    docs: ReadonlyMap<string, DocAnchors>;
     extraDocs: Map<string, Doc>;
     change: ChangeInfo;
     publishing: Publishing | undefined;
@@ -249,7 +265,12 @@ async function readImpact(
   },
 ): Promise<{ baseAnchors: Map<string, Set<string>>; impactDocs: string[] }> {
   const baseAnchors = await baseAnchorsOf(cs, reader);
-  const needles = removedNeedles(baseAnchors, at.docs, at.change, at.publishing);
+  const needles = removedNeedles(
+    baseAnchors,
+    (p) => at.docs.get(p)?.anchors,
+    at.change,
+    at.publishing,
+  );
   if (needles.size === 0) return { baseAnchors, impactDocs: [] };
   const others = at.headList.filter((p) => at.isDoc(p) && !at.docs.has(p));
   const mentions = (text: string) => {
@@ -305,24 +326,45 @@ function reported(
 }
 
 /**
- * A change's docs, in rounds of reads: the docs under review, what they link
- * to, and the docs that may point at what the change removed; then their
- * rules, each where its scope says.
+ * Doc text whose trees a change review keeps from its first look at the docs
+ * to their rules. Past it, a doc's tree is dropped once its anchors and links
+ * were taken, and the doc is parsed again when its rules run, so the memory of
+ * a large change follows the docs in flight, not the size of the change.
+ */
+export const KEEP_PARSED_CHARS = 1 << 20;
+
+/**
+ * A change's docs, in rounds of reads: the docs under review (their anchors
+ * and the docs they link to taken as they are parsed), what they link to, and
+ * the docs that may point at what the change removed; then their rules, each
+ * where its scope says.
  */
 async function reviewChange(
   cs: ChangeSet,
   setup: Setup,
-  onStep: ReviewOptions["onStep"],
+  { onStep, keepParsedChars = KEEP_PARSED_CHARS }: ReviewOptions,
 ): Promise<Gathered & { docs: string[]; impactDocs: string[] }> {
   const { head, publishing, diffs, change, isDoc } = setup;
   const notes: string[] = [];
-  const docs = new Map<string, Doc>();
+  // The docs under review, in the order they were read: anchors, and the tree or the text.
+  const docs = new Map<string, DocAnchors>();
+  const kept = new Map<string, Doc>();
+  const dropped = new Map<string, string>();
+  let keptChars = 0;
   const reader = new DocReader(cs, docs, setup.maxBytes, notes, onStep);
-  await reader.read(setup.toReview, docs);
-
   const wantedRef = (doc: Doc, ref: { line: number; endLine: number }) =>
     touches(diffs.get(doc.path), ref.line, ref.endLine);
-  const linked = linkedDocs(docs, head, publishing, wantedRef);
+  const linked = { byPath: new Set<string>(), byPage: new Set<string>() };
+  await reader.stream(setup.toReview, (doc) => {
+    docs.set(doc.path, docAnchors(doc));
+    linkedDocs(doc, head, publishing, wantedRef, linked);
+    if (keptChars + doc.text.length <= keepParsedChars) {
+      kept.set(doc.path, doc);
+      keptChars += doc.text.length;
+    } else dropped.set(doc.path, doc.text);
+  });
+  for (const p of linked.byPage) if (!docs.has(p)) linked.byPath.add(p);
+
   const extraDocs = new Map<string, Doc>();
   const { baseAnchors, impactDocs } = await readImpact(cs, reader, {
     docs,
@@ -333,12 +375,14 @@ async function reviewChange(
     isDoc,
   });
   await reader.read(
-    [...linked].filter((p) => !extraDocs.has(p)),
+    [...linked.byPath].filter((p) => !extraDocs.has(p)),
     extraDocs,
   );
 
   const anchorsAt = (p: string) => {
-    const d = docs.get(p) ?? extraDocs.get(p);
+    const known = docs.get(p);
+    if (known) return known;
+    const d = extraDocs.get(p);
     return d && docAnchors(d);
   };
   const ctx = contextOf(setup, anchorsAt, (p) => baseAnchors.get(p));
@@ -347,7 +391,11 @@ async function reviewChange(
     onStep?.("check", doc.path);
     runOn(doc, rules, ctx, out);
   };
-  for (const doc of docs.values()) run(doc, setup.rules.onDocs);
+  for (const p of docs.keys()) {
+    const doc = kept.get(p) ?? reader.parse(p, dropped.get(p)!);
+    dropped.delete(p);
+    if (doc) run(doc, setup.rules.onDocs);
+  }
   for (const p of impactDocs) run(extraDocs.get(p)!, setup.rules.onBroken);
   return { ...out, docs: [...docs.keys()].sort(), impactDocs };
 }
@@ -388,7 +436,7 @@ export async function review(
             userConfig,
           }),
         )
-      : await reviewChange(cs, setup, options.onStep);
+      : await reviewChange(cs, setup, options);
   const impactDocs = docs.impactDocs ?? [];
   notes.push(...docs.notes);
   // BUILD files: findings on their lines go through the diff filter like a doc's.
