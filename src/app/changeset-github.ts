@@ -162,12 +162,21 @@ export function mapStatus(status: string): FileStatus {
   }
 }
 
+/**
+ * Images, documents, fonts, archives and media: a review reads their paths and
+ * statuses, never their diffs, and an SVG's diff can be megabytes, so theirs
+ * is not kept (3,000 files of a pull request would hold them all).
+ */
+const ASSET_FILE =
+  /\.(?:svg|png|jpe?g|gif|webp|avif|ico|bmp|tiff?|pdf|woff2?|ttf|otf|eot|zip|gz|tgz|tar|jar|mp4|webm|mov|mp3|wav|ogg)$/i;
+
 export function toChangedFile(f: GitHubFile): ChangedFile {
   const status = mapStatus(f.status);
   // No patch: binary, or a diff too large for GitHub (every line counts as changed).
   // A rename or mode change without content changes has nothing to diff.
   const nothingChanged = f.changes === 0 || f.status === "changed" || f.status === "unchanged";
-  const patch = f.patch ?? (nothingChanged ? "" : null);
+  let patch = f.patch ?? (nothingChanged ? "" : null);
+  if (patch && ASSET_FILE.test(f.filename)) patch = null;
   const out: ChangedFile = { path: f.filename, status, patch };
   if (status === "renamed" && f.previous_filename) out.previousPath = f.previous_filename;
   return out;

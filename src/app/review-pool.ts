@@ -23,6 +23,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { review, type ReviewOptions, type ReviewResult } from "../core/engine.js";
+import { diffMatters } from "../core/docs-scope.js";
 import type { ChangeSet } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import type { FromWorker, ToWorker } from "./review-worker.js";
@@ -167,7 +168,12 @@ export class WorkerReviewer implements Reviewer {
       task.cost = new ReviewCost(slot.clock);
       this.watch();
       slot.worker.ref();
-      const { base, head, files, filesTruncated } = task.cs;
+      const { base, head, filesTruncated } = task.cs;
+      // Diffs the engine does not read stay here (an image's can be megabytes).
+      const matters = diffMatters(task.config);
+      const files = task.cs.files.map((f) =>
+        f.patch === null || matters(f.path) ? f : { ...f, patch: null },
+      );
       const msg: ToWorker = {
         type: "review",
         job: task.job,

@@ -9,7 +9,7 @@ import type { ChangeSet } from "./changeset.js";
 import type { Config } from "../config/defaults.js";
 import { foldersOf } from "./markdown/paths.js";
 import type { DocAnchors } from "./markdown/slug.js";
-import { docMatcher } from "./docs-scope.js";
+import { diffMatters, docMatcher } from "./docs-scope.js";
 import { parsePatch, type FileDiff } from "./diff/patch.js";
 import { enabledRules, type EnabledRule } from "./rules/run.js";
 import type { ChangeInfo, ReviewContext } from "./rules/types.js";
@@ -68,16 +68,18 @@ export interface SetupOptions {
 function changeOf(
   cs: ChangeSet,
   mode: ReviewMode,
-  isDoc: (path: string) => boolean,
+  config: Config,
   notes: string[],
 ): { change: ChangeInfo; diffs: Map<string, FileDiff> } {
+  const isDoc = docMatcher(config);
+  const matters = diffMatters(config);
   const change: ChangeInfo = { mode, deleted: new Set(), renamed: new Map(), added: new Set() };
   const diffs = new Map<string, FileDiff>();
   for (const f of cs.files) {
     if (f.status === "removed") change.deleted.add(f.path);
     if (f.status === "renamed" && f.previousPath) change.renamed.set(f.previousPath, f.path);
     if (f.status === "added" || f.status === "renamed") change.added.add(f.path);
-    if (f.status === "removed") continue;
+    if (f.status === "removed" || !matters(f.path)) continue;
     const d = parsePatch(f.patch);
     diffs.set(f.path, d);
     if (d.wholeFile && isDoc(f.path) && mode === "change")
@@ -109,7 +111,7 @@ export async function prepareReview(
   const notes: string[] = [];
   const headList = await cs.listPaths("head");
   const head: Head = { list: headList, paths: new Set(headList), dirs: foldersOf(headList) };
-  const { change, diffs } = changeOf(cs, mode, isDoc, notes);
+  const { change, diffs } = changeOf(cs, mode, userConfig, notes);
 
   // Publishing model (BUILD doc() rules and the site registry), when the docs have one.
   const publishing = await loadPublishing(cs, headList, userConfig, change, isDoc, options.onStep);

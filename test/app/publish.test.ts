@@ -342,6 +342,15 @@ describe("reading GitHub's file list", () => {
       toChangedFile({ filename: "b.md", previous_filename: "a.md", status: "renamed", changes: 0 }),
     ).toEqual({ path: "b.md", previousPath: "a.md", status: "renamed", patch: "" });
   });
+  test("an image's diff is not kept (an SVG's can be megabytes); a doc's is", () => {
+    const patch = "@@ -0,0 +1 @@\n+<svg/>";
+    expect(
+      toChangedFile({ filename: "g3doc/a.svg", status: "added", changes: 1, patch }).patch,
+    ).toBeNull();
+    expect(
+      toChangedFile({ filename: "g3doc/a.md", status: "added", changes: 1, patch }).patch,
+    ).toBe(patch);
+  });
 });
 
 describe("retries", () => {
