@@ -5,13 +5,18 @@
  * --fault-seed N, --faults 500,502,secondary-rate-limit,reset,slow,
  * --slow-ms N, --concurrency N, --installations N, --app-concurrency N,
  * --next-commit, --signatures, --json FILE, --quiet; more than one instance on
- * Redis: --instances N --redis URL [--kill-every K].
+ * Redis: --instances N --redis URL [--kill-every K]. `--big-pr [N]` instead
+ * reviews one pull request of N files (default 3,000; test/e2e/harness/big-pr.ts).
  */
 import { writeFileSync } from "node:fs";
 import { formatReport, runReplay } from "./harness/replay.js";
 import { historyClone } from "./harness/paths.js";
 import { libBuilt } from "./harness/app-process.js";
 import { ALL_FAULTS, type FaultKind } from "./standin/faults.js";
+import { formatBigPr, runBigPr } from "./harness/big-pr.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { sharedDir } from "../../tools/paths.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -25,14 +30,34 @@ const num = (name: string): number | undefined => {
   return n;
 };
 
-async function main(): Promise<number> {
-  if (!historyClone()) {
-    console.log("skipped: ../shared/corpus/gvisor/history/g3doc-history.bundle is absent");
+async function bigPr(): Promise<number> {
+  const treeDir = join(sharedDir(), "corpus", "gvisor", "g3doc-head");
+  if (!existsSync(join(treeDir, "g3doc"))) {
+    console.log(`skipped: ${treeDir} is absent`);
     return 0;
   }
+  const next = arg("--big-pr");
+  const files = next !== undefined && /^\d+$/.test(next) ? Number(next) : undefined;
+  const report = await runBigPr({
+    files,
+    treeDir,
+    log: process.argv.includes("--quiet") ? undefined : (l) => console.error(l),
+  });
+  console.log(formatBigPr(report));
+  const json = arg("--json");
+  if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  return report.passed ? 0 : 1;
+}
+
+async function main(): Promise<number> {
   if (!libBuilt()) {
     console.error("lib/server/main.js is missing: run `npm run build` first");
     return 2;
+  }
+  if (process.argv.includes("--big-pr")) return bigPr();
+  if (!historyClone()) {
+    console.log("skipped: ../shared/corpus/gvisor/history/g3doc-history.bundle is absent");
+    return 0;
   }
   const faults = arg("--faults")?.split(",").filter(Boolean) as FaultKind[] | undefined;
   for (const f of faults ?? [])

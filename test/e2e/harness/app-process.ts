@@ -239,6 +239,14 @@ export class AppProcess {
     return m ? Number(m[1]) : null;
   }
 
+  /** The server process's peak resident set so far (VmHWM), in KiB; null when it cannot be read. */
+  peakRssKiB(): number | null {
+    const pid = this.serverPid();
+    if (!pid || !existsSync(`/proc/${pid}/status`)) return null;
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : null;
+  }
+
   killNow(): void {
     if (this.exited || !this.child.pid) return;
     try {

@@ -208,7 +208,7 @@ function victimSource(dir: string): { gitDir: string; defaultSha: string; commit
   return { gitDir, defaultSha: sha, commits };
 }
 
-async function completedRun(
+export async function completedRun(
   standin: Standin,
   repo: Repo,
   head: string,
