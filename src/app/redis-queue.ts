@@ -18,8 +18,9 @@
  *   job; a job that throws is retried with BullMQ's exponential backoff.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { Queue, Worker, DelayedError, type Job as BullJob } from "bullmq";
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type { Queue, Worker, Job as BullJob } from "bullmq";
+import type { Redis } from "ioredis";
 import {
   HandedBackError,
   SupersededError,
@@ -65,12 +66,29 @@ interface Payload {
 
 const DAY_S = 86_400;
 
+/**
+ * BullMQ and ioredis, loaded by the first RedisQueue: an app without
+ * REDIS_URL (the embedded default) never loads them (about 30 MB).
+ */
+function redisLibraries(): {
+  Queue: typeof import("bullmq").Queue;
+  Worker: typeof import("bullmq").Worker;
+  DelayedError: typeof import("bullmq").DelayedError;
+  Redis: typeof import("ioredis").Redis;
+} {
+  const require = createRequire(import.meta.url);
+  const bull = require("bullmq") as typeof import("bullmq");
+  const { Redis } = require("ioredis") as typeof import("ioredis");
+  return { Queue: bull.Queue, Worker: bull.Worker, DelayedError: bull.DelayedError, Redis };
+}
+
 export class RedisQueue implements JobQueue {
   readonly redis: Redis;
   private readonly sub?: Redis;
   private readonly workerConnection?: Redis;
   readonly queue: Queue;
   private worker?: Worker;
+  private readonly lib: ReturnType<typeof redisLibraries>;
   private handler?: JobHandler;
   private readonly prefix: string;
   /** Jobs running on this instance, by job id. */
@@ -80,10 +98,11 @@ export class RedisQueue implements JobQueue {
 
   constructor(private readonly o: RedisQueueOptions) {
     this.prefix = o.prefix ?? "g3doc-review";
-    const connect = () => new Redis(o.url, { maxRetriesPerRequest: null, lazyConnect: false });
+    const lib = (this.lib = redisLibraries());
+    const connect = () => new lib.Redis(o.url, { maxRetriesPerRequest: null, lazyConnect: false });
     this.redis = connect();
     this.redis.on("error", (err) => o.onError?.(err, "redis"));
-    this.queue = new Queue(QUEUE_NAME, { connection: this.redis, prefix: this.prefix });
+    this.queue = new lib.Queue(QUEUE_NAME, { connection: this.redis, prefix: this.prefix });
     this.queue.on("error", (err) => o.onError?.(err, "queue"));
     if (o.work) {
       this.sub = connect();
@@ -107,7 +126,7 @@ export class RedisQueue implements JobQueue {
   setHandler(handler: JobHandler): void {
     this.handler = handler;
     if (!this.o.work || this.worker) return;
-    this.worker = new Worker(QUEUE_NAME, (job, token) => this.process(job, token), {
+    this.worker = new this.lib.Worker(QUEUE_NAME, (job, token) => this.process(job, token), {
       connection: this.workerConnection!,
       prefix: this.prefix,
       concurrency: Math.max(1, this.o.concurrency),
@@ -202,7 +221,7 @@ export class RedisQueue implements JobQueue {
     if (result === "handed-back") {
       // Back to the queue at once, for the next worker (its check run is adopted there).
       await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
+      throw new this.lib.DelayedError();
     }
   }
 
