@@ -363,6 +363,19 @@ describe("the budget of a review", () => {
     expect(p.spawned).toBe(2);
   }, 300_000);
 
+  test("a worker collects its garbage: a review of many docs stays within a small memory budget under a large V8 limit", async () => {
+    // V8 alone would fill half its 2.5 GB limit with garbage before collecting; the
+    // worker collects once its heap grew by COLLECT_AFTER_MB, so the heap in use the
+    // budget reads stays near the review's live data.
+    const budget = { cpuMs: 600_000, heapMb: 140 };
+    const p = pool(1, 2560, { budget }) as WorkerReviewer;
+    const head: Record<string, string> = { ...SMALL };
+    for (let i = 0; i < 40; i++) head[`g3doc/many/doc-${i}.md`] = denseMarkdown(24 * 1024);
+    const r = await p.review(new MemoryChangeSet(BASE, head), defaultConfig(), { mode: "change" });
+    expect(r.docs.length).toBeGreaterThan(40);
+    expect(r.findings.length).toBeGreaterThan(100);
+  }, 300_000);
+
   test("quoted doc paths in the summary are inert", () => {
     const err = new ReviewBudgetError(
       "cpu",
