@@ -2,9 +2,10 @@
  * The review engine: (change set + config) -> findings.
  *
  * It gathers what the rules need through the change set (batched reads),
- * parses docs once, runs every enabled rule over each doc, and keeps the
- * findings that belong to the change (see `diff/filter.ts`). No I/O of its
- * own besides the change set, no clock, no environment.
+ * parses docs once (a large change: twice, see KEEP_PARSED_CHARS), runs
+ * every enabled rule over each doc, and keeps the findings that belong to
+ * the change (see `diff/filter.ts`). No I/O of its own besides the change
+ * set, no clock, no environment.
  */
 import type { ChangeSet, FileContent } from "./changeset.js";
 import type { Finding } from "./finding.js";
