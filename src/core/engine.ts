@@ -335,6 +335,13 @@ function reported(
 export const KEEP_PARSED_CHARS = 1 << 20;
 
 /**
+ * A doc this long keeps its tree whatever the budget: parsing it twice would
+ * nearly double the review's cost, and its tree is as large as anything the
+ * budget saves.
+ */
+export const KEEP_DOC_CHARS = 1 << 19;
+
+/**
  * A change's docs, in rounds of reads: the docs under review (their anchors
  * and the docs they link to taken as they are parsed), what they link to, and
  * the docs that may point at what the change removed; then their rules, each
@@ -359,7 +366,7 @@ async function reviewChange(
   await reader.stream(setup.toReview, (doc) => {
     docs.set(doc.path, docAnchors(doc));
     linkedDocs(doc, head, publishing, wantedRef, linked);
-    if (keptChars + doc.text.length <= keepParsedChars) {
+    if (keptChars + doc.text.length <= keepParsedChars || doc.text.length >= KEEP_DOC_CHARS) {
       kept.set(doc.path, doc);
       keptChars += doc.text.length;
     } else dropped.set(doc.path, doc.text);

@@ -7,7 +7,12 @@
  */
 import { describe, expect, test } from "@jest/globals";
 import { execFileSync } from "node:child_process";
-import { review, KEEP_PARSED_CHARS, type ReviewOptions } from "../../src/core/engine.js";
+import {
+  review,
+  KEEP_DOC_CHARS,
+  KEEP_PARSED_CHARS,
+  type ReviewOptions,
+} from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { GitChangeSet } from "../../src/cli/changeset-git.js";
 import type { ChangeSet } from "../../src/core/changeset.js";
@@ -65,6 +70,19 @@ describe("change review with trees dropped", () => {
     );
     expect(dropped).toEqual(kept);
     // A doc the change added was parsed twice: once read, once for its rules.
+    expect(steps.filter((s) => s === "parse g3doc/new.md")).toHaveLength(2);
+  });
+
+  test("a doc of KEEP_DOC_CHARS or more keeps its tree whatever the budget (parsed once)", async () => {
+    const big = `# Big\n\n${"A line of prose with words.\n".repeat(Math.ceil(KEEP_DOC_CHARS / 27))}`;
+    expect(big.length).toBeGreaterThanOrEqual(KEEP_DOC_CHARS);
+    const steps: string[] = [];
+    await review(new MemoryChangeSet(BASE, { ...HEAD, "g3doc/big.md": big }), resolveConfig({}), {
+      mode: "change",
+      keepParsedChars: 0,
+      onStep: (step, path) => steps.push(`${step} ${path ?? ""}`),
+    });
+    expect(steps.filter((s) => s === "parse g3doc/big.md")).toHaveLength(1);
     expect(steps.filter((s) => s === "parse g3doc/new.md")).toHaveLength(2);
   });
 
