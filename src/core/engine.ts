@@ -125,10 +125,12 @@ class DocReader {
   }
 
   /**
-   * Reads and parses the docs under review one at a time, each handed to
-   * `each` with its text; the caller decides what of it to keep.
+   * Reads and parses docs, handing each to `each` as it is parsed (the
+   * caller decides what of it to keep); `keep` may pass over a doc by its
+   * text before it is parsed.
    */
-  async stream(paths: string[], each: (doc: Doc) => void) {
+  async stream(paths: string[], each: (doc: Doc) => void, keep?: (text: string) => boolean) {
+    if (paths.length === 0) return;
     const contents = await this.cs.read(paths, "head");
     for (const p of paths) {
       const t = docText(p, contents.get(p), this.maxBytes);
@@ -137,27 +139,16 @@ class DocReader {
         this.notes.push(t.note);
         continue;
       }
+      if (keep && !keep(t.text)) continue;
       const doc = this.parse(p, t.text);
       if (doc) each(doc);
     }
   }
 
   /** Reads the docs not read yet into `into`; `keep` may pass over a doc by its text before it is parsed. */
-  async read(paths: string[], into: Map<string, Doc>, keep?: (text: string) => boolean) {
+  read(paths: string[], into: Map<string, Doc>, keep?: (text: string) => boolean) {
     const wanted = paths.filter((p) => !into.has(p) && !this.reviewed.has(p));
-    if (wanted.length === 0) return;
-    const contents = await this.cs.read(wanted, "head");
-    for (const p of wanted) {
-      const t = docText(p, contents.get(p), this.maxBytes);
-      if (t === null) continue;
-      if ("note" in t) {
-        this.notes.push(t.note);
-        continue;
-      }
-      if (keep && !keep(t.text)) continue;
-      const doc = this.parse(p, t.text);
-      if (doc) into.set(p, doc);
-    }
+    return this.stream(wanted, (doc) => into.set(doc.path, doc), keep);
   }
 }
 
