@@ -13,6 +13,7 @@
  * need nothing special.
  */
 import type { BlobCache } from "./blob-cache.js";
+import { ASSET_FILE } from "./asset-patches.js";
 import type { ChangeSet, ChangedFile, FileContent, FileStatus, Side } from "../core/changeset.js";
 import { parseDoc } from "../core/markdown/parse.js";
 import { referencesOf } from "../core/markdown/refs.js";
@@ -162,13 +163,8 @@ export function mapStatus(status: string): FileStatus {
   }
 }
 
-/**
- * Images, documents, fonts, archives and media: a review reads their paths and
- * statuses, never their diffs, and an SVG's diff can be megabytes, so theirs
- * is not kept (3,000 files of a pull request would hold them all).
- */
-const ASSET_FILE =
-  /\.(?:svg|png|jpe?g|gif|webp|avif|ico|bmp|tiff?|pdf|woff2?|ttf|otf|eot|zip|gz|tgz|tar|jar|mp4|webm|mov|mp3|wav|ogg)$/i;
+/** Past this many changed files the first read carries no guesses (see prefetchList). */
+export const GUESS_FILES = 300;
 
 export function toChangedFile(f: GitHubFile): ChangedFile {
   const status = mapStatus(f.status);
@@ -176,6 +172,7 @@ export function toChangedFile(f: GitHubFile): ChangedFile {
   // A rename or mode change without content changes has nothing to diff.
   const nothingChanged = f.changes === 0 || f.status === "changed" || f.status === "unchanged";
   let patch = f.patch ?? (nothingChanged ? "" : null);
+  // An image's or an archive's diff is never read (see asset-patches.ts).
   if (patch && ASSET_FILE.test(f.filename)) patch = null;
   const out: ChangedFile = { path: f.filename, status, patch };
   if (status === "renamed" && f.previous_filename) out.previousPath = f.previous_filename;
@@ -309,6 +306,10 @@ export class GitHubChangeSet implements ChangeSet {
   private async prefetchList(
     wanted: { sha: string; path: string }[],
   ): Promise<{ sha: string; path: string }[]> {
+    const room = Math.max(0, this.chunkSize - wanted.length);
+    // A first read that fills its query leaves no room. A change of many files is read in many
+    // queries whatever is guessed, and guessing over 3,000 files held the main thread for 100 ms.
+    if (room === 0 || this.files.length > GUESS_FILES) return [];
     const headList = (await this.tree(this.head)).paths;
     const known = new Set(headList);
     const guess = this.options.prefetch
@@ -328,7 +329,6 @@ export class GitHubChangeSet implements ChangeSet {
       taken.add(key);
       out.push({ sha, path: g.path });
     }
-    const room = Math.max(0, this.chunkSize - wanted.length);
     return out.slice(0, room);
   }
 

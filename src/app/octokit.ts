@@ -11,6 +11,7 @@
  * layers never multiply.
  */
 import type { ProbotOctokit } from "probot";
+import { dropAssetPatches, FILE_LIST_PATH } from "./asset-patches.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -239,19 +240,63 @@ export function withFreshTokenOn401<T extends { hook: Octokit["hook"]; auth: Oct
   return octokit;
 }
 
-/** A success body as Octokit would give it (JSON parsed natively; text; else bytes). */
-async function bodyOf(stream: ReadableStream, contentType: string | undefined): Promise<unknown> {
-  const res = new Response(stream);
+const utf8Decoder = new TextDecoder("utf-8");
+
+/** Bytes of a body read before the next turn of the event loop (see bytesOf). */
+export const READ_TURN_BYTES = 1024 * 1024;
+
+/**
+ * A body's bytes. Read chunk by chunk into one buffer (its size from
+ * `content-length` when given, doubled when outgrown), with a turn of the
+ * event loop after each READ_TURN_BYTES: a body that arrived whole while the
+ * thread was busy (a page of a pull request's file list is megabytes) would
+ * otherwise be copied and joined in one go, holding the thread for 50-100 ms.
+ */
+async function bytesOf(stream: ReadableStream<Uint8Array>, length: number): Promise<Buffer> {
+  // The announced length is a first guess only (a compressed body's, or a wrong one).
+  const first = Number.isSafeInteger(length) && length > 0 ? Math.min(length, 16 << 20) : 65536;
+  let out = Buffer.allocUnsafe(first);
+  let used = 0;
+  let sinceTurn = 0;
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    if (used + chunk.byteLength > out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, used + chunk.byteLength));
+      out.copy(grown, 0, 0, used);
+      out = grown;
+    }
+    out.set(chunk, used);
+    used += chunk.byteLength;
+    sinceTurn += chunk.byteLength;
+    if (sinceTurn >= READ_TURN_BYTES) {
+      sinceTurn = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return out.subarray(0, used);
+}
+
+/**
+ * A success body as Octokit would give it (JSON parsed natively; text; else
+ * bytes). `trim` may rewrite a JSON body's bytes before they are decoded.
+ */
+async function bodyOf(
+  stream: ReadableStream,
+  headers: Record<string, string | undefined>,
+  trim?: (bytes: Buffer) => Buffer,
+): Promise<unknown> {
+  const contentType = headers["content-type"];
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  if (!contentType) return res.text();
   if (type === "application/json" || type === "application/scim+json") {
-    const text = await res.text();
+    const bytes = await bytesOf(stream, Number(headers["content-length"]));
+    const text = utf8Decoder.decode(trim ? trim(bytes) : bytes);
     try {
       return JSON.parse(text);
     } catch {
       return text;
     }
   }
+  const res = new Response(stream);
+  if (!contentType) return res.text();
   const utf8 = /;\s*charset=("?)utf-8\1/i.test(contentType);
   if (type.startsWith("text/") || (utf8 && type !== "application/octet-stream")) return res.text();
   return res.arrayBuffer();
@@ -263,7 +308,9 @@ async function bodyOf(stream: ReadableStream, contentType: string | undefined): 
  * slower: a GraphQL answer holding a 1.5 MB doc's text, or a pull request's
  * file list with its patches, held the main thread for a quarter of a second.
  * No number the app reads from GitHub is past 2^53. Other bodies are what
- * Octokit makes of them (an answer that is not JSON stays text).
+ * Octokit makes of them (an answer that is not JSON stays text). A pull
+ * request's file list loses its images' diffs before it is decoded
+ * (asset-patches.ts).
  */
 export function withNativeJson<T extends { hook: Octokit["hook"] }>(octokit: T): T {
   octokit.hook.wrap("request", async (request: (o: any) => any, options: any) => {
@@ -277,8 +324,12 @@ export function withNativeJson<T extends { hook: Octokit["hook"] }>(octokit: T):
       delete options.request.parseSuccessResponseBody;
     }
     const body = response.data;
+    const url = String((options as RequestOptionsLike).url ?? "");
+    const trim = FILE_LIST_PATH.test(url.replace(/^https?:\/\/[^/]+/, ""))
+      ? dropAssetPatches
+      : undefined;
     if (body && typeof body === "object" && "getReader" in body)
-      response.data = await bodyOf(body as ReadableStream, response.headers["content-type"]);
+      response.data = await bodyOf(body as ReadableStream, response.headers, trim);
     return response;
   });
   return octokit;

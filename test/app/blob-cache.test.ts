@@ -5,7 +5,7 @@
 import { describe, test, expect } from "@jest/globals";
 import { createHash } from "node:crypto";
 import { BlobCache } from "../../src/app/blob-cache.js";
-import { GitHubChangeSet, type PullInfo } from "../../src/app/changeset-github.js";
+import { GitHubChangeSet, GUESS_FILES, type PullInfo } from "../../src/app/changeset-github.js";
 import type { Octokit } from "../../src/app/octokit.js";
 
 const blobSha = (text: string) =>
@@ -115,5 +115,45 @@ describe("blob cache", () => {
     const cs3 = await GitHubChangeSet.load(third.octokit, pull("h2"), { blobCache: cache });
     await cs3.read(Object.keys(pushed), "head");
     expect(third.fetched.filter((e) => e.startsWith("h2:"))).toEqual([]);
+  });
+});
+
+describe("reading along with the first read", () => {
+  test("guesses fill the first query's room; a first read that fills its query guesses nothing", async () => {
+    const docs: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) docs[`g3doc/d${i}.md`] = `# D${i}\n`;
+    const guessed: number[] = [];
+    const prefetch = (headPaths: readonly string[]) => {
+      guessed.push(headPaths.length);
+      return headPaths.map((path) => ({ side: "head" as const, path }));
+    };
+    const small = fakeOctokit(docs, ["g3doc/d0.md"]);
+    const cs = await GitHubChangeSet.load(small.octokit, pull("h1"), { chunkSize: 4, prefetch });
+    await cs.read(["g3doc/d0.md"], "head");
+    expect(guessed).toEqual([6]);
+    // The read, and three guesses: one query of four.
+    expect(small.fetched).toEqual([
+      "h1:g3doc/d0.md",
+      "h1:g3doc/d1.md",
+      "h1:g3doc/d2.md",
+      "h1:g3doc/d3.md",
+    ]);
+    const full = fakeOctokit(docs, ["g3doc/d0.md"]);
+    const cs2 = await GitHubChangeSet.load(full.octokit, pull("h1"), { chunkSize: 4, prefetch });
+    await cs2.read(["g3doc/d0.md", "g3doc/d1.md", "g3doc/d2.md", "g3doc/d5.md"], "head");
+    expect(guessed).toEqual([6]);
+    expect(full.fetched).toEqual([
+      "h1:g3doc/d0.md",
+      "h1:g3doc/d1.md",
+      "h1:g3doc/d2.md",
+      "h1:g3doc/d5.md",
+    ]);
+    // A change of more than GUESS_FILES files: no guesses.
+    const many = Array.from({ length: GUESS_FILES + 1 }, (_, i) => `g3doc/x${i}.md`);
+    const big = fakeOctokit(docs, many);
+    const cs3 = await GitHubChangeSet.load(big.octokit, pull("h1"), { chunkSize: 4, prefetch });
+    await cs3.read(["g3doc/d0.md"], "head");
+    expect(guessed).toEqual([6]);
+    expect(big.fetched).toEqual(["h1:g3doc/d0.md"]);
   });
 });

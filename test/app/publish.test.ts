@@ -25,6 +25,7 @@ import {
   DEFAULT_RETRY,
   withNativeJson,
   withRetries,
+  READ_TURN_BYTES,
 } from "../../src/app/octokit.js";
 import { ProbotOctokit } from "probot";
 import { InProcessQueue, SupersededError, QueueFullError } from "../../src/app/queue.js";
@@ -528,6 +529,88 @@ describe("answers parsed natively", () => {
       sha: "s",
     });
     expect(t.data).toBe("# Doc\n");
+  });
+
+  test("a body that arrived whole is read over several turns of the event loop", async () => {
+    const files = Array.from({ length: 50 }, (_, i) => ({
+      filename: `g3doc/d${i}.md`,
+      patch: "+" + "x".repeat(100_000),
+    }));
+    const bytes = Buffer.from(JSON.stringify(files));
+    const octokit = client(
+      () =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              // All of it at once, in 64 KB chunks, as a socket's buffer would hand it over.
+              for (let i = 0; i < bytes.length; i += 65536)
+                controller.enqueue(new Uint8Array(bytes.subarray(i, i + 65536)));
+              controller.close();
+            },
+          }),
+          { headers: { "content-type": "application/json" } },
+        ),
+    );
+    let turns = 0;
+    let reading = true;
+    const tick = () => {
+      turns++;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const { data } = await octokit.rest.pulls.listFiles({ owner: "o", repo: "r", pull_number: 1 });
+    reading = false;
+    expect(data).toEqual(files);
+    // 5 MB: a turn after each megabyte at least.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(bytes.length / READ_TURN_BYTES));
+  });
+
+  test("a pull request's file list comes without its images' diffs, on every page", async () => {
+    const file = (filename: string, patch?: string) => ({
+      sha: "s",
+      filename,
+      status: "added",
+      additions: 1,
+      deletions: 0,
+      changes: 1,
+      ...(patch === undefined ? {} : { patch }),
+    });
+    const svg = '@@ -0,0 +1 @@\n+<svg><text>"}]\\</text></svg>';
+    const pages: Record<string, unknown[]> = {
+      "1": [file("g3doc/a.md", '@@ -0,0 +1 @@\n+"quoted" \\ [x]'), file("g3doc/a.svg", svg)],
+      "2": [file("g3doc/b.PNG", "binary?"), file("g3doc/b.md", "@@ -0,0 +1 @@\n+b")],
+    };
+    const octokit = client((url) => {
+      const page = new URL(url).searchParams.get("page") ?? "1";
+      const res = json(pages[page]);
+      if (page === "1")
+        res.headers.set(
+          "link",
+          '<https://api.github.com/repositories/9/pulls/3/files?page=2>; rel="next"',
+        );
+      return res;
+    });
+    const files: any[] = [];
+    for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
+      owner: "o",
+      repo: "r",
+      pull_number: 3,
+    }))
+      files.push(...page.data);
+    expect(files.map((f) => [f.filename, f.patch])).toEqual([
+      ["g3doc/a.md", '@@ -0,0 +1 @@\n+"quoted" \\ [x]'],
+      ["g3doc/a.svg", null],
+      ["g3doc/b.PNG", null],
+      ["g3doc/b.md", "@@ -0,0 +1 @@\n+b"],
+    ]);
+    // Elsewhere an SVG's text is what GitHub sent.
+    const other = client(() => json({ path: "g3doc/a.svg", patch: svg }));
+    const { data } = await other.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner: "o",
+      repo: "r",
+      path: "g3doc/a.svg",
+    });
+    expect((data as any).patch).toBe(svg);
   });
 });
 
