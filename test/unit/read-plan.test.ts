@@ -6,6 +6,7 @@ import { describe, expect, test } from "@jest/globals";
 import { resolveConfig } from "../../src/config/load.js";
 import type { ChangedFile } from "../../src/core/changeset.js";
 import { firstReads, planReads } from "../../src/core/plan/reads.js";
+import { docMatcher } from "../../src/core/docs-scope.js";
 
 const config = resolveConfig({});
 const head = [
@@ -98,6 +99,14 @@ describe("the read plan", () => {
     expect(may([file("g3doc/BUILD", "modified", "@@ -1 +0,0 @@\n-doc(\n")])).toBe(true);
     expect(may([file("g3doc/BUILD", "modified", null)])).toBe(true);
     expect(may([file("g3doc/BUILD", "modified", "@@ -0,0 +1 @@\n+doc(\n")])).toBe(false);
+    // Only lines that start with "-" count, wherever they are in the patch.
+    const doc = (patch: string) => may([file("g3doc/index.md", "modified", patch)]);
+    expect(doc("-# Title")).toBe(true);
+    expect(doc("@@ -1,3 +1,2 @@\n+a\n text - # not a line start\n-   ### Deep\n")).toBe(true);
+    expect(doc("@@ -1,3 +1,2 @@\n+# Added\n-    # code, not a heading\n-#hashtag\n")).toBe(false);
+    const build = (patch: string) => may([file("g3doc/BUILD", "modified", patch)]);
+    expect(build("@@ -1 +1 @@\n+a\n---\n+b")).toBe(false);
+    expect(build("@@ -1 +1 @@\n+a\n---\n-x")).toBe(true);
   });
 
   test("an audit reviews every doc and reads no base side", () => {
@@ -114,5 +123,25 @@ describe("the read plan", () => {
     ]);
     expect(plan.base).toEqual({ docs: [], builds: [] });
     expect(plan.maySweep).toBe(false);
+  });
+});
+
+describe("which paths are docs", () => {
+  test("one matcher per set of globs, its answers kept; other globs, other answers", () => {
+    const isDoc = docMatcher(config);
+    expect(docMatcher({ paths: [...config.paths], ignore: [...config.ignore] })).toBe(isDoc);
+    const other = docMatcher({ paths: ["docs/**/*.md"], ignore: [] });
+    expect(other).not.toBe(isDoc);
+    for (let round = 0; round < 2; round++) {
+      expect(head.filter(isDoc)).toEqual([
+        "g3doc/index.md",
+        "g3doc/user_guide/install.md",
+        "g3doc/user_guide/nested/deep.md",
+      ]);
+      expect(other("docs/a/b.md")).toBe(true);
+      expect(other("g3doc/index.md")).toBe(false);
+    }
+    const ignoring = docMatcher({ paths: config.paths, ignore: ["g3doc/user_guide/**"] });
+    expect(head.filter(ignoring)).toEqual(["g3doc/index.md"]);
   });
 });

@@ -123,6 +123,23 @@ export function reviewPaths(
     .sort();
 }
 
+/**
+ * Whether a line of the patch that starts with "-" matches `line` (a sticky
+ * regular expression) there. Only those lines are looked at: a 3,000-file
+ * change's added docs are megabytes of "+" lines.
+ */
+function removedLineMatches(patch: string, line: RegExp): boolean {
+  for (let at = 0; ;) {
+    if (patch.charCodeAt(at) === 0x2d) {
+      line.lastIndex = at;
+      if (line.test(patch)) return true;
+    }
+    const next = patch.indexOf("\n-", at);
+    if (next < 0) return false;
+    at = next + 1;
+  }
+}
+
 /** Whether the change may have broken docs it does not touch (see ReadPlan.maySweep). */
 export function maySweep(
   files: readonly ChangedFile[],
@@ -130,14 +147,16 @@ export function maySweep(
   isBuild: (path: string) => boolean,
 ): boolean {
   const removesHeading = (patch: string | null) =>
-    patch !== null && /^-[ \t]{0,3}#{1,6}[ \t]/m.test(patch);
+    patch !== null && removedLineMatches(patch, /-[ \t]{0,3}#{1,6}[ \t]/y);
   // A BUILD file that loses lines may lose a page (a permalink or a rule).
-  const removesLines = (patch: string | null) => patch === null || /^-(?!--)/m.test(patch);
+  const removesLines = (patch: string | null) =>
+    patch === null || removedLineMatches(patch, /-(?!--)/y);
   return files.some(
     (f) =>
       f.status === "removed" ||
       f.status === "renamed" ||
-      (isDoc(f.path) && removesHeading(f.patch)) ||
+      // An added file has no removed lines.
+      (f.status !== "added" && isDoc(f.path) && removesHeading(f.patch)) ||
       (isBuild(f.path) && removesLines(f.patch)),
   );
 }
