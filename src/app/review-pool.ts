@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { review, type ReviewOptions, type ReviewResult } from "../core/engine.js";
 import { diffMatters } from "../core/docs-scope.js";
-import type { ChangeSet } from "../core/changeset.js";
+import type { ChangeSet, FileContent } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import type { FromWorker, ToWorker } from "./review-worker.js";
 import { presentReview, type Presentation, type PresentRequest } from "./publish/present.js";
@@ -41,6 +41,41 @@ import {
 
 /** How often the watchdog reads the CPU time of busy workers. */
 export const WATCH_MS = 100;
+
+/**
+ * A worker's young generation, in MB. V8 sizes it from the old generation's
+ * limit: 32 MB under the review budget's, held for the whole review; half of
+ * it costs a few more scavenges.
+ */
+export const YOUNG_GENERATION_MB = 16;
+
+/** Characters of diff or text in one message to a worker (see WorkerReviewer.send). */
+export const PART_CHARS = 512 * 1024;
+
+/** `items` in runs of at most `limit` characters by `size` (or one item), one run at least. */
+export function inParts<T>(
+  items: readonly T[],
+  size: (item: T) => number,
+  limit = PART_CHARS,
+): T[][] {
+  const parts: T[][] = [[]];
+  let chars = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (chars > 0 && chars + n > limit) {
+      parts.push([]);
+      chars = 0;
+    }
+    parts.at(-1)!.push(item);
+    chars += n;
+  }
+  return parts;
+}
+
+const textLength = (c: FileContent) => (c.kind === "text" ? c.text.length : 0);
+
+/** A turn of the event loop (what is waiting for the main thread runs first). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The engine's result, and its presentation when one was asked for. */
 export type Reviewed = ReviewResult & { presented?: Presentation };
@@ -118,6 +153,8 @@ export interface PoolOptions {
   reviewsPerWorker?: number;
   /** A worker idle this long is stopped (default 30 s): a quiet app holds no worker heaps. */
   idleMs?: number;
+  /** Characters of diff or text in one message to a worker (default PART_CHARS). */
+  partChars?: number;
 }
 
 export class WorkerReviewer implements Reviewer {
@@ -168,37 +205,77 @@ export class WorkerReviewer implements Reviewer {
       task.cost = new ReviewCost(slot.clock);
       this.watch();
       slot.worker.ref();
-      const { base, head, filesTruncated } = task.cs;
-      // Diffs the engine does not read stay here (an image's can be megabytes).
-      const matters = diffMatters(task.config);
-      const files = task.cs.files.map((f) =>
-        f.patch === null || matters(f.path) ? f : { ...f, patch: null },
-      );
+      void this.send(slot, task);
+    }
+  }
+
+  /**
+   * Sends a review to its worker: the changed files in parts of about
+   * PART_CHARS characters of diff (a turn of the event loop between parts,
+   * so that webhooks and /ping are answered meanwhile: one message of a
+   * 3,000-file change's 13 MB of diffs held the main thread for 120 ms),
+   * then the review with the last part.
+   */
+  private async send(slot: Slot, task: Task): Promise<void> {
+    const { base, head, filesTruncated } = task.cs;
+    // Diffs the engine does not read stay here (an image's can be megabytes).
+    const matters = diffMatters(task.config);
+    const files = task.cs.files.map((f) =>
+      f.patch === null || matters(f.path) ? f : { ...f, patch: null },
+    );
+    const parts = inParts(files, (f) => f.patch?.length ?? 0, this.opts.partChars);
+    try {
+      for (const part of parts.slice(0, -1)) {
+        slot.worker.postMessage({ type: "files", job: task.job, files: part } as ToWorker);
+        await nextTurn();
+        if (slot.task !== task) return;
+      }
       const msg: ToWorker = {
         type: "review",
         job: task.job,
-        meta: { base, head, files, filesTruncated },
+        meta: { base, head, files: parts.at(-1) ?? [], filesTruncated },
         config: task.config,
         options: task.options,
         present: task.present?.input,
       };
-      try {
-        slot.worker.postMessage(msg);
-      } catch {
-        // Something in the request cannot cross threads: run this one in process.
-        slot.task = undefined;
-        slot.worker.unref();
-        reviewHere(task.cs, task.config, task.options, task.present).then(
-          task.resolve,
-          task.reject,
-        );
+      slot.worker.postMessage(msg);
+    } catch {
+      // Something in the request cannot cross threads: run this one in process.
+      slot.task = undefined;
+      slot.worker.unref();
+      reviewHere(task.cs, task.config, task.options, task.present).then(task.resolve, task.reject);
+    }
+  }
+
+  /** Answers a read, its texts in parts as the files are sent (see send). */
+  private async answer(slot: Slot, task: Task, call: number, value: unknown): Promise<void> {
+    const post = (msg: ToWorker) => slot.task === task && (slot.worker.postMessage(msg), true);
+    try {
+      if (value instanceof Map) {
+        const parts = inParts([...value], ([, c]) => textLength(c), this.opts.partChars);
+        for (const entries of parts.slice(0, -1)) {
+          if (!post({ type: "reply-part", call, entries })) return;
+          await nextTurn();
+        }
+        value = new Map(parts.at(-1));
       }
+      post({ type: "reply", call, ok: true, value });
+    } catch (err) {
+      post({
+        type: "reply",
+        call,
+        ok: false,
+        message: `the answer could not be sent (${String(err)})`,
+      });
     }
   }
 
   private spawn(): Slot {
     const heapMb = this.opts.maxHeapMb ?? (this.opts.budget && heapLimitMb(this.opts.budget));
-    const resourceLimits = heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined;
+    const resourceLimits = {
+      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      ...(heapMb ? { maxOldGenerationSizeMb: heapMb } : {}),
+    };
     const worker = new Worker(this.opts.script, { resourceLimits });
     const slot: Slot = { worker, done: 0, clock: busyClock(worker) };
     this.spawned++;
@@ -292,7 +369,7 @@ export class WorkerReviewer implements Reviewer {
             ? (task.present?.threads() ?? Promise.resolve([]))
             : task.cs.read(msg.args[0], msg.args[1]);
       work.then(
-        (value) => reply({ type: "reply", call: msg.call, ok: true, value }),
+        (value) => void this.answer(slot, task, msg.call, value),
         (err: unknown) => {
           task.readError ??= err;
           reply({

@@ -3,11 +3,14 @@
  * lib/app/review-worker.js, which `npm test` builds first), reads answered by
  * the main thread's change set.
  */
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { afterAll, describe, expect, jest, test } from "@jest/globals";
+import { Worker } from "node:worker_threads";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  PART_CHARS,
   WorkerReviewer,
+  inParts,
   inProcessReviewer,
   poolSize,
   type Reviewer,
@@ -116,7 +119,75 @@ describe("review pool (worker threads)", () => {
     expect(viaWorker.findings.map((f) => f.rule).sort()).toEqual(["missing-asset", "terminology"]);
     expect(viaWorker).toEqual(inProcess);
     // The diff of the changed file crossed the thread boundary whole.
-    expect(viaWorker.diffs.get("g3doc/guide.md")?.added).toEqual(new Set([4, 5, 6, 7]));
+    expect(viaWorker.diffs.get("g3doc/guide.md")?.added).toEqual([4, 7]);
+  });
+
+  test("a large change goes to the worker in parts (its diffs, and the texts it reads), and the review is the same", async () => {
+    // Eight docs of 20 K characters, parts of 50 K: three or four parts of diffs and of texts.
+    const doc = (n: number) =>
+      `# Doc ${n}\n\nIt runs in user space.\n\n` +
+      Array.from({ length: 500 }, (_, i) => `Line ${i} of doc ${n}, a plain line of text.`).join(
+        "\n\n",
+      ) +
+      "\n";
+    const head: Record<string, string> = { ...BASE };
+    for (let n = 0; n < 8; n++) head[`g3doc/big-${n}.md`] = doc(n);
+    const sent: { type: string; chars: number }[] = [];
+    const original = Worker.prototype.postMessage;
+    const spy = jest.spyOn(Worker.prototype, "postMessage").mockImplementation(function (
+      this: Worker,
+      msg: any,
+      ...rest: any[]
+    ) {
+      const chars =
+        msg?.type === "files" || msg?.type === "review"
+          ? (msg.files ?? msg.meta.files).reduce(
+              (n: number, f: any) => n + (f.patch?.length ?? 0),
+              0,
+            )
+          : msg?.type === "reply-part"
+            ? msg.entries.reduce((n: number, [, c]: any) => n + (c.text?.length ?? 0), 0)
+            : 0;
+      sent.push({ type: msg?.type, chars });
+      return original.call(this, msg, ...rest);
+    });
+    let viaWorker;
+    try {
+      const p = new WorkerReviewer({ size: 1, script: SCRIPT, partChars: 50_000 });
+      pools.push(p);
+      viaWorker = await p.review(new MemoryChangeSet(BASE, head), defaultConfig(), {
+        mode: "change",
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    const inProcess = await inProcessReviewer.review(
+      new MemoryChangeSet(BASE, head),
+      defaultConfig(),
+      {
+        mode: "change",
+      },
+    );
+    expect(viaWorker).toEqual(inProcess);
+    expect(viaWorker.findings.filter((f) => f.rule === "terminology")).toHaveLength(8);
+    const parts = (type: string) => sent.filter((m) => m.type === type);
+    expect(parts("files").length).toBeGreaterThanOrEqual(2);
+    expect(parts("reply-part").length).toBeGreaterThanOrEqual(2);
+    // No part over the limit (a part ends before the doc that would take it over).
+    for (const m of [...parts("files"), ...parts("reply-part"), ...parts("review")])
+      expect(m.chars).toBeLessThanOrEqual(50_000);
+  }, 120_000);
+
+  test("parts: runs of about PART_CHARS, in order, one at least", () => {
+    const size = (n: number) => n;
+    expect(inParts([], size)).toEqual([[]]);
+    expect(inParts([PART_CHARS * 3], size)).toEqual([[PART_CHARS * 3]]);
+    const half = PART_CHARS / 2;
+    expect(inParts([half, half, 1, half, 0, PART_CHARS], size)).toEqual([
+      [half, half],
+      [1, half, 0],
+      [PART_CHARS],
+    ]);
   });
 
   test("a read that fails on the main thread fails the review with that very error", async () => {
