@@ -1,5 +1,5 @@
 import { describe, test, expect } from "@jest/globals";
-import { parsePatch, touches, hunkHolding } from "../../src/core/diff/patch.js";
+import { addedLines, parsePatch, runsOf, touches, hunkHolding } from "../../src/core/diff/patch.js";
 import { fingerprint, fnv1a64, numberOccurrences, type Finding } from "../../src/core/finding.js";
 
 describe("parsePatch", () => {
@@ -7,7 +7,8 @@ describe("parsePatch", () => {
 
   test("added and modified head lines", () => {
     const d = parsePatch(patch);
-    expect([...d.added].sort((a, b) => a - b)).toEqual([2, 3, 12]);
+    expect(addedLines(d)).toEqual([2, 3, 12]);
+    expect(d.added).toEqual([2, 3, 12, 12]);
     expect(d.hunks).toEqual([
       { start: 1, end: 4 },
       { start: 12, end: 12 },
@@ -16,9 +17,7 @@ describe("parsePatch", () => {
   });
 
   test("CRLF patches give the same lines", () => {
-    expect([...parsePatch(patch.replace(/\n/g, "\r\n")).added].sort((a, b) => a - b)).toEqual([
-      2, 3, 12,
-    ]);
+    expect(addedLines(parsePatch(patch.replace(/\n/g, "\r\n")))).toEqual([2, 3, 12]);
   });
 
   test("a missing patch means every line changed and no line can take a comment", () => {
@@ -32,13 +31,30 @@ describe("parsePatch", () => {
     const d = parsePatch(patch);
     expect(touches(d, 4, 4)).toBe(false);
     expect(touches(d, 3, 5)).toBe(true);
+    expect(touches(d, 1, 1)).toBe(false);
+    expect(touches(d, 2, 2)).toBe(true);
+    expect(touches(d, 4, 11)).toBe(false);
+    expect(touches(d, 5, 12)).toBe(true);
+    expect(touches(d, 13, 99)).toBe(false);
+    expect(touches(parsePatch(""), 1, 1)).toBe(false);
     expect(hunkHolding(d, 1, 4)).toEqual({ start: 1, end: 4 });
     expect(hunkHolding(d, 4, 12)).toBeUndefined();
   });
 
+  test("added lines are kept as runs, whatever the order of the hunks", () => {
+    const whole = `@@ -0,0 +1,300 @@\n${Array.from({ length: 300 }, (_, i) => `+l${i}`).join("\n")}\n`;
+    expect(parsePatch(whole).added).toEqual([1, 300]);
+    expect(runsOf([21, 2, 20, 2, 5, 4, 3])).toEqual([2, 5, 20, 21]);
+    expect(runsOf([])).toEqual([]);
+    const d = { added: runsOf([2, 20, 21]), hunks: [], wholeFile: false };
+    expect(addedLines(d)).toEqual([2, 20, 21]);
+    for (let line = 1; line <= 25; line++)
+      expect(touches(d, line, line)).toBe([2, 20, 21].includes(line));
+  });
+
   test("a full git diff with header parses too", () => {
     const full = "diff --git a/x.md b/x.md\nindex 1..2 100644\n--- a/x.md\n+++ b/x.md\n" + patch;
-    expect([...parsePatch(full).added].sort((a, b) => a - b)).toEqual([2, 3, 12]);
+    expect(addedLines(parsePatch(full))).toEqual([2, 3, 12]);
   });
 });
 

@@ -40,7 +40,9 @@ describeCorpus("style rules on gVisor's g3doc history", () => {
     expect(security.filter((f) => f.rule === "line-length" || f.rule === "terminology")).toEqual(
       [],
     );
-    expect(result.diffs.get("g3doc/architecture_guide/security.md")?.added.size).toBeGreaterThan(0);
+    expect(result.diffs.get("g3doc/architecture_guide/security.md")?.added.length).toBeGreaterThan(
+      0,
+    );
     // The same rewrap split a "file system" in README.md over two lines: that one is reported.
     const readme = result.findings.filter(
       (f) => f.rule === "terminology" && f.path === "g3doc/README.md",
