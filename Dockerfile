@@ -27,4 +27,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["nod
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # What `npm start` runs, without npm in between. Needs APP_ID, WEBHOOK_SECRET and PRIVATE_KEY
 # (or PRIVATE_KEY_PATH); see docs/app.md and .env.example.
-CMD ["node", "lib/server/main.js"]
+CMD ["node", "--max-semi-space-size=8", "lib/server/main.js"]

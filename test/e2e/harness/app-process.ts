@@ -127,7 +127,7 @@ export class AppProcess {
     // what `npm start` runs with those node options.
     const nodeArgs = process.env.G3DOC_E2E_APP_NODE_ARGS?.split(" ").filter(Boolean);
     const [cmd, args] = nodeArgs
-      ? ["node", [...nodeArgs, "lib/server/main.js"]]
+      ? ["node", [...nodeArgs, ...startScript().split(" ").slice(1)]]
       : ["npm", ["start", "--silent"]];
     const [command, argv] = o.nice ? ["nice", ["-n", String(o.nice), cmd, ...args]] : [cmd, args];
     const child = spawn(command, argv, {
@@ -280,4 +280,12 @@ export class AppProcess {
 
 export function libBuilt(): boolean {
   return existsSync(join(projectRoot(), "lib", "server", "main.js"));
+}
+
+/** What `npm start` runs (package.json's `start` script). */
+export function startScript(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start;
 }

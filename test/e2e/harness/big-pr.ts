@@ -48,6 +48,8 @@ export interface BigPrReport {
   pings: number;
   ping_p99_ms: number;
   ping_max_ms: number;
+  /** The three slowest pings, and when each was sent (seconds after the delivery). */
+  slowest_pings: { ms: number; at_s: number }[];
   checks_left_in_progress: number;
   passed: boolean;
   failed: string[];
@@ -138,9 +140,15 @@ export async function runBigPr(o: BigPrOptions): Promise<BigPrReport> {
     const rssBefore = app.rssKiB() ?? 0;
     prober.startPings(`${app.url}/ping`);
     const sentAt = standin.now();
+    const sentAtWall = Date.now();
     const ack = await prober.deliver(app.webhookUrl, "pull_request", payload, secret);
     const run = await completedRun(standin, repo, head, sentAt, o.timeoutMs ?? 15 * 60_000);
-    const pings = await prober.stopPings();
+    const timed = await prober.stopPingsTimed();
+    const pings = timed.map((p) => p.ms);
+    const slowest = [...timed]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map((p) => ({ ms: round(p.ms), at_s: round((p.at - sentAtWall) / 1000) }));
     const peak = app.peakRssKiB() ?? 0;
     const left = repo.checkRuns.filter((c) => c.status !== "completed").length;
     const report: BigPrReport = {
@@ -158,6 +166,7 @@ export async function runBigPr(o: BigPrOptions): Promise<BigPrReport> {
       pings: pings.length,
       ping_p99_ms: round(percentile(pings, 99)),
       ping_max_ms: round(pings.length ? Math.max(...pings) : 0),
+      slowest_pings: slowest,
       checks_left_in_progress: left,
       passed: false,
       failed: [],
@@ -190,6 +199,7 @@ export function formatBigPr(r: BigPrReport): string {
     ["annotations / review comments", `${r.annotations} / ${r.review_comments}`],
     ["RSS before / peak", `${r.rss_before_mb} MB / ${r.peak_rss_mb} MB`],
     ["/ping p99 / max", `${r.ping_p99_ms} ms / ${r.ping_max_ms} ms (${r.pings} pings)`],
+    ["slowest /ping", r.slowest_pings.map((p) => `${p.ms} ms at +${p.at_s} s`).join(", ")],
     ["acknowledgement", `${r.ack_ms} ms`],
     ["check runs left in progress", String(r.checks_left_in_progress)],
     ["targets", r.passed ? "met" : `not met: ${r.failed.join("; ")}`],

@@ -12,6 +12,7 @@ const { parentPort } = require("node:worker_threads");
 const http = require("node:http");
 let pinging = null;
 const times = [];
+const stamps = [];
 function once(url, method, headers, body, timeoutMs) {
   return new Promise((resolve) => {
     const t0 = performance.now();
@@ -28,14 +29,16 @@ function once(url, method, headers, body, timeoutMs) {
 }
 async function pingLoop(url, everyMs) {
   while (pinging) {
+    const at = Date.now();
     const r = await once(url, "GET", {}, undefined, 5000);
+    stamps.push(at);
     times.push(r.status === 200 && r.body.trim() === "PONG" ? r.ms : Math.max(5000, r.ms));
     await new Promise((res) => setTimeout(res, everyMs));
   }
 }
 parentPort.on("message", async (m) => {
-  if (m.kind === "ping-start") { times.length = 0; pinging = true; pinging = pingLoop(m.url, m.everyMs); }
-  else if (m.kind === "ping-stop") { const p = pinging; pinging = null; await p; parentPort.postMessage({ id: m.id, times: times.slice() }); }
+  if (m.kind === "ping-start") { times.length = 0; stamps.length = 0; pinging = true; pinging = pingLoop(m.url, m.everyMs); }
+  else if (m.kind === "ping-stop") { const p = pinging; pinging = null; await p; parentPort.postMessage({ id: m.id, times: times.slice(), stamps: stamps.slice() }); }
   else if (m.kind === "post") { const r = await once(m.url, "POST", m.headers, m.body, m.timeoutMs); parentPort.postMessage({ id: m.id, ...r }); }
 });
 `;
@@ -75,7 +78,13 @@ export class Prober {
 
   /** Stops polling; the times of every ping since the start. */
   async stopPings(): Promise<number[]> {
-    return (await this.ask<{ times: number[] }>({ kind: "ping-stop" })).times;
+    return (await this.stopPingsTimed()).map((p) => p.ms);
+  }
+
+  /** Stops polling; every ping since the start: when it was sent (Date.now()) and how long it took. */
+  async stopPingsTimed(): Promise<{ at: number; ms: number }[]> {
+    const r = await this.ask<{ times: number[]; stamps: number[] }>({ kind: "ping-stop" });
+    return r.times.map((ms, i) => ({ ms, at: r.stamps[i] }));
   }
 
   /** POSTs a signed webhook delivery (`signature: null` leaves it out); the answer, timed in the worker. */
