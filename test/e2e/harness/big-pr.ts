@@ -2,7 +2,7 @@
  * `npm run bench:e2e -- --big-pr [N]`: one pull request of N files (default
  * 3,000, GitHub's most for a pull request's file list), made of gVisor's
  * g3doc tree copied again and again under `g3doc/copy-K/`, reviewed by the app
- * as users run it (`npm start`, no memory flags) through the stand-in.
+ * as users run it (`npm start`, no other flags) through the stand-in.
  * `/ping` is polled every 50 ms from a worker thread of the harness's own
  * throughout; the app's peak resident set is the server process's VmHWM.
  * Targets: peak RSS at most 300 MB and every `/ping` answered within 100 ms.
