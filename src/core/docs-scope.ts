@@ -2,10 +2,29 @@
 import { globMatcher } from "../config/glob.js";
 import type { Config } from "../config/defaults.js";
 
-/** Matchers kept (by their globs), and answers kept per matcher: a review asks of a path several times. */
-export const MATCHER_MEMO = { matchers: 32, answers: 200_000 };
+/**
+ * Matchers kept (by their globs), and answers kept in all: a review asks of a
+ * path several times. One process serves every installation, so the answers
+ * are bounded together, not per matcher (32 configs' trees would otherwise be
+ * kept whole).
+ */
+export const MATCHER_MEMO = { matchers: 32, answers: 100_000 };
 
-const matchers = new Map<string, (path: string) => boolean>();
+const matchers = new Map<
+  string,
+  { isDoc: (path: string) => boolean; answers: Map<string, boolean> }
+>();
+let answersHeld = 0;
+
+function forgetAnswers(): void {
+  for (const m of matchers.values()) m.answers.clear();
+  answersHeld = 0;
+}
+
+/** Answers kept now, in all matchers (tests). */
+export function matcherAnswersHeld(): number {
+  return answersHeld;
+}
 
 /**
  * Whether a path is a doc: `paths` and not `ignore`. The read plan, the
@@ -16,7 +35,7 @@ const matchers = new Map<string, (path: string) => boolean>();
 export function docMatcher(config: Pick<Config, "paths" | "ignore">): (path: string) => boolean {
   const key = JSON.stringify([config.paths, config.ignore]);
   const kept = matchers.get(key);
-  if (kept) return kept;
+  if (kept) return kept.isDoc;
   const include = globMatcher(config.paths, { dot: true });
   const exclude =
     config.ignore.length > 0 ? globMatcher(config.ignore, { dot: true }) : () => false;
@@ -25,13 +44,17 @@ export function docMatcher(config: Pick<Config, "paths" | "ignore">): (path: str
     let answer = answers.get(path);
     if (answer === undefined) {
       answer = include(path) && !exclude(path);
-      if (answers.size >= MATCHER_MEMO.answers) answers.clear();
+      if (answersHeld >= MATCHER_MEMO.answers) forgetAnswers();
       answers.set(path, answer);
+      answersHeld++;
     }
     return answer;
   };
-  if (matchers.size >= MATCHER_MEMO.matchers) matchers.clear();
-  matchers.set(key, isDoc);
+  if (matchers.size >= MATCHER_MEMO.matchers) {
+    forgetAnswers();
+    matchers.clear();
+  }
+  matchers.set(key, { isDoc, answers });
   return isDoc;
 }
 

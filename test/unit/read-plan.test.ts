@@ -6,7 +6,7 @@ import { describe, expect, test } from "@jest/globals";
 import { resolveConfig } from "../../src/config/load.js";
 import type { ChangedFile } from "../../src/core/changeset.js";
 import { firstReads, planReads } from "../../src/core/plan/reads.js";
-import { docMatcher } from "../../src/core/docs-scope.js";
+import { docMatcher, matcherAnswersHeld, MATCHER_MEMO } from "../../src/core/docs-scope.js";
 
 const config = resolveConfig({});
 const head = [
@@ -143,5 +143,17 @@ describe("which paths are docs", () => {
     }
     const ignoring = docMatcher({ paths: config.paths, ignore: ["g3doc/user_guide/**"] });
     expect(head.filter(ignoring)).toEqual(["g3doc/index.md"]);
+  });
+
+  test("the answers kept are bounded in all, whatever the number of configs and paths", () => {
+    const paths = Array.from({ length: 30_000 }, (_, i) => `g3doc/p${i}.md`);
+    for (let n = 0; n < 40; n++) {
+      const isDoc = docMatcher({ paths: [`g3doc/**/*${n}.md`], ignore: [] });
+      expect(paths.filter(isDoc).length).toBeGreaterThan(0);
+      expect(matcherAnswersHeld()).toBeLessThanOrEqual(MATCHER_MEMO.answers);
+    }
+    // The answers stay right after being forgotten.
+    const isDoc = docMatcher({ paths: ["g3doc/**/*7.md"], ignore: [] });
+    expect(paths.filter(isDoc)).toEqual(paths.filter((p) => p.endsWith("7.md")));
   });
 });
