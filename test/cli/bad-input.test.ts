@@ -134,8 +134,10 @@ function reviewBad(
     over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" ? parseRate(content) : 0;
   const boundMsPerMb = Math.max(FLOOR_MS_PER_MB, BOUND_OVER_PARSE * parseMsPerMb);
   measured.push({ name, mb, cpuMs: r.cpuMs, wallMs: r.ms, msPerMb, parseMsPerMb, boundMsPerMb });
-  // The bound, with 300 ms for the noise of one process run.
-  expect(over).toBeLessThanOrEqual(boundMsPerMb * mb + 300);
+  // The bound, with room for the noise of one process run against the best of the baseline's:
+  // 300 ms, or half the baseline (an 85-byte doc once cost 412 ms over an 863 ms baseline under
+  // the full suite). What the bound is for, seconds per MB of bad input, is unchanged.
+  expect(over).toBeLessThanOrEqual(boundMsPerMb * mb + Math.max(300, baselineCpuMs / 2));
   if (mb < 1) {
     // The text format copes too.
     const text = runCli(["check", "--base", "HEAD~1"], repo, { timeoutMs: 300_000 });
