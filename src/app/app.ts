@@ -17,7 +17,12 @@ import {
   type DeliveryLog,
   type ReviewMemo,
 } from "./deliveries.js";
-import { runReviewSafely, type JobOutcome, type ReviewRequest } from "./job.js";
+import {
+  IN_PROGRESS_AFTER_MS,
+  runReviewSafely,
+  type JobOutcome,
+  type ReviewRequest,
+} from "./job.js";
 import { fromPullRequest, fromRerequest, jobKey, PULL_REQUEST_ACTIONS } from "./events.js";
 import {
   DEFAULT_RETRY,
@@ -38,6 +43,11 @@ export interface AppOptions {
   retry?: Partial<RetryOptions>;
   /** Blobs per GraphQL query. */
   chunkSize?: number;
+  /**
+   * How long a review runs before its check run is posted in progress
+   * (default: G3DOC_REVIEW_IN_PROGRESS_AFTER_MS, else 10 s); 0 posts it at once.
+   */
+  inProgressAfterMs?: number;
   /** Where the engine runs (default: worker threads when built, see review-pool.ts). */
   reviewer?: Reviewer;
   /** The app's slug (default: asked of GitHub with GET /app, once per process). */
@@ -56,6 +66,13 @@ const envNumber = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
+
+/** G3DOC_REVIEW_IN_PROGRESS_AFTER_MS (milliseconds, 0 allowed), else the default. */
+function inProgressAfterMs(): number {
+  const raw = process.env.G3DOC_REVIEW_IN_PROGRESS_AFTER_MS?.trim();
+  const v = raw ? Number(raw) : NaN;
+  return Number.isFinite(v) && v >= 0 ? v : IN_PROGRESS_AFTER_MS;
+}
 
 /** What a queued review carries (plain data: on Redis it is stored as JSON). */
 interface ReviewJobData {
@@ -253,6 +270,7 @@ class Reviews {
         octokit,
         log,
         chunkSize: this.options.chunkSize,
+        inProgressAfterMs: this.options.inProgressAfterMs ?? inProgressAfterMs(),
         jobKey: key,
         externalId: run ? `${key}@${req.headSha}:${run.id}` : undefined,
         adopt: run?.ranBefore,

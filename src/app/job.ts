@@ -76,7 +76,21 @@ export interface JobDeps {
    * comment that bot wrote are replied to or resolved. Undefined when unknown.
    */
   appSlug?: () => Promise<string | undefined>;
+  /**
+   * How long a review runs before its check run is posted in progress
+   * (default IN_PROGRESS_AFTER_MS); a review done sooner posts it completed
+   * in one request. 0 posts it in progress at once.
+   */
+  inProgressAfterMs?: number;
 }
+
+/**
+ * A review that ends within this time posts its check run once, completed;
+ * a longer one shows it in progress from then on. Each write of an
+ * installation waits 1 s for the one before, so the in-progress post costs
+ * every review of a busy installation a second.
+ */
+export const IN_PROGRESS_AFTER_MS = 10_000;
 
 export interface JobOutcome {
   status:
@@ -419,7 +433,9 @@ async function reviewSteps(job: Job): Promise<JobOutcome> {
   }
 
   step(signal);
-  if (check.id === undefined) await check.start();
+  await check.startAfter(deps.inProgressAfterMs ?? IN_PROGRESS_AFTER_MS, (err) =>
+    deps.log.warn({ err }, "could not post the check run in progress; the result will make it"),
+  );
   const threads = new ThreadLister(deps.octokit, pull);
   const change = await loadChange(job, pull, threads, known);
   if (change instanceof Ended) return change.outcome;
@@ -564,6 +580,7 @@ export async function runReview(
     failure = err;
     throw err;
   } finally {
+    await check.settle();
     await completeUnfinished(job, failure, outcome);
   }
 }

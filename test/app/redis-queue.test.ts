@@ -87,6 +87,8 @@ async function instance(role: "web" | "worker" | "both"): Promise<Instance> {
     redisPrefix: prefix,
     role,
     retry: { retries: 3, baseDelayMs: 5, maxWaitMs: 5000, sleep: async () => {} },
+    // The check run in progress at once: these tests see a review running (and adopt its run) by it.
+    inProgressAfterMs: 0,
   });
   await probot.load(app);
   const i: Instance = {

@@ -33,7 +33,7 @@ const head: Files = { "g3doc/a.md": doc("A", ["Intro.", "One user space.", "Two 
 
 describe("check runs under faults", () => {
   test("a 502 after GitHub created the in-progress run: the run is looked up by external_id and adopted, none is left in progress", async () => {
-    const h = await setup();
+    const h = await setup({ app: { inProgressAfterMs: 0 } });
     h.fake.fail(/^POST .*\/check-runs$/, 502, { after: true });
     await openPull(h, base, head);
     expect(violations()).toEqual([]);
@@ -44,6 +44,36 @@ describe("check runs under faults", () => {
       "POST /repos/{o}/{r}/check-runs",
       `GET /repos/{o}/{r}/commits/${HEAD_SHA}/check-runs`,
     ]);
+    expect(h.fake.shapes().at(-1)).toBe("PATCH /repos/{o}/{r}/check-runs/1000");
+  });
+
+  test("a 502 after GitHub created the completed run: looked up by external_id and kept, not made twice", async () => {
+    const h = await setup();
+    h.fake.fail(/^POST .*\/check-runs$/, 502, { after: true });
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    expect(h.fake.checkRuns).toHaveLength(1);
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(h.fake.shapes().slice(-2)).toEqual([
+      "POST /repos/{o}/{r}/check-runs",
+      `GET /repos/{o}/{r}/commits/${HEAD_SHA}/check-runs`,
+    ]);
+  });
+
+  test("a review that runs past the in-progress time shows its check run in progress, then completes that run", async () => {
+    const h = await setup({ app: { inProgressAfterMs: 30 } });
+    h.fake.latencyMs = 25;
+    await openPull(h, base, head);
+    expect(violations()).toEqual([]);
+    const shapes = h.fake.shapes();
+    const posted = shapes.indexOf("POST /repos/{o}/{r}/check-runs");
+    // Posted while the review was under way (after its first read, before its end), and completed by one update.
+    expect(posted).toBeGreaterThan(0);
+    expect(posted).toBeLessThan(shapes.length - 1);
+    expect(h.fake.apiRequests()[posted].body).toMatchObject({ status: "in_progress" });
+    expect(shapes.at(-1)).toBe("PATCH /repos/{o}/{r}/check-runs/1000");
+    expect(h.fake.checkRuns).toHaveLength(1);
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
   });
 
   test("a 502 before anything was created: the lookup finds nothing and the run is created; a stray in-progress run it saw is completed", async () => {

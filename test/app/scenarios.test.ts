@@ -63,19 +63,20 @@ async function openPull(
 }
 
 describe("request budget", () => {
-  test("the seed review costs 6 API requests, the config included (plus the installation token)", async () => {
+  test("the seed review costs 5 API requests, the config included (plus the installation token): its check run is posted once, completed", async () => {
     const h = await setup();
     const { base, head } = seedTrees(false);
     await openPull(h, base, head);
     expect(violations()).toEqual([]);
     expect(h.fake.shapes()).toEqual([
-      "POST /repos/{o}/{r}/check-runs",
       "GET /repos/{o}/{r}/pulls/2/files",
       `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`,
       "POST /graphql",
       "POST /repos/{o}/{r}/pulls/2/reviews",
-      "PATCH /repos/{o}/{r}/check-runs/1000",
+      "POST /repos/{o}/{r}/check-runs",
     ]);
+    expect(h.fake.checkRuns).toHaveLength(1);
+    expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "failure" });
     // Counted apart: the installation token (Probot caches it for about an hour). The config rode in the GraphQL query.
     expect(
       h.fake.log.map((r) => r.path).filter((p) => p.startsWith("/app/installations/")),
@@ -92,7 +93,7 @@ describe("request budget", () => {
     ["a config file", "review:\n  maxComments: 30\nlineLength: 100\n", null],
     ["the owner's config in its .github repository", null, "review:\n  maxComments: 30\n"],
   ])(
-    "a pull request of 100 changed files (30 docs), %s: at most 6 requests, everything counted but the token",
+    "a pull request of 100 changed files (30 docs), %s: at most 5 requests, everything counted but the token",
     async (_name, config, orgConfig) => {
       const h = await setup();
       h.fake.config = config;
@@ -108,14 +109,14 @@ describe("request budget", () => {
       expect(violations()).toEqual([]);
       expect(h.fake.listFiles(h.fake.pulls.get(2)!)).toHaveLength(100);
       const all = h.fake.log.filter((r) => !r.path.startsWith("/app/installations/"));
-      expect(all.length).toBeLessThanOrEqual(6);
+      expect(all.length).toBeLessThanOrEqual(5);
       expect(all.some((r) => r.path.includes("/contents/"))).toBe(false);
       expect(h.fake.reviews).toHaveLength(1);
       expect(h.fake.reviews[0].comments).toHaveLength(30);
       expectNoOverlappingSuggestions(h);
     },
   );
-  test("a pull request that deletes an image two untouched files still use: one file-level comment on the image, 6 requests", async () => {
+  test("a pull request that deletes an image two untouched files still use: one file-level comment on the image, 5 requests", async () => {
     const h = await setup();
     const { head: base } = seedTrees(true);
     const head = { ...base };
@@ -123,12 +124,11 @@ describe("request budget", () => {
     await openPull(h, base, head);
     expect(violations()).toEqual([]);
     expect(h.fake.shapes()).toEqual([
-      "POST /repos/{o}/{r}/check-runs",
       "GET /repos/{o}/{r}/pulls/2/files",
       `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`,
       "POST /graphql",
       "POST /repos/{o}/{r}/pulls/2/comments",
-      "PATCH /repos/{o}/{r}/check-runs/1000",
+      "POST /repos/{o}/{r}/check-runs",
     ]);
     const run = h.fake.checkRuns[0];
     expect(run.output!.title).toBe("2 errors, 0 warnings, 0 notices in 2 files");
@@ -181,18 +181,21 @@ describe("a large pull request", () => {
     expect(pages.map((r) => r.query.page ?? "1")).toEqual(["1", "2", "3"]);
     const run = h.fake.checkRuns[0];
     expect(run.annotations).toHaveLength(120);
-    const patches = h.fake.log.filter((r) => r.method === "PATCH");
-    expect(patches.map((r) => r.body.output.annotations?.length)).toEqual([50, 50, 20]);
-    expect(patches[0].body).toMatchObject({ status: "completed", conclusion: "success" }); // warnings only; failOn: error
+    // Posted once, completed, with the first 50 annotations; the rest follow in updates.
+    const writes = h.fake.log.filter((r) => r.path.includes("/check-runs"));
+    expect(writes.map((r) => r.method)).toEqual(["POST", "PATCH", "PATCH"]);
+    expect(writes.map((r) => r.body.output.annotations?.length)).toEqual([50, 50, 20]);
+    expect(writes[0].body).toMatchObject({ status: "completed", conclusion: "success" }); // warnings only; failOn: error
     expect(h.fake.reviews).toHaveLength(1);
     expect(h.fake.reviews[0].comments).toHaveLength(30);
+    // The review went before the check run existed: it names the check run without a link.
     expect(h.fake.reviews[0].body).toMatch(
-      /30 are comments below\. 90 more are listed in the \[check run\]\(https:\/\/github\.com\/.*\/runs\/1000\) summary/,
+      /30 are comments below\. 90 more are listed in the check run summary/,
     );
     expect(run.output!.summary).toContain("### Not shown as review comments (90 findings)");
     expect(listedCount(run.output!.summary, "Not shown as review comments")).toBe(90);
     expect(run.output!.summary.length).toBeLessThanOrEqual(65535);
-    expect(h.fake.apiRequests()).toHaveLength(10); // check, 3 pages, tree, graphql, review, 3 check updates
+    expect(h.fake.apiRequests()).toHaveLength(9); // 3 pages, tree, graphql, review, the check run and 2 updates
   });
 
   test("139 findings: the summary is under 10 KB, repeats grouped, its counts match its lines, every finding an annotation", async () => {
@@ -412,38 +415,50 @@ describe("pushes, re-runs and redeliveries", () => {
     expect(h.fake.threads.every((t) => !t.isResolved)).toBe(true);
   });
 
-  test("a newer push cancels the older job: its check run ends cancelled, naming the newer commit", async () => {
-    const h = await setup();
-    h.fake.latencyMs = 40;
-    h.fake.addCommit(BASE_SHA, gvisorTree(base));
-    h.fake.addCommit(HEAD_SHA, gvisorTree(head1));
-    h.fake.addCommit(HEAD2_SHA, gvisorTree(head2));
-    h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
-    await h.probot.receive({
-      id: "p1",
-      name: "pull_request",
-      payload: pullRequestPayload("opened"),
-    });
-    while (h.fake.checkRuns.length === 0) await new Promise((r) => setTimeout(r, 10));
-    h.fake.pulls.get(2)!.head = HEAD2_SHA;
-    await h.probot.receive({
-      id: "p2",
-      name: "pull_request",
-      payload: pullRequestPayload("synchronize", { head: HEAD2_SHA }),
-    });
-    await h.queue.onIdle();
-    expect(violations()).toEqual([]);
-    const [older, newer] = h.fake.checkRuns;
-    expect(older).toMatchObject({
-      head_sha: HEAD_SHA,
-      status: "completed",
-      conclusion: "cancelled",
-    });
-    expect(older.output!.title).toBe(`Superseded by ${HEAD2_SHA.slice(0, 7)}`);
-    expect(older.output!.summary).toContain(HEAD2_SHA);
-    expect(newer).toMatchObject({ head_sha: HEAD2_SHA, status: "completed" });
-    expect(h.fake.reviews.every((r) => r.commit_id === HEAD2_SHA)).toBe(true);
-  });
+  test.each([
+    ["shown in progress at once", 0],
+    ["not posted yet (a review posts it after 10 s)", undefined],
+  ])(
+    "a newer push cancels the older job whose check run is %s: its check run ends cancelled, naming the newer commit",
+    async (_name, inProgressAfterMs) => {
+      const h = await setup({ app: { inProgressAfterMs } });
+      h.fake.latencyMs = 40;
+      h.fake.addCommit(BASE_SHA, gvisorTree(base));
+      h.fake.addCommit(HEAD_SHA, gvisorTree(head1));
+      h.fake.addCommit(HEAD2_SHA, gvisorTree(head2));
+      h.fake.addPull({ number: 2, base: BASE_SHA, head: HEAD_SHA });
+      await h.probot.receive({
+        id: "p1",
+        name: "pull_request",
+        payload: pullRequestPayload("opened"),
+      });
+      // The older job is under way: its check run is in progress, or it asked for the pull request's files.
+      const started = () =>
+        inProgressAfterMs === 0
+          ? h.fake.checkRuns.length > 0
+          : h.fake.log.some((r) => r.path.endsWith("/pulls/2/files"));
+      while (!started()) await new Promise((r) => setTimeout(r, 10));
+      if (inProgressAfterMs === undefined) expect(h.fake.checkRuns).toHaveLength(0);
+      h.fake.pulls.get(2)!.head = HEAD2_SHA;
+      await h.probot.receive({
+        id: "p2",
+        name: "pull_request",
+        payload: pullRequestPayload("synchronize", { head: HEAD2_SHA }),
+      });
+      await h.queue.onIdle();
+      expect(violations()).toEqual([]);
+      const [older, newer] = h.fake.checkRuns;
+      expect(older).toMatchObject({
+        head_sha: HEAD_SHA,
+        status: "completed",
+        conclusion: "cancelled",
+      });
+      expect(older.output!.title).toBe(`Superseded by ${HEAD2_SHA.slice(0, 7)}`);
+      expect(older.output!.summary).toContain(HEAD2_SHA);
+      expect(newer).toMatchObject({ head_sha: HEAD2_SHA, status: "completed" });
+      expect(h.fake.reviews.every((r) => r.commit_id === HEAD2_SHA)).toBe(true);
+    },
+  );
 });
 
 describe("GitHub refusing things", () => {
@@ -479,10 +494,17 @@ describe("GitHub refusing things", () => {
       headers: { "retry-after": "2" },
       body: { message: "You have exceeded a secondary rate limit." },
     });
-    h.fake.fail(/^PATCH .*\/check-runs\//, 502);
+    h.fake.fail(/^POST .*\/check-runs$/, 502);
     await openPull(h, base, head);
     expect(violations()).toEqual([]);
-    expect(h.sleeps).toEqual([5, 2000, 5]);
+    // The check run's create is not repeated blindly: looked up (not there), then sent again.
+    expect(h.sleeps).toEqual([5, 2000]);
+    expect(h.fake.shapes().slice(-3)).toEqual([
+      "POST /repos/{o}/{r}/check-runs",
+      `GET /repos/{o}/{r}/commits/${HEAD_SHA}/check-runs`,
+      "POST /repos/{o}/{r}/check-runs",
+    ]);
+    expect(h.fake.checkRuns).toHaveLength(1);
     expect(h.fake.checkRuns[0]).toMatchObject({ status: "completed", conclusion: "success" });
     expect(h.fake.reviews[0].comments).toHaveLength(4);
   });
@@ -553,11 +575,10 @@ describe("config", () => {
       expect(h.fake.reviews).toHaveLength(0);
       // The config comes with the content query, so the change is read first; nothing is posted.
       expect(h.fake.shapes()).toEqual([
-        "POST /repos/{o}/{r}/check-runs",
         "GET /repos/{o}/{r}/pulls/2/files",
         `GET /repos/{o}/{r}/git/trees/${HEAD_SHA}`,
         "POST /graphql",
-        "PATCH /repos/{o}/{r}/check-runs/1000",
+        "POST /repos/{o}/{r}/check-runs",
       ]);
     },
   );
@@ -608,10 +629,9 @@ describe("which events review what", () => {
     });
     // No file could be a doc: the config comes alone (it could name other paths).
     expect(h.fake.shapes()).toEqual([
-      "POST /repos/{o}/{r}/check-runs",
       "GET /repos/{o}/{r}/pulls/2/files",
       "POST /graphql",
-      "PATCH /repos/{o}/{r}/check-runs/1000",
+      "POST /repos/{o}/{r}/check-runs",
     ]);
   });
 
@@ -649,8 +669,9 @@ describe("which events review what", () => {
     expect(h.fake.shapes().slice(0, 3)).toEqual([
       `GET /repos/{o}/{r}/commits/${HEAD_SHA}/pulls`,
       "GET /repos/{o}/{r}/pulls",
-      "POST /repos/{o}/{r}/check-runs",
+      "GET /repos/{o}/{r}/pulls/7/files",
     ]);
+    expect(h.fake.shapes().at(-1)).toBe("POST /repos/{o}/{r}/check-runs");
     expect(h.fake.checkRuns[0]).toMatchObject({ head_sha: HEAD_SHA, conclusion: "failure" });
     expect(h.fake.reviews[0].comments.some((c) => c.line === 89)).toBe(true);
   });

@@ -70,7 +70,12 @@ async function stopDuringReview(graceMs: number, tag: string) {
     privateKey: keys.privateKey,
     webhookSecret: secret,
     gheHost: standin.host,
-    env: { G3DOC_REVIEW_CONCURRENCY: "1", G3DOC_REVIEW_SHUTDOWN_GRACE_MS: String(graceMs) },
+    env: {
+      G3DOC_REVIEW_CONCURRENCY: "1",
+      G3DOC_REVIEW_SHUTDOWN_GRACE_MS: String(graceMs),
+      // The check run in progress at once: the tests see a review running by it.
+      G3DOC_REVIEW_IN_PROGRESS_AFTER_MS: "0",
+    },
   });
   apps.push(app);
   const repos = [1, 2, 3].map((i) =>

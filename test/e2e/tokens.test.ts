@@ -74,12 +74,17 @@ async function review(name: string): Promise<{ repo: Repo; run: CheckRun }> {
   }
 }
 
+/** The request that completes the check run: an update, or its create when the review posts it once, completed. */
+const completes = (rec: { operation: string }, body: any) =>
+  rec.operation === "checks/update" ||
+  (rec.operation === "checks/create" && body?.status === "completed");
+
 describe("GitHub refusing the app's writes", () => {
   test("a token revoked during the review: the app asks for a fresh one once and completes the run with its result", async () => {
     let revokedAt: number | undefined;
-    standin.intercept = (rec) => {
+    standin.intercept = (rec, body) => {
       // Revoked just before the completion: every request with the cached token now gets 401.
-      if (rec.operation === "checks/update" && revokedAt === undefined) {
+      if (completes(rec, body) && revokedAt === undefined) {
         revokedAt = rec.seq;
         standin.tokens.clear();
       }
@@ -109,7 +114,7 @@ describe("GitHub refusing the app's writes", () => {
   test("a completion GitHub refuses every time (an annotation it will not take): completed without it, saying so", async () => {
     let refused = 0;
     standin.intercept = (rec, body) => {
-      if (rec.operation !== "checks/update" || !body?.output?.annotations) return undefined;
+      if (!completes(rec, body) || !body?.output?.annotations) return undefined;
       refused++;
       return {
         status: 422,

@@ -441,6 +441,39 @@ export class CheckRun {
     readonly externalId: string,
   ) {}
 
+  /** The in-progress run posted by `startAfter`'s timer, while it is being sent. */
+  private starting: Promise<void> | undefined;
+  private startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set once the job completes (or gives up on) the run: no in-progress run is posted after. */
+  private settled = false;
+
+  /**
+   * Posts the run in progress once `ms` have passed without the job
+   * completing it; a job done sooner posts it completed, in one request
+   * (one spaced write fewer: an installation's writes go 1 s apart). At 0
+   * it is posted now. A failed in-progress post is only logged: the
+   * completion makes the run then.
+   */
+  async startAfter(ms: number, onError: (err: unknown) => void): Promise<void> {
+    if (this.id !== undefined || this.settled) return;
+    if (ms <= 0) return this.start();
+    clearTimeout(this.startTimer);
+    this.startTimer = setTimeout(() => {
+      this.startTimer = undefined;
+      if (this.id !== undefined || this.settled) return;
+      this.starting = this.start().catch(onError);
+    }, ms);
+    this.startTimer.unref?.();
+  }
+
+  /** No in-progress run from now on; waits for one being posted. */
+  async settle(): Promise<void> {
+    this.settled = true;
+    clearTimeout(this.startTimer);
+    this.startTimer = undefined;
+    await this.starting;
+  }
+
   async start(): Promise<void> {
     const data = await this.create({
       status: "in_progress",
@@ -550,31 +583,50 @@ export class CheckRun {
     summary: string,
     annotations: Annotation[] = [],
   ): Promise<void> {
+    await this.settle();
     try {
       await this.completeWith(conclusion, title, summary, annotations);
     } catch (err) {
-      if (this.completed || this.id === undefined || err instanceof RateLimitWaitError) throw err;
+      if (this.completed || err instanceof RateLimitWaitError) throw err;
       await this.completeBare(conclusion, title, err);
     }
   }
 
-  /** The completion without annotations, its summary saying what GitHub refused. */
+  /**
+   * The completion without annotations, its summary saying what GitHub
+   * refused: an update of the run, or the run made completed when there was
+   * none yet.
+   */
   private async completeBare(conclusion: Conclusion, title: string, err: unknown): Promise<void> {
     const why = describeError(err);
+    const bare = {
+      status: "completed" as const,
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: {
+        title: inertTitle(title, 1000),
+        summary:
+          "GitHub refused this check run's full result, so only its conclusion is shown here:" +
+          `\n\n> ${escapeMarkdown(why)}\n\nRe-run this check to see the findings.`,
+      },
+    };
     try {
+      if (this.id === undefined) {
+        const data = await this.create(bare);
+        this.id = data.id;
+        this.htmlUrl = data.html_url ?? undefined;
+        // A run made in progress by an earlier attempt was adopted: complete it.
+        const status = (data as { status?: string }).status;
+        if (status === undefined || status === "completed") {
+          this.completed = true;
+          return;
+        }
+      }
       await this.octokit.rest.checks.update({
         owner: this.owner,
         repo: this.repo,
-        check_run_id: this.id!,
-        status: "completed",
-        conclusion,
-        completed_at: new Date().toISOString(),
-        output: {
-          title: inertTitle(title, 1000),
-          summary:
-            "GitHub refused this check run's full result, so only its conclusion is shown here:" +
-            `\n\n> ${escapeMarkdown(why)}\n\nRe-run this check to see the findings.`,
-        },
+        check_run_id: this.id,
+        ...bare,
       });
     } catch {
       throw err;

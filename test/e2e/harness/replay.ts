@@ -363,12 +363,23 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
 
     let next = 0;
     let done = 0;
-    /** SIGKILLs the instance once the review of `head` is in progress, then starts it again. */
+    /**
+     * SIGKILLs the instance once the review of `head` is under way (its
+     * content query arrived, or its check run exists: a review shorter than
+     * the in-progress time posts the run only at its end), then starts it
+     * again.
+     */
     const killDuringReview = async (victim: AppProcess, repo: Repo, head: string) => {
       const deadline = Date.now() + 30_000;
+      const name = `${repo.owner}/${repo.name}`;
+      let seen = standin.requests.length;
       while (Date.now() < deadline) {
-        // In progress (or already done: a small review can finish before it is seen).
         if (standin.checkRunsFor(repo, head, CHECK_NAME).length > 0) break;
+        const log = standin.requests;
+        let queried = false;
+        for (; seen < log.length; seen++)
+          if (log[seen].repo === name && log[seen].path.endsWith("/graphql")) queried = true;
+        if (queried) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       victim.killNow();
