@@ -12,8 +12,15 @@
  * slot (a busy event loop, a paused process), and the next one's slot was
  * counted from the slot, not from when the late one went: so just before it
  * is sent, a request claims the moment (a second script) and waits more when
- * the installation's last request went less than the spacing ago.
+ * the installation's last request went less than the spacing ago. Between the
+ * claim and the socket there is still the HTTP client (a new connection, its
+ * first use compiling it, a busy event loop): so when the request's headers
+ * are written (undici's `sendHeaders` diagnostics channel, matched to the
+ * request by the async context of its `fetch`), that moment is recorded as
+ * the installation's last send when it is later than the claim.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import diagnosticsChannel from "node:diagnostics_channel";
 import type { Redis } from "ioredis";
 
 /**
@@ -42,9 +49,42 @@ if wait > 0 then return wait end
 redis.call("SET", KEYS[1], now, "PX", 60000)
 return 0`;
 
+/** Records the moment the installation's request went, when it is later than the one recorded. */
+const SENT = `
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local sent = tonumber(redis.call("GET", KEYS[1]) or "0")
+if now > sent then redis.call("SET", KEYS[1], now, "PX", 60000) end
+return 0`;
+
 export interface Spacer {
   /** Resolves when the installation may send its next spaced request. */
   wait(installation: string): Promise<void>;
+  /** The installation's spaced request was written to the socket just now. */
+  sent?(installation: string): void;
+}
+
+/** The spaced request a `fetch` runs for: its spacer and installation. */
+const spacedRequest = new AsyncLocalStorage<{ spacer: Spacer; installation: string }>();
+const requestOwners = new WeakMap<object, { spacer: Spacer; installation: string }>();
+let watchingSends = false;
+
+/** Subscribes (once per process) to undici's request and send events, to tell spacers when their requests went. */
+function watchSends(): void {
+  if (watchingSends) return;
+  watchingSends = true;
+  diagnosticsChannel.subscribe("undici:request:create", (message) => {
+    const owner = spacedRequest.getStore();
+    const request = (message as { request?: object }).request;
+    if (owner && request) requestOwners.set(request, owner);
+  });
+  diagnosticsChannel.subscribe("undici:client:sendHeaders", (message) => {
+    const request = (message as { request?: object }).request;
+    const owner = request && requestOwners.get(request);
+    if (!owner) return;
+    requestOwners.delete(request);
+    owner.spacer.sent?.(owner.installation);
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,6 +95,12 @@ export class RedisSpacer implements Spacer {
     private readonly prefix: string,
     private readonly spacingMs = WRITE_SPACING_MS,
   ) {}
+
+  /** Moves the installation's last send to now (Redis's clock) when the claim was earlier; a failure only loses that. */
+  sent(installation: string): void {
+    const key = `${this.prefix}:space:${installation}:sent`;
+    this.redis.eval(SENT, 1, key).catch(() => undefined);
+  }
 
   async wait(installation: string): Promise<void> {
     await this.reserve(installation);
@@ -105,8 +151,12 @@ export function withSpacing<T extends Hookable>(
     if (inner && SPACED.has(inner)) return request(options);
     const spacedFetch = async (url: string | URL | Request, init?: RequestInit) => {
       const href = typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
-      if (isSpaced(init?.method, href)) await spacer.wait(installation);
-      return (inner ?? globalThis.fetch)(url, init);
+      const send = () => (inner ?? globalThis.fetch)(url, init);
+      if (!isSpaced(init?.method, href)) return send();
+      await spacer.wait(installation);
+      if (!spacer.sent) return send();
+      watchSends();
+      return spacedRequest.run({ spacer, installation }, send);
     };
     SPACED.add(spacedFetch);
     options.request = { ...(options.request ?? {}), fetch: spacedFetch };

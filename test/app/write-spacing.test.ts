@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { Redis } from "ioredis";
-import { RedisSpacer, isSpaced } from "../../src/app/write-spacing.js";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { RedisSpacer, isSpaced, withSpacing } from "../../src/app/write-spacing.js";
 import { cleanPrefix, stopTestRedis, testPrefix, testRedis } from "../helpers/redis.js";
 
 let url: string | undefined;
@@ -76,6 +78,46 @@ describe("write spacing on Redis", () => {
     const nextWent = await next;
     // Counted from its slot, the next one would go 150 ms after the late one.
     expect(nextWent - lateWent).toBeGreaterThanOrEqual(390);
+    await cleanPrefix(url!, prefix);
+  });
+
+  test("a request held up between its claim and the socket pushes the next one back: spaced from when its headers went", async () => {
+    if (skipped()) return;
+    const prefix = testPrefix();
+    const [one, two] = spacers(prefix, 300);
+    const arrived: number[] = [];
+    const server = http.createServer((req, res) => {
+      arrived.push(performance.now());
+      req.resume();
+      req.on("end", () => res.end("{}"));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repos/o/r/check-runs`;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** One instance's client sending one write; its HTTP client takes `heldMs` after the claim. */
+    const write = (spacer: RedisSpacer, heldMs: number) => {
+      let wrapped: ((request: (o: any) => any, options: any) => any) | undefined;
+      withSpacing({ hook: { wrap: (_name, fn) => void (wrapped = fn) } }, spacer, "7");
+      const slowFetch = async (u: string, init?: RequestInit) => {
+        await sleep(heldMs);
+        return fetch(u, init);
+      };
+      return wrapped!(
+        (o: any) =>
+          o.request.fetch(target, { method: "POST", body: "{}" }).then((r: Response) => r.text()),
+        { request: { fetch: slowFetch } },
+      );
+    };
+    try {
+      const first = write(one, 250);
+      await sleep(30);
+      await Promise.all([first, write(two, 0)]);
+    } finally {
+      server.close();
+    }
+    expect(arrived).toHaveLength(2);
+    // Spaced from its claim alone, the second would arrive about 50 ms after the first.
+    expect(arrived[1] - arrived[0]).toBeGreaterThanOrEqual(280);
     await cleanPrefix(url!, prefix);
   });
 
