@@ -9,7 +9,7 @@ import { Standin, type RequestRecord } from "../standin/server.js";
 import type { FaultKind } from "../standin/faults.js";
 import type { CheckRun, Pull, Repo } from "../standin/model.js";
 import { AppProcess, generateAppKeys } from "./app-process.js";
-import { deliver, pullRequestPayload, sign } from "./webhooks.js";
+import { deliver, preloadExamples, pullRequestPayload, sign } from "./webhooks.js";
 import { headOf, historyClone, markdownCommits, type ReplayCommit } from "./paths.js";
 import { WRITE_SPACING_MS } from "../../../src/app/write-spacing.js";
 
@@ -360,6 +360,7 @@ export async function runReplay(o: ReplayOptions = {}): Promise<ReplayReport> {
 
     // Faults start with the replay (the signature check needs a quiet stand-in).
     standin.setFaults(o.faultRate ?? 0, o.faultSeed ?? 1, o.faultKinds);
+    preloadExamples();
 
     let next = 0;
     let done = 0;

@@ -19,6 +19,11 @@ interface Example {
 
 let examples: Example[] | null = null;
 
+/** Loads the examples now (a 100 ms read), rather than during the first delivery. */
+export function preloadExamples(): void {
+  example("opened");
+}
+
 function example(action: "opened" | "synchronize"): Example {
   if (!examples) {
     const defs = require("@octokit/webhooks-examples") as { name: string; examples: Example[] }[];

@@ -3,7 +3,7 @@
  * long-lived `git cat-file --batch`, trees through `git ls-tree`, and pull
  * request files computed by `git diff` the way GitHub lists them.
  */
-import { spawn, execFile, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 
 export interface DiffEntry {
   filename: string;
@@ -32,11 +32,63 @@ export interface BlobRead {
   content: Buffer;
 }
 
+/**
+ * A small child process that runs git for the stand-in. Starting a process
+ * from the stand-in itself copies its large heap's page tables each time
+ * (50-200 ms with the OpenAPI description loaded), holding its event loop,
+ * which made the arrival times it records (the write gaps) late; from this
+ * runner, whose heap is small, it costs little.
+ */
+const RUNNER = `
+const { execFile } = require("node:child_process");
+process.on("message", (m) => {
+  execFile("git", m.args, { cwd: m.cwd, encoding: "utf8", maxBuffer: 512 << 20 }, (err, stdout) =>
+    process.send({ id: m.id, out: err ? undefined : stdout, err: err ? String(err.message) : undefined }));
+});
+process.on("disconnect", () => process.exit(0));
+`;
+
+let runner: ChildProcess | null = null;
+let runnerUsers = 0;
+let nextRun = 0;
+const runs = new Map<number, { resolve: (s: string) => void; reject: (e: Error) => void }>();
+
+function gitRunner(): ChildProcess {
+  if (runner) return runner;
+  const child = spawn(process.execPath, ["-e", RUNNER], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    serialization: "advanced",
+  });
+  child.on("message", (m: { id: number; out?: string; err?: string }) => {
+    const r = runs.get(m.id);
+    runs.delete(m.id);
+    if (runs.size === 0) channelOf(child)?.unref();
+    if (!r) return;
+    if (m.err !== undefined) r.reject(new Error(m.err));
+    else r.resolve(m.out ?? "");
+  });
+  child.on("exit", () => {
+    if (runner === child) runner = null;
+    for (const r of runs.values()) r.reject(new Error("the git runner exited"));
+    runs.clear();
+  });
+  // Held only while runs are pending: an idle runner keeps no test or bench alive.
+  child.unref();
+  channelOf(child)?.unref();
+  runner = child;
+  return child;
+}
+
+const channelOf = (child: ChildProcess) =>
+  (child as unknown as { channel?: { ref(): void; unref(): void } }).channel;
+
 function run(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, encoding: "utf8", maxBuffer: 512 << 20 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    );
+    const id = nextRun++;
+    const child = gitRunner();
+    runs.set(id, { resolve, reject });
+    channelOf(child)?.ref();
+    child.send({ id, cwd, args });
   });
 }
 
@@ -54,7 +106,9 @@ export class GitStore {
   private mergeBaseCache = new Map<string, Promise<string>>();
   private typeCache = new Map<string, Promise<string | null>>();
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string) {
+    runnerUsers++;
+  }
 
   private ensureBatch(): ChildProcessWithoutNullStreams {
     if (this.batch) return this.batch;
@@ -274,6 +328,12 @@ export class GitStore {
       this.batch.stdin.end();
       this.batch.kill();
       this.batch = null;
+    }
+    // The last store closed stops the runner.
+    if (--runnerUsers <= 0 && runner) {
+      runnerUsers = 0;
+      runner.disconnect();
+      runner = null;
     }
   }
 }
