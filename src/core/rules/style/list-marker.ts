@@ -1,7 +1,7 @@
 import type { List, ListItem, Nodes } from "mdast";
 import { longLines } from "./line-length.js";
 import type { Rule } from "../types.js";
-import { parseOnly, type Doc } from "../../markdown/parse.js";
+import { parseBlocks, type Doc } from "../../markdown/parse.js";
 import { inFrontMatter, walk } from "./util.js";
 import { repadRanges } from "../../fix/list-marker.js";
 
@@ -221,8 +221,10 @@ function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
     const to =
       idx < 0 ? doc.lines.length : (next?.position?.start.line ?? blocks[idx].position!.end.line);
     const region = (lines: string[]) => lines.slice(from - 1, to).join("\n");
-    const before = shape(parseOnly(region(doc.lines)));
-    const same = (sub: [Item, string][]) => shape(parseOnly(region(applied(doc, sub)))) === before;
+    // Block trees compare: indentation only moves blocks (lazy lines, nesting, code), never inline syntax.
+    const before = shape(parseBlocks(region(doc.lines)));
+    const same = (sub: [Item, string][]) =>
+      shape(parseBlocks(region(applied(doc, sub)))) === before;
     if (same(es)) continue;
     for (const e of es) if (!same([e])) suggestions.set(e[0], null);
   }
