@@ -3,7 +3,7 @@
  * `<img src>` / `<a href>`, each with the position to report on.
  */
 import type { Definition, Root } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode, eachNodeOf } from "./nodes.js";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import { memo, type Doc } from "./parse.js";
 import { lineAt, lineStartsOf } from "../text.js";
@@ -25,7 +25,7 @@ export interface Reference {
 
 function definitionMap(tree: Root): Map<string, Definition> {
   const defs = new Map<string, Definition>();
-  visit(tree, "definition", (node) => {
+  eachNode(tree, "definition", (node) => {
     const id = normalizeIdentifier(node.identifier);
     if (!defs.has(id)) defs.set(id, node);
   });
@@ -38,7 +38,7 @@ export function collectReferences(tree: Root): Reference[] {
   const out: Reference[] = [];
   const defs = definitionMap(tree);
   const usedDefs = new Map<Definition, RefKind>();
-  visit(tree, (node) => {
+  eachNodeOf(tree, ["image", "link", "imageReference", "linkReference", "html"], (node) => {
     const pos = node.position;
     if (!pos) return;
     if (node.type === "image" || node.type === "link") {

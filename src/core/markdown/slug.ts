@@ -5,7 +5,7 @@
  */
 import GithubSlugger, { slug as githubSlug } from "github-slugger";
 import type { Heading, Nodes, Root } from "mdast";
-import { visit, SKIP } from "unist-util-visit";
+import { eachNode } from "./nodes.js";
 import { headingId, memo, type Doc } from "./parse.js";
 
 /** kramdown's auto id: see kramdown's `generate_id` (basic, non-transliterated form). */
@@ -45,7 +45,7 @@ export function headingAnchors(tree: Root): HeadingAnchor[] {
   const slugger = new GithubSlugger();
   const out: HeadingAnchor[] = [];
   const kramdownSeen = new Map<string, number>();
-  visit(tree, "heading", (node: Heading) => {
+  eachNode(tree, "heading", (node: Heading) => {
     const text = headingText(node);
     // kramdown numbers repeated auto ids as GitHub does: `setup`, `setup-1`, ...
     let kramdown = kramdownSlug(text.trim());
@@ -60,7 +60,6 @@ export function headingAnchors(tree: Root): HeadingAnchor[] {
       id: headingId(node),
       line: node.position?.start.line ?? 1,
     });
-    return SKIP;
   });
   return out;
 }
@@ -84,7 +83,7 @@ export function anchorSet(tree: Root): Set<string> {
   // `#top` (and an empty fragment) lead to the top of the page in every browser.
   set.add("top");
   // Explicit HTML anchors: `id` on any element, `name` on `<a>` only; quoted or not.
-  visit(tree, "html", (node) => {
+  eachNode(tree, "html", (node) => {
     for (const tag of node.value.matchAll(HTML_TAG)) {
       const isA = tag[1].toLowerCase() === "a";
       for (const m of tag[2].matchAll(HTML_ANCHOR_ATTR)) {

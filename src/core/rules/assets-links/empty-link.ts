@@ -1,5 +1,5 @@
 import type { Link } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import type { Rule } from "../types.js";
 
 const ID = "empty-link";
@@ -36,7 +36,7 @@ export const emptyLink: Rule = {
     },
   ],
   check(doc, ctx, report) {
-    visit(doc.tree, "link", (node: Link) => {
+    eachNode(doc.tree, "link", (node: Link) => {
       const p = node.position;
       if (!p || p.start.offset === undefined || doc.text[p.start.offset] !== "[") return;
       const url = node.url.trim();

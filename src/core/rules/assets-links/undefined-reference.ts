@@ -1,6 +1,6 @@
 import remarkLintNoUndefinedReferences from "remark-lint-no-undefined-references";
 import type { Root } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode, eachNodeOf } from "../../markdown/nodes.js";
 import { remarkLintMessages } from "../remark-lint.js";
 import type { Rule } from "../types.js";
 
@@ -100,7 +100,7 @@ function literalTag(tag: string, before: string, after: string): boolean {
 function literalRanges(tree: Root): { inLinks: Range[]; placeholders: Range[] } {
   const inLinks: Range[] = [];
   const placeholders: Range[] = [];
-  visit(tree, (node) => {
+  eachNodeOf(tree, ["link", "linkReference", "image", "imageReference", "listItem"], (node) => {
     const p = node.position;
     if (p?.start.offset === undefined || p.end.offset === undefined) return;
     if (LINK_TYPES.has(node.type)) inLinks.push([p.start.offset, p.end.offset]);
@@ -224,7 +224,7 @@ export const undefinedReference: Rule = {
     if (messages.length === 0) return;
 
     const labels: string[] = [];
-    visit(doc.tree, "definition", (node) => {
+    eachNode(doc.tree, "definition", (node) => {
       labels.push(node.label ?? node.identifier);
     });
     const ranges = literalRanges(doc.tree);

@@ -1,6 +1,6 @@
 import remarkLintNoUnusedDefinitions from "remark-lint-no-unused-definitions";
 import type { Definition } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import { remarkLintMessages } from "../remark-lint.js";
 import type { Rule } from "../types.js";
@@ -57,7 +57,7 @@ export const unusedDefinition: Rule = {
     // A later definition of a label already defined is dead: the first one wins (CommonMark).
     const firstOf = new Map<string, Definition>();
     const duplicates: [Definition, Definition][] = [];
-    visit(doc.tree, "definition", (node) => {
+    eachNode(doc.tree, "definition", (node) => {
       if (node.position?.start.offset !== undefined) byStart.set(node.position.start.offset, node);
       const id = normalizeIdentifier(node.identifier);
       const first = firstOf.get(id);

@@ -1,4 +1,4 @@
-import { visit } from "unist-util-visit";
+import { eachNodeOf } from "../../markdown/nodes.js";
 import type { Rule } from "../types.js";
 import { publishingOf } from "./common.js";
 import { lineAt, lineStartsOf } from "../../text.js";
@@ -98,7 +98,7 @@ export const liquidTag: Rule = {
     const raw: [number, number][] = [];
     for (const m of text.matchAll(RAW_BLOCK)) raw.push([m.index!, m.index! + m[0].length]);
     const code: [number, number][] = [];
-    visit(doc.tree, (node) => {
+    eachNodeOf(doc.tree, ["code", "inlineCode"], (node) => {
       if (
         (node.type === "code" || node.type === "inlineCode") &&
         node.position?.start.offset !== undefined &&

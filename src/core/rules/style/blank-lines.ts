@@ -1,4 +1,4 @@
-import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import type { Rule } from "../types.js";
 import { codeLines, frontMatterEnd } from "./util.js";
 
@@ -35,7 +35,7 @@ export const blankLines: Rule = {
   check(doc, ctx, report) {
     const code = new Set(codeLines(doc));
     // An HTML block (a comment, `<pre>`) may hold blank lines of its own.
-    visit(doc.tree, "html", (node) => {
+    eachNode(doc.tree, "html", (node) => {
       const p = node.position;
       if (p) for (let l = p.start.line; l <= p.end.line; l++) code.add(l);
     });

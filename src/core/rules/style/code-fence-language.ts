@@ -1,5 +1,5 @@
 import type { Code } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import type { Rule } from "../types.js";
 import { isFenced } from "./util.js";
 
@@ -45,7 +45,7 @@ export const codeFenceLanguage: Rule = {
     },
   ],
   check(doc, ctx, report) {
-    visit(doc.tree, "code", (node: Code) => {
+    eachNode(doc.tree, "code", (node: Code) => {
       const p = node.position;
       if (!p) return;
       if (!isFenced(doc, node)) {

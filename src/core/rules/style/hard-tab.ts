@@ -1,5 +1,5 @@
 import type { Html } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import type { Rule } from "../types.js";
 import type { Doc } from "../../markdown/parse.js";
 import { codeLines } from "./util.js";
@@ -7,7 +7,7 @@ import { codeLines } from "./util.js";
 /** The lines of HTML blocks (not inline HTML): Markdown leaves their whitespace to HTML, which collapses a tab. */
 function htmlBlockLines(doc: Doc): Set<number> {
   const lines = new Set<number>();
-  visit(doc.tree, "html", (node: Html, _i, parent) => {
+  eachNode(doc.tree, "html", (node: Html, _i, parent) => {
     const p = node.position;
     if (!p || (parent && "type" in parent && parent.type === "paragraph")) return;
     for (let l = p.start.line; l <= p.end.line; l++) lines.add(l);

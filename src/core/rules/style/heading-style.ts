@@ -1,5 +1,5 @@
 import type { Heading, Paragraph } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import type { Report, Rule } from "../types.js";
 import type { Doc } from "../../markdown/parse.js";
 import { inFrontMatter } from "./util.js";
@@ -175,7 +175,7 @@ export const headingStyle: Rule = {
     },
   ],
   check(doc, ctx, report) {
-    visit(doc.tree, "heading", (node: Heading, _i, parent) => {
+    eachNode(doc.tree, "heading", (node: Heading, _i, parent) => {
       const p = node.position;
       if (!p || p.start.offset === undefined || inFrontMatter(doc, node)) return;
       if (doc.text[p.start.offset] !== "#" && brokenFrontMatter(doc, p.start.line, p.end.line)) {
@@ -206,7 +206,7 @@ export const headingStyle: Rule = {
       else if (p.end.line === p.start.line) reportClosingHashes(doc, p, report);
     });
     // A heading is one line: only a one-line paragraph can be a heading that lacks its space.
-    visit(doc.tree, "paragraph", (node: Paragraph) => {
+    eachNode(doc.tree, "paragraph", (node: Paragraph) => {
       const p = node.position;
       if (!p || p.end.line !== p.start.line || inFrontMatter(doc, node)) return;
       const line = p.start.line;

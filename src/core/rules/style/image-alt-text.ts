@@ -1,5 +1,5 @@
 import type { Html, Image, ImageReference } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNodeOf } from "../../markdown/nodes.js";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import type { Rule } from "../types.js";
 import { definitionsOf } from "../../markdown/refs.js";
@@ -87,7 +87,7 @@ export const imageAltText: Rule = {
     const say = (problem: string) =>
       `This image ${problem}; describe what it shows (screen readers read the ` +
       `alt text, and it shows when the image does not load).`;
-    visit(doc.tree, (node) => {
+    eachNodeOf(doc.tree, ["image", "imageReference", "html"], (node) => {
       const p = node.position;
       if (!p) return;
       if (node.type === "image" || node.type === "imageReference") {

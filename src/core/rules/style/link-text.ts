@@ -1,5 +1,5 @@
 import type { Link, LinkReference } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNodeOf } from "../../markdown/nodes.js";
 import { toString } from "mdast-util-to-string";
 import { normalizeIdentifier } from "micromark-util-normalize-identifier";
 import type { Rule } from "../types.js";
@@ -58,7 +58,7 @@ export const linkText: Rule = {
   ],
   check(doc, ctx, report) {
     const defs = definitionsOf(doc);
-    visit(doc.tree, (node) => {
+    eachNodeOf(doc.tree, ["link", "linkReference"], (node) => {
       if (node.type !== "link" && node.type !== "linkReference") return;
       const p = node.position;
       if (!p || p.start.offset === undefined) return;

@@ -1,5 +1,5 @@
 import type { Heading } from "mdast";
-import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import { toString } from "mdast-util-to-string";
 import type { Rule } from "../types.js";
 import { inFrontMatter } from "./util.js";
@@ -48,7 +48,7 @@ export const singleH1: Rule = {
   ],
   check(doc, ctx, report) {
     const headings: Heading[] = [];
-    visit(doc.tree, "heading", (node: Heading) => {
+    eachNode(doc.tree, "heading", (node: Heading) => {
       if (node.position && !inFrontMatter(doc, node)) headings.push(node);
     });
     const h1s = headings.filter((h) => h.depth === 1);

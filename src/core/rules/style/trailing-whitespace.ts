@@ -1,5 +1,6 @@
 import type { Break } from "mdast";
 import { visit } from "unist-util-visit";
+import { eachNode } from "../../markdown/nodes.js";
 import type { Rule } from "../types.js";
 import { sourceOf } from "./util.js";
 import { parseOnly } from "../../markdown/parse.js";
@@ -58,7 +59,7 @@ export const trailingWhitespace: Rule = {
   check(doc, ctx, report) {
     // Lines that end in a whitespace hard break (not the paragraph's last line, by construction).
     const hardBreaks = new Set<number>();
-    visit(doc.tree, "break", (node: Break) => {
+    eachNode(doc.tree, "break", (node: Break) => {
       if (node.position && /^[ \t]/.test(sourceOf(doc, node)))
         hardBreaks.add(node.position.start.line);
     });
