@@ -164,6 +164,16 @@ describe("list-marker", () => {
     expect(item?.suggestion).toBeNull();
   });
 
+  test("a line blank only to trim (an em space) keeps the item unfixed", async () => {
+    // CommonMark reads "\u2003" as text; the fix keeps a blank line's spaces only, so the
+    // re-parse finds the paragraph gone and drops the suggestion.
+    const f = await lint(doc("- Item", "", "  \u2003", "", "  More text."));
+    expect(f.map((x) => [x.line, x.endLine, x.suggestion])).toEqual([[3, 7, null]]);
+    // Without it, the same item moves as a whole.
+    const g = await lint(doc("- Item", "", "  More text."));
+    expect(g.map((x) => x.suggestion)).toEqual(["-   Item\n\n    More text."]);
+  });
+
   test("lines of spaces inside a code block move with it", async () => {
     const f = await lint(doc("* Code:", "", "  ```go", "  a()", "      ", "  b()", "  ```"));
     expect(f[0].suggestion).toBe("*   Code:\n\n    ```go\n    a()\n        \n    b()\n    ```");

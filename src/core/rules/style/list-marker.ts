@@ -189,13 +189,18 @@ function applied(doc: Doc, edits: [Item, string][]): string[] {
  * Only the top-level block holding the edits (and the first line of the
  * block after it) is re-parsed, so the cost stays linear in the size of the doc.
  */
-function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
-  // A one-line item that gets more spaces after its marker: no other line moves, a line
-  // after it that was not in the item cannot join it (its text now starts further right),
-  // and the text keeps its meaning (a pad never reaches the 5 spaces that would start
-  // code). Items over more lines, and spaces taken away, are re-parsed.
+function dropUnsafe(
+  doc: Doc,
+  suggestions: Map<Item, string | null>,
+  shiftsAll: ReadonlySet<Item>,
+): void {
+  // An item that gets more spaces after its marker and moves all its other lines by as many
+  // (shiftsAll): every line keeps its place relative to the item's text, a line after it that
+  // was not in the item cannot join it (its text now starts further right), and the text keeps
+  // its meaning (a pad never reaches the 5 spaces that would start code). One-line items are
+  // such items. The others (lazy lines, nested fixes, spaces taken away) are re-parsed.
   const edits = [...suggestions].filter(
-    (e): e is [Item, string] => e[1] !== null && (e[0].last > e[0].first || e[0].delta < 0),
+    (e): e is [Item, string] => e[1] !== null && !shiftsAll.has(e[0]),
   );
   if (edits.length === 0) return;
   const blocks = doc.tree.children;
@@ -228,6 +233,26 @@ function dropUnsafe(doc: Doc, suggestions: Map<Item, string | null>): void {
     if (same(es)) continue;
     for (const e of es) if (!same([e])) suggestions.set(e[0], null);
   }
+}
+
+/**
+ * Whether a line of `root` (after its first) does not simply move right with
+ * it: one written left of the text of the innermost item holding it (a lazy
+ * continuation line, which the fix moves to that text), or one blank only to
+ * `trim` (an em space is text to CommonMark, and the fix keeps only the
+ * line's spaces).
+ */
+function movesUnevenly(doc: Doc, root: Item, all: readonly Item[]): boolean {
+  const inside = all.filter((j) => root.first <= j.first && j.last <= root.last);
+  for (let line = root.first + 1; line <= root.last; line++) {
+    const text = doc.lines[line - 1] ?? "";
+    if (/^[ \t]*$/.test(text)) continue;
+    if (isBlank(text)) return true;
+    let innermost = root;
+    for (const j of inside) if (j.first < line && line <= j.last) innermost = j;
+    if (leadingWs(text).length < innermost.contentCol - 1) return true;
+  }
+  return false;
 }
 
 function example(marker: string, expected: number): string {
@@ -322,9 +347,12 @@ export const listMarker: Rule = {
         }
       }
     const suggestions = new Map<Item, string | null>();
+    const shiftsAll = new Set<Item>();
     for (const item of items) {
       if (!item.fixable || coveringRoot(item)) continue;
       const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
+      if (fixed.length === 1 && item.delta > 0 && !movesUnevenly(doc, item, items))
+        shiftsAll.add(item);
       const text = rewrite(doc, item, fixed, items);
       // A suggestion that pushes a line within the limit past it trades one finding for another
       // (a line already too long is line-length's, whose rewrap merges with this one).
@@ -337,7 +365,7 @@ export const listMarker: Rule = {
           .some((l, i) => width(l) > limit && width(doc.lines[item.first - 1 + i] ?? "") <= limit);
       suggestions.set(item, longer ? null : text);
     }
-    dropUnsafe(doc, suggestions);
+    dropUnsafe(doc, suggestions, shiftsAll);
     for (const item of items) {
       if (!item.reported) continue;
       const spaces = (n: number) => `${n} space${n === 1 ? "" : "s"}`;
