@@ -174,6 +174,23 @@ describe("list-marker", () => {
     expect(g.map((x) => x.suggestion)).toEqual(["-   Item\n\n    More text."]);
   });
 
+  test("a tab after a nested marker: moving the line changes its width, no suggestion", async () => {
+    // At column 5 the tab reaches column 9 (text 3 columns after `*`); moved 2 right, column 9
+    // is 1 column after it, and `- if` leaves the nested list it started.
+    const f = await lint(doc("* Topics", "  * \t- if there"));
+    expect(f.map((x) => [x.line, x.suggestion])).toEqual([
+      [3, null],
+      [4, null],
+    ]);
+  });
+
+  test("nested items padded with their root move with it, each by its own pad", async () => {
+    const f = await lint(doc("* Topics", "  * Nested with", "    a second line", "  * More"));
+    expect(f[0].suggestion).toBe(
+      "*   Topics\n    *   Nested with\n        a second line\n    *   More",
+    );
+  });
+
   test("lines of spaces inside a code block move with it", async () => {
     const f = await lint(doc("* Code:", "", "  ```go", "  a()", "      ", "  b()", "  ```"));
     expect(f[0].suggestion).toBe("*   Code:\n\n    ```go\n    a()\n        \n    b()\n    ```");

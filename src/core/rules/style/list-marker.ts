@@ -194,11 +194,12 @@ function dropUnsafe(
   suggestions: Map<Item, string | null>,
   shiftsAll: ReadonlySet<Item>,
 ): void {
-  // An item that gets more spaces after its marker and moves all its other lines by as many
-  // (shiftsAll): every line keeps its place relative to the item's text, a line after it that
-  // was not in the item cannot join it (its text now starts further right), and the text keeps
-  // its meaning (a pad never reaches the 5 spaces that would start code). One-line items are
-  // such items. The others (lazy lines, nested fixes, spaces taken away) are re-parsed.
+  // An item that gets more spaces after its marker, as does every item its fix pads, and whose
+  // other lines each move right with the text of the innermost item holding them (shiftsAll):
+  // every line keeps its place relative to its item's text, a line after an item that was not
+  // in it cannot join it (the item's text now starts further right), and the text keeps its
+  // meaning (a pad never reaches the 5 spaces that would start code). One-line items are such
+  // items. The others (lazy lines, spaces taken away) are re-parsed.
   const edits = [...suggestions].filter(
     (e): e is [Item, string] => e[1] !== null && !shiftsAll.has(e[0]),
   );
@@ -236,17 +237,21 @@ function dropUnsafe(
 }
 
 /**
- * Whether a line of `root` (after its first) does not simply move right with
- * it: one written left of the text of the innermost item holding it (a lazy
- * continuation line, which the fix moves to that text), or one blank only to
+ * Whether a line of `root` does not simply move right with the text of the
+ * innermost item holding it: one written left of that text (a lazy
+ * continuation line, which the fix moves to the text), one blank only to
  * `trim` (an em space is text to CommonMark, and the fix keeps only the
- * line's spaces).
+ * line's spaces), one with a tab, or one with two markers.
  */
 function movesUnevenly(doc: Doc, root: Item, all: readonly Item[]): boolean {
   const inside = all.filter((j) => root.first <= j.first && j.last <= root.last);
-  for (let line = root.first + 1; line <= root.last; line++) {
+  // Two markers on one line (`* - item`): the fix pads one of them.
+  if (new Set(inside.map((j) => j.first)).size < inside.length) return true;
+  for (let line = root.first; line <= root.last; line++) {
     const text = doc.lines[line - 1] ?? "";
-    if (/^[ \t]*$/.test(text)) continue;
+    // A tab's width depends on its column, and a moved line changes it (`* \t- item`).
+    if (text.includes("\t")) return true;
+    if (line === root.first || /^ *$/.test(text)) continue;
     if (isBlank(text)) return true;
     let innermost = root;
     for (const j of inside) if (j.first < line && line <= j.last) innermost = j;
@@ -351,8 +356,7 @@ export const listMarker: Rule = {
     for (const item of items) {
       if (!item.fixable || coveringRoot(item)) continue;
       const fixed = items.filter((j) => j.fixable && (j === item || coveringRoot(j) === item));
-      if (fixed.length === 1 && item.delta > 0 && !movesUnevenly(doc, item, items))
-        shiftsAll.add(item);
+      if (fixed.every((j) => j.delta > 0) && !movesUnevenly(doc, item, items)) shiftsAll.add(item);
       const text = rewrite(doc, item, fixed, items);
       // A suggestion that pushes a line within the limit past it trades one finding for another
       // (a line already too long is line-length's, whose rewrap merges with this one).
