@@ -24,6 +24,7 @@ import {
   type Command,
 } from "./options.js";
 import { auditPool, defaultJobs } from "./pool/audit-pool.js";
+import { READ_BATCH } from "../core/audit.js";
 import { UsageError, repoRoot, resolveRev, mergeBase } from "./git.js";
 import { formatStepSummary } from "./formatters/step-summary.js";
 import { annotated } from "./formatters/github.js";
@@ -144,23 +145,44 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
  * are still reported, without a suggestion.
  */
 async function presented(cs: ChangeSet, result: ReviewResult, config: Config): Promise<Finding[]> {
-  const paths = [
-    ...new Set(result.findings.filter((f) => f.suggestion !== null).map((f) => f.path)),
-  ];
-  if (paths.length === 0) return result.findings;
-  const texts = new Map<string, string>();
-  for (const [p, c] of await cs.read(paths, "head")) if (c.kind === "text") texts.set(p, c.text);
-  // Re-parsing to merge rewraps costs at most as many characters as the docs hold (64 KB at least).
+  // The findings come sorted by path: merged a batch of docs at a time, so that only the
+  // batch's texts are held (and re-parsed) at once.
+  const byPath = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = byPath.get(f.path);
+    if (list) list.push(f);
+    else byPath.set(f.path, [f]);
+  }
+  const paths = [...byPath.keys()];
+  const batches: string[][] = [];
+  for (let i = 0; i < paths.length; i += READ_BATCH) batches.push(paths.slice(i, i + READ_BATCH));
+  const toRead = (batch: string[]) =>
+    batch.filter((p) => byPath.get(p)!.some((f) => f.suggestion !== null));
+  const textsOf = async (batch: string[]) => {
+    const texts = new Map<string, string>();
+    for (const [p, c] of await cs.read(toRead(batch), "head"))
+      if (c.kind === "text") texts.set(p, c.text);
+    return texts;
+  };
+  // Re-parsing to merge rewraps costs at most as many characters as the docs hold (64 KB at
+  // least), shared by all of them: a first read only counts them.
   let size = 0;
-  for (const t of texts.values()) size += t.length;
-  const merged = mergeOverlapping(
-    result.findings,
-    texts,
-    config.lineLength,
-    Math.max(65_536, size),
-  );
-  const riders = [...merged.riders.values()].flat().map((f) => ({ ...f, suggestion: null }));
-  return [...merged.findings, ...riders].sort(compareFindings);
+  for (const batch of batches) for (const t of (await textsOf(batch)).values()) size += t.length;
+  let budget = Math.max(65_536, size);
+  const out: Finding[] = [];
+  for (const batch of batches) {
+    const findings = batch.flatMap((p) => byPath.get(p)!);
+    if (toRead(batch).length === 0) {
+      out.push(...findings);
+      continue;
+    }
+    const merged = mergeOverlapping(findings, await textsOf(batch), config.lineLength, budget);
+    budget -= merged.reparsed;
+    out.push(...merged.findings);
+    for (const riders of merged.riders.values())
+      for (const f of riders) out.push({ ...f, suggestion: null });
+  }
+  return out.sort(compareFindings);
 }
 
 function oneLine(s: string): string {

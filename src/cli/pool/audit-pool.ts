@@ -49,18 +49,40 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/**
+ * A worker's outcomes as they arrive: each string is a copy of its own, and
+ * the same path, message or line comes in thousands of findings; one copy of
+ * each is kept for the rest of the audit.
+ */
+function interned(outcomes: DocOutcome[], pool: Map<string, string>): DocOutcome[] {
+  const one = (s: string): string => {
+    const had = pool.get(s);
+    if (had !== undefined) return had;
+    pool.set(s, s);
+    return s;
+  };
+  for (const o of outcomes)
+    for (const f of [...o.findings, ...o.suppressed]) {
+      f.path = one(f.path);
+      f.rule = one(f.rule);
+      f.message = one(f.message);
+      if (f.lineText !== undefined) f.lineText = one(f.lineText);
+    }
+  return outcomes;
+}
+
 class Thread {
   readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private failure: Error | null = null;
 
-  constructor(script: string, input: WorkerInput) {
+  constructor(script: string, input: WorkerInput, strings: Map<string, string>) {
     this.worker = new Worker(script, { workerData: input });
     this.worker.on("message", (msg: FromAuditWorker) => {
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       if (!p) return;
-      if (msg.type === "done") p.resolve(msg.outcomes);
+      if (msg.type === "done") p.resolve(interned(msg.outcomes, strings));
       else p.reject(new Error(`a worker thread failed: ${msg.message}`));
     });
     const fail = (err: Error) => {
@@ -210,6 +232,7 @@ export function auditPool(jobs: number, opts: PoolOptions = {}): DocRunnerFactor
       return localRunner()(input);
     }
     opts.onStart?.(n);
+    const strings = new Map<string, string>();
     const data: WorkerInput = {
       recorded: input.recorded,
       config: input.userConfig,
@@ -217,7 +240,7 @@ export function auditPool(jobs: number, opts: PoolOptions = {}): DocRunnerFactor
     };
     return new PoolRunner(
       input.setup,
-      Array.from({ length: n - 1 }, () => new Thread(script, data)),
+      Array.from({ length: n - 1 }, () => new Thread(script, data, strings)),
       input.cs,
       batch,
     );

@@ -16,7 +16,8 @@ export function applyDiffFilter(
   const out: Finding[] = [];
   for (const f of findings) {
     const changed = touches(diffs.get(f.path), f.line, f.endLine);
-    const withFlag = { ...f, changed };
+    // The finding itself when its flag is already right (an audit's, all of them): no copy.
+    const withFlag = f.changed === changed ? f : { ...f, changed };
     if (mode === "all") {
       out.push(withFlag);
       continue;

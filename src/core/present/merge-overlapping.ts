@@ -21,7 +21,7 @@ export function mergeOverlapping(
   texts: ReadonlyMap<string, string>,
   limit: number,
   maxReparseChars = MAX_REPARSE_CHARS,
-): { findings: Finding[]; riders: Map<Finding, Finding[]> } {
+): { findings: Finding[]; riders: Map<Finding, Finding[]>; reparsed: number } {
   const riders = new Map<Finding, Finding[]>();
   const replaced = new Map<Finding, Finding>();
   const dropped = new Set<Finding>();
@@ -55,5 +55,5 @@ export function mergeOverlapping(
       if (!carried.has(f) && !dropped.has(f)) replaced.set(f, { ...f, suggestion: null });
   }
   const out = findings.filter((f) => !dropped.has(f)).map((f) => replaced.get(f) ?? f);
-  return { findings: out, riders };
+  return { findings: out, riders, reparsed: maxReparseChars - reparse };
 }
