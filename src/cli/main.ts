@@ -165,9 +165,13 @@ async function presented(cs: ChangeSet, result: ReviewResult, config: Config): P
     return texts;
   };
   // Re-parsing to merge rewraps costs at most as many characters as the docs hold (64 KB at
-  // least), shared by all of them: a first read only counts them.
+  // least), shared by all of them: an audit knows their lengths, a change's docs are read twice.
   let size = 0;
-  for (const batch of batches) for (const t of (await textsOf(batch)).values()) size += t.length;
+  for (const batch of batches) {
+    const known = toRead(batch).map((p) => result.docChars?.get(p));
+    if (known.every((n) => n !== undefined)) for (const n of known) size += n;
+    else for (const t of (await textsOf(batch)).values()) size += t.length;
+  }
   let budget = Math.max(65_536, size);
   const out: Finding[] = [];
   for (const batch of batches) {

@@ -77,6 +77,8 @@ export interface ReviewResult {
    * off, counted per rule (the summary says how many).
    */
   suppressed: Record<string, number>;
+  /** An audit's: the length of each doc's text, in UTF-16 code units. */
+  docChars?: ReadonlyMap<string, number>;
 }
 
 function textOf(c: FileContent | undefined): string | null {
@@ -431,7 +433,11 @@ export async function review(
     );
     if (note) notes.push(note);
   }
-  const docs: Gathered & { docs: string[]; impactDocs?: string[] } =
+  const docs: Gathered & {
+    docs: string[];
+    impactDocs?: string[];
+    docChars?: Map<string, number>;
+  } =
     mode === "all"
       ? await auditDocs(
           setup,
@@ -466,5 +472,6 @@ export async function review(
     diffs,
     notes,
     suppressed,
+    docChars: docs.docChars,
   };
 }
