@@ -111,6 +111,18 @@ function collect(doc: Doc): Item[] {
   return items;
 }
 
+/** The items on `root`'s lines, `root` among them, in document order. */
+function itemsWithin(root: Item, all: readonly Item[]): Item[] {
+  return all.filter((j) => root.first <= j.first && j.last <= root.last);
+}
+
+/** The innermost of `inside` that holds `line` below its marker's line. */
+function innermostAt(inside: readonly Item[], line: number): Item | undefined {
+  let innermost: Item | undefined;
+  for (const j of inside) if (j.first < line && line <= j.last) innermost = j;
+  return innermost;
+}
+
 /** The nearest ancestor whose fix also rewrites this item's lines. */
 function coveringRoot(item: Item): Item | null {
   let root: Item | null = null;
@@ -125,7 +137,7 @@ function coveringRoot(item: Item): Item | null {
  */
 function rewrite(doc: Doc, root: Item, fixed: Item[], all: Item[]): string | null {
   const out: string[] = [];
-  const inside = all.filter((j) => root.first <= j.first && j.last <= root.last);
+  const inside = itemsWithin(root, all);
   for (let line = root.first; line <= root.last; line++) {
     const text = doc.lines[line - 1] ?? "";
     const ws = leadingWs(text).length;
@@ -146,8 +158,7 @@ function rewrite(doc: Doc, root: Item, fixed: Item[], all: Item[]): string | nul
       continue;
     }
     if (!markerOf) {
-      let innermost: Item | undefined;
-      for (const j of inside) if (j.first < line && line <= j.last) innermost = j;
+      const innermost = innermostAt(inside, line);
       if (innermost && ws < innermost.contentCol - 1) {
         let col = innermost.contentCol - 1;
         for (const j of fixed)
@@ -184,8 +195,9 @@ function applied(doc: Doc, edits: [Item, string][]): string[] {
 
 /**
  * Keeps only suggestions that leave the document as it was, bar the
- * indentation: re-parses with those of items over more than one line applied (all at once, then one by one
- * when that differs). Lazy continuation lines are what can change meaning.
+ * indentation: re-parses with those of items not in `shiftsAll` applied (all
+ * at once, then one by one when that differs). Lazy continuation lines are
+ * what can change meaning.
  * Only the top-level block holding the edits (and the first line of the
  * block after it) is re-parsed, so the cost stays linear in the size of the doc.
  */
@@ -244,7 +256,7 @@ function dropUnsafe(
  * line's spaces), one with a tab, or one with two markers.
  */
 function movesUnevenly(doc: Doc, root: Item, all: readonly Item[]): boolean {
-  const inside = all.filter((j) => root.first <= j.first && j.last <= root.last);
+  const inside = itemsWithin(root, all);
   // Two markers on one line (`* - item`): the fix pads one of them.
   if (new Set(inside.map((j) => j.first)).size < inside.length) return true;
   for (let line = root.first; line <= root.last; line++) {
@@ -253,8 +265,7 @@ function movesUnevenly(doc: Doc, root: Item, all: readonly Item[]): boolean {
     if (text.includes("\t")) return true;
     if (line === root.first || /^ *$/.test(text)) continue;
     if (isBlank(text)) return true;
-    let innermost = root;
-    for (const j of inside) if (j.first < line && line <= j.last) innermost = j;
+    const innermost = innermostAt(inside, line) ?? root;
     if (leadingWs(text).length < innermost.contentCol - 1) return true;
   }
   return false;
