@@ -128,16 +128,21 @@ function reviewBad(
   const mb = Buffer.byteLength(content) / 1048576;
   const over = Math.max(0, r.cpuMs - baselineCpuMs);
   const msPerMb = over / mb;
-  // The parser's own rate is measured only where the review took longer than the floor (inputs skipped
-  // by the nesting pre-scan would make the parser alone take minutes).
+  // The parser's own rate is measured only where the review took longer than the floor, and never
+  // for a doc the review skipped: the parser never saw it, and alone it may take minutes on it or
+  // run out of stack (10,000 nested block quotes did, on a loaded machine).
+  const skipped = report.notes.some((n) => n.startsWith(`${opts.path ?? "g3doc/bad.md"}: skipped`));
   const parseMsPerMb =
-    over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" ? parseRate(content) : 0;
+    over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" && !skipped
+      ? parseRate(content)
+      : 0;
   const boundMsPerMb = Math.max(FLOOR_MS_PER_MB, BOUND_OVER_PARSE * parseMsPerMb);
   measured.push({ name, mb, cpuMs: r.cpuMs, wallMs: r.ms, msPerMb, parseMsPerMb, boundMsPerMb });
   // The bound, with room for the noise of one process run against the best of the baseline's:
-  // 300 ms, or half the baseline (an 85-byte doc once cost 412 ms over an 863 ms baseline under
-  // the full suite). What the bound is for, seconds per MB of bad input, is unchanged.
-  expect(over).toBeLessThanOrEqual(boundMsPerMb * mb + Math.max(300, baselineCpuMs / 2));
+  // 300 ms, or one baseline (an 85-byte doc once cost 412 ms over an 863 ms baseline under the
+  // full suite, and a 70-byte one 490 ms over 939 ms on a loaded machine). What the bound is for,
+  // seconds per MB of bad input, is unchanged: slow inputs take seconds per MB over it.
+  expect(over).toBeLessThanOrEqual(boundMsPerMb * mb + Math.max(300, baselineCpuMs));
   if (mb < 1) {
     // The text format copes too.
     const text = runCli(["check", "--base", "HEAD~1"], repo, { timeoutMs: 300_000 });
