@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { commitAll, measureAsUsers, writeConfigs } from "../../tools/bench/as-users.js";
+import {
+  commitAll,
+  measureAsUsers,
+  median,
+  summarizeRuns,
+  writeConfigs,
+  type AsUsers,
+} from "../../tools/bench/as-users.js";
+import { parseArgs } from "../../tools/bench/engine.js";
 
 describe("bench:engine as users run it", () => {
   let dir: string;
@@ -37,5 +45,45 @@ describe("bench:engine as users run it", () => {
       expect(t.output_bytes).toBeGreaterThan(0);
       expect([0, 1]).toContain(t.exit);
     }
+  });
+});
+
+describe("bench:engine --runs", () => {
+  const run = (ours: number, theirs: number, rss: number): AsUsers => ({
+    command: {
+      ms: ours,
+      cpu_ms: ours * 2,
+      peak_rss_mb: rss,
+      exit: 1,
+      output_bytes: 10,
+      findings: 7,
+    },
+    markdownlint: {
+      ms: theirs,
+      cpu_ms: theirs,
+      peak_rss_mb: 200,
+      exit: 1,
+      output_bytes: 5,
+      findings: 3,
+    },
+  });
+
+  it("reports the median of the pairs' ratios, median times and the largest peak RSS", () => {
+    // A slow pair (the machine slowed down for both) and an outlier ratio do not move the medians.
+    const r = summarizeRuns([run(100, 80, 400), run(300, 240, 420), run(90, 50, 410)]);
+    expect(r.ratios).toEqual([1.25, 1.25, 1.8]);
+    expect(r.vs_markdownlint).toBe(1.25);
+    expect(r.command).toEqual({ ms: 100, cpu_ms: 200, peak_rss_mb: 420, findings: 7 });
+    expect(r.markdownlint).toEqual({ ms: 80, cpu_ms: 80, peak_rss_mb: 200, findings: 3 });
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => summarizeRuns([])).toThrow("no runs");
+  });
+
+  it("takes --runs N from 1 to 20", () => {
+    expect(parseArgs([]).runs).toBe(1);
+    expect(parseArgs(["--runs", "3"]).runs).toBe(3);
+    expect(parseArgs(["--runs=5", "--only", "large"])).toMatchObject({ runs: 5, only: "large" });
+    for (const bad of ["0", "2.5", "x", "21"])
+      expect(() => parseArgs(["--runs", bad])).toThrow("--runs takes a whole number");
   });
 });

@@ -163,3 +163,39 @@ export function measureAsUsers(repo: string, outDir: string): AsUsers {
     markdownlint: { ...markdownlint, findings },
   };
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Several runs of both tools, in one figure each. */
+export interface AsUsersRuns {
+  /** Our wall over theirs, run by run (each pair one after the other). */
+  ratios: number[];
+  /** The median of `ratios`: the figure a noisy machine moves least. */
+  vs_markdownlint: number;
+  /** Median wall and CPU time of each tool; its largest peak RSS; its findings (the same every run). */
+  command: { ms: number; cpu_ms: number; peak_rss_mb: number; findings: number };
+  markdownlint: { ms: number; cpu_ms: number; peak_rss_mb: number; findings: number };
+}
+
+/** Folds runs of measureAsUsers into medians (peak memory: the largest seen). */
+export function summarizeRuns(runs: readonly AsUsers[]): AsUsersRuns {
+  if (runs.length === 0) throw new Error("no runs to summarize");
+  const fold = (pick: (r: AsUsers) => ProcessCost & { findings: number }) => ({
+    ms: median(runs.map((r) => pick(r).ms)),
+    cpu_ms: median(runs.map((r) => pick(r).cpu_ms)),
+    peak_rss_mb: Math.max(...runs.map((r) => pick(r).peak_rss_mb)),
+    findings: pick(runs[runs.length - 1]).findings,
+  });
+  const ratios = runs.map((r) => Math.round((r.command.ms / r.markdownlint.ms) * 100) / 100);
+  return {
+    ratios,
+    vs_markdownlint: Math.round(median(ratios) * 100) / 100,
+    command: fold((r) => r.command),
+    markdownlint: fold((r) => r.markdownlint),
+  };
+}

@@ -14,7 +14,12 @@
  * vs_markdownlint (our wall over theirs, same run).
  *
  *   node lib-tools/tools/bench/engine.js [--only gvisor|large|repeated|dense] [--limit-mb N]
- *     [--json FILE] [--no-command | --command-only]
+ *     [--json FILE] [--no-command | --command-only] [--runs N]
+ *
+ * `--runs N` runs the two processes N times in turn (ours, theirs, ours...)
+ * and reports medians (peak RSS: the largest), `vs_markdownlint` being the
+ * median of the N ratios, each of a pair run one after the other; the row's
+ * `vs_markdownlint_runs` lists them.
  *
  * Corpora (read from ../shared at run time; a corpus is skipped, with a
  * message, when its data is absent):
@@ -42,14 +47,15 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { review } from "../../src/core/engine.js";
 import { parseOnly } from "../../src/core/markdown/parse.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { AuditChangeSet } from "./memory-changeset.js";
 import { angleSoup, deepBuild, denseMarkdown, manyDocRules, punctuationSoup } from "./dense.js";
 import { sharedDir } from "../paths.js";
-import { commitAll, measureAsUsers, writeConfigs } from "./as-users.js";
+import { commitAll, measureAsUsers, summarizeRuns, writeConfigs } from "./as-users.js";
 
 export const SHARED = sharedDir();
 const GVISOR_G3DOC = join(SHARED, "corpus", "gvisor", "g3doc-head", "g3doc");
@@ -91,6 +97,8 @@ export interface Row {
   markdownlint_findings?: number;
   /** Our wall time over markdownlint-cli2's, same run. */
   vs_markdownlint?: number;
+  /** With --runs N: each pair's ratio, in the order run. */
+  vs_markdownlint_runs?: number[];
 }
 
 function walk(dir: string): string[] {
@@ -334,10 +342,12 @@ export interface Args {
   noCommand?: boolean;
   /** Only the command-vs-markdownlint-cli2 processes (no in-process engine and parse). */
   commandOnly?: boolean;
+  /** Pairs of command and markdownlint-cli2 runs (default 1). */
+  runs: number;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const out: Args = { limitMb: Infinity };
+  const out: Args = { limitMb: Infinity, runs: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => {
@@ -355,9 +365,13 @@ export function parseArgs(argv: string[]): Args {
     } else if (flag === "--json") out.json = value();
     else if (flag === "--no-command") out.noCommand = true;
     else if (flag === "--command-only") out.commandOnly = true;
-    else
+    else if (flag === "--runs") {
+      out.runs = Number(value());
+      if (!Number.isInteger(out.runs) || out.runs < 1 || out.runs > 20)
+        throw new Error("--runs takes a whole number from 1 to 20");
+    } else
       throw new Error(
-        `unknown option "${argv[i]}"; use --only gvisor|large|repeated|dense, --limit-mb N, --json FILE, --no-command, --command-only`,
+        `unknown option "${argv[i]}"; use --only gvisor|large|repeated|dense, --limit-mb N, --json FILE, --no-command, --command-only, --runs N`,
       );
   }
   if (out.noCommand && out.commandOnly)
@@ -366,12 +380,19 @@ export function parseArgs(argv: string[]): Args {
 }
 
 /** The row's command-vs-markdownlint-cli2 figures, from processes run on the corpus's repository. */
-function asUsers(c: Corpus): Partial<Row> {
+function asUsers(c: Corpus, runs: number): Partial<Row> {
   const repo = c.repo!();
   const outDir = mkdtempSync(join(tmpdir(), "g3doc-review-bench-out-"));
   try {
-    process.stdout.write(`  check --all --format json and markdownlint-cli2 on ${repo}...\n`);
-    const r = measureAsUsers(repo, outDir);
+    const each = [];
+    for (let i = 0; i < runs; i++) {
+      process.stdout.write(
+        `  check --all --format json and markdownlint-cli2 on ${repo}${runs > 1 ? ` (run ${i + 1} of ${runs})` : ""}...\n`,
+      );
+      each.push(measureAsUsers(repo, outDir));
+    }
+    const r = summarizeRuns(each);
+    if (runs > 1) process.stdout.write(`  ours / theirs, run by run: ${r.ratios.join(", ")}\n`);
     return {
       command_ms: r.command.ms,
       command_cpu_ms: r.command.cpu_ms,
@@ -381,7 +402,8 @@ function asUsers(c: Corpus): Partial<Row> {
       markdownlint_cpu_ms: r.markdownlint.cpu_ms,
       markdownlint_peak_rss_mb: r.markdownlint.peak_rss_mb,
       markdownlint_findings: r.markdownlint.findings,
-      vs_markdownlint: Math.round((r.command.ms / r.markdownlint.ms) * 100) / 100,
+      vs_markdownlint: r.vs_markdownlint,
+      vs_markdownlint_runs: r.ratios,
     };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -439,7 +461,7 @@ async function main(): Promise<void> {
         const files = c.docs.size + (c.files?.size ?? 0);
         process.stdout.write(`measuring ${c.name}: ${files} files...\n`);
         const row = args.commandOnly ? blankRow(c) : await measure(c);
-        if (c.repo && !args.noCommand) Object.assign(row, asUsers(c));
+        if (c.repo && !args.noCommand) Object.assign(row, asUsers(c, args.runs));
         rows.push(row);
       } finally {
         c.cleanup?.();
@@ -462,4 +484,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();
