@@ -119,7 +119,8 @@ function reviewBad(
   content: string | Buffer,
   opts: { extra?: Files; path?: string } = {},
 ): Report {
-  const repo = makeRepo(BASE, { [opts.path ?? "g3doc/bad.md"]: content, ...(opts.extra ?? {}) });
+  const path = opts.path ?? "g3doc/bad.md";
+  const repo = makeRepo(BASE, { [path]: content, ...(opts.extra ?? {}) });
   temps.push(repo);
   const r = runCli(["check", "--base", "HEAD~1", "--format", "json"], repo, { timeoutMs: 900_000 });
   expect(r.stderr).toBe("");
@@ -131,7 +132,7 @@ function reviewBad(
   // The parser's own rate is measured only where the review took longer than the floor, and never
   // for a doc the review skipped: the parser never saw it, and alone it may take minutes on it or
   // run out of stack (10,000 nested block quotes did, on a loaded machine).
-  const skipped = report.notes.some((n) => n.startsWith(`${opts.path ?? "g3doc/bad.md"}: skipped`));
+  const skipped = report.notes.some((n) => n.startsWith(`${path}: skipped`));
   const parseMsPerMb =
     over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" && !skipped
       ? parseRate(content)

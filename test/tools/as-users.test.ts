@@ -10,12 +10,12 @@ import { join } from "node:path";
 import {
   commitAll,
   measureAsUsers,
-  median,
   summarizeRuns,
   writeConfigs,
   type AsUsers,
 } from "../../tools/bench/as-users.js";
 import { parseArgs } from "../../tools/bench/engine.js";
+import { median } from "../../tools/bench/stats.js";
 
 describe("bench:engine as users run it", () => {
   let dir: string;

@@ -18,6 +18,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./stats.js";
 
 /** The config both tools get: the Google-like subset markdownlint can say. */
 export const MARKDOWNLINT_CONFIG = {
@@ -162,13 +163,6 @@ export function measureAsUsers(repo: string, outDir: string): AsUsers {
     command: { ...command, findings: report.findings?.length ?? 0 },
     markdownlint: { ...markdownlint, findings },
   };
-}
-
-/** The middle value (the mean of the two middle ones for an even count). */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Several runs of both tools, in one figure each. */

@@ -15,11 +15,7 @@ import { parseConfigText, resolveConfig } from "../../src/config/load.js";
 import { CONFIG_LIMITS } from "../../src/config/schema.js";
 import { GLOB_LIMITS, GlobCostError } from "../../src/config/glob.js";
 import { AuditChangeSet } from "./memory-changeset.js";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+import { median } from "./stats.js";
 
 async function time(fn: () => unknown, runs = 5): Promise<number> {
   const out: number[] = [];
