@@ -156,31 +156,33 @@ async function presented(cs: ChangeSet, result: ReviewResult, config: Config): P
   const paths = [...byPath.keys()];
   const batches: string[][] = [];
   for (let i = 0; i < paths.length; i += READ_BATCH) batches.push(paths.slice(i, i + READ_BATCH));
-  const toRead = (batch: string[]) =>
-    batch.filter((p) => byPath.get(p)!.some((f) => f.suggestion !== null));
-  const textsOf = async (batch: string[]) => {
+  // The docs of each batch with a suggestion: only their texts are read.
+  const toRead = batches.map((batch) =>
+    batch.filter((p) => byPath.get(p)!.some((f) => f.suggestion !== null)),
+  );
+  const textsOf = async (i: number) => {
     const texts = new Map<string, string>();
-    for (const [p, c] of await cs.read(toRead(batch), "head"))
+    for (const [p, c] of await cs.read(toRead[i], "head"))
       if (c.kind === "text") texts.set(p, c.text);
     return texts;
   };
   // Re-parsing to merge rewraps costs at most as many characters as the docs hold (64 KB at
   // least), shared by all of them: an audit knows their lengths, a change's docs are read twice.
   let size = 0;
-  for (const batch of batches) {
-    const known = toRead(batch).map((p) => result.docChars?.get(p));
+  for (let i = 0; i < batches.length; i++) {
+    const known = toRead[i].map((p) => result.docChars?.get(p));
     if (known.every((n) => n !== undefined)) for (const n of known) size += n;
-    else for (const t of (await textsOf(batch)).values()) size += t.length;
+    else for (const t of (await textsOf(i)).values()) size += t.length;
   }
   let budget = Math.max(65_536, size);
   const out: Finding[] = [];
-  for (const batch of batches) {
-    const findings = batch.flatMap((p) => byPath.get(p)!);
-    if (toRead(batch).length === 0) {
+  for (let i = 0; i < batches.length; i++) {
+    const findings = batches[i].flatMap((p) => byPath.get(p)!);
+    if (toRead[i].length === 0) {
       out.push(...findings);
       continue;
     }
-    const merged = mergeOverlapping(findings, await textsOf(batch), config.lineLength, budget);
+    const merged = mergeOverlapping(findings, await textsOf(i), config.lineLength, budget);
     budget -= merged.reparsed;
     out.push(...merged.findings);
     for (const riders of merged.riders.values())
