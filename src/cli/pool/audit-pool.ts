@@ -12,6 +12,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ChangeSet, FileContent } from "../../core/changeset.js";
+import type { Finding } from "../../core/finding.js";
 import type { Setup } from "../../core/setup.js";
 import type { DocAnchors } from "../../core/markdown/slug.js";
 import {
@@ -61,24 +62,48 @@ interface Pending {
 }
 
 /**
- * A worker's outcomes as they arrive: each string is a copy of its own, and
- * the same path, message or line comes in thousands of findings; one copy of
- * each is kept for the rest of the audit.
+ * Outcomes as the audit keeps them until the end: each finding a new object
+ * of one shape (all its fields in the object itself; as they come out of a
+ * worker's message, most sit in a separate property array), and each of its
+ * strings one copy, shared (the same path, message or line comes in
+ * thousands of findings).
+ *
+ * The main thread's own outcomes are copied first (`structuredClone`, as a
+ * worker's message is): a line read off a doc is a slice that keeps the whole
+ * doc's text alive, and a message or suggestion built by concatenation keeps
+ * its pieces. On markdown-large, the main thread's heap after the audit went
+ * from 182 to 136 MB with these two changes, its peak RSS from about 1,040 to
+ * 906 MB, and the report stayed the same byte for byte.
  */
-function interned(outcomes: DocOutcome[], pool: Map<string, string>): DocOutcome[] {
+export function compacted(outcomes: DocOutcome[], pool: Map<string, string>): DocOutcome[] {
   const one = (s: string): string => {
     const had = pool.get(s);
     if (had !== undefined) return had;
     pool.set(s, s);
     return s;
   };
-  for (const o of outcomes)
-    for (const f of [...o.findings, ...o.suppressed]) {
-      f.path = one(f.path);
-      f.rule = one(f.rule);
-      f.message = one(f.message);
-      if (f.lineText !== undefined) f.lineText = one(f.lineText);
-    }
+  const copy = (f: Finding): Finding => {
+    // The fields in the order core/rules/run.ts creates them, so every finding has one shape.
+    const g: Finding = {
+      path: one(f.path),
+      line: f.line,
+      endLine: f.endLine,
+      column: f.column,
+      rule: one(f.rule),
+      severity: f.severity,
+      message: one(f.message),
+      suggestion: f.suggestion,
+      changed: f.changed,
+      causedByChange: f.causedByChange,
+      lineText: f.lineText === undefined ? undefined : one(f.lineText),
+    };
+    if (f.occurrence !== undefined) g.occurrence = f.occurrence;
+    return g;
+  };
+  for (const o of outcomes) {
+    o.findings = o.findings.map(copy);
+    o.suppressed = o.suppressed.map(copy);
+  }
   return outcomes;
 }
 
@@ -96,7 +121,7 @@ class Thread {
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       if (!p) return;
-      if (msg.type === "done") p.resolve(interned(msg.outcomes, strings));
+      if (msg.type === "done") p.resolve(compacted(msg.outcomes, strings));
       else p.reject(new Error(`a worker thread failed: ${msg.message}`));
     });
     const fail = (err: Error) => {
@@ -137,6 +162,7 @@ class PoolRunner implements DocRunner {
     private readonly threads: Thread[],
     private readonly cs: ChangeSet,
     private readonly batch: number,
+    private readonly strings: Map<string, string>,
   ) {}
 
   /**
@@ -173,7 +199,7 @@ class PoolRunner implements DocRunner {
           await turn();
           out.push(here(item, contents.get(pathOf(item))));
         }
-        results[i] = out;
+        results[i] = compacted(structuredClone(out), this.strings);
       }
     };
     await Promise.all([
@@ -257,6 +283,7 @@ export function auditPool(jobs: number, opts: PoolOptions = {}): DocRunnerFactor
       Array.from({ length: n - 1 }, () => new Thread(script, data, strings)),
       input.cs,
       batch,
+      strings,
     );
   };
 }
