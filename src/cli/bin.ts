@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { appendFileSync } from "node:fs";
+import { tuneHeap } from "./heap.js";
 import { main } from "./main.js";
+
+tuneHeap();
 
 const summaryFile = process.env.GITHUB_STEP_SUMMARY;
 
