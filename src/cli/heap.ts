@@ -7,8 +7,8 @@
  * up to four times what the last full collection kept before it collects it
  * again, in each thread. A factor of two keeps it nearer what is live.
  * Measured with `check --all --format json` (2 threads, the same report):
- * peak RSS on the gVisor tree repeated to 20 MB 478-505 MB with V8's default,
- * 357-362 MB with 100%, 333 MB with 50% (whose extra collections cost time);
+ * peak RSS on the gVisor tree repeated to 20 MB 478-518 MB with V8's default,
+ * 357-380 MB with 100%, 323-333 MB with 50% (whose extra collections cost time);
  * figures for markdown-large in the README.
  *
  * V8 reads this setting at every full collection, in every thread, so it
