@@ -6,7 +6,7 @@
 import { describe, test, expect } from "@jest/globals";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isPlainProse, parsedParagraph } from "../../src/core/fix/rewrap.js";
+import { isPlainProse, paragraphText, parsedParagraph } from "../../src/core/fix/rewrap.js";
 import { parseDoc } from "../../src/core/markdown/parse.js";
 import { paragraphsOf } from "../../src/core/fix/paragraphs.js";
 import { describeCorpus, G3DOC_HEAD } from "../helpers/corpus.js";
@@ -76,11 +76,7 @@ describeCorpus("isPlainProse on gVisor's g3doc", () => {
       const doc = parseDoc(name, readFileSync(join(dir, name), "utf8"));
       for (const p of paragraphsOf(doc)) {
         const lines = doc.lines.slice(p.start - 1, p.end);
-        const parts = [
-          lines[0].slice(p.contentStart),
-          ...lines.slice(1).map((l) => l.replace(/^[ \t>]*/, "")),
-        ];
-        const content = parts.join("\n");
+        const content = paragraphText(lines, p.contentStart);
         if (!isPlainProse(content)) continue;
         plain++;
         expect([name, p.start, parsedParagraph(content, 60, false)]).toEqual([name, p.start, NONE]);

@@ -2,7 +2,7 @@
  * The paragraphs of a doc as the rewrap sees them: their lines, where their
  * text starts, and the prefix their lines take (list indentation, `> `).
  */
-import type { Nodes } from "mdast";
+import type { Nodes, Paragraph } from "mdast";
 import { memo, parseDoc, type Doc } from "../markdown/parse.js";
 import { replaceLines } from "../text.js";
 import { rewrapParagraph, isWrapped, textWidth, type RewrapOptions } from "./rewrap.js";
@@ -20,6 +20,8 @@ export interface ParagraphLayout {
   indent: string;
   /** Columns for the text of the other lines, when not the limit minus the indent (footnotes). */
   restWidthDelta?: number;
+  /** The paragraph in the doc's tree: a rewrap of the doc's own lines reads its spans there. */
+  node?: Paragraph;
 }
 
 const LIST_MARKER = /^([-*+]|\d{1,9}[.)])([ ]*)/;
@@ -73,6 +75,7 @@ function computeParagraphs(doc: Doc): ParagraphLayout[] {
         contentStart,
         firstPrefix: sharesLine ? before : indent,
         indent,
+        node,
       };
       // The formatter wraps a footnote's text to the width left after its label, on every line.
       if (sharesLine && container?.type === "footnoteDefinition")
@@ -116,7 +119,8 @@ export function paragraphAt(doc: Doc, line: number): ParagraphLayout | undefined
   return undefined;
 }
 
-export function rewrapOptions(p: ParagraphLayout, limit: number): RewrapOptions {
+/** The options that rewrap a paragraph's lines; with `text`, the doc's text, the lines must be the doc's own. */
+export function rewrapOptions(p: ParagraphLayout, limit: number, text?: string): RewrapOptions {
   const o: RewrapOptions = {
     limit,
     contentStart: p.contentStart,
@@ -124,6 +128,7 @@ export function rewrapOptions(p: ParagraphLayout, limit: number): RewrapOptions 
     indent: p.indent,
   };
   if (p.restWidthDelta) o.restWidth = Math.max(1, limit - textWidth(p.indent) - p.restWidthDelta);
+  if (text !== undefined && p.node) o.source = { node: p.node, text };
   return o;
 }
 
@@ -133,14 +138,14 @@ const sameLines = (a: readonly string[], b: readonly string[]) =>
 /** The rewrapped lines of a paragraph, or null when they would not change. */
 export function rewrapOf(doc: Doc, p: ParagraphLayout, limit: number): string[] | null {
   const lines = doc.lines.slice(p.start - 1, p.end);
-  const out = rewrapParagraph(lines, rewrapOptions(p, limit));
+  const out = rewrapParagraph(lines, rewrapOptions(p, limit, doc.text));
   return sameLines(out, lines) ? null : out;
 }
 
 /** Like `rewrapOf`, but null also when the paragraph is already laid out as the maintainers' formatter would. */
 export function refillOf(doc: Doc, p: ParagraphLayout, limit: number): string[] | null {
   const lines = doc.lines.slice(p.start - 1, p.end);
-  const opts = rewrapOptions(p, limit);
+  const opts = rewrapOptions(p, limit, doc.text);
   // The plain fill serves both the layout check and the answer.
   const fill = rewrapParagraph(lines, opts);
   if (isWrapped(lines, opts, fill)) return null;

@@ -13,7 +13,7 @@
  * Hard line breaks (`\` or two spaces at the end of a line) stay where they
  * are: each part between them is wrapped on its own.
  */
-import type { Nodes, Root } from "mdast";
+import type { Nodes, Paragraph, Root } from "mdast";
 import { parseOnly } from "../markdown/parse.js";
 
 export interface RewrapOptions {
@@ -33,6 +33,13 @@ export interface RewrapOptions {
    * Only used to recognise text that formatter already wrapped.
    */
   formatterBreaks?: boolean;
+  /**
+   * The paragraph's node in the doc's own tree and the doc's text, when
+   * `lines` are the doc's lines of that paragraph: its spans are then read
+   * from the tree where that gives what a parse of the text alone gives
+   * (`spansFromTree`), instead of parsing it again.
+   */
+  source?: { node: Paragraph; text: string };
 }
 
 /** Inline nodes whose source must stay on one line. */
@@ -167,12 +174,27 @@ export function parsedParagraph(
     (first.position?.end.offset ?? 0) < content.trimEnd().length
   )
     return null;
+  return spansOf(first, content, limit, formatterBreaks, (o) => o);
+}
+
+/**
+ * The unbreakable spans and the line breaks of a paragraph's inline nodes, in
+ * offsets of `content`; `at` maps a node's offset to one of `content`. Null
+ * when joining its lines could change its meaning.
+ */
+function spansOf(
+  paragraph: Paragraph,
+  content: string,
+  limit: number,
+  formatterBreaks: boolean,
+  at: (offset: number | undefined) => number | undefined,
+): Parsed | null {
   const atomic: Span[] = [];
   const breaks: Span[] = [];
   let unsafe = false;
   const walk = (node: Nodes) => {
-    const s = node.position?.start.offset;
-    const e = node.position?.end.offset;
+    const s = at(node.position?.start.offset);
+    const e = at(node.position?.end.offset);
     if (node.type === "inlineCode" && s !== undefined && e !== undefined) {
       // A code span that opens or closes at a line break: joining the lines changes its text for some parsers.
       const inner = /^(`+)([\s\S]*)\1$/.exec(content.slice(s, e))?.[2] ?? "";
@@ -199,7 +221,7 @@ export function parsedParagraph(
       s !== undefined &&
       e !== undefined
     ) {
-      const last = node.children[node.children.length - 1].position?.end.offset;
+      const last = at(node.children[node.children.length - 1].position?.end.offset);
       if (
         last !== undefined &&
         textWidth(content.slice(s, last + 1).replace(/\s+/g, " ")) > limit
@@ -216,8 +238,110 @@ export function parsedParagraph(
     }
     if ("children" in node) for (const c of node.children as Nodes[]) walk(c);
   };
-  walk(first);
+  walk(paragraph);
   return unsafe ? null : { atomic, breaks };
+}
+
+/** Inline nodes a `[` may open in the doc's tree for its spans to be those of a parse alone (`!` and `[` for images). */
+const OPENED_BY_BRACKET: Record<string, number> = {
+  link: 0,
+  linkReference: 0,
+  image: 1,
+  imageReference: 1,
+};
+
+/**
+ * The spans of a paragraph read from the doc's own tree, or undefined when
+ * they might differ from what `parsedParagraph` finds in `content` alone, so
+ * the caller parses it. They are the same when:
+ * - the text does not follow a task list item's `[ ]` (after which it may
+ *   start with what alone would open a block: `2. `), and none of its lines
+ *   alone would open a block (`isDangerousLine`);
+ * - every continuation line is one the doc's parse takes with the same
+ *   block-level meaning as the text alone: no `>` or tab before its text, not
+ *   lazy (indented at least as far as the container's text), and at most 3
+ *   columns further (so a `#` or `-` there would have ended the paragraph in
+ *   the doc too);
+ * - every `[` opens a link, a reference or an image of the tree, or sits in a
+ *   code span or an HTML tag, so the made-up definitions `parsedParagraph` adds
+ *   for `[text]` would find nothing else to make a link of (and a footnote call
+ *   falls back: the parse alone does not know it).
+ */
+export function spansFromTree(
+  lines: readonly string[],
+  contentStart: number,
+  indent: string,
+  source: { node: Paragraph; text: string },
+  content: string,
+  limit: number,
+  formatterBreaks: boolean,
+): Parsed | null | undefined {
+  if (/[>\t]/.test(indent)) return undefined;
+  // After a task list item's `[ ]` the text may start with what alone would be a block (`2. `).
+  if (/\]\s*$/.test(lines[0].slice(0, contentStart)) || /^\s/.test(content)) return undefined;
+  const start = source.node.position?.start.offset;
+  if (start === undefined || start < contentStart) return undefined;
+  // Offsets of each line in the doc's text and in `content`, and what was cut from its start.
+  const docStart: number[] = [];
+  const cut: number[] = [];
+  const contentAt: number[] = [];
+  let doc = start - contentStart;
+  let at = 0;
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k];
+    let strip = contentStart;
+    if (k > 0) {
+      strip = /^[ \t>]*/.exec(line)![0].length;
+      if (/[>\t]/.test(line.slice(0, strip))) return undefined;
+      if (strip < indent.length || strip > indent.length + 3) return undefined;
+      const eol = source.text.slice(doc - 2, doc);
+      if (!eol.endsWith("\n") && !eol.endsWith("\r")) return undefined;
+    }
+    if (source.text.slice(doc, doc + line.length) !== line) return undefined;
+    // A line that alone would open a block: the doc's context made it text (say, a merged fix's).
+    const text = line.slice(strip);
+    if (isDangerousLine(text) || (k === 0 && isDangerousFirstLine(text))) return undefined;
+    docStart.push(doc);
+    cut.push(strip);
+    contentAt.push(at);
+    at += line.length - strip + 1;
+    doc += line.length;
+    doc += source.text.startsWith("\r\n", doc) ? 2 : 1;
+  }
+  const toContent = (o: number | undefined): number | undefined => {
+    if (o === undefined) return undefined;
+    let k = docStart.length - 1;
+    while (k > 0 && docStart[k] > o) k--;
+    const lineLength = lines[k].length - cut[k];
+    return contentAt[k] + Math.min(Math.max(o - docStart[k] - cut[k], 0), lineLength);
+  };
+  // Where a `[` may stand: opening a link or an image, or inside a code span or an HTML tag.
+  const opens = new Set<number>();
+  const inside: Span[] = [];
+  let defined = true;
+  const collect = (node: Nodes): void => {
+    const s = toContent(node.position?.start.offset);
+    const e = toContent(node.position?.end.offset);
+    // A reference the made-up definitions would not define (see definitionsFor).
+    if (
+      ((node.type === "linkReference" || node.type === "imageReference") &&
+        !/^[^[\]^][^[\]]{0,499}$/.test(node.label ?? "")) ||
+      /\\$/.test(("label" in node && node.label) || "")
+    )
+      defined = false;
+    if (s !== undefined && e !== undefined) {
+      const shift = OPENED_BY_BRACKET[node.type];
+      if (shift !== undefined) opens.add(s + shift);
+      else if (node.type === "inlineCode" || node.type === "html")
+        inside.push({ start: s, end: e });
+    }
+    if ("children" in node) for (const c of node.children as Nodes[]) collect(c);
+  };
+  collect(source.node);
+  if (!defined) return undefined;
+  for (let i = content.indexOf("["); i !== -1; i = content.indexOf("[", i + 1))
+    if (!opens.has(i) && !inside.some((r) => r.start < i && i < r.end)) return undefined;
+  return spansOf(source.node, content, limit, formatterBreaks, toContent);
 }
 
 /** Splits `content[start, end)` into words; whitespace inside an unbreakable span is kept (a line ending becomes a space). */
@@ -341,6 +465,16 @@ export function derivedContentStart(line: string): number {
 export const MAX_REWRAP_CHARS = 64 * 1024;
 
 /**
+ * A paragraph's text as the rewrap reads it: the first line after its prefix,
+ * the others without their container prefix (`>` markers and indentation).
+ */
+export function paragraphText(lines: readonly string[], contentStart: number): string {
+  const parts = [lines[0].slice(contentStart)];
+  for (let i = 1; i < lines.length; i++) parts.push(lines[i].replace(/^[ \t>]*/, ""));
+  return parts.join("\n");
+}
+
+/**
  * Rewraps the source lines of one paragraph. Returns the lines unchanged when
  * the text cannot be rewrapped safely (tabs in the prefix, text that does not
  * parse back as one paragraph) or is longer than MAX_REWRAP_CHARS.
@@ -355,13 +489,23 @@ export function rewrapParagraph(lines: readonly string[], opts: RewrapOptions): 
   const indent =
     opts.indent ?? (CONTAINER_PREFIX.test(rawPrefix) ? indentFromPrefix(rawPrefix) : rawPrefix);
   if (/\t/.test(firstPrefix + indent)) return [...lines];
-  // The paragraph text: the first line after its prefix, the others without
-  // their container prefix (`>` markers and indentation).
-  const parts = [lines[0].slice(contentStart)];
-  for (let i = 1; i < lines.length; i++) parts.push(lines[i].replace(/^[ \t>]*/, ""));
-  const content = parts.join("\n");
+  const content = paragraphText(lines, contentStart);
   if (content.trim() === "") return [...lines];
-  const parsed = parseParagraph(content, opts.limit, opts.formatterBreaks === true);
+  const formatterBreaks = opts.formatterBreaks === true;
+  const fromTree =
+    opts.source && !isPlainProse(content)
+      ? spansFromTree(
+          lines,
+          contentStart,
+          indent,
+          opts.source,
+          content,
+          opts.limit,
+          formatterBreaks,
+        )
+      : undefined;
+  const parsed =
+    fromTree !== undefined ? fromTree : parseParagraph(content, opts.limit, formatterBreaks);
   if (!parsed) return [...lines];
 
   const out: string[] = [];
