@@ -1,6 +1,7 @@
 /** The local git adapter of the change set: a range of a checkout, read with git plumbing. */
 import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changeset.js";
-import { git, gitText } from "./git.js";
+import { CatFile } from "./cat-file.js";
+import { gitText } from "./git.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -93,6 +94,7 @@ export async function listChangedFiles(
 
 export class GitChangeSet implements ChangeSet {
   private pathCache = new Map<Side, string[]>();
+  private blobs: CatFile | undefined;
 
   constructor(
     private readonly root: string,
@@ -122,35 +124,23 @@ export class GitChangeSet implements ChangeSet {
     return cached;
   }
 
-  /** One `git cat-file --batch` for all paths. */
+  /** The contents of `paths` at one side, read by the change set's one `git cat-file --batch`. */
   async read(paths: readonly string[], side: Side): Promise<Map<string, FileContent>> {
     const result = new Map<string, FileContent>();
     const rev = this.rev(side);
-    if (!rev || paths.length === 0) {
-      for (const p of paths) result.set(p, { kind: "missing" });
-      return result;
-    }
-    const usable = paths.filter((p) => !/[\n\r]/.test(p));
-    for (const p of paths) if (!usable.includes(p)) result.set(p, { kind: "missing" });
-    const input = usable.map((p) => `${rev}:${p}\n`).join("");
-    const r = await git(this.root, ["cat-file", "--batch"], input);
-    if (r.code !== 0) throw new Error(`git cat-file failed: ${r.stderr.trim()}`);
-    const buf = r.stdout;
-    let pos = 0;
-    for (const p of usable) {
-      const nl = buf.indexOf(10, pos);
-      const header = buf.subarray(pos, nl).toString("utf8");
-      pos = nl + 1;
-      if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-        result.set(p, { kind: "missing" });
-        continue;
-      }
-      const [, type, sizeText] = header.split(" ");
-      const size = Number(sizeText);
-      const body = buf.subarray(pos, pos + size);
-      pos += size + 1;
-      result.set(p, type === "blob" ? decodeContent(body) : { kind: "missing" });
-    }
+    const usable = rev ? paths.filter((p) => !/[\n\r]/.test(p)) : [];
+    this.blobs ??= new CatFile(this.root);
+    const contents = await this.blobs.read(
+      usable.map((p) => `${rev}:${p}`),
+      (body): FileContent => (body ? decodeContent(body) : { kind: "missing" }),
+    );
+    const read = new Map(usable.map((p, i) => [p, contents[i]]));
+    for (const p of paths) result.set(p, read.get(p) ?? { kind: "missing" });
     return result;
+  }
+
+  /** Ends the change set's `git cat-file` (it also ends with the command). */
+  close(): void {
+    this.blobs?.close();
   }
 }
