@@ -339,8 +339,13 @@ export function spansFromTree(
   };
   collect(source.node);
   if (!defined) return undefined;
-  for (let i = content.indexOf("["); i !== -1; i = content.indexOf("[", i + 1))
-    if (!opens.has(i) && !inside.some((r) => r.start < i && i < r.end)) return undefined;
+  // Code spans and HTML tags do not overlap: one pass over them, in order, as the `[`s are.
+  inside.sort((a, b) => a.start - b.start);
+  let j = 0;
+  for (let i = content.indexOf("["); i !== -1; i = content.indexOf("[", i + 1)) {
+    while (j < inside.length && inside[j].end <= i) j++;
+    if (!opens.has(i) && !(j < inside.length && inside[j].start < i)) return undefined;
+  }
   return spansOf(source.node, content, limit, formatterBreaks, toContent);
 }
 
