@@ -251,34 +251,16 @@ const OPENED_BY_BRACKET: Record<string, number> = {
 };
 
 /**
- * The spans of a paragraph read from the doc's own tree, or undefined when
- * they might differ from what `parsedParagraph` finds in `content` alone, so
- * the caller parses it. They are the same when:
- * - the text does not follow a task list item's `[ ]` (after which it may
- *   start with what alone would open a block: `2. `), and none of its lines
- *   alone would open a block (`isDangerousLine`);
- * - every continuation line is one the doc's parse takes with the same
- *   block-level meaning as the text alone: no `>` or tab before its text, not
- *   lazy (indented at least as far as the container's text), and at most 3
- *   columns further (so a `#` or `-` there would have ended the paragraph in
- *   the doc too);
- * - every `[` opens a link, a reference or an image of the tree, or sits in a
- *   code span or an HTML tag, so the made-up definitions `parsedParagraph` adds
- *   for `[text]` would find nothing else to make a link of (and a footnote call
- *   falls back: the parse alone does not know it).
+ * Maps offsets of the doc's text in a paragraph to offsets of its `content`
+ * (paragraphText), or undefined when a line is not one the doc's parse takes
+ * with the same block-level meaning as the text alone (see spansFromTree).
  */
-export function spansFromTree(
+function contentOffsets(
   lines: readonly string[],
   contentStart: number,
   indent: string,
   source: { node: Paragraph; text: string },
-  content: string,
-  limit: number,
-  formatterBreaks: boolean,
-): Parsed | null | undefined {
-  if (/[>\t]/.test(indent)) return undefined;
-  // After a task list item's `[ ]` the text may start with what alone would be a block (`2. `).
-  if (/\]\s*$/.test(lines[0].slice(0, contentStart)) || /^\s/.test(content)) return undefined;
+): ((offset: number | undefined) => number | undefined) | undefined {
   const start = source.node.position?.start.offset;
   if (start === undefined || start < contentStart) return undefined;
   // Offsets of each line in the doc's text and in `content`, and what was cut from its start.
@@ -310,11 +292,52 @@ export function spansFromTree(
   }
   const toContent = (o: number | undefined): number | undefined => {
     if (o === undefined) return undefined;
-    let k = docStart.length - 1;
-    while (k > 0 && docStart[k] > o) k--;
+    // The last line that starts at or before `o` (binary search: a paragraph may have thousands).
+    let lo = 0;
+    let hi = docStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (docStart[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    const k = lo;
     const lineLength = lines[k].length - cut[k];
     return contentAt[k] + Math.min(Math.max(o - docStart[k] - cut[k], 0), lineLength);
   };
+  return toContent;
+}
+
+/**
+ * The spans of a paragraph read from the doc's own tree, or undefined when
+ * they might differ from what `parsedParagraph` finds in `content` alone, so
+ * the caller parses it. They are the same when:
+ * - the text does not follow a task list item's `[ ]` (after which it may
+ *   start with what alone would open a block: `2. `), and none of its lines
+ *   alone would open a block (`isDangerousLine`);
+ * - every continuation line is one the doc's parse takes with the same
+ *   block-level meaning as the text alone: no `>` or tab before its text, not
+ *   lazy (indented at least as far as the container's text), and at most 3
+ *   columns further (so a `#` or `-` there would have ended the paragraph in
+ *   the doc too);
+ * - every `[` opens a link, a reference or an image of the tree, or sits in a
+ *   code span or an HTML tag, so the made-up definitions `parsedParagraph` adds
+ *   for `[text]` would find nothing else to make a link of (and a footnote call
+ *   falls back: the parse alone does not know it).
+ */
+export function spansFromTree(
+  lines: readonly string[],
+  contentStart: number,
+  indent: string,
+  source: { node: Paragraph; text: string },
+  content: string,
+  limit: number,
+  formatterBreaks: boolean,
+): Parsed | null | undefined {
+  if (/[>\t]/.test(indent)) return undefined;
+  // After a task list item's `[ ]` the text may start with what alone would be a block (`2. `).
+  if (/\]\s*$/.test(lines[0].slice(0, contentStart)) || /^\s/.test(content)) return undefined;
+  const toContent = contentOffsets(lines, contentStart, indent, source);
+  if (!toContent) return undefined;
   // Where a `[` may stand: opening a link or an image, or inside a code span or an HTML tag.
   const opens = new Set<number>();
   const inside: Span[] = [];
