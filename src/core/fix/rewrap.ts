@@ -15,6 +15,7 @@
  */
 import type { Nodes, Paragraph, Root } from "mdast";
 import { parseOnly } from "../markdown/parse.js";
+import { lineAt } from "../text.js";
 
 export interface RewrapOptions {
   /** The line limit, in characters (code points). */
@@ -292,15 +293,8 @@ function contentOffsets(
   }
   const toContent = (o: number | undefined): number | undefined => {
     if (o === undefined) return undefined;
-    // The last line that starts at or before `o` (binary search: a paragraph may have thousands).
-    let lo = 0;
-    let hi = docStart.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (docStart[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    const k = lo;
+    // The last line that starts at or before `o` (a binary search: a paragraph may have thousands).
+    const k = lineAt(docStart, o) - 1;
     const lineLength = lines[k].length - cut[k];
     return contentAt[k] + Math.min(Math.max(o - docStart[k] - cut[k], 0), lineLength);
   };
