@@ -171,7 +171,27 @@ export function againPass(
 /** Docs read at once by the runner of this thread. */
 export const READ_BATCH = 32;
 
-/** The passes in this thread, reading `READ_BATCH` docs at a time. */
+/** A read started before its batch is wanted. */
+export interface ReadAhead {
+  /** The batch's index. */
+  index: number;
+  contents: Promise<Map<string, FileContent>>;
+}
+
+/**
+ * Starts reading `paths` now, for a batch that is run later: the next batch's
+ * read overlaps the current batch's work instead of following it (the
+ * thread waited for git or the API between two batches, 3 to 5% of an
+ * audit's time). A failed read is kept for whoever awaits it, and is not
+ * reported as unhandled should the audit end before (its own failure).
+ */
+export function readAhead(cs: ChangeSet, index: number, paths: readonly string[]): ReadAhead {
+  const contents = cs.read(paths, "head");
+  contents.catch(() => undefined);
+  return { index, contents };
+}
+
+/** The passes in this thread, reading `READ_BATCH` docs at a time, the next batch while the current one runs. */
 export function localRunner(
   onStep?: (step: "parse" | "check", path: string) => void,
 ): DocRunnerFactory {
@@ -182,15 +202,21 @@ export function localRunner(
       one: (item: T, content: FileContent | undefined) => DocOutcome,
     ): Promise<DocOutcome[]> {
       const out: DocOutcome[] = [];
-      for (let i = 0; i < items.length; i += READ_BATCH) {
-        const batch = items.slice(i, i + READ_BATCH);
-        const paths = batch.map((x) => (typeof x === "string" ? x : x.path));
-        const contents = await cs.read(paths, "head");
-        batch.forEach((x, j) => {
-          onStep?.("parse", paths[j]);
-          onStep?.("check", paths[j]);
-          out.push(one(x, contents.get(paths[j])));
-        });
+      const pathOf = (x: T) => (typeof x === "string" ? x : x.path);
+      const start = (i: number) =>
+        i < items.length ? readAhead(cs, i, items.slice(i, i + READ_BATCH).map(pathOf)) : undefined;
+      for (let ahead = start(0); ahead;) {
+        const i = ahead.index;
+        const contents = await ahead.contents;
+        ahead = start(i + READ_BATCH);
+        for (const x of items.slice(i, i + READ_BATCH)) {
+          // A turn of the event loop between docs takes in what the next read got so far.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          const path = pathOf(x);
+          onStep?.("parse", path);
+          onStep?.("check", path);
+          out.push(one(x, contents.get(path)));
+        }
       }
       return out;
     }

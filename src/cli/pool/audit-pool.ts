@@ -20,6 +20,7 @@ import {
   firstPass,
   localRunner,
   READ_BATCH,
+  readAhead,
   type AgainWork,
   type AnchorMap,
   type DocOutcome,
@@ -190,10 +191,15 @@ class PoolRunner implements DocRunner {
         results[i] = await thread.call(message(this.nextId++, batches[i], contents));
       }
     };
+    // The main thread claims its next batch, and starts reading it, before it
+    // runs the current one (a worker has IN_FLIGHT batches sent for that).
+    const claim = () =>
+      next < batches.length ? readAhead(this.cs, next, batches[next++].map(pathOf)) : undefined;
     const onMain = async () => {
-      while (next < batches.length) {
-        const i = next++;
-        const contents = await this.cs.read(batches[i].map(pathOf), "head");
+      for (let ahead = claim(); ahead;) {
+        const i = ahead.index;
+        const contents = await ahead.contents;
+        ahead = claim();
         const out: DocOutcome[] = [];
         for (const item of batches[i]) {
           await turn();
