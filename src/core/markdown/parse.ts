@@ -10,7 +10,6 @@ import { unified, type Processor } from "unified";
 import remarkParse from "remark-parse";
 import remarkGfm from "remark-gfm";
 import type { Heading, Nodes, Root } from "mdast";
-import { visit, SKIP } from "unist-util-visit";
 import { splitLines } from "../text.js";
 
 export interface Doc {
@@ -101,22 +100,34 @@ function literalAutolinks(this: Processor, mode: "where-found" | "off"): void {
 
 const HEADING_ID = /[ \t]*\{#([^\s{}]+)\}[ \t]*$/;
 
-/** Takes `{#id}` off the end of a heading and stores it as the heading's id. */
+/** Nodes whose children may be headings (flow content); headings sit nowhere else. */
+const HOLDS_FLOW = new Set(["root", "blockquote", "list", "listItem", "footnoteDefinition"]);
+
+/**
+ * Takes `{#id}` off the end of a heading and stores it as the heading's id.
+ * Only flow containers are walked: a paragraph, table or heading holds no
+ * heading, and most of a tree's nodes are inside them.
+ */
 function applyHeadingIds(tree: Root): void {
-  visit(tree, "heading", (node: Heading) => {
-    const last = node.children[node.children.length - 1];
-    if (last && last.type === "text") {
-      const m = HEADING_ID.exec(last.value);
-      if (m) {
-        last.value = last.value.slice(0, m.index);
-        const data = (node.data ??= {}) as { id?: string; hProperties?: Record<string, unknown> };
-        data.id = m[1];
-        data.hProperties = { ...(data.hProperties ?? {}), id: m[1] };
-        if (last.value === "") node.children.pop();
-      }
-    }
-    return SKIP;
-  });
+  const stack: Nodes[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "heading") takeHeadingId(node);
+    else if (HOLDS_FLOW.has(node.type) && "children" in node)
+      for (const c of node.children) stack.push(c);
+  }
+}
+
+function takeHeadingId(node: Heading): void {
+  const last = node.children[node.children.length - 1];
+  if (!last || last.type !== "text") return;
+  const m = HEADING_ID.exec(last.value);
+  if (!m) return;
+  last.value = last.value.slice(0, m.index);
+  const data = (node.data ??= {}) as { id?: string; hProperties?: Record<string, unknown> };
+  data.id = m[1];
+  data.hProperties = { ...(data.hProperties ?? {}), id: m[1] };
+  if (last.value === "") node.children.pop();
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Small helpers the style rules share: which lines are code, source slices, fenced or not. */
 import type { Code, Nodes, Root } from "mdast";
-import { visit } from "unist-util-visit";
+import { nodesOf } from "../../markdown/nodes.js";
 import { frontMatterEndLine, memo, type Doc } from "../../markdown/parse.js";
 import { lineAt } from "../../text.js";
 
@@ -8,11 +8,11 @@ import { lineAt } from "../../text.js";
 export function codeLines(doc: Doc): ReadonlySet<number> {
   return memo(doc, "style:codeLines", (d) => {
     const lines = new Set<number>();
-    visit(d.tree, "code", (node: Code) => {
+    for (const { node } of nodesOf(d.tree, "code")) {
       const p = node.position;
-      if (!p) return;
+      if (!p) continue;
       for (let l = p.start.line; l <= p.end.line; l++) lines.add(l);
-    });
+    }
     return lines;
   });
 }
