@@ -71,14 +71,12 @@ function layoutAt(text: string, line: number): { p: ParagraphLayout; lines: stri
 }
 
 function fromTree(text: string, line: number): unknown {
-  const doc = parseDoc("a.md", text);
-  const p = paragraphsOf(doc).find((q) => q.start === line)!;
-  const lines = doc.lines.slice(p.start - 1, p.end);
+  const { p, lines } = layoutAt(text, line);
   return spansFromTree(
     lines,
     p.contentStart,
     p.indent,
-    { node: p.node!, text: doc.text },
+    { node: p.node!, text },
     paragraphText(lines, p.contentStart),
     80,
     false,
