@@ -249,6 +249,19 @@ describe("bad input", () => {
     expect(flat.findings.filter((f) => f.rule === "line-length")).toHaveLength(1);
   }, 900_000);
 
+  test("1 MB of one-line paragraphs of `[]` in code spans: within the bound, each rewrapped from the tree's spans", () => {
+    // Every paragraph's `[` sits in a code span, which the rewrap reads off the doc's tree.
+    const paragraph = "`[]` x ".repeat(20).trimEnd() + "\n\n";
+    const report = reviewBad(
+      "1 MB of `[]` x paragraphs",
+      "# Bad\n\n" + paragraph.repeat(Math.ceil((1024 * 1024) / paragraph.length)),
+    );
+    expect(report.notes).toEqual([]);
+    const long = report.findings.filter((f) => f.rule === "line-length");
+    expect(long.length).toBeGreaterThan(7000);
+    expect(long.filter((f) => f.suggestion !== null).length).toBeGreaterThan(long.length - 5);
+  }, 900_000);
+
   test("a BUILD file with 8,000 doc() rules: within the bound, a finding per missing doc", () => {
     const report = reviewBad("BUILD with 8,000 doc() rules", manyDocRules(8000), {
       path: "g3doc/BUILD",
