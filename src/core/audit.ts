@@ -171,6 +171,9 @@ export function againPass(
 /** Docs read at once by the runner of this thread. */
 export const READ_BATCH = 32;
 
+/** One turn of the event loop: what reads got so far, and messages from workers, are taken in. */
+export const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A read started before its batch is wanted. */
 export interface ReadAhead {
   /** The batch's index. */
@@ -210,8 +213,7 @@ export function localRunner(
         const contents = await ahead.contents;
         ahead = start(i + READ_BATCH);
         for (const x of items.slice(i, i + READ_BATCH)) {
-          // A turn of the event loop between docs takes in what the next read got so far.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await turn(); // takes in what the next batch's read got so far
           const path = pathOf(x);
           onStep?.("parse", path);
           onStep?.("check", path);

@@ -21,6 +21,7 @@ import {
   localRunner,
   READ_BATCH,
   readAhead,
+  turn,
   type AgainWork,
   type AnchorMap,
   type DocOutcome,
@@ -150,9 +151,6 @@ class Thread {
   }
 }
 
-/** Lets the main thread's event loop turn (to feed the workers) between two docs. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 class PoolRunner implements DocRunner {
   private nextId = 0;
   /** The anchors of the docs the main thread read itself. */
@@ -202,7 +200,7 @@ class PoolRunner implements DocRunner {
         ahead = claim();
         const out: DocOutcome[] = [];
         for (const item of batches[i]) {
-          await turn();
+          await turn(); // the workers are fed between two docs
           out.push(here(item, contents.get(pathOf(item))));
         }
         results[i] = compacted(structuredClone(out), this.strings);
