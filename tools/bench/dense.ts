@@ -52,12 +52,15 @@ export function angleSoup(bytes: number): string {
   return Array.from({ length: count }, () => paragraph).join("\n");
 }
 
-/** A BUILD file with `count` doc() rules, each publishing `d<i>.md` with an image, at its own permalink. */
-export function manyDocRules(count: number): string {
+/**
+ * A BUILD file with `count` doc() rules, each publishing `d<i>.md` with an
+ * image, at its own permalink (or all at `/docs/same/` with `samePermalink`).
+ */
+export function manyDocRules(count: number, samePermalink = false): string {
   const rules: string[] = ['load("//website:defs.bzl", "doc")\n'];
   for (let i = 0; i < count; i++)
     rules.push(
-      `doc(\n    name = "d${i}",\n    src = "d${i}.md",\n    category = "Project",\n    data = ["d${i}.png"],\n    permalink = "/docs/d${i}/",\n)\n`,
+      `doc(\n    name = "d${i}",\n    src = "d${i}.md",\n    category = "Project",\n    data = ["d${i}.png"],\n    permalink = "/docs/${samePermalink ? "same" : `d${i}`}/",\n)\n`,
     );
   return rules.join("\n");
 }

@@ -160,6 +160,72 @@ describe("permalink", () => {
     expect(f[6].message).toContain("has no `permalink`");
   });
 
+  test("one permalink shared by many rules: each finding names three of the others and counts the rest", async () => {
+    // Each finding used to list every other rule: 2,000 rules on one page made
+    // 2,000 messages of 2,000 labels (hundreds of MB of text from one BUILD file).
+    const n = 2000;
+    const build = Array.from({ length: n }, (_, i) =>
+      rule(
+        `d${i}`,
+        `    src = "d${i}.md",\n    category = "Project",\n    permalink = "/docs/same/",\n`,
+      ),
+    ).join("\n");
+    const f = await lintDoc("# D\n", {
+      rule: "permalink",
+      path: "g3doc/d0.md",
+      extra: { "g3doc/BUILD": build },
+    });
+    expect(f).toHaveLength(n);
+    expect(f[0].message).toBe(
+      "Permalink `/docs/same/` of `//g3doc:d0` is also the permalink of " +
+        "`//g3doc:d1` (g3doc/BUILD:12), `//g3doc:d2` (g3doc/BUILD:19), " +
+        `\`//g3doc:d3\` (g3doc/BUILD:26) and ${n - 4} more: these rules write the same ` +
+        "page, so one doc hides the other. Give each doc its own permalink.",
+    );
+    expect(f[2].message).toContain(
+      "is also the permalink of `//g3doc:d0` (g3doc/BUILD:5), `//g3doc:d1` (g3doc/BUILD:12), " +
+        `\`//g3doc:d3\` (g3doc/BUILD:26) and ${n - 4} more:`,
+    );
+    expect(Math.max(...f.map((x) => x.message.length))).toBeLessThan(400);
+  });
+
+  test("a permalink shared by two or three rules names every other one", async () => {
+    const three = ["a", "b", "c"]
+      .map((x) =>
+        rule(x, `    src = "${x}.md",\n    category = "Project",\n    permalink = "/docs/x/",\n`),
+      )
+      .join("\n");
+    const f = await lintDoc("# A\n", {
+      rule: "permalink",
+      path: "g3doc/a.md",
+      extra: { "g3doc/BUILD": three },
+    });
+    expect(
+      f.map((x) =>
+        x.message.replace(/^.* is also the permalink of (.*): (\w+) rules .*$/, "$1 | $2"),
+      ),
+    ).toEqual([
+      "`//g3doc:b` (g3doc/BUILD:12), `//g3doc:c` (g3doc/BUILD:19) | these",
+      "`//g3doc:a` (g3doc/BUILD:5), `//g3doc:c` (g3doc/BUILD:19) | these",
+      "`//g3doc:a` (g3doc/BUILD:5), `//g3doc:b` (g3doc/BUILD:12) | these",
+    ]);
+    const two = await lintDoc("# A\n", {
+      rule: "permalink",
+      path: "g3doc/a.md",
+      extra: {
+        "g3doc/BUILD": three.replace(
+          /permalink = "\/docs\/x\/",\n\)\n$/,
+          'permalink = "/docs/y/",\n)\n',
+        ),
+      },
+    });
+    expect(
+      two.map((x) =>
+        x.message.replace(/^.* is also the permalink of (.*): (\w+) rules .*$/, "$1 | $2"),
+      ),
+    ).toEqual(["`//g3doc:b` (g3doc/BUILD:12) | both", "`//g3doc:a` (g3doc/BUILD:5) | both"]);
+  });
+
   test("the categories are configurable", async () => {
     const build = rule(
       "a",

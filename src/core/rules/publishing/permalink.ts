@@ -1,7 +1,32 @@
 import type { Rule } from "../types.js";
+import type { DocRule } from "../../g3doc/model.js";
 import { buildFileOf, replacedLine } from "./common.js";
 
 const ID = "permalink";
+
+/** Other rules of a shared permalink named in a finding; the rest are counted. */
+export const OTHERS_NAMED = 3;
+
+/**
+ * The other rules of `rule`'s page, as the finding names them: the first
+ * OTHERS_NAMED in the order the BUILD files were read, then how many more (so N rules on one page give
+ * N findings of bounded length, not N lists of N); undefined when none.
+ */
+function sharedWith(
+  rule: DocRule,
+  page: readonly DocRule[],
+): { names: string; others: number } | undefined {
+  const named: string[] = [];
+  let others = 0;
+  for (const r of page) {
+    if (r === rule) continue;
+    others++;
+    if (named.length < OTHERS_NAMED) named.push(`\`${r.label}\` (${r.build}:${r.permalink!.line})`);
+  }
+  if (others === 0) return undefined;
+  const more = others - named.length;
+  return { names: more > 0 ? `${named.join(", ")} and ${more} more` : named.join(", "), others };
+}
 
 export const permalink: Rule = {
   id: ID,
@@ -85,12 +110,12 @@ export const permalink: Rule = {
             },
           );
         }
-        const others = at.pub.rulesOfPage(p.value).filter((r) => r !== rule);
-        if (others.length > 0) {
+        const shared = sharedWith(rule, at.pub.rulesOfPage(p.value));
+        if (shared) {
           report(
             `Permalink \`${p.value}\` of \`${rule.label}\` is also the permalink of ` +
-              `${others.map((o) => `\`${o.label}\` (${o.build}:${o.permalink!.line})`).join(", ")}: ` +
-              `both rules write the same page, so one doc hides the other. Give each ` +
+              `${shared.names}: ${shared.others > 1 ? "these" : "both"} ` +
+              `rules write the same page, so one doc hides the other. Give each ` +
               `doc its own permalink.`,
             {
               line: p.line,
