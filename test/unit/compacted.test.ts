@@ -1,11 +1,10 @@
 /**
- * The outcomes an audit keeps until the end (cli/pool/audit-pool.ts
- * `compacted`): the same values, every finding one object of one shape, one
- * copy of each string.
+ * The outcomes an audit keeps until the end (core/audit.ts `compacted`, used
+ * by the local runner and by the pool): the same values, every finding one
+ * object of one shape, one copy of each string.
  */
 import { describe, expect, test } from "@jest/globals";
-import { compacted } from "../../src/cli/pool/audit-pool.js";
-import type { DocOutcome } from "../../src/core/audit.js";
+import { compacted, type DocOutcome } from "../../src/core/audit.js";
 import type { Finding } from "../../src/core/finding.js";
 
 function finding(path: string, line: number, extra: Partial<Finding> = {}): Finding {
