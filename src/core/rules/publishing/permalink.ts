@@ -9,8 +9,9 @@ export const OTHERS_NAMED = 3;
 
 /**
  * The other rules of `rule`'s page, as the finding names them: the first
- * OTHERS_NAMED in the order the BUILD files were read, then how many more (so N rules on one page give
- * N findings of bounded length, not N lists of N); undefined when none.
+ * OTHERS_NAMED in the order the BUILD files were read, then how many more
+ * (so N rules on one page give N findings of bounded length, not N lists of
+ * N); undefined when none.
  */
 function sharedWith(
   rule: DocRule,
@@ -114,9 +115,11 @@ export const permalink: Rule = {
         if (shared) {
           report(
             `Permalink \`${p.value}\` of \`${rule.label}\` is also the permalink of ` +
-              `${shared.names}: ${shared.others > 1 ? "these" : "both"} ` +
-              `rules write the same page, so one doc hides the other. Give each ` +
-              `doc its own permalink.`,
+              `${shared.names}: ` +
+              (shared.others > 1
+                ? "these rules write the same page, so one doc hides the others. "
+                : "both rules write the same page, so one doc hides the other. ") +
+              "Give each doc its own permalink.",
             {
               line: p.line,
               column: p.column,
