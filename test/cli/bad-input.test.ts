@@ -122,28 +122,47 @@ function reviewBad(
   const path = opts.path ?? "g3doc/bad.md";
   const repo = makeRepo(BASE, { [path]: content, ...(opts.extra ?? {}) });
   temps.push(repo);
-  const r = runCli(["check", "--base", "HEAD~1", "--format", "json"], repo, { timeoutMs: 900_000 });
+  const review = () =>
+    runCli(["check", "--base", "HEAD~1", "--format", "json"], repo, { timeoutMs: 900_000 });
+  const r = review();
   expect(r.stderr).toBe("");
   expect([0, 1]).toContain(r.code);
   const report = JSON.parse(r.stdout) as Report;
   const mb = Buffer.byteLength(content) / 1048576;
-  const over = Math.max(0, r.cpuMs - baselineCpuMs);
-  const msPerMb = over / mb;
   // The parser's own rate is measured only where the review took longer than the floor, and never
   // for a doc the review skipped: the parser never saw it, and alone it may take minutes on it or
   // run out of stack (10,000 nested block quotes did, on a loaded machine).
   const skipped = report.notes.some((n) => n.startsWith(`${path}: skipped`));
-  const parseMsPerMb =
-    over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" && !skipped
-      ? parseRate(content)
-      : 0;
-  const boundMsPerMb = Math.max(FLOOR_MS_PER_MB, BOUND_OVER_PARSE * parseMsPerMb);
-  measured.push({ name, mb, cpuMs: r.cpuMs, wallMs: r.ms, msPerMb, parseMsPerMb, boundMsPerMb });
-  // The bound, with room for the noise of one process run against the best of the baseline's:
-  // 300 ms, or one baseline (an 85-byte doc once cost 412 ms over an 863 ms baseline under the
-  // full suite, and a 70-byte one 490 ms over 939 ms on a loaded machine). What the bound is for,
-  // seconds per MB of bad input, is unchanged: slow inputs take seconds per MB over it.
-  expect(over).toBeLessThanOrEqual(boundMsPerMb * mb + Math.max(300, baselineCpuMs));
+  const measure = (cpuMs: number, parseBefore?: number) => {
+    const over = Math.max(0, cpuMs - baselineCpuMs);
+    const parse =
+      over > FLOOR_MS_PER_MB * mb + 300 && typeof content === "string" && !skipped
+        ? Math.min(parseRate(content), parseBefore ?? Infinity)
+        : 0;
+    const bound = Math.max(FLOOR_MS_PER_MB, BOUND_OVER_PARSE * parse);
+    // The bound, with room for the noise of one process run against the best of the baseline's:
+    // 300 ms, or one baseline (an 85-byte doc once cost 412 ms over an 863 ms baseline under the
+    // full suite, and a 70-byte one 490 ms over 939 ms on a loaded machine). What the bound is
+    // for, seconds per MB of bad input, is unchanged: slow inputs take seconds per MB over it.
+    return { cpuMs, over, parse, bound, allowed: bound * mb + Math.max(300, baselineCpuMs) };
+  };
+  let m = measure(r.cpuMs);
+  if (m.over > m.allowed) {
+    // One more run of each side, the best of two kept for both: the same review of the same
+    // 1 MB one-line doc took 2.4 to 6.3 s of CPU from one run to the next here (two modes of
+    // the garbage collector, 380 or 630 MB peak RSS), and its parse alone 2.0 to 3.6 s.
+    m = measure(Math.min(r.cpuMs, review().cpuMs), m.parse || undefined);
+  }
+  measured.push({
+    name,
+    mb,
+    cpuMs: m.cpuMs,
+    wallMs: r.ms,
+    msPerMb: m.over / mb,
+    parseMsPerMb: m.parse,
+    boundMsPerMb: m.bound,
+  });
+  expect(m.over).toBeLessThanOrEqual(m.allowed);
   if (mb < 1) {
     // The text format copes too.
     const text = runCli(["check", "--base", "HEAD~1"], repo, { timeoutMs: 300_000 });
