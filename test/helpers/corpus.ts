@@ -3,7 +3,7 @@
  * project). Tests that need it call `describeCorpus`, which skips with a
  * visible message when the data is absent.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
 import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
@@ -19,6 +19,20 @@ export const G3DOC_HEAD = join(GVISOR, "g3doc-head");
 export const LARGE_TARBALL = join(SHARED, "corpus", "markdown-large", "markdown-large.tar.xz");
 
 export const hasCorpus = existsSync(BUNDLE);
+
+/** The paths of every `.md` file under G3DOC_HEAD (call it inside `describeCorpus`). */
+export function g3docHeadDocs(): string[] {
+  const docs: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".md")) docs.push(p);
+    }
+  };
+  walk(G3DOC_HEAD);
+  return docs;
+}
 
 /** A clone of the history bundle (made once per machine, in the temp folder). Null when absent. */
 export function historyClone(): string | null {

@@ -4,7 +4,7 @@
  * gives, and stay the installed version's text with that one change.
  */
 import { describe, expect, test } from "@jest/globals";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import { gfm } from "micromark-extension-gfm";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { fromMarkdown as vendored } from "../../src/core/markdown/from-markdown.js";
 import { parseOnly } from "../../src/core/markdown/parse.js";
-import { G3DOC_HEAD, describeCorpus } from "../helpers/corpus.js";
+import { describeCorpus, g3docHeadDocs } from "../helpers/corpus.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VENDORED = join(here, "..", "..", "src", "core", "markdown", "from-markdown.js");
@@ -138,15 +138,7 @@ describe("from-markdown (one context for every handler)", () => {
 
 describeCorpus("from-markdown on gVisor's docs", () => {
   test("every doc of g3doc/ gives the published module's tree", () => {
-    const docs: string[] = [];
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const p = join(dir, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (name.endsWith(".md")) docs.push(p);
-      }
-    };
-    walk(G3DOC_HEAD);
+    const docs = g3docHeadDocs();
     expect(docs.length).toBeGreaterThan(40);
     for (const p of docs) {
       const { ours, theirs } = both(readFileSync(p, "utf8"));

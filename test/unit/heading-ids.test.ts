@@ -5,8 +5,7 @@
  * a heading.
  */
 import { describe, expect, test } from "@jest/globals";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { unified } from "unified";
 import remarkParse from "remark-parse";
 import remarkGfm from "remark-gfm";
@@ -14,7 +13,7 @@ import type { Heading, Root } from "mdast";
 import { toString } from "mdast-util-to-string";
 import { visit } from "unist-util-visit";
 import { headingId, parseDoc } from "../../src/core/markdown/parse.js";
-import { G3DOC_HEAD, describeCorpus } from "../helpers/corpus.js";
+import { describeCorpus, g3docHeadDocs } from "../helpers/corpus.js";
 
 /** Each heading's line, id and text after the parse. */
 function headings(tree: Root): string[] {
@@ -85,15 +84,7 @@ describe("heading ids", () => {
 
 describeCorpus("heading ids on gVisor's g3doc", () => {
   test("every doc: the same ids and texts as a walk of every node", () => {
-    const docs: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        const p = join(dir, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (name.endsWith(".md")) docs.push(p);
-      }
-    };
-    walk(G3DOC_HEAD);
+    const docs = g3docHeadDocs();
     expect(docs.length).toBeGreaterThanOrEqual(40);
     let ids = 0;
     for (const p of docs) {
