@@ -1,10 +1,11 @@
 /**
  * The outcomes an audit keeps until the end (core/audit.ts `compacted`, used
- * by the local runner and by the pool): the same values, every finding one
+ * by the pool on a worker's answers, and `detached`, by the local runner and
+ * the pool's main thread on their own): the same values, every finding one
  * object of one shape, one copy of each string.
  */
 import { describe, expect, test } from "@jest/globals";
-import { compacted, type DocOutcome } from "../../src/core/audit.js";
+import { compacted, detached, type DocOutcome } from "../../src/core/audit.js";
 import type { Finding } from "../../src/core/finding.js";
 
 function finding(path: string, line: number, extra: Partial<Finding> = {}): Finding {
@@ -67,5 +68,19 @@ describe("compacted", () => {
         ...[1, 2, 3].map((l) => "x".repeat(80 + l)),
       ].sort(),
     );
+  });
+});
+
+describe("detached", () => {
+  test("keeps this thread's outcomes as copies: none of their objects is kept, the values are", () => {
+    const made = outcomes();
+    const pool = new Map<string, string>();
+    const out = detached(made, pool);
+    expect(out).toStrictEqual(outcomes());
+    expect(out[0]).not.toBe(made[0]);
+    expect(out[0].notes).not.toBe(made[0].notes);
+    // What was made here is left as it was (compacting the copy does not touch it).
+    expect(made).toStrictEqual(outcomes());
+    expect(pool.get("docs/a.md")).toBe("docs/a.md");
   });
 });

@@ -17,6 +17,7 @@ import type { DocAnchors } from "../../core/markdown/slug.js";
 import {
   againPass,
   compacted,
+  detached,
   firstPass,
   localRunner,
   READ_BATCH,
@@ -157,7 +158,7 @@ class PoolRunner implements DocRunner {
           await turn(); // the workers are fed between two docs
           out.push(here(item, contents.get(pathOf(item))));
         }
-        results[i] = compacted(structuredClone(out), this.strings);
+        results[i] = detached(out, this.strings);
       }
     };
     await Promise.all([
