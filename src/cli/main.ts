@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { review, type ReviewResult } from "../core/engine.js";
 import { compareFindings, type Finding } from "../core/finding.js";
 import type { Config } from "../config/defaults.js";
-import { mergeOverlapping } from "../core/present/merge-overlapping.js";
+import { mergeOverlapping, MAX_REPARSE_CHARS } from "../core/present/merge-overlapping.js";
 import type { ChangeSet } from "../core/changeset.js";
 import { ConfigError } from "../config/load.js";
 import { closest } from "../config/suggest.js";
@@ -156,9 +156,9 @@ async function presented(cs: ChangeSet, result: ReviewResult, config: Config): P
   const paths = [...byPath.keys()];
   const batches: string[][] = [];
   for (let i = 0; i < paths.length; i += READ_BATCH) batches.push(paths.slice(i, i + READ_BATCH));
-  // The docs of each batch with a suggestion: only their texts are read.
+  // The docs of each batch with two suggestions or more (those that may overlap): only their texts are read.
   const toRead = batches.map((batch) =>
-    batch.filter((p) => byPath.get(p)!.some((f) => f.suggestion !== null)),
+    batch.filter((p) => byPath.get(p)!.filter((f) => f.suggestion !== null).length >= 2),
   );
   const textsOf = async (i: number) => {
     const texts = new Map<string, string>();
@@ -166,15 +166,9 @@ async function presented(cs: ChangeSet, result: ReviewResult, config: Config): P
       if (c.kind === "text") texts.set(p, c.text);
     return texts;
   };
-  // Re-parsing to merge rewraps costs at most as many characters as the docs hold (64 KB at
-  // least), shared by all of them: an audit knows their lengths, a change's docs are read twice.
-  let size = 0;
-  for (let i = 0; i < batches.length; i++) {
-    const known = toRead[i].map((p) => result.docChars?.get(p));
-    if (known.every((n) => n !== undefined)) for (const n of known) size += n;
-    else for (const t of (await textsOf(i)).values()) size += t.length;
-  }
-  let budget = Math.max(65_536, size);
+  // Re-parsing to merge rewraps and list-marker fixes is bounded as in the app's review, by
+  // MAX_REPARSE_CHARS for the whole run, so that the command reports what the review shows.
+  let budget = MAX_REPARSE_CHARS;
   const out: Finding[] = [];
   for (let i = 0; i < batches.length; i++) {
     const findings = batches[i].flatMap((p) => byPath.get(p)!);

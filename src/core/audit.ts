@@ -32,8 +32,6 @@ export interface DocOutcome {
   notes: string[];
   /** The doc's anchors (first pass, when it could be parsed). */
   anchors?: DocAnchors;
-  /** The length of the doc's text, in UTF-16 code units (first pass, when it is text). */
-  chars?: number;
   /** Ids of the rules to run again once every doc was read (first pass). */
   deferred: string[];
   /** Docs those rules asked for. */
@@ -131,7 +129,6 @@ export function firstPass(
   known: Map<string, DocAnchors | null>,
 ): DocOutcome {
   const out = emptyOutcome(path);
-  if (content?.kind === "text") out.chars = content.text.length;
   const read = readDoc(path, content, setup.maxBytes);
   if (read === null || "note" in read) {
     known.set(path, null);
@@ -307,8 +304,6 @@ export interface AuditResult {
   off: Finding[];
   notes: string[];
   docs: string[];
-  /** The length of each doc's text that was read as text, in UTF-16 code units. */
-  docChars: Map<string, number>;
 }
 
 /** Rounds of the second pass at most (a rule that asks for a doc it found only in another doc's anchors would need a third). */
@@ -373,9 +368,8 @@ export async function auditDocs(
       }
       pending = again.filter((o) => o.deferred.length > 0 && o.wanted.some((p) => !anchors.has(p)));
     }
-    const out: AuditResult = { all: [], off: [], notes: [], docs: [], docChars: new Map() };
+    const out: AuditResult = { all: [], off: [], notes: [], docs: [] };
     for (const o of first) {
-      if (o.chars !== undefined) out.docChars.set(o.path, o.chars);
       const s = second.get(o.path);
       for (const x of s ? [o, s] : [o]) {
         out.all.push(...x.findings);

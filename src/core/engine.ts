@@ -77,8 +77,6 @@ export interface ReviewResult {
    * off, counted per rule (the summary says how many).
    */
   suppressed: Record<string, number>;
-  /** An audit's: the length of each doc's text, in UTF-16 code units. */
-  docChars?: ReadonlyMap<string, number>;
 }
 
 function textOf(c: FileContent | undefined): string | null {
@@ -433,11 +431,7 @@ export async function review(
     );
     if (note) notes.push(note);
   }
-  const docs: Gathered & {
-    docs: string[];
-    impactDocs?: string[];
-    docChars?: Map<string, number>;
-  } =
+  const docs: Gathered & { docs: string[]; impactDocs?: string[] } =
     mode === "all"
       ? await auditDocs(
           setup,
@@ -472,6 +466,5 @@ export async function review(
     diffs,
     notes,
     suppressed,
-    docChars: docs.docChars,
   };
 }

@@ -89,3 +89,38 @@ describe("overlapping suggestions in the command's output", () => {
     expect(fromSarif).toEqual(texts);
   });
 });
+
+/** 40 list items, each with a term to replace in a line that is too long: 40 groups whose merge re-parses. */
+const LIST = [
+  "# Title",
+  "",
+  ...Array.from({ length: 40 }, (_, i) => [
+    `*   Item ${i} runs in user space and this sentence goes on long enough to pass the limit of eighty`,
+    "    columns by a few words.",
+    "",
+  ]).flat(),
+].join("\n");
+
+describe("the command's bound on re-parsing is the app's", () => {
+  const repo = makeRepo({ "g3doc/list.md": LIST, ".github/g3doc-review.yml": "preset: gvisor\n" });
+  temps.push(repo);
+
+  test("merges cost far more than the doc's size; every group is merged, as in the review", async () => {
+    const found = await lintDoc(LIST, { path: "g3doc/list.md", config: { preset: "gvisor" } });
+    const app = mergeOverlapping(found, new Map([["g3doc/list.md", LIST]]), 80);
+    // Each group is charged the doc twice: 40 of them cost 80 times the doc (64 KB or the docs' size bounded it before).
+    expect(app.reparsed).toBeGreaterThanOrEqual(80 * LIST.length);
+    expect(app.reparsed).toBeGreaterThan(65_536);
+    const out = JSON.parse(runCli(["check", "--all", "--format", "json"], repo).stdout) as {
+      findings: { rule: string; line: number; endLine: number; suggestion: string | null }[];
+    };
+    const withSuggestion = out.findings.filter((f) => f.suggestion !== null);
+    expect(withSuggestion).toHaveLength(40);
+    expect(withSuggestion.every((f) => f.suggestion!.includes("userspace"))).toBe(true);
+    expect(withSuggestion.map((f) => [f.rule, f.line, f.endLine, f.suggestion])).toEqual(
+      app.findings
+        .filter((f) => f.suggestion !== null)
+        .map((f) => [f.rule, f.line, f.endLine, f.suggestion]),
+    );
+  });
+});

@@ -7,11 +7,9 @@ import { describe, expect, test } from "@jest/globals";
 import {
   auditDocs,
   emptyOutcome,
-  localRunner,
   type DocOutcome,
   type DocRunner,
 } from "../../src/core/audit.js";
-import type { Recorded } from "../../src/core/recorded.js";
 import { prepareReview } from "../../src/core/setup.js";
 import { resolveConfig } from "../../src/config/load.js";
 import type { Finding } from "../../src/core/finding.js";
@@ -70,20 +68,5 @@ describe("audit rounds", () => {
     expect(rounds).toEqual([["x", "y"], ["y"]]);
     expect(r.all.map((f) => f.rule)).toEqual(["x", "y"]);
     expect(r.docs).toEqual(["g3doc/a.md"]);
-  });
-
-  test("the audit tells each text doc's length in UTF-16 code units (what merging suggestions budgets)", async () => {
-    const docs = { "g3doc/a.md": "# A\n\nCaf\u00e9 \u{1F600}.\n", "g3doc/b.md": "# B\n" };
-    const cs = new MemoryChangeSet(null, docs);
-    const config = resolveConfig({});
-    const setup = await prepareReview(cs, config, { mode: "all" });
-    const runner = await localRunner()({ setup, cs, recorded: {} as Recorded, userConfig: config });
-    const r = await auditDocs(setup, cs, runner);
-    expect([...r.docChars]).toEqual([
-      ["g3doc/a.md", docs["g3doc/a.md"].length],
-      ["g3doc/b.md", 4],
-    ]);
-    // Bytes would differ: the length is the text's, as the merge counts it.
-    expect(docs["g3doc/a.md"].length).not.toBe(Buffer.byteLength(docs["g3doc/a.md"]));
   });
 });
