@@ -4,12 +4,7 @@
  * rounds before.
  */
 import { describe, expect, test } from "@jest/globals";
-import {
-  auditDocs,
-  emptyOutcome,
-  type DocOutcome,
-  type DocRunner,
-} from "../../src/core/audit.js";
+import { auditDocs, emptyOutcome, type DocOutcome, type DocRunner } from "../../src/core/audit.js";
 import { prepareReview } from "../../src/core/setup.js";
 import { resolveConfig } from "../../src/config/load.js";
 import type { Finding } from "../../src/core/finding.js";
