@@ -108,9 +108,29 @@ describe("spansFromTree", () => {
     expect(got.fromTree).toBe(2);
   });
 
+  test("a `[label]` with no definition: text in the doc, the parse alone's made-up reference", () => {
+    const docs = [
+      "See [README.md] and [no definition] and `code` here.\n",
+      "- An item: [x] and [a/b#c] and `code`,\n  then [1.2] on the next line.\n",
+      "*Emphasis around [README.md]* and `code`.\n",
+      "A [link](x) then [README.md] then ![img](y) and `c`.\n",
+      "Long [abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz] `c` x.\n",
+      "A [label][] collapsed, [this link][a-label] in full and `c`.\n",
+      "There are related [Kubernetes GitHub organizations], such as [kubernetes-sigs].\nWe are `here`.\n",
+      "- A [label over\n  two lines] in an item and `c`.\n",
+      "- [ ] A task with [a label] and `c`.\n",
+      "Long [abcdefghijklmnopqrstuvwxyz 0123456789 abcdefghijklmnopqrstuvwxyz][r] `c` x.\n",
+    ];
+    for (const [i, d] of docs.entries()) {
+      const got = compare(`l${i}.md`, d, 40);
+      expect([d, got.differ, got.declined]).toEqual([d, [], 0]);
+      expect(got.fromTree).toBe(2);
+    }
+  });
+
   test("declines where the parse alone may read the text otherwise", () => {
     const cases: [string, number][] = [
-      ["Text with [no definition] and `code`.\n", 1],
+      ["Text with [no *definition*] and `code`.\n", 1],
       ["A footnote call[^1] and `code`.\n\n[^1]: note\n", 1],
       ["> Quoted text with `code`\n> on two lines.\n", 1],
       ["- An item with `code`\nand a lazy line.\n", 1],
@@ -121,6 +141,14 @@ describe("spansFromTree", () => {
         1,
       ],
       ["A link [with [brackets] inside](x) `c`.\n", 1],
+      ["A link [with [label] inside](x) `c`.\n", 1],
+      ["An image ![alt [label] here](x) `c`.\n", 1],
+      ["A [label]  [x] and `c`, then [a](b)[c] and [ ] x.\n", 1],
+      ["See [www.example.com] and `c`.\n", 1],
+      ["A [label]: colon and `c`.\n", 1],
+      ["An escaped \\[label] and `c`.\n", 1],
+      ["An email [a@b.c] and `c`.\n", 1],
+      ["A [label*with*stars] and `c`.\n", 1],
     ];
     for (const [text, line] of cases)
       expect([text, fromTree(text, line)]).toEqual([text, undefined]);
@@ -187,6 +215,54 @@ describe("spansFromTree", () => {
     expect(got.fromTree).toBeGreaterThan(500);
     expect(got.declined).toBeGreaterThan(100);
   });
+});
+
+test("random docs with labels no definition defines: where the tree answers, it answers as the parse", () => {
+  const next = random(20261203);
+  const pieces = [
+    "word",
+    "two words",
+    " ",
+    " ",
+    "\n",
+    "\n  ",
+    "[",
+    "]",
+    "[u]",
+    "[a.md]",
+    "[r]",
+    "[x]",
+    "u]",
+    "![",
+    "!",
+    "\\",
+    "](x)",
+    "(x)",
+    "[]",
+    ":",
+    "`",
+    "*",
+    "_",
+    "<b>",
+    "www.a.b",
+    "a@b.c",
+    "- [ ] ",
+    "- ",
+  ];
+  const got: Compared = { fromTree: 0, declined: 0, differ: [] };
+  let labels = 0;
+  for (let n = 0; n < 1500; n++) {
+    let t = "Start ";
+    const len = 2 + Math.floor(next() * 30);
+    for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
+    const before = got.fromTree;
+    compare(`u${n}.md`, `${t}\n\n[r]: y\n`, 20, got);
+    if (got.fromTree > before && /\[(?:u|a\.md|x)\]/.test(t)) labels++;
+  }
+  expect(got.differ.slice(0, 5)).toEqual([]);
+  expect(got.fromTree).toBeGreaterThan(300);
+  // Docs with a label no definition defines, answered from the tree.
+  expect(labels).toBeGreaterThan(50);
 });
 
 describeCorpus("spansFromTree on gVisor's g3doc", () => {

@@ -328,13 +328,15 @@ export function spansFromTree(
   formatterBreaks: boolean,
 ): Parsed | null | undefined {
   if (/[>\t]/.test(indent)) return undefined;
-  // After a task list item's `[ ]` the text may start with what alone would be a block (`2. `).
-  if (/\]\s*$/.test(lines[0].slice(0, contentStart)) || /^\s/.test(content)) return undefined;
+  // Text that starts with a space would be indented alone. After a task list item's `[ ]`, text
+  // that would start a block alone (`2. `) is a paragraph in the doc: contentOffsets declines it.
+  if (/^\s/.test(content)) return undefined;
   const toContent = contentOffsets(lines, contentStart, indent, source);
   if (!toContent) return undefined;
-  // Where a `[` may stand: opening a link or an image, or inside a code span or an HTML tag.
+  // Where a `[` may stand: opening a link or an image, or inside a code span, an HTML tag or a link.
   const opens = new Set<number>();
   const inside: Span[] = [];
+  const links: Span[] = [];
   let defined = true;
   const collect = (node: Nodes): void => {
     const s = toContent(node.position?.start.offset);
@@ -348,22 +350,91 @@ export function spansFromTree(
       defined = false;
     if (s !== undefined && e !== undefined) {
       const shift = OPENED_BY_BRACKET[node.type];
-      if (shift !== undefined) opens.add(s + shift);
-      else if (node.type === "inlineCode" || node.type === "html")
+      if (shift !== undefined) {
+        opens.add(s + shift);
+        links.push({ start: s, end: e });
+      } else if (node.type === "inlineCode" || node.type === "html")
         inside.push({ start: s, end: e });
     }
     if ("children" in node) for (const c of node.children as Nodes[]) collect(c);
   };
   collect(source.node);
   if (!defined) return undefined;
-  // Code spans and HTML tags do not overlap: one pass over them, in order, as the `[`s are.
+  const labels = shortcutLabels(content, opens, inside, links, limit, formatterBreaks);
+  if (!labels) return undefined;
+  const parsed = spansOf(source.node, content, limit, formatterBreaks, toContent);
+  if (parsed && labels.length > 0) parsed.atomic = withSpans(parsed.atomic, labels);
+  return parsed;
+}
+
+/** Characters of a label SHORTCUT_LABEL takes: none starts inline syntax (no `[`, `]`, `` ` ``, `<`, `*`, `_`, `&`, `@`, `\\`...). */
+const LABEL_CHARS = String.raw`[-A-Za-z0-9.,;:/#+=%$'"?() \n]`;
+
+/**
+ * A reference that is text in the doc (its label has no definition) and that
+ * the parse alone reads as a link to the made-up definitions: `[text]`,
+ * `[text][]` or `[text][label]`, each of LABEL_CHARS with one that is not a
+ * space; not before `[`, `(` or `:`, and (checked by the caller) not after
+ * `!`, `]` or a backslash.
+ */
+const SHORTCUT_LABEL = new RegExp(
+  String.raw`\[(?![ \n]*\])${LABEL_CHARS}{1,200}\](?:\[(?:(?![ \n]+\])${LABEL_CHARS}{1,200})?\])?(?![[(:])`,
+  "y",
+);
+
+/**
+ * The atomic spans the parse alone gives the `[`s that open nothing in the
+ * doc's tree (`opens`) and stand outside code spans and HTML tags (`inside`,
+ * disjoint) and links (`links`; a reference inside a link's text would undo
+ * the link in the parse alone): a reference of SHORTCUT_LABEL each. Undefined
+ * when such a `[` is anything else. Both lists of spans are in order, as the
+ * `[`s are: one pass.
+ */
+function shortcutLabels(
+  content: string,
+  opens: ReadonlySet<number>,
+  inside: Span[],
+  links: Span[],
+  limit: number,
+  formatterBreaks: boolean,
+): Span[] | undefined {
+  const out: Span[] = [];
   inside.sort((a, b) => a.start - b.start);
+  links.sort((a, b) => a.start - b.start);
   let j = 0;
+  let k = 0;
+  let reach = -1;
+  // The end of the last reference taken: the `[`s before it are its own.
+  let taken = 0;
   for (let i = content.indexOf("["); i !== -1; i = content.indexOf("[", i + 1)) {
     while (j < inside.length && inside[j].end <= i) j++;
-    if (!opens.has(i) && !(j < inside.length && inside[j].start < i)) return undefined;
+    if (i < taken || opens.has(i) || (j < inside.length && inside[j].start < i)) continue;
+    // Links may nest (an image in a link's text): the furthest end of those that start before `i`.
+    while (k < links.length && links[k].start < i) reach = Math.max(reach, links[k++].end);
+    SHORTCUT_LABEL.lastIndex = i;
+    const m = SHORTCUT_LABEL.exec(content);
+    if (!m || reach > i || /[!\]\\]/.test(content[i - 1] ?? "") || /:\/\/|www\./i.test(m[0]))
+      return undefined;
+    taken = i + m[0].length;
+    // The formatter's breaks keep only the tail from the text's `]` of a reference whose text runs past the limit.
+    const close = content.indexOf("]", i);
+    const long =
+      formatterBreaks && textWidth(content.slice(i, close + 1).replace(/\s+/g, " ")) > limit;
+    out.push({ start: long ? close : i, end: taken });
   }
-  return spansOf(source.node, content, limit, formatterBreaks, toContent);
+  return out;
+}
+
+/** `spans` with `more` put in: each before the first span that starts after it (neither lies inside the other's links). */
+function withSpans(spans: Span[], more: Span[]): Span[] {
+  const out: Span[] = [];
+  let i = 0;
+  for (const m of more) {
+    while (i < spans.length && spans[i].start <= m.start) out.push(spans[i++]);
+    out.push(m);
+  }
+  while (i < spans.length) out.push(spans[i++]);
+  return out;
 }
 
 /** Splits `content[start, end)` into words; whitespace inside an unbreakable span is kept (a line ending becomes a space). */
