@@ -360,14 +360,14 @@ export function spansFromTree(
   };
   collect(source.node);
   if (!defined) return undefined;
-  const labels = shortcutLabels(content, opens, inside, links, limit, formatterBreaks);
-  if (!labels) return undefined;
+  const references = undefinedReferences(content, opens, inside, links, limit, formatterBreaks);
+  if (!references) return undefined;
   const parsed = spansOf(source.node, content, limit, formatterBreaks, toContent);
-  if (parsed && labels.length > 0) parsed.atomic = withSpans(parsed.atomic, labels);
+  if (parsed && references.length > 0) parsed.atomic = withSpans(parsed.atomic, references);
   return parsed;
 }
 
-/** Characters of a label SHORTCUT_LABEL takes: none starts inline syntax (no `[`, `]`, `` ` ``, `<`, `*`, `_`, `&`, `@`, `\\`...). */
+/** Characters of the labels UNDEFINED_REFERENCE takes: none starts inline syntax (no `[`, `]`, `` ` ``, `<`, `*`, `_`, `&`, `@`, `\\`...). */
 const LABEL_CHARS = String.raw`[-A-Za-z0-9.,;:/#+=%$'"?() \n]`;
 
 /**
@@ -377,7 +377,7 @@ const LABEL_CHARS = String.raw`[-A-Za-z0-9.,;:/#+=%$'"?() \n]`;
  * space; not before `[`, `(` or `:`, and (checked by the caller) not after
  * `!`, `]` or a backslash.
  */
-const SHORTCUT_LABEL = new RegExp(
+const UNDEFINED_REFERENCE = new RegExp(
   String.raw`\[(?![ \n]*\])${LABEL_CHARS}{1,200}\](?:\[(?:(?![ \n]+\])${LABEL_CHARS}{1,200})?\])?(?![[(:])`,
   "y",
 );
@@ -386,11 +386,11 @@ const SHORTCUT_LABEL = new RegExp(
  * The atomic spans the parse alone gives the `[`s that open nothing in the
  * doc's tree (`opens`) and stand outside code spans and HTML tags (`inside`,
  * disjoint) and links (`links`; a reference inside a link's text would undo
- * the link in the parse alone): a reference of SHORTCUT_LABEL each. Undefined
+ * the link in the parse alone): a reference of UNDEFINED_REFERENCE each. Undefined
  * when such a `[` is anything else. Both lists of spans are in order, as the
  * `[`s are: one pass.
  */
-function shortcutLabels(
+function undefinedReferences(
   content: string,
   opens: ReadonlySet<number>,
   inside: Span[],
@@ -411,8 +411,8 @@ function shortcutLabels(
     if (i < taken || opens.has(i) || (j < inside.length && inside[j].start < i)) continue;
     // Links may nest (an image in a link's text): the furthest end of those that start before `i`.
     while (k < links.length && links[k].start < i) reach = Math.max(reach, links[k++].end);
-    SHORTCUT_LABEL.lastIndex = i;
-    const m = SHORTCUT_LABEL.exec(content);
+    UNDEFINED_REFERENCE.lastIndex = i;
+    const m = UNDEFINED_REFERENCE.exec(content);
     if (!m || reach > i || /[!\]\\]/.test(content[i - 1] ?? "") || /:\/\/|www\./i.test(m[0]))
       return undefined;
     taken = i + m[0].length;
