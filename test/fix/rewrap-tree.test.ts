@@ -63,6 +63,14 @@ function compare(path: string, text: string, limit = 80, out?: Compared): Compar
   return got;
 }
 
+/** "Start " and 2 to 31 of `pieces`, picked by `next`. */
+function randomText(next: () => number, pieces: readonly string[]): string {
+  let t = "Start ";
+  const len = 2 + Math.floor(next() * 30);
+  for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
+  return t;
+}
+
 /** The one paragraph of `text` that starts on `line`. */
 function layoutAt(text: string, line: number): { p: ParagraphLayout; lines: string[] } {
   const doc = parseDoc("a.md", text);
@@ -205,12 +213,8 @@ describe("spansFromTree", () => {
       "---",
     ];
     const got: Compared = { fromTree: 0, declined: 0, differ: [] };
-    for (let n = 0; n < 1500; n++) {
-      let t = "Start ";
-      const len = 2 + Math.floor(next() * 30);
-      for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
-      compare(`r${n}.md`, `${t}\n\n[r]: y\n`, 20, got);
-    }
+    for (let n = 0; n < 1500; n++)
+      compare(`r${n}.md`, `${randomText(next, pieces)}\n\n[r]: y\n`, 20, got);
     expect(got.differ.slice(0, 5)).toEqual([]);
     expect(got.fromTree).toBeGreaterThan(500);
     expect(got.declined).toBeGreaterThan(100);
@@ -252,9 +256,7 @@ test("random docs with labels no definition defines: where the tree answers, it 
   const got: Compared = { fromTree: 0, declined: 0, differ: [] };
   let labels = 0;
   for (let n = 0; n < 1500; n++) {
-    let t = "Start ";
-    const len = 2 + Math.floor(next() * 30);
-    for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
+    const t = randomText(next, pieces);
     const before = got.fromTree;
     compare(`u${n}.md`, `${t}\n\n[r]: y\n`, 20, got);
     if (got.fromTree > before && /\[(?:u|a\.md|x)\]/.test(t)) labels++;
