@@ -23,7 +23,7 @@ import {
   type ParagraphLayout,
 } from "../../src/core/fix/paragraphs.js";
 import { describeCorpus, G3DOC_HEAD } from "../helpers/corpus.js";
-import { random } from "../helpers/random.js";
+import { random, randomPieces } from "../helpers/random.js";
 
 interface Compared {
   /** Paragraphs whose spans came from the tree (and equalled the parse's). */
@@ -65,10 +65,7 @@ function compare(path: string, text: string, limit = 80, out?: Compared): Compar
 
 /** "Start " and 2 to 31 of `pieces`, picked by `next`. */
 function randomText(next: () => number, pieces: readonly string[]): string {
-  let t = "Start ";
-  const len = 2 + Math.floor(next() * 30);
-  for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
-  return t;
+  return `Start ${randomPieces(next, pieces, 2, 30)}`;
 }
 
 /** The one paragraph of `text` that starts on `line`. */

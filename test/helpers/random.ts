@@ -8,3 +8,16 @@ export function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** `least` to `least + spread - 1` of `pieces` (the count, then each, picked by `next`), joined. */
+export function randomPieces(
+  next: () => number,
+  pieces: readonly string[],
+  least: number,
+  spread: number,
+): string {
+  let t = "";
+  const len = least + Math.floor(next() * spread);
+  for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
+  return t;
+}

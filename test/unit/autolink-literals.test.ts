@@ -13,7 +13,7 @@ import remarkGfm from "remark-gfm";
 import type { Root } from "mdast";
 import { parseOnly } from "../../src/core/markdown/parse.js";
 import { describeCorpus, G3DOC_HEAD } from "../helpers/corpus.js";
-import { random } from "../helpers/random.js";
+import { random, randomPieces } from "../helpers/random.js";
 
 const remarkGfmParse = (() => {
   const p = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -79,9 +79,7 @@ describe("literal autolinks", () => {
     let changedByTransform = 0;
     let gated = 0;
     for (let n = 0; n < 3000; n++) {
-      let t = "";
-      const len = 1 + Math.floor(next() * 25);
-      for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
+      const t = randomPieces(next, pieces, 1, 25);
       const theirs = remarkGfmParse(t);
       expect([t, same(parseOnly(t), theirs)]).toEqual([t, true]);
       if (!same(noTransformParse(t), theirs)) changedByTransform++;

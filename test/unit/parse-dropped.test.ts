@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Root } from "mdast";
 import { parseMarkdown, parseOnly } from "../../src/core/markdown/parse.js";
 import { describeCorpus, g3docHeadDocs } from "../helpers/corpus.js";
-import { random } from "../helpers/random.js";
+import { random, randomPieces } from "../helpers/random.js";
 
 const same = (a: Root, b: Root) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -81,9 +81,7 @@ describe("parse without the constructs a text cannot hold", () => {
     let emailLeftOut = 0;
     let tableLeftOut = 0;
     for (let n = 0; n < 4000; n++) {
-      let t = "";
-      const len = 1 + Math.floor(next() * 30);
-      for (let i = 0; i < len; i++) t += pieces[Math.floor(next() * pieces.length)];
+      const t = randomPieces(next, pieces, 1, 30);
       expect([t, same(parseMarkdown(t), parseOnly(t))]).toEqual([t, true]);
       const d = dropped(t);
       if (d.email) emailLeftOut++;
