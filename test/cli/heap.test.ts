@@ -35,6 +35,15 @@ describe("tuneHeap", () => {
       console.log(peak);`;
     const peak = (tune: boolean) =>
       Number(execFileSync(process.execPath, ["-e", script(tune)], { encoding: "utf8" }));
-    expect(peak(true)).toBeLessThan(peak(false) * 0.85);
+    // A loaded machine lets a heap overshoot its limit while the collector
+    // catches up (one CI run saw 284 against 334 MB), so each side's least of
+    // three runs, in turn, is compared.
+    const tuned: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      tuned.push(peak(true));
+      plain.push(peak(false));
+    }
+    expect(Math.min(...tuned)).toBeLessThan(Math.min(...plain) * 0.85);
   });
 });
