@@ -124,10 +124,15 @@ const MAY_TABLE = /\||:-|-:/;
  * report the same byte for byte.
  */
 export function parseMarkdown(text: string): Root {
+  return getProcessor(droppedConstructs(text)).parse(text) as Root;
+}
+
+/** The micromark constructs `parseMarkdown` leaves out of `text`'s parse, by name. */
+export function droppedConstructs(text: string): string[] {
   const dropped: string[] = [];
   if (!text.includes("@")) dropped.push("emailAutolink");
   if (!MAY_TABLE.test(text)) dropped.push("table");
-  return getProcessor(dropped).parse(text) as Root;
+  return dropped;
 }
 
 /**
