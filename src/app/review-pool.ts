@@ -28,6 +28,7 @@ import type { ChangeSet, FileContent } from "../core/changeset.js";
 import type { Config } from "../config/defaults.js";
 import type { FromWorker, ToWorker } from "./review-worker.js";
 import { presentReview, type Presentation, type PresentRequest } from "./publish/present.js";
+import type { FileLayout } from "../core/fix/window.js";
 import {
   ReviewCost,
   budgetFromEnv,
@@ -98,11 +99,12 @@ async function reviewHere(
   options: ReviewOptions,
   present?: PresentRequest,
 ): Promise<Reviewed> {
-  const result = await review(cs, config, options);
+  const layouts = present ? new Map<string, FileLayout | null>() : undefined;
+  const result = await review(cs, config, { ...options, layouts });
   if (!present) return result;
   return {
     ...result,
-    presented: await presentReview(cs, result, await present.threads(), present.input),
+    presented: await presentReview(cs, result, await present.threads(), present.input, layouts),
   };
 }
 

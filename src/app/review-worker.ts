@@ -19,6 +19,7 @@ import type { ChangeSet, ChangedFile, FileContent, Side } from "../core/changese
 import type { Config } from "../config/defaults.js";
 import type { ReviewOptions } from "../core/engine.js";
 import { presentReview, slimmed, type PresentInput } from "./publish/present.js";
+import type { FileLayout } from "../core/fix/window.js";
 import type { ReviewThread } from "./publish/threads.js";
 
 /** What the main thread sends. */
@@ -169,8 +170,11 @@ function proxy(job: number, meta: ChangeSetMeta): ChangeSet {
 /** The review, then its presentation when asked for, beside the findings. */
 async function reviewAndPresent(job: number, msg: Extract<ToWorker, { type: "review" }>) {
   const cs = proxy(job, msg.meta);
+  // Only a review presented here keeps layouts: they never cross threads.
+  const layouts = msg.present ? new Map<string, FileLayout | null>() : undefined;
   const result = await review(cs, msg.config, {
     ...msg.options,
+    layouts,
     onStep: stepReporter(job),
     // This thread's copy of the file list: its diffs are parsed by then.
     onSetup: () => {
@@ -179,7 +183,7 @@ async function reviewAndPresent(job: number, msg: Extract<ToWorker, { type: "rev
   });
   if (!msg.present) return result;
   const threads = await call<ReviewThread[]>(job, "threads", []);
-  return slimmed(result, await presentReview(cs, result, threads, msg.present));
+  return slimmed(result, await presentReview(cs, result, threads, msg.present, layouts));
 }
 
 /** Parts received so far: the next review's files, and read answers' texts by call. */

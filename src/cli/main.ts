@@ -10,6 +10,7 @@ import { review, type ReviewResult } from "../core/engine.js";
 import { compareFindings, type Finding } from "../core/finding.js";
 import type { Config } from "../config/defaults.js";
 import { mergeOverlapping, MAX_REPARSE_CHARS } from "../core/present/merge-overlapping.js";
+import type { FileLayout } from "../core/fix/window.js";
 import type { ChangeSet } from "../core/changeset.js";
 import { ConfigError } from "../config/load.js";
 import { closest } from "../config/suggest.js";
@@ -117,10 +118,13 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
 
   const progress = startProgress(io.progressFd, "g3doc-review: reviewing");
   let result;
+  // A change's docs with suggestions to merge keep their layouts from the review's parse.
+  const layouts = new Map<string, FileLayout | null>();
   try {
     result = await review(cs, config, {
       mode: args.all ? "all" : "change",
       docRunner: auditPool(args.jobs),
+      layouts,
     });
   } finally {
     await progress.stop();
@@ -128,7 +132,7 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const report = {
     base: cs.base,
     head: cs.head,
-    findings: await presented(cs, result, config),
+    findings: await presented(cs, result, config, layouts),
     // Working-tree files a symbolic link kept from being read (check --worktree) are named too.
     notes: cs instanceof WorktreeChangeSet ? [...cs.notes, ...result.notes] : result.notes,
   };
@@ -144,7 +148,12 @@ export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
  * suggestion over its own lines), carried by the first finding; the others
  * are still reported, without a suggestion.
  */
-async function presented(cs: ChangeSet, result: ReviewResult, config: Config): Promise<Finding[]> {
+async function presented(
+  cs: ChangeSet,
+  result: ReviewResult,
+  config: Config,
+  layouts: ReadonlyMap<string, FileLayout | null>,
+): Promise<Finding[]> {
   // The findings come sorted by path: merged a batch of docs at a time, so that only the
   // batch's texts are held (and re-parsed) at once.
   const byPath = new Map<string, Finding[]>();
@@ -176,7 +185,7 @@ async function presented(cs: ChangeSet, result: ReviewResult, config: Config): P
       out.push(...findings);
       continue;
     }
-    const merged = mergeOverlapping(findings, await textsOf(i), config.lineLength, budget);
+    const merged = mergeOverlapping(findings, await textsOf(i), config.lineLength, budget, layouts);
     budget -= merged.reparsed;
     out.push(...merged.findings);
     for (const riders of merged.riders.values())

@@ -26,6 +26,7 @@ import type { Publishing } from "./g3doc/model.js";
 import { contextOf, prepareReview, type Head, type Setup } from "./setup.js";
 import { RecordingChangeSet } from "./recorded.js";
 import { auditDocs, localRunner, type DocRunnerFactory } from "./audit.js";
+import { layoutOfDoc, type FileLayout } from "./fix/window.js";
 
 export { checkDoc, enabledRules, type EnabledRule } from "./rules/run.js";
 export { DEFAULT_MAX_DOC_BYTES } from "./markdown/read.js";
@@ -55,6 +56,14 @@ export interface ReviewOptions {
    * 3,000-file change).
    */
   onSetup?: () => void;
+  /**
+   * Filled, when given, by a change review: the layouts for windows
+   * (fix/window.ts) of its docs with two suggestions or more, from the parse
+   * their rules ran on, up to LAYOUT_CHARS of their text. A presentation
+   * that merges their overlapping suggestions (present/merge-overlapping.ts)
+   * then does not parse them again.
+   */
+  layouts?: Map<string, FileLayout | null>;
 }
 
 export type ReviewStep = "parse" | "check" | "finish";
@@ -281,6 +290,13 @@ async function readImpact(
   return { baseAnchors, impactDocs: [...at.extraDocs.keys()].sort() };
 }
 
+/** How many of `findings` carry a suggestion. */
+function suggested(findings: readonly Finding[]): number {
+  let n = 0;
+  for (const f of findings) if (f.suggestion !== null && f.suggestion !== undefined) n++;
+  return n;
+}
+
 /** Findings, findings turned off, and notes, as the rules give them. */
 interface Gathered {
   all: Finding[];
@@ -288,12 +304,18 @@ interface Gathered {
   notes: string[];
 }
 
-/** Runs rules on a doc into `into`. */
-function runOn(doc: Doc, rules: readonly EnabledRule[], ctx: ReviewContext, into: Gathered) {
+/** Runs rules on a doc into `into`; the findings it found. */
+function runOn(
+  doc: Doc,
+  rules: readonly EnabledRule[],
+  ctx: ReviewContext,
+  into: Gathered,
+): readonly Finding[] {
   const r = checkDoc(doc, rules, ctx);
   into.all.push(...r.findings);
   into.off.push(...r.suppressed);
   into.notes.push(...r.notes);
+  return r.findings;
 }
 
 /** The findings the review reports, and those the docs' comments turned off counted per rule (with a note). */
@@ -340,6 +362,14 @@ export const KEEP_PARSED_CHARS = 1 << 20;
 export const KEEP_DOC_CHARS = 1 << 19;
 
 /**
+ * Doc text a change review keeps layouts for (ReviewOptions.layouts): as much
+ * as a presentation may parse again to merge suggestions (1,000,000
+ * characters, present/merge-overlapping.ts), so past it a layout would rarely
+ * be used. A layout holds the doc's text and lines and its blocks' places.
+ */
+export const LAYOUT_CHARS = 1 << 20;
+
+/**
  * A change's docs, in rounds of reads: the docs under review (their anchors
  * and the docs they link to taken as they are parsed), what they link to, and
  * the docs that may point at what the change removed; then their rules, each
@@ -348,7 +378,7 @@ export const KEEP_DOC_CHARS = 1 << 19;
 async function reviewChange(
   cs: ChangeSet,
   setup: Setup,
-  { onStep, keepParsedChars = KEEP_PARSED_CHARS }: ReviewOptions,
+  { onStep, keepParsedChars = KEEP_PARSED_CHARS, layouts }: ReviewOptions,
 ): Promise<Gathered & { docs: string[]; impactDocs: string[] }> {
   const { head, publishing, diffs, change, isDoc } = setup;
   const notes: string[] = [];
@@ -395,12 +425,18 @@ async function reviewChange(
   const out: Gathered = { all: [], off: [], notes };
   const run = (doc: Doc, rules: readonly EnabledRule[]) => {
     onStep?.("check", doc.path);
-    runOn(doc, rules, ctx, out);
+    return runOn(doc, rules, ctx, out);
   };
+  let layoutChars = 0;
   for (const p of docs.keys()) {
     const doc = kept.get(p) ?? reader.parse(p, dropped.get(p)!);
     dropped.delete(p);
-    if (doc) run(doc, setup.rules.onDocs);
+    if (!doc) continue;
+    const found = run(doc, setup.rules.onDocs);
+    if (layouts && layoutChars + doc.text.length <= LAYOUT_CHARS && suggested(found) >= 2) {
+      layouts.set(p, layoutOfDoc(doc));
+      layoutChars += doc.text.length;
+    }
   }
   for (const p of impactDocs) run(extraDocs.get(p)!, setup.rules.onBroken);
   return { ...out, docs: [...docs.keys()].sort(), impactDocs };

@@ -31,9 +31,14 @@ function padAndWrap(line: number): Finding[] {
   return [f("list-marker", line, line + 1, "x"), f("line-length", line, line + 1, "y")];
 }
 
+/** The merge windowed and on the whole file (which never parses the file for a layout), without that flag. */
 function both(text: string, findings: Finding[]) {
-  const windowed = mergeSuggestions(text, PATH, findings, { limit: 80 });
-  const whole = mergeSuggestions(text, PATH, findings, { limit: 80, windowed: false });
+  const { layoutParsed, ...windowed } = mergeSuggestions(text, PATH, findings, { limit: 80 });
+  const { layoutParsed: wholeParsed, ...whole } = mergeSuggestions(text, PATH, findings, {
+    limit: 80,
+    windowed: false,
+  });
+  expect([layoutParsed, wholeParsed]).toEqual([findings.length > 1, false]);
   return { windowed, whole };
 }
 

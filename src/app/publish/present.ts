@@ -12,7 +12,8 @@
  */
 import type { ChangeSet } from "../../core/changeset.js";
 import type { ReviewResult } from "../../core/engine.js";
-import { mergeOverlapping } from "../../core/present/merge-overlapping.js";
+import { mergeOverlapping, MAX_REPARSE_CHARS } from "../../core/present/merge-overlapping.js";
+import type { FileLayout } from "../../core/fix/window.js";
 import { planReview, type ReviewPlan } from "./comments.js";
 import { digestOf, type FindingsDigest } from "./check-run.js";
 import type { ReviewThread } from "./threads.js";
@@ -31,12 +32,17 @@ export interface Presentation {
   digest: FindingsDigest;
 }
 
-/** Presents a review whose app threads are `existing`, reading suggested docs' head text from `cs`. */
+/**
+ * Presents a review whose app threads are `existing`, reading suggested docs'
+ * head text from `cs`; `layouts` are those the review kept (the engine's
+ * ReviewOptions.layouts), so that merging does not parse those docs again.
+ */
 export async function presentReview(
   cs: ChangeSet,
   result: ReviewResult,
   existing: ReviewThread[],
   input: PresentInput,
+  layouts?: ReadonlyMap<string, FileLayout | null>,
 ): Promise<Presentation> {
   const listed = new Set(cs.files.map((f) => f.path));
   const suggested = [
@@ -45,7 +51,13 @@ export async function presentReview(
   const texts = new Map<string, string>();
   for (const [path, c] of suggested.length ? await cs.read(suggested, "head") : new Map())
     if (c.kind === "text") texts.set(path, c.text);
-  const merged = mergeOverlapping(result.findings, texts, input.lineLength);
+  const merged = mergeOverlapping(
+    result.findings,
+    texts,
+    input.lineLength,
+    MAX_REPARSE_CHARS,
+    layouts,
+  );
   const plan = planReview(merged.findings, result.diffs, existing, {
     maxComments: input.maxComments,
     riders: merged.riders,

@@ -40,6 +40,14 @@ export interface MergeOptions {
    * suggestions are the same either way, and so is the budget they are charged.
    */
   windowed?: boolean;
+  /**
+   * The file's layout for windows from a parse the caller already made (the
+   * review's: window.ts layoutOfDoc), or null when none of its windows can
+   * be trusted. Used only when it is the layout of this very text; the file
+   * is then not parsed again for it. The budget is charged as without it, so
+   * the same groups are merged either way.
+   */
+  layout?: FileLayout | null;
 }
 
 export interface MergedSuggestion {
@@ -58,6 +66,8 @@ export interface MergeResult {
   reparsed: number;
   /** Groups recomputed on a window of the file (see MergeOptions.windowed), the others on the whole file. */
   windows: number;
+  /** Whether the file was parsed for its layout (not when MergeOptions.layout served, or no group needed it). */
+  layoutParsed: boolean;
   /** Findings whose suggestion could not be combined with an overlapping one (left for the next round). */
   dropped: Finding[];
 }
@@ -304,6 +314,7 @@ interface FileContext {
   windows: number;
   /** Undefined until a group needs it; null when no window of the file can be trusted. */
   layout?: FileLayout | null;
+  layoutParsed: boolean;
 }
 
 type ClusterResult = { suggestion: ReturnType<typeof suggestionBetween>; dropped: Finding[] };
@@ -356,7 +367,10 @@ function suggestionAround(
 
 /** The file's layout for windows, from one parse on first use; null when it cannot be used. */
 function layoutOf(ctx: FileContext): FileLayout | null {
-  if (ctx.layout === undefined) ctx.layout = fileLayout(ctx.path, ctx.s);
+  if (ctx.layout === undefined) {
+    ctx.layout = fileLayout(ctx.path, ctx.s);
+    ctx.layoutParsed = true;
+  }
   return ctx.layout;
 }
 
@@ -490,7 +504,18 @@ export function mergeSuggestions(
       }
   };
   const budget = { left: opts.maxReparseChars ?? Infinity, used: 0 };
-  const ctx: FileContext = { s, lines: s.split("\n"), path, opts, budget, windows: 0 };
+  const given = opts.layout;
+  const ctx: FileContext = {
+    s,
+    lines: s.split("\n"),
+    path,
+    opts,
+    budget,
+    windows: 0,
+    layout:
+      given === null || (given && given.path === path && given.text === s) ? given : undefined,
+    layoutParsed: false,
+  };
   for (let round = 0; round < 20; round++) {
     const results: (MergedSuggestion | null)[] = clusters.map((c) => {
       if (c.findings.length === 0) return null;
@@ -515,10 +540,17 @@ export function mergeSuggestions(
         dropped,
         reparsed: budget.used,
         windows: ctx.windows,
+        layoutParsed: ctx.layoutParsed,
       };
     clusters = next;
   }
-  return { suggestions: [], dropped: withFix, reparsed: budget.used, windows: ctx.windows };
+  return {
+    suggestions: [],
+    dropped: withFix,
+    reparsed: budget.used,
+    windows: ctx.windows,
+    layoutParsed: ctx.layoutParsed,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@
  * file, as before.
  */
 import type { Nodes } from "mdast";
+import type { Position } from "unist";
 import { parseDoc, findFrontMatter, type Doc } from "../markdown/parse.js";
 
 /** Lines first..last, 1-based, inclusive. */
@@ -19,11 +20,20 @@ interface Lines {
   end: number;
 }
 
+/** A block of a file's parse as a layout keeps it: where it is, and its blocks inside (none for a leaf block). */
+export interface Block {
+  type: string;
+  position?: Position;
+  children?: Block[];
+}
+
 export interface FileLayout {
-  /** The file's parse. */
-  doc: Doc;
+  /** The file's path, its text as parsed, and its lines. */
+  path: string;
+  text: string;
+  lines: readonly string[];
   /** Its top-level blocks, in order. */
-  blocks: Nodes[];
+  blocks: Block[];
   /** The lines of its definitions (nested ones without their container's prefix), appended to every window. */
   definitions: string[];
   /** The first line a window may start at (after front matter, or what the fixes protect as such). */
@@ -68,22 +78,40 @@ function frontMatterEnd(text: string, lines: readonly string[]): number {
   return Math.max(fm, dashes);
 }
 
+/** A block without what a window does not look at: a leaf block's inline content. */
+function blockOf(n: Nodes): Block {
+  if (LEAF_BLOCKS.has(n.type) || !("children" in n)) return { type: n.type, position: n.position };
+  return {
+    type: n.type,
+    position: n.position,
+    children: (n.children as Nodes[]).map(blockOf),
+  };
+}
+
 /**
- * The layout of a file for windows, from one parse; null when no window of it
- * can be trusted (an mdformat region marker, a definition nested in a
- * container over more than one line).
+ * The layout of a file for windows, from its parse (a review's, whose rules
+ * have run on it: they read trees, never change them); null when no window of
+ * it can be trusted (an mdformat region marker, a definition nested in a
+ * container over more than one line). It keeps the blocks' places, not the
+ * tree: a small part of the tree's memory.
  */
-export function fileLayout(path: string, text: string): FileLayout | null {
+export function layoutOfDoc(doc: Doc): FileLayout | null {
+  const { path, text, lines } = doc;
   if (REGION_MARKER.test(text)) return null;
-  const doc = parseDoc(path, text);
   const definitions = definitionLines(doc);
   if (!definitions) return null;
-  const blocks = doc.tree.children as Nodes[];
-  return { doc, blocks, definitions, firstLine: frontMatterEnd(text, doc.lines) + 1 };
+  const blocks = (doc.tree.children as Nodes[]).map(blockOf);
+  return { path, text, lines, blocks, definitions, firstLine: frontMatterEnd(text, lines) + 1 };
+}
+
+/** The layout of a file for windows, from one parse of it (see layoutOfDoc). */
+export function fileLayout(path: string, text: string): FileLayout | null {
+  if (REGION_MARKER.test(text)) return null;
+  return layoutOfDoc(parseDoc(path, text));
 }
 
 /** The top-level blocks that meet lines start..end (binary search: blocks are in order). */
-function blocksMeeting(layout: FileLayout, start: number, end: number): Nodes[] {
+function blocksMeeting(layout: FileLayout, start: number, end: number): Block[] {
   const { blocks } = layout;
   let lo = 0;
   let hi = blocks.length;
@@ -92,23 +120,23 @@ function blocksMeeting(layout: FileLayout, start: number, end: number): Nodes[] 
     if ((blocks[mid].position?.end.line ?? 0) < start) lo = mid + 1;
     else hi = mid;
   }
-  const out: Nodes[] = [];
+  const out: Block[] = [];
   for (let i = lo; i < blocks.length && (blocks[i].position?.start.line ?? Infinity) <= end; i++)
     out.push(blocks[i]);
   return out;
 }
 
 /** Where the blocks are, as text: type and start/end of every block node (not inside leaf blocks), lines shifted by `shift`. */
-function shapeOf(nodes: readonly Nodes[], shift: number): string {
+function shapeOf(nodes: readonly Block[], shift: number): string {
   const parts: string[] = [];
-  const walk = (n: Nodes) => {
+  const walk = (n: Block) => {
     const p = n.position;
     if (!p) return;
     parts.push(
       `${n.type}:${p.start.line - shift}.${p.start.column}-${p.end.line - shift}.${p.end.column}`,
     );
-    if (LEAF_BLOCKS.has(n.type) || !("children" in n)) return;
-    for (const c of n.children as Nodes[]) walk(c);
+    if (LEAF_BLOCKS.has(n.type) || !n.children) return;
+    for (const c of n.children) walk(c);
   };
   for (const n of nodes) walk(n);
   return parts.join(" ");
@@ -141,16 +169,16 @@ function windowLines(layout: FileLayout, start: number, end: number): Lines | nu
 export function windowOf(layout: FileLayout, start: number, end: number): FileWindow | null {
   const at = windowLines(layout, start, end);
   if (!at) return null;
-  const { lines } = layout.doc;
+  const { lines } = layout;
   const own = lines.slice(at.start - 1, at.end);
   if (/^(?:---|\+\+\+)/.test(own[0] ?? "")) return null;
   const suffix = layout.definitions.length > 0 ? `\n${layout.definitions.join("\n")}\n` : "";
   const text = `${own.join("\n")}\n${suffix}`;
-  const win = parseDoc(layout.doc.path, text);
-  const inside = (win.tree.children as Nodes[]).filter(
+  const win = parseDoc(layout.path, text);
+  const inside = (win.tree.children as Block[]).filter(
     (n) => (n.position?.start.line ?? Infinity) <= own.length,
   );
-  const after = (win.tree.children as Nodes[]).slice(inside.length);
+  const after = (win.tree.children as Block[]).slice(inside.length);
   if (after.some((n) => n.type !== "definition")) return null;
   const expected = layout.blocks.filter((b) => {
     const p = b.position;

@@ -6,6 +6,7 @@
  */
 import type { Finding } from "../finding.js";
 import { mergeSuggestions } from "../fix/merge.js";
+import type { FileLayout } from "../fix/window.js";
 
 /** Characters a review may re-parse to merge overlapping rewrap and list-marker suggestions. */
 export const MAX_REPARSE_CHARS = 1_000_000;
@@ -15,12 +16,15 @@ export const MAX_REPARSE_CHARS = 1_000_000;
  * touch the same line cannot both be applied. Per file, overlapping
  * suggestions become one over the union of their ranges (src/core/fix/merge.ts);
  * its first finding carries it, and the others ride along in its comment.
+ * `layouts` are docs' layouts from the review's own parse (the engine's
+ * ReviewOptions.layouts), so that those docs are not parsed again to merge.
  */
 export function mergeOverlapping(
   findings: readonly Finding[],
   texts: ReadonlyMap<string, string>,
   limit: number,
   maxReparseChars = MAX_REPARSE_CHARS,
+  layouts?: ReadonlyMap<string, FileLayout | null>,
 ): { findings: Finding[]; riders: Map<Finding, Finding[]>; reparsed: number } {
   const riders = new Map<Finding, Finding[]>();
   const replaced = new Map<Finding, Finding>();
@@ -40,6 +44,7 @@ export function mergeOverlapping(
     const { suggestions, reparsed } = mergeSuggestions(text, path, fs, {
       limit,
       maxReparseChars: reparse,
+      layout: layouts?.get(path),
     });
     reparse -= reparsed;
     const carried = new Set<Finding>();
