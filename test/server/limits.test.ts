@@ -98,11 +98,18 @@ describe("the server refuses what it must not buffer or trust (npm start)", () =
   });
 
   test("a streamed body without a length is cut off at 25 MB", async () => {
-    const res = await post({ headers: hookHeaders("over-streamed"), size: 60 * MB, chunked: true });
+    const res = await post({
+      headers: hookHeaders("over-streamed"),
+      size: 100 * MB,
+      chunked: true,
+    });
     expect(res.status).toBe(413);
-    // What was sent before the answer: the cap, plus what sat in the sockets' buffers.
+    // What was sent before the answer: the cap, what sat in the sockets' buffers, and what the
+    // client wrote (the server discards it) until it saw the answer, which depends on the
+    // machine's load: 29.7 to 32.1 MB on a quiet machine, 40.5 MB once under load. Well short
+    // of the 100 MB the client would send.
     expect(res.bytesBeforeAnswer).toBeGreaterThan(25 * MB);
-    expect(res.bytesBeforeAnswer).toBeLessThan(40 * MB);
+    expect(res.bytesBeforeAnswer).toBeLessThan(60 * MB);
   });
 
   test("a rejected 5 MB delivery costs one short log line at LOG_LEVEL=trace, never its payload", async () => {
