@@ -6,7 +6,6 @@
  */
 import { describe, test, expect } from "@jest/globals";
 import { relative } from "node:path";
-import type { Finding } from "../../src/core/finding.js";
 import { mergeSuggestions } from "../../src/core/fix/merge.js";
 import { fileLayout, layoutOfDoc, type FileLayout } from "../../src/core/fix/window.js";
 import { parseDoc } from "../../src/core/markdown/parse.js";
@@ -14,32 +13,17 @@ import { mergeOverlapping } from "../../src/core/present/merge-overlapping.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
+import { LONG_ITEM, padAndWrap, unpadded } from "../helpers/merge-findings.js";
 import { describeCorpus, G3DOC_HEAD, g3docHeadDocs } from "../helpers/corpus.js";
 import { readFileSync } from "node:fs";
 
 const PATH = "docs/doc.md";
-const LONG = "item one goes on and on and on and on and on and on and on and on and on past";
-
-function f(rule: string, line: number, endLine: number, suggestion: string): Finding {
-  return {
-    path: PATH,
-    line,
-    endLine,
-    column: 1,
-    rule,
-    severity: "warning",
-    message: rule,
-    suggestion,
-    changed: true,
-  };
-}
-
 const TEXT = [
   "# Title",
   "",
   "Intro [link][ref].",
   "",
-  `* ${LONG}`,
+  `* ${LONG_ITEM}`,
   "  the limit",
   "",
   "Outro.",
@@ -48,8 +32,8 @@ const TEXT = [
   "",
 ].join("\n");
 
-/** A list item to pad and rewrap at line 5, as list-marker and line-length report it. */
-const GROUP = [f("list-marker", 5, 6, "x"), f("line-length", 5, 6, "y")];
+/** The list item to pad and rewrap at line 5. */
+const GROUP = padAndWrap(PATH, 5);
 
 describe("a given layout", () => {
   const parsed = mergeSuggestions(TEXT, PATH, GROUP, { limit: 80 });
@@ -94,11 +78,6 @@ describe("a given layout", () => {
     expect(r.suggestions).toEqual(parsed.suggestions);
   });
 });
-
-/** Every list marker followed by one space, so that most lists get a list-marker fix. */
-function unpadded(text: string): string {
-  return text.replace(/^([ >]*(?:[-*+]|\d{1,9}[.)])) {2,4}(?=\S)/gm, "$1 ");
-}
 
 describeCorpus("layouts from a change review of gVisor's g3doc", () => {
   test("each is the layout of the doc as parsed alone, and merging with them gives the same review", async () => {

@@ -19,6 +19,7 @@ import { isDeepStrictEqual } from "node:util";
 import { existsSync } from "node:fs";
 import { describeCorpus, G3DOC_HEAD, LARGE_TARBALL } from "../helpers/corpus.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
+import { unpadded } from "../helpers/merge-findings.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig, type UserConfig } from "../../src/config/load.js";
 import type { Finding } from "../../src/core/finding.js";
@@ -87,11 +88,6 @@ async function compare(
     if (!isDeepStrictEqual(a.dropped, b.dropped)) out.differ.push(`${path}: dropped`);
   }
   return out;
-}
-
-/** The text with every list marker followed by one space (`*   item` becomes `* item`). */
-function unpadded(text: string): string {
-  return text.replace(/^([ >]*(?:[-*+]|\d{1,9}[.)])) {2,4}(?=\S)/gm, "$1 ");
 }
 
 function say(name: string, c: Comparison): void {

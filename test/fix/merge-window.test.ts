@@ -7,29 +7,14 @@ import { describe, test, expect } from "@jest/globals";
 import type { Finding } from "../../src/core/finding.js";
 import { mergeSuggestions } from "../../src/core/fix/merge.js";
 import { fileLayout, windowOf } from "../../src/core/fix/window.js";
+import { fixFinding, LONG_ITEM, padAndWrap as padAndWrapAt } from "../helpers/merge-findings.js";
 
 const PATH = "docs/doc.md";
 
-function f(rule: string, line: number, endLine: number, suggestion: string): Finding {
-  return {
-    path: PATH,
-    line,
-    endLine,
-    column: 1,
-    rule,
-    severity: "warning",
-    message: rule,
-    suggestion,
-    changed: true,
-  };
-}
-
-const LONG = "item one goes on and on and on and on and on and on and on and on and on past";
-
-/** A list item to pad and rewrap at `line` (its own line and the next), as list-marker and line-length report it. */
-function padAndWrap(line: number): Finding[] {
-  return [f("list-marker", line, line + 1, "x"), f("line-length", line, line + 1, "y")];
-}
+const f = (rule: string, line: number, endLine: number, suggestion: string) =>
+  fixFinding(PATH, rule, line, endLine, suggestion);
+const LONG = LONG_ITEM;
+const padAndWrap = (line: number) => padAndWrapAt(PATH, line);
 
 /** The merge windowed and on the whole file (which never parses the file for a layout), without that flag. */
 function both(text: string, findings: Finding[]) {

@@ -1,29 +1,17 @@
 import { describe, test, expect } from "@jest/globals";
-import type { Finding } from "../../src/core/finding.js";
 import { mergeSuggestions, mergeFindings, applySuggestions } from "../../src/core/fix/merge.js";
 import { lintDoc } from "../helpers/lint.js";
+import { fixFinding } from "../helpers/merge-findings.js";
 
 const PATH = "g3doc/doc.md";
 
-function f(
+const f = (
   rule: string,
   line: number,
   endLine: number,
   suggestion: string | null,
   message = rule,
-): Finding {
-  return {
-    path: PATH,
-    line,
-    endLine,
-    column: 1,
-    rule,
-    severity: "warning",
-    message,
-    suggestion,
-    changed: true,
-  };
-}
+) => fixFinding(PATH, rule, line, endLine, suggestion, message);
 
 const overlaps = (xs: { line: number; endLine: number }[]) =>
   xs.some((a, i) => xs.some((b, j) => i !== j && a.line <= b.endLine && b.line <= a.endLine));
