@@ -13,24 +13,12 @@ import { mergeOverlapping } from "../../src/core/present/merge-overlapping.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { MemoryChangeSet } from "../helpers/memory-changeset.js";
-import { LONG_ITEM, padAndWrap, unpadded } from "../helpers/merge-findings.js";
+import { LIST_IN_MIDDLE, padAndWrap, unpadded } from "../helpers/merge-findings.js";
 import { describeCorpus, G3DOC_HEAD, g3docHeadDocs } from "../helpers/corpus.js";
 import { readFileSync } from "node:fs";
 
 const PATH = "docs/doc.md";
-const TEXT = [
-  "# Title",
-  "",
-  "Intro [link][ref].",
-  "",
-  `* ${LONG_ITEM}`,
-  "  the limit",
-  "",
-  "Outro.",
-  "",
-  "[ref]: https://example.com",
-  "",
-].join("\n");
+const TEXT = LIST_IN_MIDDLE;
 
 /** The list item to pad and rewrap at line 5. */
 const GROUP = padAndWrap(PATH, 5);

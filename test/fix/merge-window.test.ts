@@ -7,7 +7,12 @@ import { describe, test, expect } from "@jest/globals";
 import type { Finding } from "../../src/core/finding.js";
 import { mergeSuggestions } from "../../src/core/fix/merge.js";
 import { fileLayout, windowOf } from "../../src/core/fix/window.js";
-import { fixFinding, LONG_ITEM, padAndWrap as padAndWrapAt } from "../helpers/merge-findings.js";
+import {
+  fixFinding,
+  LIST_IN_MIDDLE,
+  LONG_ITEM,
+  padAndWrap as padAndWrapAt,
+} from "../helpers/merge-findings.js";
 
 const PATH = "docs/doc.md";
 
@@ -31,19 +36,7 @@ const PADDED = `*   ${LONG.replace(/ past$/, "")}\n    past the limit`;
 
 describe("windowed merge", () => {
   test("a list in the middle of a file: recomputed on its window, the same suggestion as on the whole file", () => {
-    const text = [
-      "# Title",
-      "",
-      "Intro [link][ref].",
-      "",
-      `* ${LONG}`,
-      "  the limit",
-      "",
-      "Outro.",
-      "",
-      "[ref]: https://example.com",
-      "",
-    ].join("\n");
+    const text = LIST_IN_MIDDLE;
     const { windowed, whole } = both(text, padAndWrap(5));
     expect(whole.windows).toBe(0);
     expect(windowed.windows).toBe(1);

@@ -27,6 +27,21 @@ export function fixFinding(
 export const LONG_ITEM =
   "item one goes on and on and on and on and on and on and on and on and on past";
 
+/** A doc with a list item to pad and rewrap at line 5 (`padAndWrap(path, 5)`), and a reference definition. */
+export const LIST_IN_MIDDLE = [
+  "# Title",
+  "",
+  "Intro [link][ref].",
+  "",
+  `* ${LONG_ITEM}`,
+  "  the limit",
+  "",
+  "Outro.",
+  "",
+  "[ref]: https://example.com",
+  "",
+].join("\n");
+
 /** A list item to pad and rewrap at `line` (its own line and the next), as list-marker and line-length report it. */
 export function padAndWrap(path: string, line: number): Finding[] {
   return [
