@@ -140,7 +140,7 @@ export function droppedConstructs(text: string): string[] {
  * for an email (also after `mailto:` and `xmpp:`) a name character, `@` and
  * a domain with a dot (not a mention such as `@name`).
  */
-const MAY_AUTOLINK = /:\/\/|www\.|[\w+.-]@[\w-]+\./i;
+export const MAY_AUTOLINK = /:\/\/|www\.|[\w+.-]@[\w-]+\./i;
 
 /** Whether a text node outside links holds what a literal autolink needs. */
 function mayAutolink(tree: Root): boolean {
