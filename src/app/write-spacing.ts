@@ -39,15 +39,18 @@ local at = math.max(now, last + tonumber(ARGV[1]))
 redis.call("SET", KEYS[1], at, "PX", 60000)
 return at - now`;
 
-/** 0 and the send time recorded when the last request went at least the spacing ago, else how long to wait. */
+/**
+ * {0, now} after recording now as the send time when the last request went at
+ * least the spacing ago, else {how long to wait, 0}.
+ */
 const CLAIM = `
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local sent = tonumber(redis.call("GET", KEYS[1]) or "0")
 local wait = sent + tonumber(ARGV[1]) - now
-if wait > 0 then return wait end
+if wait > 0 then return {wait, 0} end
 redis.call("SET", KEYS[1], now, "PX", 60000)
-return 0`;
+return {0, now}`;
 
 /** Records the moment the installation's request went, when it is later than the one recorded. */
 const SENT = `
@@ -58,8 +61,8 @@ if now > sent then redis.call("SET", KEYS[1], now, "PX", 60000) end
 return 0`;
 
 export interface Spacer {
-  /** Resolves when the installation may send its next spaced request. */
-  wait(installation: string): Promise<void>;
+  /** Resolves when the installation may send its next spaced request (with the moment it claimed, when known). */
+  wait(installation: string): Promise<number | void>;
   /** The installation's spaced request was written to the socket just now. */
   sent?(installation: string): void;
 }
@@ -102,9 +105,10 @@ export class RedisSpacer implements Spacer {
     this.redis.eval(SENT, 1, key).catch(() => undefined);
   }
 
-  async wait(installation: string): Promise<void> {
+  /** Waits for the installation's slot and claims it; resolves with the claimed moment (Redis's clock, ms). */
+  async wait(installation: string): Promise<number> {
     await this.reserve(installation);
-    await this.claim(installation);
+    return this.claim(installation);
   }
 
   /** Waits for the installation's next slot (slots are the spacing apart, in the order asked for). */
@@ -114,13 +118,16 @@ export class RedisSpacer implements Spacer {
     if (ms > 0) await sleep(ms);
   }
 
-  /** Waits until the installation's last request went the spacing ago, and records this one as going now. */
-  async claim(installation: string): Promise<void> {
+  /**
+   * Waits until the installation's last request went the spacing ago, and
+   * records this one as going now; resolves with that moment (Redis's clock, ms).
+   */
+  async claim(installation: string): Promise<number> {
     const key = `${this.prefix}:space:${installation}:sent`;
     for (;;) {
-      const more = Number(await this.redis.eval(CLAIM, 1, key, this.spacingMs));
-      if (more <= 0) return;
-      await sleep(more);
+      const [more, at] = (await this.redis.eval(CLAIM, 1, key, this.spacingMs)) as number[];
+      if (Number(more) <= 0) return Number(at);
+      await sleep(Number(more));
     }
   }
 }
