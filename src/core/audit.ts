@@ -105,16 +105,43 @@ function askingFor(
   };
 }
 
+/** Strings kept once each: the first copy seen of a string stands for every later one. */
+export type StringPool = Map<string, string>;
+
+/** The pool's copy of a string; a string not in it yet joins it (it must then be a copy of its own). */
+function pooled(pool: StringPool): (s: string) => string {
+  return (s) => {
+    const had = pool.get(s);
+    if (had !== undefined) return had;
+    pool.set(s, s);
+    return s;
+  };
+}
+
+/** Anchors whose strings are the pool's (`a`'s strings must be copies of their own). */
+function internedAnchors(a: DocAnchors, one: (s: string) => string): DocAnchors {
+  return {
+    anchors: new Set(Array.from(a.anchors, one)),
+    headings: a.headings.map((h) =>
+      h.id === undefined
+        ? { github: one(h.github), kramdown: one(h.kramdown) }
+        : { github: one(h.github), kramdown: one(h.kramdown), id: one(h.id) },
+    ),
+  };
+}
+
 /**
  * A doc's anchors as the audit keeps them until its end: a copy whose strings
  * are its own. A heading's `{#id}` is a slice of the doc's text, and kept as
  * it is it keeps the whole text alive (on the gVisor tree repeated to 20 MB,
  * `--jobs 1`: strings of 16 KB or more live after the first pass 5.6 MB
  * before, 1.3 MB after, all of them the modules' sources; peak RSS 238 MB
- * before, 200 MB after).
+ * before, 200 MB after). Each string is then taken from the runner's pool:
+ * a heading's two slugs are mostly the same text, and the same headings
+ * ("Overview", "Usage") come back in doc after doc.
  */
-function keptAnchors(doc: Doc): DocAnchors {
-  return structuredClone(docAnchors(doc));
+function keptAnchors(doc: Doc, pool: StringPool = new Map()): DocAnchors {
+  return internedAnchors(structuredClone(docAnchors(doc)), pooled(pool));
 }
 
 /**
@@ -127,6 +154,7 @@ export function firstPass(
   path: string,
   content: FileContent | undefined,
   known: Map<string, DocAnchors | null>,
+  pool?: StringPool,
 ): DocOutcome {
   const out = emptyOutcome(path);
   const read = readDoc(path, content, setup.maxBytes);
@@ -136,7 +164,7 @@ export function firstPass(
     return out;
   }
   const doc = read.doc;
-  out.anchors = keptAnchors(doc);
+  out.anchors = keptAnchors(doc, pool);
   known.set(path, out.anchors);
   return checked(out, doc, setup, setup.rules.onDocs, known, true);
 }
@@ -192,13 +220,8 @@ export function againPass(
  * about 1,040 to 906-941 MB (two runs), and the report stayed the same byte
  * for byte. Outcomes made in this thread go through `detached` instead.
  */
-export function compacted(outcomes: DocOutcome[], pool: Map<string, string>): DocOutcome[] {
-  const one = (s: string): string => {
-    const had = pool.get(s);
-    if (had !== undefined) return had;
-    pool.set(s, s);
-    return s;
-  };
+export function compacted(outcomes: DocOutcome[], pool: StringPool): DocOutcome[] {
+  const one = pooled(pool);
   const copy = (f: Finding): Finding => {
     // The fields in the order core/rules/run.ts creates them, so every finding has one shape.
     const g: Finding = {
@@ -220,6 +243,7 @@ export function compacted(outcomes: DocOutcome[], pool: Map<string, string>): Do
   for (const o of outcomes) {
     o.findings = o.findings.map(copy);
     o.suppressed = o.suppressed.map(copy);
+    if (o.anchors) o.anchors = internedAnchors(o.anchors, one);
   }
   return outcomes;
 }
@@ -227,10 +251,19 @@ export function compacted(outcomes: DocOutcome[], pool: Map<string, string>): Do
 /**
  * Outcomes made in this thread, as the audit keeps them: copied first, as a
  * worker's message is, then compacted (see `compacted`). The local runner and
- * the pool's main thread keep each batch of theirs so.
+ * the pool's main thread keep each batch of theirs so. Their anchors are kept
+ * as they are: `firstPass` made them copies of their own from the pool, and
+ * the runner's `known` holds the same objects.
  */
-export function detached(outcomes: DocOutcome[], pool: Map<string, string>): DocOutcome[] {
-  return compacted(structuredClone(outcomes), pool);
+export function detached(outcomes: DocOutcome[], pool: StringPool): DocOutcome[] {
+  const copies = compacted(
+    structuredClone(outcomes.map(({ anchors: _, ...rest }) => rest)),
+    pool,
+  ) as DocOutcome[];
+  outcomes.forEach((o, i) => {
+    if (o.anchors) copies[i].anchors = o.anchors;
+  });
+  return copies;
 }
 
 /** Docs read at once by the runner of this thread. */
@@ -291,7 +324,7 @@ export function localRunner(
       return out;
     }
     return {
-      first: (paths) => each(paths, (p, c) => firstPass(setup, p, c, known)),
+      first: (paths) => each(paths, (p, c) => firstPass(setup, p, c, known, strings)),
       again: (work, anchors) => each(work, (w, c) => againPass(setup, w, c, anchors)),
       close: async () => {},
     };

@@ -5,8 +5,12 @@
  * object of one shape, one copy of each string.
  */
 import { describe, expect, test } from "@jest/globals";
-import { compacted, detached, type DocOutcome } from "../../src/core/audit.js";
+import { compacted, detached, firstPass, type DocOutcome } from "../../src/core/audit.js";
 import type { Finding } from "../../src/core/finding.js";
+import type { DocAnchors } from "../../src/core/markdown/slug.js";
+import { prepareReview } from "../../src/core/setup.js";
+import { resolveConfig } from "../../src/config/load.js";
+import { MemoryChangeSet } from "../helpers/memory-changeset.js";
 
 function finding(path: string, line: number, extra: Partial<Finding> = {}): Finding {
   return {
@@ -68,6 +72,60 @@ describe("compacted", () => {
         ...[1, 2, 3].map((l) => "x".repeat(80 + l)),
       ].sort(),
     );
+  });
+});
+
+/** A doc's anchors: its headings' slugs (and one id). */
+const anchorsOf = (): DocAnchors => ({
+  anchors: new Set(["overview", "usage", "top", "custom-id"]),
+  headings: [
+    { github: "overview", kramdown: "overview" },
+    { github: "usage", kramdown: "usage", id: "custom-id" },
+  ],
+});
+
+const withAnchors = (): DocOutcome[] => outcomes().map((o) => ({ ...o, anchors: anchorsOf() }));
+
+describe("compacted anchors", () => {
+  test("keeps their values, and one copy of each of their strings in the pool", () => {
+    const pool = new Map<string, string>();
+    expect(compacted(structuredClone(withAnchors()), pool)).toStrictEqual(withAnchors());
+    for (const s of ["overview", "usage", "top", "custom-id"]) expect(pool.get(s)).toBe(s);
+  });
+
+  test("an outcome made here keeps its anchors object (the runner's known anchors are the same)", () => {
+    const made = withAnchors();
+    const out = detached(made, new Map());
+    expect(out).toStrictEqual(withAnchors());
+    expect(out[0]).not.toBe(made[0]);
+    expect(out[0].anchors).toBe(made[0].anchors);
+    expect(out[1].anchors).toBe(made[1].anchors);
+  });
+});
+
+describe("firstPass anchors", () => {
+  test("the anchors kept of docs with the same headings take their strings from one pool", async () => {
+    const text = "# Overview\n\n## Usage {#custom-id}\n\nSee [usage](#usage).\n";
+    const files = { "g3doc/a.md": text, "g3doc/b.md": text };
+    const setup = await prepareReview(new MemoryChangeSet(null, files), resolveConfig({}), {
+      mode: "all",
+    });
+    const known = new Map<string, DocAnchors | null>();
+    const pool = new Map<string, string>();
+    const a = firstPass(setup, "g3doc/a.md", { kind: "text", text }, known, pool);
+    const size = pool.size;
+    const b = firstPass(setup, "g3doc/b.md", { kind: "text", text }, known, pool);
+    expect(a.anchors).toStrictEqual(b.anchors);
+    expect([...a.anchors!.anchors].sort()).toEqual(["custom-id", "overview", "top", "usage"]);
+    expect(a.anchors!.headings).toEqual([
+      { github: "overview", kramdown: "overview" },
+      { github: "usage", kramdown: "usage", id: "custom-id" },
+    ]);
+    // The second doc's anchors added no string to the pool; the runner knows both docs' anchors.
+    expect(size).toBe(4);
+    expect(pool.size).toBe(size);
+    expect(known.get("g3doc/a.md")).toBe(a.anchors);
+    expect(known.get("g3doc/b.md")).toBe(b.anchors);
   });
 });
 

@@ -177,7 +177,7 @@ class PoolRunner implements DocRunner {
         id,
         docs: batch.map((path) => ({ path, content: contents.get(path) })),
       }),
-      (path, content) => firstPass(this.setup, path, content, this.known),
+      (path, content) => firstPass(this.setup, path, content, this.known, this.strings),
     );
   }
 

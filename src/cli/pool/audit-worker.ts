@@ -50,6 +50,8 @@ const setupReady: Promise<Setup> = prepareReview(
 // A failed setup is told with each batch's answer.
 setupReady.catch(() => {});
 const known = new Map<string, DocAnchors | null>();
+/** The strings of the anchors this worker keeps (see core/audit.ts `keptAnchors`). */
+const strings = new Map<string, string>();
 let anchors: AnchorMap = new Map();
 
 async function handle(msg: ToAuditWorker): Promise<FromAuditWorker | null> {
@@ -61,7 +63,7 @@ async function handle(msg: ToAuditWorker): Promise<FromAuditWorker | null> {
     const setup = await setupReady;
     const outcomes =
       msg.type === "first"
-        ? msg.docs.map((d) => firstPass(setup, d.path, d.content, known))
+        ? msg.docs.map((d) => firstPass(setup, d.path, d.content, known, strings))
         : msg.docs.map((d) => againPass(setup, d.work, d.content, anchors));
     return { type: "done", id: msg.id, outcomes };
   } catch (err) {
