@@ -210,7 +210,8 @@ export function againPass(
  * of one shape (all its fields in the object itself; as they come out of a
  * worker's message, most sit in a separate property array), and each of its
  * strings one copy, shared (the same path, message or line comes in
- * thousands of findings).
+ * thousands of findings); the doc's anchors, if any, take their strings
+ * from the same pool.
  *
  * Outcomes made in this thread are copied first (`structuredClone`, as a
  * worker's message is): a line read off a doc is a slice that keeps the whole
