@@ -140,21 +140,22 @@ function internedAnchors(a: DocAnchors, one: (s: string) => string): DocAnchors 
  * a heading's two slugs are mostly the same text, and the same headings
  * ("Overview", "Usage") come back in doc after doc.
  */
-function keptAnchors(doc: Doc, pool: StringPool = new Map()): DocAnchors {
+function keptAnchors(doc: Doc, pool: StringPool): DocAnchors {
   return internedAnchors(structuredClone(docAnchors(doc)), pooled(pool));
 }
 
 /**
  * The first pass on one doc. `known` holds the anchors of the docs read so
- * far by this runner (null: read, not parsed) and gets this doc's; a rule that
- * asks for a doc at head not read yet is handed back.
+ * far by this runner (null: read, not parsed) and gets this doc's, whose
+ * strings come from the runner's `pool`; a rule that asks for a doc at head
+ * not read yet is handed back.
  */
 export function firstPass(
   setup: Setup,
   path: string,
   content: FileContent | undefined,
   known: Map<string, DocAnchors | null>,
-  pool?: StringPool,
+  pool: StringPool,
 ): DocOutcome {
   const out = emptyOutcome(path);
   const read = readDoc(path, content, setup.maxBytes);
@@ -355,10 +356,11 @@ async function readWanted(
   const notes: string[] = [];
   if (wanted.length === 0) return notes;
   const contents = await cs.read(wanted, "head");
+  const pool: StringPool = new Map();
   for (const p of wanted) {
     const read = readDoc(p, contents.get(p), setup.maxBytes);
     if (read && "note" in read) notes.push(read.note);
-    anchors.set(p, read && "doc" in read ? keptAnchors(read.doc) : null);
+    anchors.set(p, read && "doc" in read ? keptAnchors(read.doc, pool) : null);
   }
   return notes;
 }
