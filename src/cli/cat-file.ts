@@ -7,7 +7,8 @@
  * on markdown-large, 86 batches cost the main thread 3.2 s in `spawn`. Here
  * the process is forked once, while the heap is small. Reads are answered in
  * turn. While no read waits, the process does not hold the command open: it
- * ends when its input closes with the command.
+ * ends when its input closes with the command, or when `close` ends it (the
+ * commands do, and wait for it, so that no git outlives them).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { UsageError } from "./git.js";
@@ -50,9 +51,24 @@ export class CatFile {
     return p;
   }
 
-  /** Ends the process (it also ends by itself when the command does). */
-  close(): void {
-    this.child?.stdin.end();
+  /** The running git's process id, if one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /**
+   * Ends the process, and resolves once it has exited (it also ends by
+   * itself when the command does, but may outlive it by a moment).
+   */
+  close(): Promise<void> {
+    const child = this.child;
+    if (!child) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once("close", () => resolve());
+      // Held while it ends, so that the command waits for it.
+      this.hold(true);
+      child.stdin.end();
+    });
   }
 
   private run(specs: readonly string[], decode: (body: Buffer | null) => unknown) {

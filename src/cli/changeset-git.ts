@@ -139,8 +139,20 @@ export class GitChangeSet implements ChangeSet {
     return result;
   }
 
-  /** Ends the change set's `git cat-file` (it also ends with the command). */
-  close(): void {
-    this.blobs?.close();
+  /** Ends the change set's `git cat-file`, and waits for it to exit. */
+  async close(): Promise<void> {
+    await this.blobs?.close();
+  }
+}
+
+/** `run` on a command's change set, which is then closed: the command ends once its git has exited. */
+export async function closing<C extends { close(): Promise<void> }, T>(
+  cs: C,
+  run: (cs: C) => Promise<T>,
+): Promise<T> {
+  try {
+    return await run(cs);
+  } finally {
+    await cs.close();
   }
 }

@@ -75,6 +75,11 @@ export class WorktreeChangeSet implements ChangeSet {
     return this.disk.fs;
   }
 
+  /** Ends the base's `git cat-file`, if one runs, and waits for it to exit. */
+  async close(): Promise<void> {
+    await this.git?.close();
+  }
+
   /** The change from `base` (a commit SHA) to the working tree; with no base, an audit of the working tree. */
   static async create(root: string, base: string | null): Promise<WorktreeChangeSet> {
     const disk = new DiskReader(new WorktreeFs(root));

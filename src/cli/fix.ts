@@ -12,6 +12,7 @@ import { resolve } from "node:path";
 import { fixDocs, fixRuleIds } from "../core/fix/apply.js";
 import { unifiedDiff } from "../core/fix/line-diff.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
+import { closing } from "./changeset-git.js";
 import { readCliConfig } from "./config.js";
 import { jobsOption, parseOptions } from "./options.js";
 import { auditPool, defaultJobs } from "./pool/audit-pool.js";
@@ -64,8 +65,10 @@ export async function runFix(args: FixArgs, io: Io): Promise<number> {
   const base = args.base
     ? await mergeBase(root, await resolveRev(root, args.base), await resolveRev(root, "HEAD"))
     : null;
-  const cs = await WorktreeChangeSet.create(root, base);
+  return closing(await WorktreeChangeSet.create(root, base), (cs) => fixWith(cs, args, io));
+}
 
+async function fixWith(cs: WorktreeChangeSet, args: FixArgs, io: Io): Promise<number> {
   const config = await readCliConfig(cs, args.config);
 
   const progress = startProgress(io.progressFd, "g3doc-review: fixing");

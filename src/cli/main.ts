@@ -14,7 +14,7 @@ import type { FileLayout } from "../core/fix/window.js";
 import type { ChangeSet } from "../core/changeset.js";
 import { ConfigError } from "../config/load.js";
 import { closest } from "../config/suggest.js";
-import { GitChangeSet } from "./changeset-git.js";
+import { closing, GitChangeSet } from "./changeset-git.js";
 import { WorktreeChangeSet } from "./changeset-worktree.js";
 import {
   COMMANDS,
@@ -98,7 +98,10 @@ export function parseCheckArgs(argv: string[], cwd: string): CheckArgs {
 }
 
 /** The change set of a check: commits (`--head`), or the working tree (`--worktree`). */
-async function checkChangeSet(args: CheckArgs, root: string): Promise<ChangeSet> {
+async function checkChangeSet(
+  args: CheckArgs,
+  root: string,
+): Promise<GitChangeSet | WorktreeChangeSet> {
   if (args.worktree) {
     const headCommit = await resolveRev(root, "HEAD");
     const base = args.base
@@ -113,7 +116,14 @@ async function checkChangeSet(args: CheckArgs, root: string): Promise<ChangeSet>
 
 export async function runCheck(args: CheckArgs, io: Io): Promise<number> {
   const root = await repoRoot(args.repo);
-  const cs = await checkChangeSet(args, root);
+  return closing(await checkChangeSet(args, root), (cs) => checkWith(cs, args, io));
+}
+
+async function checkWith(
+  cs: GitChangeSet | WorktreeChangeSet,
+  args: CheckArgs,
+  io: Io,
+): Promise<number> {
   const config = await readCliConfig(cs, args.config);
 
   const progress = startProgress(io.progressFd, "g3doc-review: reviewing");

@@ -14,8 +14,8 @@ import { ROOT, makeRepo, removeAll } from "./run-cli.js";
 
 const made: string[] = [];
 const opened: CatFile[] = [];
-afterAll(() => {
-  for (const c of opened) c.close();
+afterAll(async () => {
+  await Promise.all(opened.map((c) => c.close()));
   removeAll(made);
 });
 
@@ -85,7 +85,29 @@ describe("CatFile", () => {
       ["gone.md", { kind: "missing" }],
       ["line\nbreak.md", { kind: "missing" }],
     ]);
-    cs.close();
+    await cs.close();
+  });
+
+  test("close ends git and resolves once it has exited", async () => {
+    const cat = new CatFile(repo);
+    opened.push(cat);
+    expect(await cat.read(["HEAD:a.md"], text)).toEqual(["# A\n"]);
+    const pid = cat.pid;
+    expect(pid).toBeGreaterThan(0);
+    await cat.close();
+    expect(cat.pid).toBeUndefined();
+    // Reaped: not even a zombie is left under that id.
+    let code: string | undefined;
+    try {
+      process.kill(pid!, 0);
+    } catch (err) {
+      code = (err as NodeJS.ErrnoException).code;
+    }
+    expect(code).toBe("ESRCH");
+    // With no git running, close resolves at once; a later read starts one again.
+    await cat.close();
+    expect(await cat.read(["HEAD:a.md"], text)).toEqual(["# A\n"]);
+    expect(cat.processes).toBe(2);
   });
 
   test("a command that read once ends by itself while the process is kept", () => {

@@ -1,12 +1,13 @@
 /** The command line itself: help, version, typos, every config problem at once, --worktree, _extends, progress. */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, openSync, closeSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { buildSeedRepo } from "../../tools/demo/seed.js";
 import { startProgress } from "../../src/cli/progress.js";
 import { OPTIONS, commandUsage } from "../../src/cli/options.js";
-import { isOneCleanLine, makeRepo, removeAll, ROOT, runCli } from "./run-cli.js";
+import { BIN, isOneCleanLine, makeRepo, removeAll, ROOT, runCli } from "./run-cli.js";
 
 const DOC = "g3doc/architecture_guide/security.md";
 const temps: string[] = [];
@@ -151,6 +152,29 @@ describe("check --worktree reads uncommitted changes, as fix does", () => {
     expect(runCli(["check", "--all", "--worktree"], repo).stdout).toContain(
       "g3doc/b.md:3:1: error missing-asset",
     );
+  });
+});
+
+describe("the command's processes", () => {
+  test.each([
+    ["check --all", ["check", "--all", "--format", "json"], 1],
+    ["check --base", ["check", "--base", "HEAD~1", "--format", "json"], 1],
+    ["fix --base --dry-run", ["fix", "--base", "HEAD~1", "--dry-run"], 0],
+  ] as const)("%s leaves no git running once it exited", (_name, args, exit) => {
+    // The command and what it started share a new process group; once the
+    // command exited, the group holds the shell and its ps alone.
+    const script = `node "$0" "$@" >/dev/null 2>&1; echo "exit $?"; ps -o comm= -g $$`;
+    const r = spawnSync("setsid", ["-w", "sh", "-c", script, BIN, ...args], {
+      cwd: seed,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    expect(r.status).toBe(0);
+    const [code, ...group] = r.stdout.trim().split("\n");
+    // It ran (the seed's findings), and read through git.
+    expect(code).toBe(`exit ${exit}`);
+    expect(group.sort()).toEqual(["ps", "sh"]);
   });
 });
 

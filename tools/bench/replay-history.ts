@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const r = await review(cs, config, { mode: "change" });
     totalMs += performance.now() - t0;
+    await cs.close();
     reviewed++;
     const seen = new Set<string>();
     for (const f of r.findings) {
