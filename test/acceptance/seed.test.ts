@@ -7,7 +7,7 @@ import { describe, test, expect, afterAll } from "@jest/globals";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { buildSeedRepo, SEED_DIR } from "../../tools/demo/seed.js";
-import { GitChangeSet } from "../../src/cli/changeset-git.js";
+import { closing, GitChangeSet } from "../../src/cli/changeset-git.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { execFileSync } from "node:child_process";
@@ -22,7 +22,7 @@ async function reviewSeed(opts: Parameters<typeof buildSeedRepo>[0]) {
   const rev = (r: string) =>
     execFileSync("git", ["rev-parse", r], { cwd: repo, encoding: "utf8" }).trim();
   const cs = await GitChangeSet.create(repo, rev("HEAD~1"), rev("HEAD"));
-  return review(cs, resolveConfig({}), { mode: "change" });
+  return closing(cs, () => review(cs, resolveConfig({}), { mode: "change" }));
 }
 
 describe("seed scenario (gVisor 420b791a3d)", () => {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describeCorpus, historyClone, LARGE_TARBALL } from "../helpers/corpus.js";
 import { projectRoot } from "../e2e/harness/paths.js";
-import { GitChangeSet } from "../../src/cli/changeset-git.js";
+import { closing, GitChangeSet } from "../../src/cli/changeset-git.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig, type UserConfig } from "../../src/config/load.js";
 import type { DocRunnerFactory } from "../../src/core/audit.js";
@@ -42,7 +42,9 @@ async function audit(repo: string, rev: string, config: UserConfig, jobs: number
     };
   };
   const cs = await GitChangeSet.create(repo, null, rev);
-  const r = await review(cs, resolveConfig(config), { mode: "all", docRunner: counting });
+  const r = await closing(cs, () =>
+    review(cs, resolveConfig(config), { mode: "all", docRunner: counting }),
+  );
   const result = JSON.stringify({ findings: r.findings, notes: r.notes, docs: r.docs });
   return { result, findings: r.findings.length, threads, handedBack };
 }

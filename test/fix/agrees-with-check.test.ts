@@ -10,7 +10,7 @@ import { expect, test } from "@jest/globals";
 import { execFileSync } from "node:child_process";
 import { describeCorpus, historyClone } from "../helpers/corpus.js";
 import { markdownCommits } from "../e2e/harness/paths.js";
-import { GitChangeSet } from "../../src/cli/changeset-git.js";
+import { closing, GitChangeSet } from "../../src/cli/changeset-git.js";
 import { readCliConfig } from "../../src/cli/config.js";
 import { checkFixAgreement } from "../helpers/fix-agreement.js";
 
@@ -26,7 +26,9 @@ describeCorpus("fix agrees with check on gVisor's docs", () => {
       encoding: "utf8",
     }).trim();
     const cs = await GitChangeSet.create(clone, null, head);
-    const a = await checkFixAgreement(cs, await readCliConfig(cs, undefined), "all");
+    const a = await closing(cs, async () =>
+      checkFixAgreement(cs, await readCliConfig(cs, undefined), "all"),
+    );
     expect(a.fixedDocs).toBeGreaterThan(5);
     expect(a.unreported).toEqual([]);
     expect(show(a.leftWithSuggestion)).toEqual([]);
@@ -42,7 +44,9 @@ describeCorpus("fix agrees with check on gVisor's docs", () => {
     let fixedDocs = 0;
     for (const c of commits) {
       const cs = await GitChangeSet.create(clone, c.parent, c.sha);
-      const a = await checkFixAgreement(cs, await readCliConfig(cs, undefined), "change");
+      const a = await closing(cs, async () =>
+        checkFixAgreement(cs, await readCliConfig(cs, undefined), "change"),
+      );
       fixedDocs += a.fixedDocs;
       unreported.push(...a.unreported.map((u) => `${c.sha.slice(0, 10)} ${u}`));
       left.push(...show(a.leftWithSuggestion).map((u) => `${c.sha.slice(0, 10)} ${u}`));

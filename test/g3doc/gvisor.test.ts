@@ -7,7 +7,7 @@ import { expect, test, beforeAll } from "@jest/globals";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeCorpus, historyClone, commitFor, GVISOR } from "../helpers/corpus.js";
-import { GitChangeSet } from "../../src/cli/changeset-git.js";
+import { closing, GitChangeSet } from "../../src/cli/changeset-git.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 import { MemoryChangeSet, type Tree } from "../helpers/memory-changeset.js";
@@ -61,7 +61,7 @@ describeCorpus("publishing checks on gVisor's history", () => {
   test("1. the seed commit 420b791a3d: no undeclared-asset, asset-path or build-data", async () => {
     const seed = commitFor(clone, "420b791a3d");
     const cs = await GitChangeSet.create(clone, rev(clone, `${seed}^`), seed);
-    const r = await review(cs, resolveConfig({}), { mode: "change" });
+    const r = await closing(cs, () => review(cs, resolveConfig({}), { mode: "change" }));
     expect(r.docs).toContain("g3doc/architecture_guide/security.md");
     expect(
       r.allFindings.filter((f) =>
@@ -137,7 +137,7 @@ describeCorpus("publishing checks on gVisor's history", () => {
   test("2. 7cd4a4bfe7 (adds user_guide/tpu.md only): one unpublished-doc on that doc", async () => {
     const c = commitFor(clone, "7cd4a4bfe7");
     const cs = await GitChangeSet.create(clone, rev(clone, `${c}^`), c);
-    const r = await review(cs, resolveConfig({}), { mode: "change" });
+    const r = await closing(cs, () => review(cs, resolveConfig({}), { mode: "change" }));
     const f = r.findings.filter((x) => x.rule === "unpublished-doc");
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ path: "g3doc/user_guide/tpu.md", line: 1, severity: "warning" });
@@ -149,7 +149,7 @@ describeCorpus("publishing checks on gVisor's history", () => {
   test("2. c2f204658e: a permalink error for /community/gsoc_2021 (no trailing slash)", async () => {
     const c = commitFor(clone, "c2f204658e");
     const cs = await GitChangeSet.create(clone, rev(clone, `${c}^`), c);
-    const r = await review(cs, resolveConfig({}), { mode: "change" });
+    const r = await closing(cs, () => review(cs, resolveConfig({}), { mode: "change" }));
     const f = r.findings.filter((x) => x.rule === "permalink");
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({
@@ -164,7 +164,7 @@ describeCorpus("publishing checks on gVisor's history", () => {
 
   test("3. audit of the newest tree: findings per rule", async () => {
     const cs = await GitChangeSet.create(clone, null, head);
-    const r = await review(cs, resolveConfig({}), { mode: "all" });
+    const r = await closing(cs, () => review(cs, resolveConfig({}), { mode: "all" }));
     const pub = r.findings.filter((f) => PUBLISHING.includes(f.rule));
     // The three proposals have no doc() rule on purpose (build.unpublishedOk); the 14 permalink-relative links reach known pages.
     expect(byRule(pub)).toEqual({ "unpublished-doc": 3, "permalink-link": 14 });

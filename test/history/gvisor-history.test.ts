@@ -5,7 +5,7 @@
 import { expect, test } from "@jest/globals";
 import { execFileSync } from "node:child_process";
 import { describeCorpus, historyClone, commitFor } from "../helpers/corpus.js";
-import { GitChangeSet } from "../../src/cli/changeset-git.js";
+import { closing, GitChangeSet } from "../../src/cli/changeset-git.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 
@@ -16,7 +16,7 @@ describeCorpus("gVisor g3doc history", () => {
 
   test("audit of the newest commit: no line-length on prose, no missing asset", async () => {
     const cs = await GitChangeSet.create(clone, null, head());
-    const r = await review(cs, resolveConfig({}), { mode: "all" });
+    const r = await closing(cs, () => review(cs, resolveConfig({}), { mode: "all" }));
     expect(r.docs.length).toBe(50);
     expect(r.findings.filter((f) => f.rule === "line-length")).toEqual([]);
     expect(r.findings.filter((f) => f.rule === "missing-asset")).toEqual([]);
@@ -34,7 +34,7 @@ describeCorpus("gVisor g3doc history", () => {
         (f) => f.path === "g3doc/architecture_guide/security.png" && f.status === "added",
       ),
     ).toBe(true);
-    const r = await review(cs, resolveConfig({}), { mode: "change" });
+    const r = await closing(cs, () => review(cs, resolveConfig({}), { mode: "change" }));
     expect(r.docs).toContain("g3doc/architecture_guide/security.md");
     const assetRules = new Set(["missing-asset", "undeclared-asset", "asset-path", "build-data"]);
     expect(r.findings.filter((f) => assetRules.has(f.rule))).toEqual([]);

@@ -3,7 +3,7 @@ import { expect, test } from "@jest/globals";
 import { execFileSync } from "node:child_process";
 import { commitFor, describeCorpus, historyClone } from "../../helpers/corpus.js";
 import { MemoryChangeSet } from "../../helpers/memory-changeset.js";
-import { GitChangeSet } from "../../../src/cli/changeset-git.js";
+import { closing, GitChangeSet } from "../../../src/cli/changeset-git.js";
 import { review } from "../../../src/core/engine.js";
 import { resolveConfig, type UserConfig } from "../../../src/config/load.js";
 import { parseOnly } from "../../../src/core/markdown/parse.js";
@@ -16,7 +16,8 @@ async function replay(clone: string, original: string, user: UserConfig = {}) {
     encoding: "utf8",
   }).trim();
   const cs = await GitChangeSet.create(clone, parent, commit);
-  return { commit, result: await review(cs, resolveConfig(user), { mode: "change" }) };
+  const result = await closing(cs, () => review(cs, resolveConfig(user), { mode: "change" }));
+  return { commit, result };
 }
 
 /** The tree without positions, to compare two parses. */
