@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { GitChangeSet } from "../../src/cli/changeset-git.js";
+import { closing, GitChangeSet } from "../../src/cli/changeset-git.js";
 import { review } from "../../src/core/engine.js";
 import { resolveConfig } from "../../src/config/load.js";
 import type { Finding } from "../../src/core/finding.js";
@@ -48,9 +48,8 @@ async function main(): Promise<void> {
     if (parents.length === 0) continue;
     const cs = await GitChangeSet.create(dir, parents[0], c);
     const t0 = performance.now();
-    const r = await review(cs, config, { mode: "change" });
+    const r = await closing(cs, () => review(cs, config, { mode: "change" }));
     totalMs += performance.now() - t0;
-    await cs.close();
     reviewed++;
     const seen = new Set<string>();
     for (const f of r.findings) {
